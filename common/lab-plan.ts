@@ -1,0 +1,112 @@
+/**
+ * Everything `seclab up` creates, as plain data. The plan never holds a secret value:
+ * secrets appear as references ({ secret: name }) that the orchestrator resolves from the
+ * lab's secret store at the moment it writes them into a keystore or a secret file.
+ */
+
+export const LAB_LABEL = 'seclab.lab';
+export const COMPONENT_LABEL = 'seclab.component';
+export const KIND_LABEL = 'seclab.kind';
+
+export type SecretName =
+  | 'elastic-password'
+  | 'kibana-system-password'
+  | 'kibana-security-encryption-key'
+  | 'kibana-saved-objects-encryption-key'
+  | 'kibana-reporting-encryption-key'
+  | 'fleet-server-service-token'
+  | 'agent-enrollment-token'
+  | 'lab-admin-password'
+  | 'analyst-password'
+  | 'writer-password';
+
+export interface SecretReference {
+  secret: SecretName;
+}
+
+export type PlannedValue = string | number | boolean | string[] | SecretReference;
+
+export type ComponentKind = 'elasticsearch' | 'kibana' | 'fleet-server' | 'agent';
+
+export interface PortBinding {
+  hostIp: '127.0.0.1';
+  hostPort: number;
+  containerPort: number;
+}
+
+export interface VolumeMount {
+  type: 'volume';
+  source: string;
+  target: string;
+  readOnly: boolean;
+}
+
+export interface PlannedFile {
+  /** Absolute path inside the container. */
+  path: string;
+  /** Where the content comes from: a file of the lab's PKI, or a secret. */
+  from: { certificate: string; part: 'ca' | 'certificate' | 'key' } | SecretReference;
+  mode: number;
+}
+
+export interface KeystoreEntry {
+  setting: string;
+  secret: SecretName;
+}
+
+export interface ContainerPlan {
+  name: string;
+  component: string;
+  kind: ComponentKind;
+  hostname: string;
+  image: string;
+  /** uid:gid, as Elastic's images run: 1000:0. */
+  user: string;
+  ip: string;
+  ports: PortBinding[];
+  memoryBytes: number;
+  ulimits: Array<{ name: string; soft: number; hard: number }>;
+  mounts: VolumeMount[];
+  labels: Record<string, string>;
+  env: Record<string, PlannedValue>;
+  /** Effective product settings, whatever channel (env, yml, keystore) carries them. */
+  settings: Record<string, PlannedValue>;
+  keystore: KeystoreEntry[];
+  files: PlannedFile[];
+  dependsOn: string[];
+}
+
+export interface NetworkPlan {
+  name: string;
+  subnet: string;
+  gateway: string;
+  labels: Record<string, string>;
+}
+
+export interface VolumePlan {
+  name: string;
+  component: string;
+  purpose: 'config' | 'data' | 'state' | 'certs';
+  labels: Record<string, string>;
+}
+
+export interface LabPlan {
+  lab: string;
+  version: string;
+  images: 'official' | 'emulated';
+  emulated: boolean;
+  license: 'trial' | 'basic';
+  network: NetworkPlan;
+  volumes: VolumePlan[];
+  containers: ContainerPlan[];
+  /** Lab users created through Elasticsearch's security API once the cluster is up. */
+  users: Array<{ username: string; roles: string[]; secret: SecretName; description: string }>;
+  roles: Array<{ name: string; cluster: string[]; indices: Array<{ names: string[]; privileges: string[] }>; description: string }>;
+  endpoints: { elasticsearch: string; kibana?: string; fleetServer?: string };
+}
+
+export const REDACTED = '<redacted>';
+
+export function isSecretReference(value: unknown): value is SecretReference {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'secret' in value;
+}

@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import tar from 'tar-stream';
+import type { EmulatorImageManifest } from '../../../emulator/shared/image-manifest.ts';
+import { collectNodeRootFilesystem, type RootFilesystem } from './node-root-filesystem.ts';
+import type { DockerEngine } from '../docker/docker-engine.ts';
+
+export type EmulatedProduct = EmulatorImageManifest['product'];
+export const EMULATED_PRODUCTS: EmulatedProduct[] = ['elasticsearch', 'kibana', 'elastic-agent'];
+export const EMULATOR_SOURCE_LABEL = 'seclab.emulator.source';
+const BUNDLE_DIR = '/opt/seclab-emulator';
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface BuildProgress {
+  image: string;
+  phase: 'bundling' | 'building' | 'cached' | 'built';
+  line?: string;
+}
+
+export const emulatedImageTag = (product: EmulatedProduct, version: string) => `seclab-emulator/${product}:${version}`;
+
+async function loadManifest(product: EmulatedProduct): Promise<EmulatorImageManifest> {
+  switch (product) {
+    case 'elasticsearch':
+      return (await import('../../../emulator/elasticsearch/image.ts')).elasticsearchImage;
+    case 'kibana':
+      return (await import('../../../emulator/kibana/image.ts')).kibanaImage;
+    case 'elastic-agent':
+      return (await import('../../../emulator/elastic-agent/image.ts')).elasticAgentImage;
+  }
+}
+
+interface TarFile {
+  name: string;
+  content?: Buffer;
+  mode: number;
+  uid: number;
+  gid: number;
+  type?: 'directory';
+}
+
+function packTar(files: TarFile[]): Promise<Buffer> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  pack.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    pack.on('end', () => resolve(Buffer.concat(chunks)));
+    pack.on('error', reject);
+  });
+  for (const file of files) {
+    if (file.type === 'directory') pack.entry({ name: file.name, type: 'directory', mode: file.mode, uid: file.uid, gid: file.gid });
+    else pack.entry({ name: file.name, mode: file.mode, uid: file.uid, gid: file.gid }, file.content ?? Buffer.alloc(0));
+  }
+  pack.finalize();
+  return done;
+}
+
+/** One ESM bundle per program; Node needs `.mjs` to load it as a module, hence a tiny launcher at the program's path. */
+async function bundleProgram(entry: string): Promise<Buffer> {
+  const result = await esbuild.build({
+    entryPoints: [posix.join(REPO_ROOT, entry)],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    write: false,
+    minify: false,
+    legalComments: 'none',
+    logLevel: 'silent',
+    // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
+    banner: { js: "import { createRequire as __seclabCreateRequire } from 'node:module'; const require = __seclabCreateRequire(import.meta.url);" },
+  });
+  return Buffer.from(result.outputFiles[0].contents);
+}
+
+function launcherFor(bundlePath: string): Buffer {
+  return Buffer.from(
+    `#!/usr/local/bin/node\nimport(${JSON.stringify(bundlePath)}).catch((error) => { console.error(error); process.exit(1); });\n`,
+  );
+}
+
+async function baseImage(engine: DockerEngine, rootfs: RootFilesystem, onProgress: (p: BuildProgress) => void): Promise<string> {
+  const tag = `seclab-emulator/base:${rootfs.digest}`;
+  if (await engine.imageExists(tag)) {
+    onProgress({ image: tag, phase: 'cached' });
+    return tag;
+  }
+  onProgress({ image: tag, phase: 'building' });
+  const context = await packTar([
+    { name: 'Dockerfile', content: Buffer.from('FROM scratch\nCOPY rootfs/ /\n'), mode: 0o644, uid: 0, gid: 0 },
+    ...rootfs.directories.map((dir) => ({ name: `rootfs${dir.path}`, type: 'directory' as const, mode: dir.mode, uid: 0, gid: 0 })),
+    ...rootfs.entries.map((entry) => ({ name: `rootfs${entry.path}`, content: entry.content, mode: entry.mode, uid: 0, gid: 0 })),
+  ]);
+  await engine.buildImage(context, tag, (line) => onProgress({ image: tag, phase: 'building', line }));
+  onProgress({ image: tag, phase: 'built' });
+  return tag;
+}
+
+function dockerfileFor(base: string, manifest: EmulatorImageManifest, version: string, sourceDigest: string): string {
+  const labels = {
+    ...manifest.labels,
+    'seclab.emulated': 'true',
+    [EMULATOR_SOURCE_LABEL]: sourceDigest,
+    'org.opencontainers.image.version': version,
+  };
+  const env = { ...manifest.env, SECLAB_EMULATED_VERSION: version };
+  return [
+    `FROM ${base}`,
+    'COPY root/ /',
+    `COPY --chown=${manifest.user.uid}:${manifest.user.gid} owned/ /`,
+    ...Object.entries(env).map(([key, value]) => `ENV ${key}=${JSON.stringify(value)}`),
+    ...Object.entries(labels).map(([key, value]) => `LABEL ${JSON.stringify(key)}=${JSON.stringify(value)}`),
+    ...manifest.exposedPorts.map((port) => `EXPOSE ${port}`),
+    `WORKDIR ${manifest.workdir}`,
+    `USER ${manifest.user.uid}:${manifest.user.gid}`,
+    `ENTRYPOINT ${JSON.stringify(manifest.entrypoint)}`,
+    `CMD ${JSON.stringify(manifest.cmd)}`,
+    '',
+  ].join('\n');
+}
+
+async function productContext(base: string, manifest: EmulatorImageManifest, version: string) {
+  const rootFiles: TarFile[] = [];
+  const ownedFiles: TarFile[] = [];
+  const digest = createHash('sha256').update(base).update(version);
+  for (const [programPath, entry] of Object.entries(manifest.programs)) {
+    const bundle = await bundleProgram(entry);
+    const bundlePath = `${BUNDLE_DIR}/${createHash('sha256').update(programPath).digest('hex').slice(0, 12)}-${posix.basename(programPath)}.mjs`;
+    digest.update(programPath).update(bundle);
+    rootFiles.push({ name: `root${bundlePath}`, content: bundle, mode: 0o644, uid: 0, gid: 0 });
+    rootFiles.push({ name: `root${programPath}`, content: launcherFor(bundlePath), mode: 0o755, uid: 0, gid: 0 });
+  }
+  const passwd = `root:x:0:0:root:/root:/sbin/nologin\n${manifest.user.name}:x:${manifest.user.uid}:${manifest.user.gid}::${manifest.user.home}:/sbin/nologin\n`;
+  rootFiles.push({ name: 'root/etc/passwd', content: Buffer.from(passwd), mode: 0o644, uid: 0, gid: 0 });
+  for (const dir of manifest.directories) {
+    const target = dir.uid === 0 ? rootFiles : ownedFiles;
+    target.push({ name: `${dir.uid === 0 ? 'root' : 'owned'}${dir.path}`, type: 'directory', mode: dir.mode, uid: dir.uid, gid: dir.gid });
+  }
+  for (const file of manifest.files) {
+    const owned = (file.uid ?? 0) !== 0;
+    (owned ? ownedFiles : rootFiles).push({
+      name: `${owned ? 'owned' : 'root'}${file.path}`,
+      content: Buffer.from(file.content),
+      mode: file.mode ?? 0o644,
+      uid: file.uid ?? 0,
+      gid: file.gid ?? 0,
+    });
+    digest.update(file.path).update(file.content);
+  }
+  digest.update(JSON.stringify({ ...manifest, programs: Object.keys(manifest.programs) }));
+  const sourceDigest = digest.digest('hex').slice(0, 16);
+  // COPY needs both folders to exist even when one is empty.
+  ownedFiles.push({ name: 'owned/', type: 'directory', mode: 0o755, uid: 0, gid: 0 });
+  const context = await packTar([
+    { name: 'Dockerfile', content: Buffer.from(dockerfileFor(base, manifest, version, sourceDigest)), mode: 0o644, uid: 0, gid: 0 },
+    ...rootFiles,
+    ...ownedFiles,
+  ]);
+  return { context, sourceDigest };
+}
+
+/**
+ * Builds `seclab-emulator/<product>:<version>` for each product, skipping an image whose
+ * sources (bundles, manifest, base) have not changed since it was built.
+ */
+export async function buildEmulatorImages(
+  engine: DockerEngine,
+  options: { version: string; products?: EmulatedProduct[]; force?: boolean; onProgress?: (progress: BuildProgress) => void },
+): Promise<Array<{ image: string; outcome: 'built' | 'cached' }>> {
+  const onProgress = options.onProgress ?? (() => undefined);
+  const base = await baseImage(engine, collectNodeRootFilesystem(), onProgress);
+  const results: Array<{ image: string; outcome: 'built' | 'cached' }> = [];
+  for (const product of options.products ?? EMULATED_PRODUCTS) {
+    const tag = emulatedImageTag(product, options.version);
+    onProgress({ image: tag, phase: 'bundling' });
+    const manifest = await loadManifest(product);
+    const { context, sourceDigest } = await productContext(base, manifest, options.version);
+    if (!options.force && (await engine.imageExists(tag)) && (await engine.imageLabels(tag))[EMULATOR_SOURCE_LABEL] === sourceDigest) {
+      onProgress({ image: tag, phase: 'cached' });
+      results.push({ image: tag, outcome: 'cached' });
+      continue;
+    }
+    onProgress({ image: tag, phase: 'building' });
+    await engine.buildImage(context, tag, (line) => onProgress({ image: tag, phase: 'building', line }));
+    onProgress({ image: tag, phase: 'built' });
+    results.push({ image: tag, outcome: 'built' });
+  }
+  return results;
+}
+
+export { baseImage as buildEmulatorBaseImage, collectNodeRootFilesystem };

@@ -1,0 +1,215 @@
+import { generateKeyPairSync, createHash, X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import forge from 'node-forge';
+import { ensurePrivateDirectory, writePrivateFileAtomically } from '../files/private-files.ts';
+
+export interface CertificateRequest {
+  /** Component name; also the certificate's CN and its folder and file names (certutil layout). */
+  name: string;
+  dnsNames: string[];
+  ipAddresses: string[];
+}
+
+export interface IssueOptions {
+  outDir: string;
+  components: CertificateRequest[];
+  now: Date;
+  caValidityDays?: number;
+  leafValidityDays?: number;
+  /** Certificates expiring sooner than this are issued again. */
+  renewWithinDays?: number;
+}
+
+export interface IssuedCertificate {
+  name: string;
+  certificatePath: string;
+  keyPath: string;
+  notAfter: string;
+  outcome: 'issued' | 'reused';
+}
+
+export interface LabPkiResult {
+  caCertificatePath: string;
+  caKeyPath: string;
+  /** SHA-256 of the CA certificate's DER bytes, lower-case hex: Fleet's `ca_trusted_fingerprint` form. */
+  caFingerprintSha256: string;
+  caOutcome: 'issued' | 'reused';
+  certificates: IssuedCertificate[];
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+// elasticsearch-certutil's defaults: RSA 2048, CA DN below (CertificateTool.java).
+const KEY_BITS = 2048;
+const CA_COMMON_NAME = 'Secure Cluster Lab CA';
+
+interface KeyPairPem {
+  privateKeyPem: string;
+  publicKeyPem: string;
+}
+
+function generateKeyPair(): KeyPairPem {
+  // Node's native RSA is ~100x faster than node-forge's pure-JS generation.
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: KEY_BITS });
+  return {
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}
+
+function randomSerialNumber(): string {
+  // Positive, 16 bytes: the high bit cleared so DER does not read it as negative.
+  const bytes = randomBytes(16);
+  bytes[0] &= 0x7f;
+  return bytes.toString('hex');
+}
+
+export function caFingerprintOf(certificatePem: string): string {
+  return createHash('sha256').update(new X509Certificate(certificatePem).raw).digest('hex');
+}
+
+function issueCaCertificate(now: Date, validityDays: number) {
+  const keys = generateKeyPair();
+  const certificate = forge.pki.createCertificate();
+  certificate.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
+  certificate.serialNumber = randomSerialNumber();
+  certificate.validity.notBefore = new Date(now.getTime() - 60_000);
+  certificate.validity.notAfter = new Date(now.getTime() + validityDays * DAY_MS);
+  const subject = [{ name: 'commonName', value: CA_COMMON_NAME }];
+  certificate.setSubject(subject);
+  certificate.setIssuer(subject);
+  certificate.setExtensions([
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
+  ]);
+  certificate.sign(forge.pki.privateKeyFromPem(pkcs1Pem(keys.privateKeyPem)), forge.md.sha256.create());
+  return { certificatePem: forge.pki.certificateToPem(certificate), keyPem: keys.privateKeyPem };
+}
+
+/** node-forge reads PKCS#1 RSA keys; we store PKCS#8 (as certutil does), so convert for signing only. */
+function pkcs1Pem(pkcs8Pem: string): string {
+  return createPrivateKey(pkcs8Pem).export({ type: 'pkcs1', format: 'pem' }).toString();
+}
+
+function issueLeafCertificate(request: CertificateRequest, ca: { certificatePem: string; keyPem: string }, now: Date, validityDays: number) {
+  const keys = generateKeyPair();
+  const caCertificate = forge.pki.certificateFromPem(ca.certificatePem);
+  const certificate = forge.pki.createCertificate();
+  certificate.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
+  certificate.serialNumber = randomSerialNumber();
+  certificate.validity.notBefore = new Date(now.getTime() - 60_000);
+  certificate.validity.notAfter = new Date(now.getTime() + validityDays * DAY_MS);
+  certificate.setSubject([{ name: 'commonName', value: request.name }]);
+  certificate.setIssuer(caCertificate.subject.attributes);
+  certificate.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    // Nodes are TLS servers on 9200/9300 and TLS clients to each other on 9300.
+    { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
+    {
+      name: 'subjectAltName',
+      altNames: [
+        ...request.dnsNames.map((value) => ({ type: 2, value })),
+        ...request.ipAddresses.map((ip) => ({ type: 7, ip })),
+      ],
+    },
+    { name: 'subjectKeyIdentifier' },
+    { name: 'authorityKeyIdentifier', keyIdentifier: caCertificate.generateSubjectKeyIdentifier().getBytes() },
+  ]);
+  certificate.sign(forge.pki.privateKeyFromPem(pkcs1Pem(ca.keyPem)), forge.md.sha256.create());
+  // Leaf first, then the CA: Fleet and Beats match `ca_trusted_fingerprint` against the chain the server sends.
+  return { certificatePem: forge.pki.certificateToPem(certificate) + ca.certificatePem, keyPem: keys.privateKeyPem };
+}
+
+function stillGood(certificate: X509Certificate, now: Date, renewWithinDays: number): boolean {
+  return new Date(certificate.validTo).getTime() - now.getTime() > renewWithinDays * DAY_MS &&
+    new Date(certificate.validFrom).getTime() <= now.getTime();
+}
+
+function subjectAltNamesOf(certificate: X509Certificate): { dns: string[]; ip: string[] } {
+  const entries = (certificate.subjectAltName ?? '').split(', ').filter(Boolean);
+  return {
+    dns: entries.filter((e) => e.startsWith('DNS:')).map((e) => e.slice(4)).sort(),
+    ip: entries.filter((e) => e.startsWith('IP Address:')).map((e) => e.slice(11)).sort(),
+  };
+}
+
+function canReuseLeaf(path: string, request: CertificateRequest, caCertificate: X509Certificate, now: Date, renewWithinDays: number): boolean {
+  if (!existsSync(path) || !existsSync(path.replace(/\.crt$/, '.key'))) return false;
+  try {
+    const leaf = new X509Certificate(readFileSync(path));
+    if (!leaf.verify(caCertificate.publicKey) || !stillGood(leaf, now, renewWithinDays)) return false;
+    const sans = subjectAltNamesOf(leaf);
+    return JSON.stringify(sans.dns) === JSON.stringify([...request.dnsNames].sort()) &&
+      JSON.stringify(sans.ip) === JSON.stringify([...request.ipAddresses].sort());
+  } catch {
+    return false;
+  }
+}
+
+function loadReusableCa(caDir: string, now: Date, renewWithinDays: number) {
+  const certificatePath = join(caDir, 'ca.crt');
+  const keyPath = join(caDir, 'ca.key');
+  if (!existsSync(certificatePath) || !existsSync(keyPath)) return undefined;
+  try {
+    const certificatePem = readFileSync(certificatePath, 'utf8');
+    const keyPem = readFileSync(keyPath, 'utf8');
+    const certificate = new X509Certificate(certificatePem);
+    if (!certificate.ca || !certificate.verify(certificate.publicKey) || !stillGood(certificate, now, renewWithinDays)) return undefined;
+    if (!certificate.checkPrivateKey(createPrivateKey(keyPem))) return undefined;
+    return { certificatePem, keyPem };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The lab's PKI in elasticsearch-certutil's PEM layout: ca/ca.crt, ca/ca.key and
+ * <name>/<name>.crt|.key per component. Certificates that still verify, carry the wanted
+ * SANs and are not near expiry are kept; the rest are issued again.
+ */
+export function issueLabCertificates(options: IssueOptions): LabPkiResult {
+  const caValidityDays = options.caValidityDays ?? 3 * 365;
+  const leafValidityDays = options.leafValidityDays ?? 365;
+  const renewWithinDays = options.renewWithinDays ?? 30;
+  ensurePrivateDirectory(options.outDir);
+  const caDir = join(options.outDir, 'ca');
+  ensurePrivateDirectory(caDir);
+
+  let caOutcome: 'issued' | 'reused' = 'reused';
+  let ca = loadReusableCa(caDir, options.now, renewWithinDays);
+  if (!ca) {
+    ca = issueCaCertificate(options.now, caValidityDays);
+    caOutcome = 'issued';
+    writePrivateFileAtomically(join(caDir, 'ca.key'), ca.keyPem, 0o600);
+    writePrivateFileAtomically(join(caDir, 'ca.crt'), ca.certificatePem, 0o644);
+  }
+  const caCertificate = new X509Certificate(ca.certificatePem);
+  const fingerprint = caFingerprintOf(ca.certificatePem);
+  writePrivateFileAtomically(join(caDir, 'fingerprint'), `${fingerprint}\n`, 0o644);
+
+  const certificates = options.components.map((request): IssuedCertificate => {
+    const dir = join(options.outDir, request.name);
+    ensurePrivateDirectory(dir);
+    const certificatePath = join(dir, `${request.name}.crt`);
+    const keyPath = join(dir, `${request.name}.key`);
+    let outcome: 'issued' | 'reused' = 'reused';
+    if (caOutcome === 'issued' || !canReuseLeaf(certificatePath, request, caCertificate, options.now, renewWithinDays)) {
+      const leaf = issueLeafCertificate(request, ca, options.now, leafValidityDays);
+      writePrivateFileAtomically(keyPath, leaf.keyPem, 0o600);
+      writePrivateFileAtomically(certificatePath, leaf.certificatePem, 0o644);
+      outcome = 'issued';
+    }
+    const notAfter = new Date(new X509Certificate(readFileSync(certificatePath)).validTo).toISOString();
+    return { name: request.name, certificatePath, keyPath, notAfter, outcome };
+  });
+
+  return {
+    caCertificatePath: join(caDir, 'ca.crt'),
+    caKeyPath: join(caDir, 'ca.key'),
+    caFingerprintSha256: fingerprint,
+    caOutcome,
+    certificates,
+  };
+}

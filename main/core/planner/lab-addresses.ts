@@ -1,0 +1,27 @@
+import { agentNames, elasticsearchNodeNames, type LabSpec } from '../../../common/lab-spec.ts';
+
+/** Labs take /24s from this range, one each; the allocator skips any the engine already uses. */
+export const LAB_SUBNET_PREFIX = '172.29';
+export const MAX_LAB_SUBNETS = 254;
+
+export interface LabAllocation {
+  /** Third octet of the lab's subnet: 172.29.<n>.0/24. */
+  subnetIndex: number;
+  ports: { elasticsearch: number; kibana: number; fleetServer: number };
+}
+
+export function subnetOf(subnetIndex: number): { subnet: string; gateway: string; base: string } {
+  const base = `${LAB_SUBNET_PREFIX}.${subnetIndex}`;
+  return { subnet: `${base}.0/24`, gateway: `${base}.1`, base };
+}
+
+/** Static addresses: es nodes .11–.17, Kibana .21, Fleet Server .31, agents .41–.45. */
+export function componentAddresses(spec: LabSpec, subnetIndex: number): Record<string, string> {
+  const { base } = subnetOf(subnetIndex);
+  const addresses: Record<string, string> = {};
+  elasticsearchNodeNames(spec).forEach((name, index) => (addresses[name] = `${base}.${11 + index}`));
+  if (spec.kibana) addresses.kibana = `${base}.21`;
+  if (spec.fleetServer) addresses['fleet-server'] = `${base}.31`;
+  agentNames(spec).forEach((name, index) => (addresses[name] = `${base}.${41 + index}`));
+  return addresses;
+}

@@ -1,0 +1,306 @@
+import {
+  COMPONENT_LABEL,
+  KIND_LABEL,
+  LAB_LABEL,
+  type ContainerPlan,
+  type KeystoreEntry,
+  type LabPlan,
+  type PlannedFile,
+  type PlannedValue,
+  type VolumeMount,
+  type VolumePlan,
+} from '../../../common/lab-plan.ts';
+import { agentNames, elasticsearchNodeNames, memoryToBytes, type LabSpec } from '../../../common/lab-spec.ts';
+import { componentAddresses, subnetOf, type LabAllocation } from './lab-addresses.ts';
+import { certificateRequestsFor } from './certificate-requests.ts';
+
+const ES_HOME = '/usr/share/elasticsearch';
+const KIBANA_HOME = '/usr/share/kibana';
+const AGENT_HOME = '/usr/share/elastic-agent';
+const UNLIMITED = -1;
+export const FLEET_SERVER_POLICY_ID = 'fleet-server-policy';
+export const AGENT_POLICY_ID = 'lab-agent-policy';
+const KIBANA_MEMORY = 1024 ** 3;
+const AGENT_MEMORY = 512 * 1024 ** 2;
+
+export function imageFor(spec: LabSpec, product: 'elasticsearch' | 'kibana' | 'elastic-agent'): string {
+  if (spec.images === 'emulated') return `seclab-emulator/${product}:${spec.version}`;
+  return `docker.elastic.co/${product}/${product}:${spec.version}`;
+}
+
+export const containerNameOf = (lab: string, component: string) => `seclab-${lab}-${component}`;
+export const networkNameOf = (lab: string) => `seclab-${lab}`;
+export const volumeNameOf = (lab: string, component: string, purpose: VolumePlan['purpose']) => `seclab-${lab}-${component}-${purpose}`;
+
+function labelsOf(lab: string, component?: string, kind?: string): Record<string, string> {
+  return {
+    [LAB_LABEL]: lab,
+    ...(component ? { [COMPONENT_LABEL]: component } : {}),
+    ...(kind ? { [KIND_LABEL]: kind } : {}),
+  };
+}
+
+function volume(lab: string, component: string, purpose: VolumePlan['purpose'], target: string): { plan: VolumePlan; mount: VolumeMount } {
+  const name = volumeNameOf(lab, component, purpose);
+  return {
+    plan: { name, component, purpose, labels: labelsOf(lab, component) },
+    mount: { type: 'volume', source: name, target, readOnly: false },
+  };
+}
+
+function certificateFiles(certificate: string, dir: string): PlannedFile[] {
+  return [
+    { path: `${dir}/ca/ca.crt`, from: { certificate: 'ca', part: 'ca' }, mode: 0o644 },
+    { path: `${dir}/${certificate}/${certificate}.crt`, from: { certificate, part: 'certificate' }, mode: 0o644 },
+    { path: `${dir}/${certificate}/${certificate}.key`, from: { certificate, part: 'key' }, mode: 0o600 },
+  ];
+}
+
+/** Settings that travel in env are the env; keystore entries show by name only. */
+function settingsWithKeystore(settings: Record<string, PlannedValue>, keystore: KeystoreEntry[]): Record<string, PlannedValue> {
+  const merged = { ...settings };
+  for (const entry of keystore) merged[entry.setting] = { secret: entry.secret };
+  return merged;
+}
+
+function planElasticsearchNode(spec: LabSpec, allocation: LabAllocation, node: string, index: number, addresses: Record<string, string>) {
+  const ip = addresses[node];
+  const nodes = elasticsearchNodeNames(spec);
+  const config = volume(spec.name, node, 'config', `${ES_HOME}/config`);
+  const data = volume(spec.name, node, 'data', `${ES_HOME}/data`);
+  const memoryBytes = memoryToBytes(spec.elasticsearch.memory);
+  const heapMegabytes = Math.floor(memoryBytes / 1024 ** 2 / 2);
+  // Elastic's multi-node compose recipe, node by node (docs: install-elasticsearch-docker-compose).
+  const settings: Record<string, string> = {
+    'node.name': node,
+    'cluster.name': `seclab-${spec.name}`,
+    'network.host': '0.0.0.0',
+    'bootstrap.memory_lock': 'true',
+    'xpack.security.enabled': 'true',
+    'xpack.security.http.ssl.enabled': 'true',
+    'xpack.security.http.ssl.key': `certs/${node}/${node}.key`,
+    'xpack.security.http.ssl.certificate': `certs/${node}/${node}.crt`,
+    'xpack.security.http.ssl.certificate_authorities': 'certs/ca/ca.crt',
+    'xpack.security.transport.ssl.enabled': 'true',
+    'xpack.security.transport.ssl.key': `certs/${node}/${node}.key`,
+    'xpack.security.transport.ssl.certificate': `certs/${node}/${node}.crt`,
+    'xpack.security.transport.ssl.certificate_authorities': 'certs/ca/ca.crt',
+    // Stricter than the recipe's `certificate`: node certificates carry each node's name and IP.
+    'xpack.security.transport.ssl.verification_mode': 'full',
+    'xpack.security.transport.ssl.client_authentication': 'required',
+    'xpack.license.self_generated.type': spec.license,
+    // start-local's fix for watermark stalls on small disks (start-local#19).
+    'cluster.routing.allocation.disk.watermark.low': '1gb',
+    'cluster.routing.allocation.disk.watermark.high': '1gb',
+    'cluster.routing.allocation.disk.watermark.flood_stage': '1gb',
+    'ingest.geoip.downloader.enabled': 'false',
+  };
+  if (nodes.length === 1) {
+    settings['discovery.type'] = 'single-node';
+  } else {
+    settings['cluster.initial_master_nodes'] = nodes.join(',');
+    settings['discovery.seed_hosts'] = nodes.filter((other) => other !== node).join(',');
+  }
+  if (spec.license === 'trial') {
+    // Both need a trial (or paid) licence; DESIGN.md's network.ip-filter and audit.logging checks.
+    settings['xpack.security.audit.enabled'] = 'true';
+    settings['xpack.security.http.filter.enabled'] = 'true';
+    // Only the lab's own components, and the host through the bridge gateway (published port), may call.
+    settings['xpack.security.http.filter.allow'] = ['127.0.0.1', subnetOf(allocation.subnetIndex).gateway, ...Object.values(addresses)].join(',');
+    settings['xpack.security.http.filter.deny'] = '_all';
+    settings['xpack.security.transport.filter.enabled'] = 'true';
+    settings['xpack.security.transport.filter.allow'] = nodes.map((other) => addresses[other]).join(',');
+    settings['xpack.security.transport.filter.deny'] = '_all';
+  }
+  const keystore: KeystoreEntry[] = [{ setting: 'bootstrap.password', secret: 'elastic-password' }];
+  const env: Record<string, PlannedValue> = { ...settings, ES_JAVA_OPTS: `-Xms${heapMegabytes}m -Xmx${heapMegabytes}m` };
+  const container: ContainerPlan = {
+    name: containerNameOf(spec.name, node),
+    component: node,
+    kind: 'elasticsearch',
+    hostname: node,
+    image: imageFor(spec, 'elasticsearch'),
+    user: '1000:0',
+    ip,
+    // As in the recipe, only the first node publishes its HTTP port, and only on loopback.
+    ports: index === 0 ? [{ hostIp: '127.0.0.1', hostPort: allocation.ports.elasticsearch, containerPort: 9200 }] : [],
+    memoryBytes,
+    ulimits: [
+      { name: 'memlock', soft: UNLIMITED, hard: UNLIMITED },
+      { name: 'nofile', soft: 65535, hard: 65535 },
+    ],
+    mounts: [config.mount, data.mount],
+    labels: labelsOf(spec.name, node, 'elasticsearch'),
+    env,
+    settings: settingsWithKeystore(settings, keystore),
+    keystore,
+    files: certificateFiles(node, `${ES_HOME}/config/certs`),
+    dependsOn: [],
+  };
+  return { container, volumes: [config.plan, data.plan] };
+}
+
+function planKibana(spec: LabSpec, allocation: LabAllocation, ip: string) {
+  const config = volume(spec.name, 'kibana', 'config', `${KIBANA_HOME}/config`);
+  const data = volume(spec.name, 'kibana', 'data', `${KIBANA_HOME}/data`);
+  const settings: Record<string, string> = {
+    'server.name': 'kibana',
+    'server.host': '0.0.0.0',
+    'server.publicBaseUrl': `https://localhost:${allocation.ports.kibana}`,
+    'server.ssl.enabled': 'true',
+    'server.ssl.certificate': 'config/certs/kibana/kibana.crt',
+    'server.ssl.key': 'config/certs/kibana/kibana.key',
+    'server.ssl.certificateAuthorities': 'config/certs/ca/ca.crt',
+    'server.ssl.supportedProtocols': 'TLSv1.2,TLSv1.3',
+    'elasticsearch.hosts': 'https://es01:9200',
+    'elasticsearch.username': 'kibana_system',
+    'elasticsearch.ssl.certificateAuthorities': 'config/certs/ca/ca.crt',
+    'elasticsearch.ssl.verificationMode': 'full',
+    'xpack.security.secureCookies': 'true',
+    'xpack.security.sameSiteCookies': 'Strict',
+    'xpack.security.session.idleTimeout': '1h',
+    'xpack.security.session.lifespan': '8h',
+  };
+  const keystore: KeystoreEntry[] = [
+    { setting: 'elasticsearch.password', secret: 'kibana-system-password' },
+    { setting: 'xpack.security.encryptionKey', secret: 'kibana-security-encryption-key' },
+    { setting: 'xpack.encryptedSavedObjects.encryptionKey', secret: 'kibana-saved-objects-encryption-key' },
+    { setting: 'xpack.reporting.encryptionKey', secret: 'kibana-reporting-encryption-key' },
+  ];
+  // kibana-docker maps allow-listed settings from upper-cased env names (`.` → `_`).
+  const env: Record<string, PlannedValue> = {};
+  for (const [setting, value] of Object.entries(settings)) env[setting.toUpperCase().replace(/\./g, '_')] = value;
+  const container: ContainerPlan = {
+    name: containerNameOf(spec.name, 'kibana'),
+    component: 'kibana',
+    kind: 'kibana',
+    hostname: 'kibana',
+    image: imageFor(spec, 'kibana'),
+    user: '1000:0',
+    ip,
+    ports: [{ hostIp: '127.0.0.1', hostPort: allocation.ports.kibana, containerPort: 5601 }],
+    memoryBytes: KIBANA_MEMORY,
+    ulimits: [],
+    mounts: [config.mount, data.mount],
+    labels: labelsOf(spec.name, 'kibana', 'kibana'),
+    env,
+    settings: settingsWithKeystore(settings, keystore),
+    keystore,
+    files: certificateFiles('kibana', `${KIBANA_HOME}/config/certs`),
+    dependsOn: elasticsearchNodeNames(spec),
+  };
+  return { container, volumes: [config.plan, data.plan] };
+}
+
+function planFleetServer(spec: LabSpec, allocation: LabAllocation, ip: string) {
+  const certs = volume(spec.name, 'fleet-server', 'certs', `${AGENT_HOME}/certs`);
+  const state = volume(spec.name, 'fleet-server', 'state', `${AGENT_HOME}/state`);
+  const tokenPath = `${AGENT_HOME}/certs/secrets/fleet-server-service-token`;
+  const env: Record<string, PlannedValue> = {
+    FLEET_SERVER_ENABLE: '1',
+    FLEET_SERVER_HOST: '0.0.0.0',
+    FLEET_SERVER_PORT: '8220',
+    FLEET_SERVER_POLICY_ID: FLEET_SERVER_POLICY_ID,
+    FLEET_SERVER_ELASTICSEARCH_HOST: 'https://es01:9200',
+    FLEET_SERVER_ELASTICSEARCH_CA: `${AGENT_HOME}/certs/ca/ca.crt`,
+    // The token is a file, never an env value (docs: agent-environment-variables, *_PATH form).
+    FLEET_SERVER_SERVICE_TOKEN_PATH: tokenPath,
+    FLEET_SERVER_CERT: `${AGENT_HOME}/certs/fleet-server/fleet-server.crt`,
+    FLEET_SERVER_CERT_KEY: `${AGENT_HOME}/certs/fleet-server/fleet-server.key`,
+    FLEET_URL: 'https://fleet-server:8220',
+    FLEET_CA: `${AGENT_HOME}/certs/ca/ca.crt`,
+  };
+  const container: ContainerPlan = {
+    name: containerNameOf(spec.name, 'fleet-server'),
+    component: 'fleet-server',
+    kind: 'fleet-server',
+    hostname: 'fleet-server',
+    image: imageFor(spec, 'elastic-agent'),
+    user: '1000:0',
+    ip,
+    ports: [{ hostIp: '127.0.0.1', hostPort: allocation.ports.fleetServer, containerPort: 8220 }],
+    memoryBytes: AGENT_MEMORY,
+    ulimits: [],
+    mounts: [certs.mount, state.mount],
+    labels: labelsOf(spec.name, 'fleet-server', 'fleet-server'),
+    env,
+    settings: { ...env, 'fleet-server.service_token': { secret: 'fleet-server-service-token' } },
+    keystore: [],
+    files: [
+      ...certificateFiles('fleet-server', `${AGENT_HOME}/certs`),
+      { path: tokenPath, from: { secret: 'fleet-server-service-token' }, mode: 0o600 },
+    ],
+    dependsOn: ['kibana'],
+  };
+  return { container, volumes: [certs.plan, state.plan] };
+}
+
+function planAgent(spec: LabSpec, agent: string, ip: string) {
+  const certs = volume(spec.name, agent, 'certs', `${AGENT_HOME}/certs`);
+  const state = volume(spec.name, agent, 'state', `${AGENT_HOME}/state`);
+  const env: Record<string, PlannedValue> = {
+    FLEET_ENROLL: '1',
+    FLEET_URL: 'https://fleet-server:8220',
+    FLEET_CA: `${AGENT_HOME}/certs/ca/ca.crt`,
+    // Elastic's agent image reads the enrollment token only from this variable.
+    FLEET_ENROLLMENT_TOKEN: { secret: 'agent-enrollment-token' },
+  };
+  const container: ContainerPlan = {
+    name: containerNameOf(spec.name, agent),
+    component: agent,
+    kind: 'agent',
+    hostname: agent,
+    image: imageFor(spec, 'elastic-agent'),
+    user: '1000:0',
+    ip,
+    ports: [],
+    memoryBytes: AGENT_MEMORY,
+    ulimits: [],
+    mounts: [certs.mount, state.mount],
+    labels: labelsOf(spec.name, agent, 'agent'),
+    env,
+    settings: { ...env },
+    keystore: [],
+    files: [{ path: `${AGENT_HOME}/certs/ca/ca.crt`, from: { certificate: 'ca', part: 'ca' }, mode: 0o644 }],
+    dependsOn: ['fleet-server'],
+  };
+  return { container, volumes: [certs.plan, state.plan] };
+}
+
+/** Pure: the same spec and allocation always give the same plan. */
+export function planLab(spec: LabSpec, allocation: LabAllocation): LabPlan {
+  const addresses = componentAddresses(spec, allocation.subnetIndex);
+  const parts = [
+    ...elasticsearchNodeNames(spec).map((node, index) => planElasticsearchNode(spec, allocation, node, index, addresses)),
+    ...(spec.kibana ? [planKibana(spec, allocation, addresses.kibana)] : []),
+    ...(spec.fleetServer ? [planFleetServer(spec, allocation, addresses['fleet-server'])] : []),
+    ...agentNames(spec).map((agent) => planAgent(spec, agent, addresses[agent])),
+  ];
+  const { subnet, gateway } = subnetOf(allocation.subnetIndex);
+  return {
+    lab: spec.name,
+    version: spec.version,
+    images: spec.images,
+    emulated: spec.images === 'emulated',
+    license: spec.license,
+    network: { name: networkNameOf(spec.name), subnet, gateway, labels: labelsOf(spec.name) },
+    volumes: parts.flatMap((part) => part.volumes),
+    containers: parts.map((part) => part.container),
+    roles: [
+      { name: 'lab_analyst', cluster: [], indices: [{ names: ['lab-*'], privileges: ['read', 'view_index_metadata'] }], description: 'reads lab-* indices, nothing else' },
+      { name: 'lab_writer', cluster: [], indices: [{ names: ['lab-logs-*'], privileges: ['create_doc', 'create_index', 'read'] }], description: 'writes new documents to lab-logs-*, reads them back' },
+    ],
+    users: [
+      { username: 'analyst', roles: ['lab_analyst'], secret: 'analyst-password', description: 'read lab-*, nothing else' },
+      { username: 'writer', roles: ['lab_writer'], secret: 'writer-password', description: 'add documents to lab-logs-*' },
+      { username: 'lab_admin', roles: ['superuser'], secret: 'lab-admin-password', description: 'administers the lab (use it instead of elastic)' },
+    ],
+    endpoints: {
+      elasticsearch: `https://localhost:${allocation.ports.elasticsearch}`,
+      ...(spec.kibana ? { kibana: `https://localhost:${allocation.ports.kibana}` } : {}),
+      ...(spec.fleetServer ? { fleetServer: `https://localhost:${allocation.ports.fleetServer}` } : {}),
+    },
+  };
+}
+
+export { certificateRequestsFor };

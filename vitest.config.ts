@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['{common,main,emulator,renderer}/**/*.test.{ts,tsx}', 'integration/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 600_000,
+    // Docker-backed suites share one engine on a 2-core machine: run files one at a time.
+    fileParallelism: false,
+    reporters: ['default'],
+  },
+});
