@@ -34,10 +34,10 @@ const stackVersion = z.string().regex(/^(8|9)\.\d+\.\d+$/, {
 const memory = z
   .string()
   .regex(MEMORY_PATTERN, { error: (issue) => `"${String(issue.input)}" is not a memory size: write it like 512m or 2g` })
-  .refine((value) => memoryToBytes(value) >= 512 * 1024 ** 2, {
+  .refine((value) => !MEMORY_PATTERN.test(value) || memoryToBytes(value) >= 512 * 1024 ** 2, {
     error: (issue) => `${String(issue.input)} is too little memory for an Elasticsearch node: give at least 512m`,
   })
-  .refine((value) => memoryToBytes(value) <= 16 * 1024 ** 3, {
+  .refine((value) => !MEMORY_PATTERN.test(value) || memoryToBytes(value) <= 16 * 1024 ** 3, {
     error: (issue) => `${String(issue.input)} is more than a lab node should take: give at most 16g`,
   });
 

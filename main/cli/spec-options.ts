@@ -1,0 +1,71 @@
+import { Command, Option } from 'commander';
+import type { LabSpecInput } from '../../common/lab-spec.ts';
+
+export interface SpecFlags {
+  lab: string;
+  nodes?: string;
+  version?: string;
+  images?: string;
+  license?: string;
+  memory?: string;
+  agents?: string;
+  kibana: boolean;
+  fleet: boolean;
+  portElasticsearch?: string;
+  portKibana?: string;
+  portFleetServer?: string;
+}
+
+export function addLabOption(command: Command): Command {
+  return command.option('--lab <name>', 'lab name', 'default');
+}
+
+export function addSpecOptions(command: Command): Command {
+  return addLabOption(command)
+    .option('--nodes <n>', 'Elasticsearch nodes, 1–7 (default 3)')
+    .option('--version <x.y.z>', 'Elastic Stack version')
+    .addOption(new Option('--images <mode>', 'official (Elastic\'s images) or emulated (local, no registry)'))
+    .option('--license <type>', 'trial (default; IP filtering and audit work) or basic')
+    .option('--memory <size>', 'memory per Elasticsearch node, e.g. 1g')
+    .option('--agents <n>', 'Elastic Agents, 0–5 (default 1)')
+    .option('--no-kibana', 'leave Kibana out (and Fleet with it)')
+    .option('--no-fleet', 'leave Fleet Server and agents out')
+    .option('--port-elasticsearch <port>', 'host port for Elasticsearch (default 9200 or the next free)')
+    .option('--port-kibana <port>', 'host port for Kibana (default 5601 or the next free)')
+    .option('--port-fleet-server <port>', 'host port for Fleet Server (default 8220 or the next free)');
+}
+
+/** A number where the flag holds one; the raw text otherwise, so the spec's error names what was typed. */
+function numeric(value: string | undefined): number | string | undefined {
+  if (value === undefined) return undefined;
+  return /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+}
+
+export function specInputFromFlags(flags: SpecFlags): LabSpecInput {
+  const input: Record<string, unknown> = { name: flags.lab };
+  if (flags.version !== undefined) input.version = flags.version;
+  if (flags.images !== undefined) input.images = flags.images;
+  if (flags.license !== undefined) input.license = flags.license;
+  if (flags.nodes !== undefined || flags.memory !== undefined) {
+    input.elasticsearch = {
+      ...(flags.nodes !== undefined ? { nodes: numeric(flags.nodes) } : {}),
+      ...(flags.memory !== undefined ? { memory: flags.memory } : {}),
+    };
+  }
+  if (!flags.kibana) {
+    input.kibana = false;
+    input.fleetServer = false;
+    input.agents = 0;
+  }
+  if (!flags.fleet) {
+    input.fleetServer = false;
+    input.agents = 0;
+  }
+  if (flags.agents !== undefined) input.agents = numeric(flags.agents);
+  const ports: Record<string, unknown> = {};
+  if (flags.portElasticsearch !== undefined) ports.elasticsearch = numeric(flags.portElasticsearch);
+  if (flags.portKibana !== undefined) ports.kibana = numeric(flags.portKibana);
+  if (flags.portFleetServer !== undefined) ports.fleetServer = numeric(flags.portFleetServer);
+  if (Object.keys(ports).length) input.ports = ports;
+  return input as LabSpecInput;
+}

@@ -1,0 +1,55 @@
+# Sourced by scripts/test.sh and bench: brings up what the tests need, or says what is missing.
+as_root() { [ "$(id -u)" = 0 ]; }
+has_apt() { command -v apt-get >/dev/null 2>&1; }
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then apt-get update -qq >/dev/null; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+missing() { echo "npm test: $1" >&2; exit 1; }
+
+ensure_docker_engine() {
+  if docker info >/dev/null 2>&1; then return; fi
+  if ! command -v dockerd >/dev/null 2>&1; then
+    if as_root && has_apt; then
+      echo "== installing Debian's docker.io"
+      apt_install docker.io
+    else
+      missing "no Docker engine: install one (Debian: sudo apt-get install docker.io; or Docker Desktop) and start it, then run npm test again"
+    fi
+  fi
+  if ! docker info >/dev/null 2>&1; then
+    if as_root; then
+      echo "== starting dockerd in the background (log: ${TMPDIR:-/tmp}/seclab-dockerd.log)"
+      nohup dockerd >"${TMPDIR:-/tmp}/seclab-dockerd.log" 2>&1 &
+      for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+    fi
+    docker info >/dev/null 2>&1 || missing "the Docker engine is installed but not running: start it (sudo systemctl start docker, or sudo dockerd &) and run npm test again"
+  fi
+}
+
+ensure_max_map_count() {
+  local current
+  current=$(cat /proc/sys/vm/max_map_count 2>/dev/null || echo 262144)
+  if [ "$current" -ge 262144 ]; then return; fi
+  if as_root && sysctl -w vm.max_map_count=262144 >/dev/null 2>&1; then
+    echo "== raised vm.max_map_count from $current to 262144 (Elasticsearch's bootstrap check)"
+  else
+    missing "vm.max_map_count is $current; Elasticsearch needs 262144: run sudo sysctl -w vm.max_map_count=262144 and npm test again"
+  fi
+}
+
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then return; fi
+  if as_root && has_apt; then
+    echo "== installing Debian's chromium"
+    apt_install chromium
+  else
+    missing "no Chromium at /usr/bin/chromium for the e2e tests: install it (Debian: sudo apt-get install chromium) and run npm test again"
+  fi
+}
+
+ensure_openssl() {
+  if command -v openssl >/dev/null 2>&1; then return; fi
+  if as_root && has_apt; then apt_install openssl; else missing "no openssl: install it and run npm test again"; fi
+}
