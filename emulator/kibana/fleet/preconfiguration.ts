@@ -1,0 +1,56 @@
+import type { FlatSettings } from '../../shared/settings-file';
+import type { Logger } from '../logger';
+import type { FleetService } from './fleet-service';
+import type { EnrollmentKeyService } from './enrollment-keys';
+
+function objectList(value: unknown): Array<Record<string, unknown>> {
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch {
+      return [];
+    }
+  }
+  return Array.isArray(value) ? value.filter((v): v is Record<string, unknown> => !!v && typeof v === 'object') : [];
+}
+
+/**
+ * `xpack.fleet.outputs`, `xpack.fleet.fleetServerHosts` and `xpack.fleet.agentPolicies` from kibana.yml,
+ * applied at startup like Fleet's preconfiguration (x-pack/plugins/fleet/server/services/preconfiguration):
+ * missing objects are created with `is_preconfigured: true`; existing ones are left alone.
+ */
+export async function applyFleetPreconfiguration(
+  settings: FlatSettings,
+  fleet: FleetService,
+  enrollmentKeys: EnrollmentKeyService,
+  logger: Logger,
+): Promise<void> {
+  const outputs = objectList(settings['xpack.fleet.outputs']);
+  const hosts = objectList(settings['xpack.fleet.fleetServerHosts']);
+  const policies = objectList(settings['xpack.fleet.agentPolicies']);
+  if (outputs.length + hosts.length + policies.length === 0) return;
+
+  await fleet.setup();
+  for (const output of outputs) {
+    const id = typeof output.id === 'string' ? output.id : undefined;
+    if (id && (await fleet.getOutput(id))) continue;
+    await fleet.saveOutput(id, output, undefined, true);
+  }
+  const existingHosts = await fleet.listFleetServerHosts();
+  for (const host of hosts) {
+    if (existingHosts.some((h) => h.id === host.id)) continue;
+    await fleet.createFleetServerHost(host, true);
+  }
+  for (const policy of policies) {
+    const id = typeof policy.id === 'string' ? policy.id : undefined;
+    if (id && (await fleet.getAgentPolicy(id))) continue;
+    const packages = Array.isArray(policy.package_policies) ? policy.package_policies : [];
+    const hasFleetServer =
+      policy.has_fleet_server === true ||
+      policy.is_default_fleet_server === true ||
+      packages.some((p) => (p as { package?: { name?: string } })?.package?.name === 'fleet_server');
+    const created = await fleet.createAgentPolicy({ ...policy, has_fleet_server: hasFleetServer }, 'system', false, true);
+    await enrollmentKeys.create(created.id);
+  }
+  logger.info('Fleet preconfiguration applied');
+}

@@ -1,0 +1,125 @@
+import type { Route, RouteContext } from '../http/router';
+import { HttpError, readJsonBody, sendBoom, sendJson } from '../http/respond';
+import type { FleetService } from '../fleet/fleet-service';
+import type { EnrollmentKeyService } from '../fleet/enrollment-keys';
+import { listAgents, summarizeStatuses } from '../fleet/agents';
+import { parseSimpleKuery } from '../fleet/kuery';
+import type { Client } from '@elastic/elasticsearch';
+
+export interface FleetRouteDeps {
+  fleet: FleetService;
+  enrollmentKeys: EnrollmentKeyService;
+  internalClient: Client;
+  encryptedSavedObjectsKeySet: boolean;
+  now: () => Date;
+}
+
+/**
+ * Who may call the Fleet APIs. Real Kibana checks the `fleet`/`fleetv2` feature privileges through
+ * Elasticsearch `_has_privileges`; the emulator's rule is the one those privileges reduce to for built-in
+ * roles: the caller must hold the `superuser` role (as reported by `_authenticate`). Others get 403.
+ */
+function assertFleetPrivileges(ctx: RouteContext): void {
+  if (!ctx.user?.roles?.includes('superuser')) throw new HttpError(403, 'Forbidden');
+}
+
+async function objectBody(ctx: RouteContext): Promise<Record<string, unknown>> {
+  const body = await readJsonBody(ctx.req);
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, '[request body]: expected a plain object value, but found [null] instead.');
+  return body as Record<string, unknown>;
+}
+
+function page<T>(items: T[]): { items: T[]; total: number; page: number; perPage: number } {
+  return { items, total: items.length, page: 1, perPage: Math.max(20, items.length) };
+}
+
+function fleetRoute(method: Route['method'], path: string, handler: (ctx: RouteContext) => Promise<void>): Route {
+  return {
+    method,
+    path,
+    auth: 'required',
+    handler: async (ctx) => {
+      assertFleetPrivileges(ctx);
+      await handler(ctx);
+    },
+  };
+}
+
+export function fleetRoutes(deps: FleetRouteDeps): Route[] {
+  const { fleet, enrollmentKeys } = deps;
+  return [
+    fleetRoute('POST', '/api/fleet/setup', async ({ res }) => sendJson(res, 200, await fleet.setup())),
+    fleetRoute('GET', '/api/fleet/agents/setup', async ({ res }) => {
+      const agents = await listAgents(deps.internalClient, { showInactive: false, filters: {}, nowMs: deps.now().getTime() });
+      const fleetServerPolicies = new Set((await fleet.listAgentPolicies()).filter((p) => p.has_fleet_server).map((p) => p.id));
+      const hasFleetServer = agents.some((a) => fleetServerPolicies.has(a.policy_id) && a.status === 'online');
+      sendJson(res, 200, {
+        isReady: hasFleetServer,
+        missing_requirements: hasFleetServer ? [] : ['fleet_server'],
+        missing_optional_features: deps.encryptedSavedObjectsKeySet ? [] : ['encrypted_saved_object_encryption_key_required'],
+      });
+    }),
+    fleetRoute('GET', '/api/fleet/agent_policies', async ({ res }) => sendJson(res, 200, page(await fleet.listAgentPolicies()))),
+    fleetRoute('GET', '/api/fleet/agent_policies/{id}', async ({ res, params }) => {
+      const policy = await fleet.getAgentPolicy(params.id as string);
+      if (!policy) return sendBoom(res, 404, `Agent policy ${params.id} not found`);
+      sendJson(res, 200, { item: policy });
+    }),
+    fleetRoute('POST', '/api/fleet/agent_policies', async (ctx) => {
+      const body = await objectBody(ctx);
+      const policy = await fleet.createAgentPolicy(body, ctx.user?.username ?? 'unknown', ctx.url.searchParams.get('sys_monitoring') === 'true');
+      // Fleet creates a default enrollment token with every new policy.
+      await enrollmentKeys.create(policy.id);
+      sendJson(ctx.res, 200, { item: policy });
+    }),
+    fleetRoute('GET', '/api/fleet/fleet_server_hosts', async ({ res }) => sendJson(res, 200, page(await fleet.listFleetServerHosts()))),
+    fleetRoute('POST', '/api/fleet/fleet_server_hosts', async (ctx) => sendJson(ctx.res, 200, { item: await fleet.createFleetServerHost(await objectBody(ctx)) })),
+    fleetRoute('GET', '/api/fleet/outputs', async ({ res }) => sendJson(res, 200, page(await fleet.listOutputs()))),
+    fleetRoute('GET', '/api/fleet/outputs/{id}', async ({ res, params }) => {
+      const output = await fleet.getOutput(params.id as string);
+      if (!output) return sendBoom(res, 404, `Output ${params.id} not found`);
+      sendJson(res, 200, { item: output });
+    }),
+    fleetRoute('POST', '/api/fleet/outputs', async (ctx) => sendJson(ctx.res, 200, { item: await fleet.saveOutput(undefined, await objectBody(ctx)) })),
+    fleetRoute('PUT', '/api/fleet/outputs/{id}', async (ctx) => {
+      const id = ctx.params.id as string;
+      const existing = await fleet.getOutput(id);
+      if (!existing) return sendBoom(ctx.res, 404, `Output ${id} not found`);
+      sendJson(ctx.res, 200, { item: await fleet.saveOutput(id, await objectBody(ctx), existing) });
+    }),
+    fleetRoute('GET', '/api/fleet/enrollment_api_keys', async ({ res, url }) => {
+      sendJson(res, 200, page(await enrollmentKeys.list(parseSimpleKuery(url.searchParams.get('kuery')))));
+    }),
+    fleetRoute('POST', '/api/fleet/enrollment_api_keys', async (ctx) => {
+      const body = await objectBody(ctx);
+      const policyId = body.policy_id;
+      if (typeof policyId !== 'string' || !policyId) throw new HttpError(400, '[request body.policy_id]: expected value of type [string] but got [undefined]');
+      if (!(await fleet.getAgentPolicy(policyId))) throw new HttpError(400, `Agent policy "${policyId}" not found`);
+      const item = await enrollmentKeys.create(policyId, typeof body.name === 'string' ? body.name : undefined);
+      sendJson(ctx.res, 200, { item, action: 'created' });
+    }),
+    fleetRoute('GET', '/api/fleet/agents', async ({ res, url }) => {
+      const agents = await listAgents(deps.internalClient, {
+        showInactive: url.searchParams.get('showInactive') === 'true',
+        filters: parseSimpleKuery(url.searchParams.get('kuery')),
+        nowMs: deps.now().getTime(),
+      });
+      const body: Record<string, unknown> = page(agents);
+      if (url.searchParams.get('getStatusSummary') === 'true') {
+        const summary: Record<string, number> = {};
+        for (const agent of agents) summary[agent.status] = (summary[agent.status] ?? 0) + 1;
+        body.statusSummary = summary;
+      }
+      sendJson(res, 200, body);
+    }),
+    fleetRoute('GET', '/api/fleet/agent_status', async ({ res, url }) => {
+      const policyId = url.searchParams.get('policyId');
+      const agents = await listAgents(deps.internalClient, {
+        showInactive: true,
+        filters: policyId ? { policy_id: policyId } : {},
+        nowMs: deps.now().getTime(),
+      });
+      sendJson(res, 200, { results: summarizeStatuses(agents) });
+    }),
+  ];
+}
