@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import type { CheckResult } from './checks.ts';
+import type { LabEvent } from './lab-events.ts';
+import type { LabAccess, LabStatus, LabSummary, PreflightCheck } from './lab-status.ts';
+
+/**
+ * The one API between the renderer and the lab services. Electron IPC (preload) and the web
+ * UI's HTTP server both serve exactly this table; each method takes one object argument,
+ * validated with its zod schema before a handler sees it.
+ */
+
+const labName = z.object({ lab: z.string().min(1).max(20) });
+const specInput = z.object({ spec: z.record(z.string(), z.unknown()) });
+
+export const contract = {
+  'labs.list': { input: z.object({}), output: {} as LabSummary[] },
+  'labs.plan': { input: specInput, output: {} as unknown },
+  'labs.preflight': { input: specInput, output: {} as PreflightCheck[] },
+  'labs.up': { input: specInput, output: {} as LabStatus },
+  'labs.down': { input: labName.extend({ purge: z.boolean().default(false) }), output: {} as { removed: { containers: number; volumes: number; networks: number } } },
+  'labs.reset': { input: labName, output: {} as LabStatus },
+  'labs.status': { input: labName, output: {} as LabStatus },
+  'labs.access': { input: labName, output: {} as LabAccess },
+  'labs.revealSecret': { input: labName.extend({ username: z.enum(['elastic', 'analyst', 'writer', 'lab_admin']) }), output: {} as { username: string; password: string } },
+  'labs.caCertificate': { input: labName, output: {} as { pem: string; fingerprintSha256: string } },
+  'labs.logs': { input: labName.extend({ component: z.string().min(1), tail: z.number().int().min(1).max(5000).default(200) }), output: {} as { lines: string[] } },
+  'logs.follow': { input: labName.extend({ component: z.string().min(1) }), output: {} as { subscription: string } },
+  'logs.unfollow': { input: z.object({ subscription: z.string() }), output: {} as { stopped: boolean } },
+  'checks.run': { input: labName, output: {} as CheckResult[] },
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
+export type MethodOutput<M extends MethodName> = Contract[M]['output'];
+
+/** One handler per method, one object argument each: served by IPC, HTTP, or called in-process by tests. */
+export type Handlers = { [M in MethodName]: (input: z.output<Contract[M]['input']>) => Promise<MethodOutput<M>> };
+
+/** What the renderer holds: the same methods, typed, over whichever transport. */
+export type LabApi = { [M in MethodName]: (input: MethodInput<M>) => Promise<MethodOutput<M>> } & {
+  onEvent(listener: (event: ServerEvent) => void): () => void;
+};
+
+export type ServerEvent =
+  | { type: 'lab-event'; event: LabEvent }
+  | { type: 'status-changed'; lab: string; status: LabStatus }
+  | { type: 'log-line'; subscription: string; line: string };
+
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string; context: Record<string, unknown> } };
+
+export const METHOD_NAMES = Object.keys(contract) as MethodName[];

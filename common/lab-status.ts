@@ -1,0 +1,59 @@
+import type { CheckResult } from './checks.ts';
+import type { ComponentKind } from './lab-plan.ts';
+import type { LabSpec } from './lab-spec.ts';
+
+export type LabState = 'absent' | 'creating' | 'running' | 'degraded' | 'stopped' | 'failed';
+
+export interface ComponentStatus {
+  component: string;
+  kind: ComponentKind;
+  container: string;
+  image: string;
+  /** Docker's container state: created, running, exited, … or `missing`. */
+  state: string;
+  health: 'healthy' | 'starting' | 'unhealthy' | 'unknown';
+  ip?: string;
+  ports: Array<{ hostIp: string; hostPort: number; containerPort: number }>;
+  memoryBytes?: number;
+  user?: string;
+}
+
+export interface LabStatus {
+  lab: string;
+  state: LabState;
+  emulated: boolean;
+  version: string;
+  spec: LabSpec;
+  network?: { name: string; subnet: string };
+  endpoints: { elasticsearch: string; kibana?: string; fleetServer?: string };
+  components: ComponentStatus[];
+  /** Present once verification ran. */
+  checks?: CheckResult[];
+}
+
+export interface LabSummary {
+  lab: string;
+  state: LabState;
+  emulated: boolean;
+  version: string;
+  components: number;
+  running: number;
+}
+
+export interface LabAccess {
+  lab: string;
+  emulated: boolean;
+  endpoints: { elasticsearch: string; kibana?: string; fleetServer?: string };
+  caFingerprintSha256: string;
+  users: Array<{ username: string; roles: string[]; description: string; builtIn: boolean }>;
+}
+
+export type PreflightStatus = 'pass' | 'warn' | 'fail';
+
+export interface PreflightCheck {
+  id: 'docker' | 'memory' | 'max-map-count' | 'ports' | 'disk' | 'lab-exists' | 'images';
+  title: string;
+  status: PreflightStatus;
+  detail: string;
+  fix?: string;
+}
