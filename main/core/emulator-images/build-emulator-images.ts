@@ -44,7 +44,7 @@ interface TarFile {
 function packTar(files: TarFile[]): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  pack.on('data', (chunk: Buffer) => chunks.push(chunk));
+  pack.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
   const done = new Promise<Buffer>((resolve, reject) => {
     pack.on('end', () => resolve(Buffer.concat(chunks)));
     pack.on('error', reject);

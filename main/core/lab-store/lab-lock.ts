@@ -1,0 +1,41 @@
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { SeclabError } from '../../../common/errors.ts';
+import { ensurePrivateDirectory } from '../files/private-files.ts';
+import { labPaths } from './lab-home.ts';
+import { dirname } from 'node:path';
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** One `up`/`down`/`reset` per lab at a time, across processes; a lock left by a dead process is taken over. */
+export function acquireLabLock(home: string, lab: string, operation: string): () => void {
+  const path = labPaths(home, lab).lock;
+  ensurePrivateDirectory(dirname(path));
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx', 0o600);
+      writeSync(fd, JSON.stringify({ pid: process.pid, operation, since: new Date().toISOString() }));
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      let holder: { pid: number; operation: string } | undefined;
+      try {
+        holder = JSON.parse(readFileSync(path, 'utf8'));
+      } catch {
+        holder = undefined;
+      }
+      if (holder && processAlive(holder.pid)) {
+        throw new SeclabError('LAB_BUSY', `lab "${lab}" is busy: \`seclab ${holder.operation}\` (pid ${holder.pid}) is working on it; wait for it to finish`, { lab });
+      }
+      rmSync(path, { force: true });
+    }
+  }
+  throw new SeclabError('LAB_BUSY', `could not lock lab "${lab}"`, { lab });
+}

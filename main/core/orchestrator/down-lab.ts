@@ -1,0 +1,53 @@
+import { rmSync } from 'node:fs';
+import { SeclabError } from '../../../common/errors.ts';
+import { labPaths } from '../lab-store/lab-home.ts';
+import { listLabRecords, readLabRecord } from '../lab-store/lab-records.ts';
+import { acquireLabLock } from '../lab-store/lab-lock.ts';
+import type { LabContext } from './up-lab.ts';
+
+export interface DownResult {
+  lab: string;
+  removed: { containers: number; volumes: number; networks: number };
+  purged: boolean;
+}
+
+/**
+ * Removes every container, volume and network that carries this lab's label — found by the
+ * label, never by name — and with `purge` the lab's folder (certificates, secrets, record).
+ */
+export async function downLab(context: LabContext, lab: string, options: { purge?: boolean } = {}): Promise<DownResult> {
+  const engine = context.environment.engine();
+  const objects = await engine.labObjects(lab);
+  const known = readLabRecord(context.environment.home, lab) !== undefined;
+  if (!known && objects.containers.length + objects.volumes.length + objects.networks.length === 0) {
+    throw new SeclabError('LAB_NOT_FOUND', `there is no lab named "${lab}": nothing to remove (see \`seclab status\` for the labs there are)`, { lab });
+  }
+  const release = acquireLabLock(context.environment.home, lab, 'down');
+  const started = Date.now();
+  context.emit({ type: 'phase-started', lab, phase: 'teardown', title: 'Teardown', at: new Date().toISOString() });
+  try {
+    await Promise.all(objects.containers.map(async (container) => {
+      await engine.removeContainer(container.id);
+      context.emit({ type: 'component-state', lab, component: container.labels['seclab.component'] ?? container.name, state: 'removed' });
+    }));
+    await Promise.all(objects.volumes.map((volume) => engine.removeVolume(volume.name)));
+    for (const network of objects.networks) await engine.removeNetwork(network.id);
+    if (options.purge) rmSync(labPaths(context.environment.home, lab).root, { recursive: true, force: true });
+    const removed = { containers: objects.containers.length, volumes: objects.volumes.length, networks: objects.networks.length };
+    context.emit({ type: 'phase-finished', lab, phase: 'teardown', outcome: 'done', detail: `removed ${removed.containers} containers, ${removed.volumes} volumes, ${removed.networks} networks${options.purge ? ' and the lab folder' : ''}`, at: new Date().toISOString(), elapsedMs: Date.now() - started });
+    return { lab, removed, purged: Boolean(options.purge) };
+  } finally {
+    release();
+    if (options.purge) rmSync(labPaths(context.environment.home, lab).root, { recursive: true, force: true });
+  }
+}
+
+export async function downAllLabs(context: LabContext, options: { purge?: boolean } = {}): Promise<DownResult[]> {
+  const engine = context.environment.engine();
+  const labs = new Set(listLabRecords(context.environment.home).map((r) => r.spec.name));
+  const objects = await engine.labObjects();
+  for (const item of [...objects.containers, ...objects.volumes, ...objects.networks]) labs.add(item.labels['seclab.lab']);
+  const results: DownResult[] = [];
+  for (const lab of [...labs].sort()) results.push(await downLab(context, lab, options));
+  return results;
+}

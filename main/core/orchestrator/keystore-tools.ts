@@ -1,0 +1,29 @@
+import type { ComponentKind } from '../../../common/lab-plan.ts';
+
+/**
+ * The products' own keystore tools, run in a one-shot container of the same image with the
+ * component's config volume mounted, values fed on stdin so they never reach argv or env.
+ * ES: `elasticsearch-keystore add -x -f` (docs: elasticsearch-keystore); Kibana:
+ * `kibana-keystore add --stdin --force` (docs: Kibana secure settings).
+ */
+export interface KeystoreTool {
+  create: string[];
+  add: (setting: string) => string[];
+}
+
+export function keystoreToolFor(kind: ComponentKind): KeystoreTool | undefined {
+  switch (kind) {
+    case 'elasticsearch':
+      return {
+        create: ['/usr/share/elasticsearch/bin/elasticsearch-keystore', 'create'],
+        add: (setting) => ['/usr/share/elasticsearch/bin/elasticsearch-keystore', 'add', '-x', '-f', setting],
+      };
+    case 'kibana':
+      return {
+        create: ['/usr/share/kibana/bin/kibana-keystore', 'create'],
+        add: (setting) => ['/usr/share/kibana/bin/kibana-keystore', 'add', setting, '--stdin', '--force'],
+      };
+    default:
+      return undefined;
+  }
+}

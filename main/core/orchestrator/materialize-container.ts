@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import tar from 'tar-stream';
+import { isSecretReference, type ContainerPlan, type LabPlan, type PlannedValue } from '../../../common/lab-plan.ts';
+import { SeclabError } from '../../../common/errors.ts';
+import type { DockerEngine } from '../docker/docker-engine.ts';
+import { requireSecret, scrubSecrets, type LabSecrets } from '../lab-store/lab-secrets.ts';
+import { keystoreToolFor } from './keystore-tools.ts';
+
+const OWNER = { uid: 1000, gid: 0 };
+
+export interface CreatedObjects {
+  containers: string[];
+  volumes: string[];
+  networks: string[];
+}
+
+export function resolvePlannedValue(value: PlannedValue, secrets: LabSecrets): string {
+  if (isSecretReference(value)) return requireSecret(secrets, value.secret);
+  if (Array.isArray(value)) return value.join(',');
+  return String(value);
+}
+
+function fileContent(file: ContainerPlan['files'][number], certsDir: string, secrets: LabSecrets): Buffer {
+  if (isSecretReference(file.from)) return Buffer.from(requireSecret(secrets, file.from.secret));
+  const { certificate, part } = file.from;
+  if (part === 'ca') return readFileSync(join(certsDir, 'ca', 'ca.crt'));
+  return readFileSync(join(certsDir, certificate, `${certificate}.${part === 'key' ? 'key' : 'crt'}`));
+}
+
+/** Files grouped under the volume mount that holds them, as tar archives relative to that mount. */
+async function archivesByMount(container: ContainerPlan, certsDir: string, secrets: LabSecrets): Promise<Array<{ target: string; archive: Buffer }>> {
+  const groups = new Map<string, ContainerPlan['files']>();
+  for (const file of container.files) {
+    const mount = container.mounts.filter((m) => file.path.startsWith(`${m.target}/`)).sort((a, b) => b.target.length - a.target.length)[0];
+    if (!mount) throw new SeclabError('PLAN_INVALID', `${container.component}: ${file.path} is not under any volume of the container`);
+    groups.set(mount.target, [...(groups.get(mount.target) ?? []), file]);
+  }
+  const result: Array<{ target: string; archive: Buffer }> = [];
+  for (const [target, files] of groups) {
+    const pack = tar.pack();
+    const chunks: Buffer[] = [];
+    pack.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
+    const finished = new Promise<void>((resolve, reject) => {
+      pack.on('end', resolve);
+      pack.on('error', reject);
+    });
+    const directories = new Set<string>();
+    for (const file of files) {
+      const relative = posix.relative(target, file.path);
+      const parts = relative.split('/').slice(0, -1);
+      for (let i = 1; i <= parts.length; i++) directories.add(parts.slice(0, i).join('/'));
+    }
+    for (const dir of [...directories].sort()) pack.entry({ name: `${dir}/`, type: 'directory', mode: 0o750, ...OWNER });
+    for (const file of files) {
+      pack.entry({ name: posix.relative(target, file.path), mode: file.mode, ...OWNER }, fileContent(file, certsDir, secrets));
+    }
+    pack.finalize();
+    await finished;
+    result.push({ target, archive: Buffer.concat(chunks) });
+  }
+  return result;
+}
+
+/**
+ * Creates a planned container without starting it: its volumes, its keystore (written by the
+ * image's own keystore tool), the container itself, and its certificates and secret files
+ * copied in with the image user's ownership. Works the same against a remote engine: nothing
+ * is bind-mounted from this machine.
+ */
+export async function materializeContainer(
+  engine: DockerEngine,
+  plan: LabPlan,
+  container: ContainerPlan,
+  secrets: LabSecrets,
+  certsDir: string,
+  created: CreatedObjects,
+): Promise<void> {
+  for (const volume of plan.volumes.filter((v) => v.component === container.component)) {
+    await engine.createVolume(volume.name, volume.labels);
+    created.volumes.push(volume.name);
+  }
+  const mounts = container.mounts.map((m) => ({ source: m.source, target: m.target, readOnly: m.readOnly }));
+  const tool = keystoreToolFor(container.kind);
+  if (tool && container.keystore.length > 0) {
+    const steps: Array<{ cmd: string[]; stdin?: string; setting?: string }> = [
+      { cmd: tool.create },
+      ...container.keystore.map((entry) => ({ cmd: tool.add(entry.setting), stdin: `${requireSecret(secrets, entry.secret)}\n`, setting: entry.setting })),
+    ];
+    for (const [index, step] of steps.entries()) {
+      const result = await engine.runToCompletion({
+        name: `${container.name}-keystore-${index}`,
+        image: container.image,
+        user: container.user,
+        env: {},
+        labels: { ...container.labels, 'seclab.role': 'keystore-tool' },
+        entrypoint: step.cmd.slice(0, 1),
+        cmd: step.cmd.slice(1),
+        mounts,
+        stdin: step.stdin,
+      });
+      if (result.exitCode !== 0) {
+        throw new SeclabError(
+          'KEYSTORE_FAILED',
+          `${container.component}: the image's keystore tool failed${step.setting ? ` adding ${step.setting}` : ' creating the keystore'} (exit ${result.exitCode}): ${scrubSecrets(result.output, secrets).trim().split('\n').slice(-3).join(' ')}`,
+          { component: container.component, phase: 'keystore' },
+        );
+      }
+    }
+  }
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(container.env)) env[key] = resolvePlannedValue(value, secrets);
+  await engine.createContainer({
+    name: container.name,
+    image: container.image,
+    hostname: container.hostname,
+    user: container.user,
+    env,
+    labels: container.labels,
+    network: { name: plan.network.name, ip: container.ip, aliases: [container.hostname] },
+    ports: container.ports,
+    memoryBytes: container.memoryBytes,
+    ulimits: container.ulimits,
+    mounts,
+    restartPolicy: 'no',
+  });
+  created.containers.push(container.name);
+  for (const { target, archive } of await archivesByMount(container, certsDir, secrets)) {
+    await engine.putArchive(container.name, target, archive);
+  }
+}

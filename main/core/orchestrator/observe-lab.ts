@@ -1,0 +1,91 @@
+import { COMPONENT_LABEL, KIND_LABEL, type ComponentKind } from '../../../common/lab-plan.ts';
+import type { ComponentStatus, LabState, LabStatus, LabSummary } from '../../../common/lab-status.ts';
+import { SeclabError } from '../../../common/errors.ts';
+import type { DockerEngine } from '../docker/docker-engine.ts';
+import { listLabRecords, readLabRecord } from '../lab-store/lab-records.ts';
+import { planLab } from '../planner/plan-lab.ts';
+
+const KIND_ORDER: ComponentKind[] = ['elasticsearch', 'kibana', 'fleet-server', 'agent'];
+
+/**
+ * A lab as the engine shows it now: rediscovered from the `seclab.lab` labels and the lab's
+ * record, so a new process (the CLI, the app after a restart) sees the same thing.
+ */
+export async function observeLab(engine: DockerEngine, home: string, lab: string): Promise<LabStatus> {
+  const record = readLabRecord(home, lab);
+  const objects = await engine.labObjects(lab);
+  if (!record && objects.containers.length === 0) {
+    throw new SeclabError('LAB_NOT_FOUND', `there is no lab named "${lab}": create it with \`seclab up --lab ${lab}\` (see \`seclab status\` for the labs there are)`, { lab });
+  }
+  const plan = record ? planLab(record.spec, record.allocation) : undefined;
+  const components: ComponentStatus[] = [];
+  const planned = plan?.containers ?? [];
+  const seen = new Set<string>();
+  for (const container of objects.containers) {
+    const info = await engine.inspectContainer(container.id);
+    const component = container.labels[COMPONENT_LABEL] ?? container.name;
+    seen.add(component);
+    const network = info ? Object.values(info.NetworkSettings.Networks ?? {})[0] : undefined;
+    const bindings = (info?.HostConfig.PortBindings ?? {}) as Record<string, Array<{ HostIp: string; HostPort: string }> | null>;
+    components.push({
+      component,
+      kind: (container.labels[KIND_LABEL] ?? 'elasticsearch') as ComponentKind,
+      container: container.name,
+      image: info?.Config.Image ?? '',
+      state: info?.State.Status ?? container.state,
+      health: info?.State.Health?.Status === 'healthy' ? 'healthy' : info?.State.Running ? 'unknown' : 'unhealthy',
+      ip: network?.IPAddress || planned.find((p) => p.component === component)?.ip,
+      ports: Object.entries(bindings).flatMap(([containerPort, hostBindings]) =>
+        (hostBindings ?? []).map((b: { HostIp: string; HostPort: string }) => ({ hostIp: b.HostIp, hostPort: Number(b.HostPort), containerPort: Number(containerPort.split('/')[0]) })),
+      ),
+      memoryBytes: info?.HostConfig.Memory || undefined,
+      user: info?.Config.User,
+    });
+  }
+  for (const container of planned) {
+    if (seen.has(container.component)) continue;
+    components.push({ component: container.component, kind: container.kind, container: container.name, image: container.image, state: 'missing', health: 'unknown', ip: container.ip, ports: [] });
+  }
+  components.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.component.localeCompare(b.component));
+  const running = components.filter((c) => c.state === 'running').length;
+  const state: LabState =
+    components.length === 0 || running === 0
+      ? components.some((c) => c.state === 'exited' || c.state === 'created')
+        ? 'stopped'
+        : objects.containers.length === 0
+          ? 'absent'
+          : 'stopped'
+      : running === components.length
+        ? 'running'
+        : 'degraded';
+  const spec = record?.spec;
+  if (!spec || !plan) {
+    throw new SeclabError('LAB_RECORD_MISSING', `lab "${lab}" has containers but no record in its folder: remove it with \`seclab down --lab ${lab}\``, { lab });
+  }
+  return {
+    lab,
+    state,
+    emulated: plan.emulated,
+    version: plan.version,
+    spec,
+    network: { name: plan.network.name, subnet: plan.network.subnet },
+    endpoints: plan.endpoints,
+    components,
+  };
+}
+
+export async function listLabs(engine: DockerEngine, home: string): Promise<LabSummary[]> {
+  const names = new Set(listLabRecords(home).map((r) => r.spec.name));
+  const objects = await engine.labObjects();
+  for (const container of objects.containers) names.add(container.labels['seclab.lab']);
+  const summaries: LabSummary[] = [];
+  for (const lab of [...names].sort()) {
+    try {
+      const status = await observeLab(engine, home, lab);
+      summaries.push({ lab, state: status.state, emulated: status.emulated, version: status.version, components: status.components.length, running: status.components.filter((c) => c.state === 'running').length });
+    } catch {
+      summaries.push({ lab, state: 'failed', emulated: false, version: '?', components: 0, running: 0 });
+    }
+  }
+  return summaries;
+}

@@ -1,0 +1,406 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ContainerPlan, LabPlan } from '../../../common/lab-plan.ts';
+import type { LabSpec, LabSpecInput } from '../../../common/lab-spec.ts';
+import type { LabEvent, UpPhase } from '../../../common/lab-events.ts';
+import type { LabStatus, PreflightCheck } from '../../../common/lab-status.ts';
+import { SeclabError, serializeError } from '../../../common/errors.ts';
+import type { CoreEnvironment } from '../environment.ts';
+import type { DockerEngine } from '../docker/docker-engine.ts';
+import { labPaths } from '../lab-store/lab-home.ts';
+import { readLabRecord, writeLabRecord } from '../lab-store/lab-records.ts';
+import { generateLabSecrets, readLabSecrets, requireSecret, scrubSecrets, writeLabSecrets, type LabSecrets } from '../lab-store/lab-secrets.ts';
+import { acquireLabLock } from '../lab-store/lab-lock.ts';
+import { resolveLab } from '../planner/plan-service.ts';
+import { AGENT_POLICY_ID, FLEET_SERVER_POLICY_ID } from '../planner/plan-lab.ts';
+import { certificateRequestsFor } from '../planner/certificate-requests.ts';
+import { issueLabCertificates } from '../pki/lab-pki.ts';
+import { buildEmulatorImages, type EmulatedProduct } from '../emulator-images/build-emulator-images.ts';
+import { connectElasticsearch } from '../stack/elasticsearch-client.ts';
+import { configureLabSecurity, indexSampleData, observeClusterFormed } from '../stack/elasticsearch-setup.ts';
+import { observeAgentsOnline, observeFleetServerHealthy, observeKibanaAvailable, setUpFleet, type KibanaConnection } from '../stack/kibana-fleet-setup.ts';
+import { materializeContainer, type CreatedObjects } from './materialize-container.ts';
+import { runPreflight } from './preflight.ts';
+import { waitUntil, type Observation } from './wait-until.ts';
+import { observeLab } from './observe-lab.ts';
+
+export interface UpOptions {
+  keepOnFailure?: boolean;
+  /** Test-only: drops the Kibana/Fleet/agent readiness waits' long official-image timeouts. */
+  timeouts?: Partial<Record<'elasticsearch' | 'kibana' | 'fleetServer' | 'agents', number>>;
+}
+
+export interface LabContext {
+  environment: CoreEnvironment;
+  emit: (event: LabEvent) => void;
+}
+
+const PHASE_TITLES: Record<UpPhase, string> = {
+  preflight: 'Preflight',
+  images: 'Images',
+  certificates: 'Certificates',
+  network: 'Network',
+  elasticsearch: 'Elasticsearch',
+  'security-setup': 'Security setup',
+  kibana: 'Kibana',
+  fleet: 'Fleet Server',
+  agents: 'Agents',
+  verification: 'Verification',
+  teardown: 'Teardown',
+  rollback: 'Rollback',
+};
+
+function timeoutsFor(spec: LabSpec, options: UpOptions) {
+  const slow = spec.images === 'official' ? 3 : 1;
+  return {
+    elasticsearch: options.timeouts?.elasticsearch ?? 120_000 * slow,
+    kibana: options.timeouts?.kibana ?? 120_000 * slow,
+    fleetServer: options.timeouts?.fleetServer ?? 120_000 * slow,
+    agents: options.timeouts?.agents ?? 120_000 * slow,
+  };
+}
+
+export class LabRun {
+  readonly created: CreatedObjects = { containers: [], volumes: [], networks: [] };
+
+  constructor(
+    readonly context: LabContext,
+    readonly lab: string,
+  ) {}
+
+  get engine(): DockerEngine {
+    return this.context.environment.engine();
+  }
+
+  emit(event: LabEvent): void {
+    this.context.emit(event);
+  }
+
+  async phase<T>(phase: UpPhase, work: () => Promise<T>, detail?: (result: T) => string): Promise<T> {
+    const started = Date.now();
+    this.emit({ type: 'phase-started', lab: this.lab, phase, title: PHASE_TITLES[phase], at: new Date().toISOString() });
+    try {
+      const result = await work();
+      this.emit({ type: 'phase-finished', lab: this.lab, phase, outcome: 'done', detail: detail?.(result), at: new Date().toISOString(), elapsedMs: Date.now() - started });
+      return result;
+    } catch (error) {
+      this.emit({ type: 'phase-finished', lab: this.lab, phase, outcome: 'failed', detail: serializeError(error).message, at: new Date().toISOString(), elapsedMs: Date.now() - started });
+      throw error;
+    }
+  }
+
+  skip(phase: UpPhase, detail: string): void {
+    const at = new Date().toISOString();
+    this.emit({ type: 'phase-started', lab: this.lab, phase, title: PHASE_TITLES[phase], at });
+    this.emit({ type: 'phase-finished', lab: this.lab, phase, outcome: 'skipped', detail, at, elapsedMs: 0 });
+  }
+}
+
+/** Fails fast when the container behind a wait has exited, instead of waiting out the timeout. */
+async function unlessExited<T>(engine: DockerEngine, container: ContainerPlan, probe: () => Promise<Observation<T>>): Promise<Observation<T>> {
+  const info = await engine.inspectContainer(container.name);
+  if (info && !info.State.Running) {
+    return { ready: false, fatal: true, detail: `${container.component} exited with code ${info.State.ExitCode}` };
+  }
+  return probe();
+}
+
+async function logTailOf(engine: DockerEngine, container: string, secrets: LabSecrets): Promise<string[]> {
+  try {
+    const text = await engine.logs(container, { tail: 15 });
+    return scrubSecrets(text, secrets).trimEnd().split('\n').slice(-15);
+  } catch {
+    return [];
+  }
+}
+
+export async function ensureImages(run: LabRun, plan: LabPlan): Promise<void> {
+  const images = [...new Set(plan.containers.map((c) => c.image))];
+  if (plan.emulated) {
+    const products = [...new Set(images.map((image) => image.split('/')[1].split(':')[0] as EmulatedProduct))];
+    await buildEmulatorImages(run.engine, {
+      version: plan.version,
+      products,
+      onProgress: (progress) => run.emit({ type: 'image-progress', lab: run.lab, image: progress.image, status: progress.phase }),
+    });
+    return;
+  }
+  for (const image of images) {
+    if (await run.engine.imageExists(image)) {
+      run.emit({ type: 'image-progress', lab: run.lab, image, status: 'present' });
+      continue;
+    }
+    const layers: Record<string, { current: number; total: number }> = {};
+    try {
+      await run.engine.pullImage(image, (event) => {
+        if (event.id && event.total) layers[event.id] = { current: event.current ?? 0, total: event.total };
+        const totals = Object.values(layers);
+        run.emit({
+          type: 'image-progress',
+          lab: run.lab,
+          image,
+          status: event.status,
+          currentBytes: totals.reduce((sum, l) => sum + l.current, 0),
+          totalBytes: totals.reduce((sum, l) => sum + l.total, 0),
+          layers: { ...layers },
+        });
+      });
+    } catch (error) {
+      throw new SeclabError('IMAGE_PULL_FAILED', `could not pull ${image}: ${(error as Error).message}. Without a registry, run the lab on emulated images: seclab up --images emulated`, { phase: 'images' });
+    }
+  }
+}
+
+export interface StackConnections {
+  caPem: string;
+  elasticsearchUrl: string;
+  kibana?: KibanaConnection;
+  fleetServerUrl?: string;
+}
+
+export function stackConnections(plan: LabPlan, certsDir: string, secrets: LabSecrets): StackConnections {
+  const caPem = readFileSync(join(certsDir, 'ca', 'ca.crt'), 'utf8');
+  return {
+    caPem,
+    // Through the published ports on loopback; the certificates carry 127.0.0.1.
+    elasticsearchUrl: plan.endpoints.elasticsearch.replace('localhost', '127.0.0.1'),
+    kibana: plan.endpoints.kibana
+      ? { url: plan.endpoints.kibana.replace('localhost', '127.0.0.1'), caPem, username: 'lab_admin', password: requireSecret(secrets, 'lab-admin-password') }
+      : undefined,
+    fleetServerUrl: plan.endpoints.fleetServer?.replace('localhost', '127.0.0.1'),
+  };
+}
+
+async function bringUpElasticsearch(run: LabRun, plan: LabPlan, secrets: LabSecrets, certsDir: string, timeoutMs: number, fresh: boolean) {
+  const nodes = plan.containers.filter((c) => c.kind === 'elasticsearch');
+  if (fresh) {
+    await Promise.all(nodes.map(async (node) => {
+      run.emit({ type: 'component-state', lab: run.lab, component: node.component, state: 'creating' });
+      await materializeContainer(run.engine, plan, node, secrets, certsDir, run.created);
+    }));
+  }
+  await Promise.all(nodes.map(async (node) => {
+    run.emit({ type: 'component-state', lab: run.lab, component: node.component, state: 'starting' });
+    await run.engine.startContainer(node.name);
+  }));
+  const connections = stackConnections(plan, certsDir, secrets);
+  const client = connectElasticsearch({ url: connections.elasticsearchUrl, caPem: connections.caPem, auth: { username: 'elastic', password: requireSecret(secrets, 'elastic-password') }, requestTimeoutMs: 10_000 });
+  try {
+    nodes.forEach((node) => run.emit({ type: 'component-state', lab: run.lab, component: node.component, state: 'waiting', detail: 'cluster forming' }));
+    const health = await waitUntil(
+      async () => {
+        for (const node of nodes) {
+          const info = await run.engine.inspectContainer(node.name);
+          if (info && !info.State.Running) return { ready: false as const, fatal: true, detail: `${node.component} exited with code ${info.State.ExitCode}`, component: node.component };
+        }
+        return observeClusterFormed(client, nodes.length);
+      },
+      { what: `Elasticsearch cluster of ${nodes.length} node(s)`, timeoutMs, intervalMs: 1000, context: { lab: run.lab, component: nodes[0].component, phase: 'elasticsearch' } },
+    ).catch(async (error: SeclabError) => {
+      const failed = nodes.find((n) => error.message.includes(`${n.component} exited`)) ?? nodes[0];
+      throw new SeclabError(error.code, error.message, { ...error.context, component: failed.component, logTail: await logTailOf(run.engine, failed.name, secrets) });
+    });
+    nodes.forEach((node) => run.emit({ type: 'component-state', lab: run.lab, component: node.component, state: 'ready', detail: `cluster ${health.status}, ${health.nodes} nodes` }));
+    return client;
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+}
+
+async function startAndWait<T>(run: LabRun, plan: LabPlan, container: ContainerPlan, secrets: LabSecrets, certsDir: string, fresh: boolean, probe: () => Promise<Observation<T>>, wait: { what: string; timeoutMs: number; consecutive?: number }): Promise<T> {
+  if (fresh) {
+    run.emit({ type: 'component-state', lab: run.lab, component: container.component, state: 'creating' });
+    await materializeContainer(run.engine, plan, container, secrets, certsDir, run.created);
+  }
+  run.emit({ type: 'component-state', lab: run.lab, component: container.component, state: 'starting' });
+  await run.engine.startContainer(container.name);
+  run.emit({ type: 'component-state', lab: run.lab, component: container.component, state: 'waiting' });
+  try {
+    const value = await waitUntil(() => unlessExited(run.engine, container, probe), {
+      ...wait,
+      intervalMs: 1000,
+      context: { lab: run.lab, component: container.component, phase: container.kind },
+    });
+    run.emit({ type: 'component-state', lab: run.lab, component: container.component, state: 'ready' });
+    return value;
+  } catch (error) {
+    run.emit({ type: 'component-state', lab: run.lab, component: container.component, state: 'failed', detail: (error as Error).message });
+    const seclab = error instanceof SeclabError ? error : new SeclabError('COMPONENT_FAILED', (error as Error).message);
+    throw new SeclabError(seclab.code, seclab.message, { ...seclab.context, lab: run.lab, component: container.component, logTail: await logTailOf(run.engine, container.name, secrets) });
+  }
+}
+
+/** Creates (fresh) or restarts (existing) every component in dependency order and waits for real readiness. */
+async function bringUpStack(run: LabRun, plan: LabPlan, spec: LabSpec, secrets: LabSecrets, certsDir: string, options: UpOptions, fresh: boolean, persistSecrets: () => void) {
+  const timeouts = timeoutsFor(spec, options);
+  if (fresh) await run.phase('network', async () => {
+    await run.engine.createNetwork(plan.network.name, plan.network.subnet, plan.network.gateway, plan.network.labels);
+    run.created.networks.push(plan.network.name);
+  }, () => `${plan.network.name} ${plan.network.subnet}`);
+  else run.skip('network', `${plan.network.name} exists`);
+
+  const client = await run.phase('elasticsearch', () => bringUpElasticsearch(run, plan, secrets, certsDir, timeouts.elasticsearch, fresh));
+  const connections = stackConnections(plan, certsDir, secrets);
+  try {
+    if (fresh) {
+      await run.phase('security-setup', async () => {
+        const { fleetServerToken } = await configureLabSecurity(client, plan, secrets, `seclab-${run.context.environment.now().getTime()}`);
+        if (fleetServerToken) secrets['fleet-server-service-token'] = fleetServerToken;
+        persistSecrets();
+        await indexSampleData(client, run.context.environment.now());
+      }, () => `kibana_system password, ${plan.roles.length} roles, ${plan.users.length} users${plan.containers.some((c) => c.kind === 'fleet-server') ? ', Fleet Server service token' : ''}, sample data`);
+    } else run.skip('security-setup', 'users, roles and tokens kept');
+  } finally {
+    await client.close();
+  }
+
+  const kibana = plan.containers.find((c) => c.kind === 'kibana');
+  if (kibana && connections.kibana) {
+    const kibanaConnection = connections.kibana;
+    await run.phase('kibana', () => startAndWait(run, plan, kibana, secrets, certsDir, fresh, () => observeKibanaAvailable(kibanaConnection), { what: 'Kibana', timeoutMs: timeouts.kibana }));
+  } else run.skip('kibana', 'not in this lab');
+
+  const fleet = plan.containers.find((c) => c.kind === 'fleet-server');
+  if (fleet && connections.kibana && connections.fleetServerUrl) {
+    const kibanaConnection = connections.kibana;
+    const fleetUrl = connections.fleetServerUrl;
+    await run.phase('fleet', async () => {
+      if (fresh) {
+        const caFingerprint = readFileSync(join(certsDir, 'ca', 'fingerprint'), 'utf8').trim();
+        const { enrollmentToken } = await setUpFleet(kibanaConnection, {
+          fleetServerPolicyId: FLEET_SERVER_POLICY_ID,
+          agentPolicyId: AGENT_POLICY_ID,
+          fleetServerUrl: 'https://fleet-server:8220',
+          elasticsearchUrl: 'https://es01:9200',
+          caPem: connections.caPem,
+          caFingerprintSha256: caFingerprint,
+        });
+        secrets['agent-enrollment-token'] = enrollmentToken;
+        persistSecrets();
+      }
+      // Fleet Server restarts once after first reporting healthy (elastic-package#1123): three in a row.
+      await startAndWait(run, plan, fleet, secrets, certsDir, fresh, () => observeFleetServerHealthy(fleetUrl, connections.caPem), { what: 'Fleet Server', timeoutMs: timeouts.fleetServer, consecutive: 3 });
+    });
+  } else run.skip('fleet', 'not in this lab');
+
+  const agents = plan.containers.filter((c) => c.kind === 'agent');
+  if (agents.length && connections.kibana) {
+    const kibanaConnection = connections.kibana;
+    await run.phase('agents', async () => {
+      for (const agent of agents) {
+        if (fresh) {
+          run.emit({ type: 'component-state', lab: run.lab, component: agent.component, state: 'creating' });
+          await materializeContainer(run.engine, plan, agent, secrets, certsDir, run.created);
+        }
+        await run.engine.startContainer(agent.name);
+        run.emit({ type: 'component-state', lab: run.lab, component: agent.component, state: 'waiting', detail: 'enrolling' });
+      }
+      try {
+        await waitUntil(
+          async () => {
+            for (const agent of agents) {
+              const info = await run.engine.inspectContainer(agent.name);
+              if (info && !info.State.Running) return { ready: false, fatal: true, detail: `${agent.component} exited with code ${info.State.ExitCode}` };
+            }
+            return observeAgentsOnline(kibanaConnection, AGENT_POLICY_ID, agents.length);
+          },
+          { what: `${agents.length} agent(s) online in Fleet`, timeoutMs: timeouts.agents, intervalMs: 2000, context: { lab: run.lab, component: agents[0].component, phase: 'agents' } },
+        );
+      } catch (error) {
+        const seclab = error as SeclabError;
+        const failed = agents.find((a) => seclab.message.includes(`${a.component} exited`)) ?? agents[0];
+        throw new SeclabError(seclab.code ?? 'COMPONENT_FAILED', seclab.message, { ...seclab.context, component: failed.component, logTail: await logTailOf(run.engine, failed.name, secrets) });
+      }
+      agents.forEach((agent) => run.emit({ type: 'component-state', lab: run.lab, component: agent.component, state: 'ready', detail: 'online' }));
+    });
+  } else run.skip('agents', 'no agents in this lab');
+}
+
+export async function removeCreated(run: LabRun): Promise<void> {
+  for (const container of [...run.created.containers].reverse()) await run.engine.removeContainer(container).catch(() => undefined);
+  for (const volume of run.created.volumes) await run.engine.removeVolume(volume).catch(() => undefined);
+  for (const network of run.created.networks) await run.engine.removeNetwork(network).catch(() => undefined);
+}
+
+function sameShape(a: LabSpec, b: LabSpec): boolean {
+  const shape = (spec: LabSpec) => JSON.stringify({ ...spec, ports: {} });
+  return shape(a) === shape(b);
+}
+
+export interface UpResult {
+  status: LabStatus;
+  outcome: 'created' | 'started' | 'already-running';
+  preflight: PreflightCheck[];
+}
+
+/**
+ * `seclab up`: a new lab is planned, checked, created and configured; a stopped lab is started
+ * again with its data and secrets; a running lab is left as it is. On failure everything this
+ * run created is removed (unless keepOnFailure), and the error names the component, the phase
+ * and the last lines of its log.
+ */
+export async function upLab(context: LabContext, input: LabSpecInput, options: UpOptions = {}): Promise<UpResult> {
+  const { environment } = context;
+  const engine = environment.engine();
+  const requestedName = (input as { name?: string }).name ?? 'default';
+  const existingRecord = readLabRecord(environment.home, requestedName);
+  const resolved = await resolveLab(environment, existingRecord && !hasShapeFlags(input) ? { ...existingRecord.spec, ...input, ports: { ...existingRecord.spec.ports, ...(input as LabSpec).ports } } : input, await engine.engineSubnets().catch(() => []));
+  const { spec, plan } = resolved;
+  if (existingRecord && !sameShape(existingRecord.spec, spec)) {
+    throw new SeclabError('LAB_EXISTS_DIFFERENT', `lab "${spec.name}" exists with another shape (${existingRecord.spec.elasticsearch.nodes} nodes, ${existingRecord.spec.images} images, version ${existingRecord.spec.version}): remove it first (seclab down --lab ${spec.name}) or choose another --lab name`, { lab: spec.name });
+  }
+  const release = acquireLabLock(environment.home, spec.name, 'up');
+  const run = new LabRun(context, spec.name);
+  const paths = labPaths(environment.home, spec.name);
+  const folderExisted = existsSync(paths.record);
+  let secrets: LabSecrets = {};
+  try {
+    const before = await engine.labObjects(spec.name);
+    const existing = before.containers.length > 0;
+    if (existing) {
+      const observed = await observeLab(engine, environment.home, spec.name);
+      if (observed.state === 'running') {
+        for (const phase of ['preflight', 'images', 'certificates', 'network', 'elasticsearch', 'security-setup', 'kibana', 'fleet', 'agents'] as const) run.skip(phase, 'lab already running');
+        return { status: observed, outcome: 'already-running', preflight: [] };
+      }
+    }
+    const preflight = await run.phase('preflight', async () => {
+      const checks = await runPreflight({ engine, plan, portsHeldByLab: [], labExists: existing });
+      const failed = checks.filter((c) => c.status === 'fail');
+      if (failed.length) {
+        throw new SeclabError('PREFLIGHT_FAILED', failed.map((c) => `${c.title}: ${c.detail}. ${c.fix ?? ''}`.trim()).join('\n'), { lab: spec.name, phase: 'preflight' });
+      }
+      return checks;
+    }, (checks) => checks.map((c) => `${c.title} ${c.status}`).join(', '));
+
+    await run.phase('images', () => ensureImages(run, plan));
+    secrets = readLabSecrets(environment.home, spec.name) ?? generateLabSecrets(environment.randomBytes);
+    if (!folderExisted) writeLabRecord(environment.home, { spec, allocation: resolved.allocation, createdAt: environment.now().toISOString() });
+    writeLabSecrets(environment.home, spec.name, secrets);
+    await run.phase('certificates', async () =>
+      issueLabCertificates({ outDir: paths.certs, components: certificateRequestsFor(spec, resolved.allocation.subnetIndex), now: environment.now() }),
+    (result) => `CA ${result.caOutcome}; ${result.certificates.filter((c) => c.outcome === 'issued').length} issued, ${result.certificates.filter((c) => c.outcome === 'reused').length} reused`);
+
+    await bringUpStack(run, plan, spec, secrets, paths.certs, options, !existing, () => writeLabSecrets(environment.home, spec.name, secrets));
+    return { status: await observeLab(engine, environment.home, spec.name), outcome: existing ? 'started' : 'created', preflight };
+  } catch (error) {
+    if (!options.keepOnFailure) {
+      await run.phase('rollback', async () => {
+        await removeCreated(run);
+        if (!folderExisted) rmSync(paths.root, { recursive: true, force: true });
+      }, () => `removed ${run.created.containers.length} containers, ${run.created.volumes.length} volumes, ${run.created.networks.length} networks`).catch(() => undefined);
+    }
+    const seclab = error instanceof SeclabError ? error : new SeclabError('UP_FAILED', (error as Error).message, { lab: spec.name });
+    const tail = seclab.context.logTail?.length ? `\nLast log lines of ${seclab.context.component}:\n  ${seclab.context.logTail.join('\n  ')}` : '';
+    const where = seclab.context.component ? `${seclab.context.component}${seclab.context.phase ? ` (${seclab.context.phase})` : ''}: ` : '';
+    throw new SeclabError(seclab.code, `${where}${scrubSecrets(seclab.message, secrets)}${tail}`, { ...seclab.context, lab: spec.name });
+  } finally {
+    release();
+  }
+}
+
+function hasShapeFlags(input: LabSpecInput): boolean {
+  const keys = Object.keys(input as object).filter((key) => key !== 'name' && key !== 'ports');
+  return keys.length > 0;
+}

@@ -1,0 +1,44 @@
+import { SeclabError, type ErrorContext } from '../../../common/errors.ts';
+
+export interface WaitOptions {
+  what: string;
+  timeoutMs: number;
+  intervalMs?: number;
+  /** How many successes in a row count as ready (Fleet Server restarts once after its first "healthy"). */
+  consecutive?: number;
+  context?: ErrorContext;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export type Observation<T> = { ready: true; value: T } | { ready: false; detail: string; fatal?: boolean };
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` until it reports ready `consecutive` times in a row, or fails with the last thing it saw. */
+export async function waitUntil<T>(probe: () => Promise<Observation<T>>, options: WaitOptions): Promise<T> {
+  const sleep = options.sleep ?? defaultSleep;
+  const deadline = Date.now() + options.timeoutMs;
+  const needed = options.consecutive ?? 1;
+  let streak = 0;
+  let lastDetail = 'no answer yet';
+  for (;;) {
+    let observation: Observation<T>;
+    try {
+      observation = await probe();
+    } catch (error) {
+      observation = { ready: false, detail: (error as Error).message };
+    }
+    if (observation.ready) {
+      streak += 1;
+      if (streak >= needed) return observation.value;
+    } else {
+      streak = 0;
+      lastDetail = observation.detail;
+      if (observation.fatal) throw new SeclabError('COMPONENT_FAILED', `${options.what}: ${lastDetail}`, options.context);
+    }
+    if (Date.now() >= deadline) {
+      throw new SeclabError('READINESS_TIMEOUT', `${options.what} was not ready after ${Math.round(options.timeoutMs / 1000)}s; last seen: ${lastDetail}`, options.context);
+    }
+    await sleep(options.intervalMs ?? 1000);
+  }
+}

@@ -1,0 +1,52 @@
+import type { LabPlan } from '../../../common/lab-plan.ts';
+import { requireSecret, type LabSecrets } from '../lab-store/lab-secrets.ts';
+import type { ElasticsearchClient } from './elasticsearch-client.ts';
+import { responseStatusOf } from './elasticsearch-client.ts';
+import type { Observation } from '../orchestrator/wait-until.ts';
+
+export const SAMPLE_INDEX = 'lab-logs-sample';
+
+export async function observeClusterFormed(client: ElasticsearchClient, nodes: number): Promise<Observation<{ status: string; nodes: number }>> {
+  try {
+    const health = await client.cluster.health({ wait_for_nodes: String(nodes), timeout: '5s' });
+    if (health.number_of_nodes >= nodes && health.status !== 'red') return { ready: true, value: { status: health.status, nodes: health.number_of_nodes } };
+    return { ready: false, detail: `cluster ${health.status} with ${health.number_of_nodes} of ${nodes} nodes` };
+  } catch (error) {
+    const status = responseStatusOf(error);
+    return { ready: false, detail: status ? `HTTP ${status}: ${(error as Error).message}` : (error as Error).message };
+  }
+}
+
+/**
+ * Through Elasticsearch's own security API, as `elastic`: Kibana's system user password, the
+ * lab's roles and users, and a service-account token for Fleet Server (never the superuser).
+ */
+export async function configureLabSecurity(client: ElasticsearchClient, plan: LabPlan, secrets: LabSecrets, tokenName: string): Promise<{ fleetServerToken?: string }> {
+  if (plan.containers.some((c) => c.kind === 'kibana')) {
+    await client.security.changePassword({ username: 'kibana_system', password: requireSecret(secrets, 'kibana-system-password') });
+  }
+  for (const role of plan.roles) {
+    await client.security.putRole({ name: role.name, cluster: role.cluster, indices: role.indices, description: role.description } as never);
+  }
+  for (const user of plan.users) {
+    await client.security.putUser({ username: user.username, password: requireSecret(secrets, user.secret), roles: user.roles, full_name: user.description });
+  }
+  let fleetServerToken: string | undefined;
+  if (plan.containers.some((c) => c.kind === 'fleet-server')) {
+    const created = await client.security.createServiceToken({ namespace: 'elastic', service: 'fleet-server', name: tokenName });
+    fleetServerToken = created.token.value;
+  }
+  return { fleetServerToken };
+}
+
+/** A few documents so the roles can be tried at once: the analyst reads them, the writer adds to them. */
+export async function indexSampleData(client: ElasticsearchClient, now: Date): Promise<void> {
+  const events = ['login succeeded for analyst', 'TLS handshake from es02 verified', 'denied write by analyst to lab-logs-sample', 'fleet-server checked in', 'agent01 enrolled'];
+  await client.bulk({
+    refresh: true,
+    operations: events.flatMap((message, index) => [
+      { index: { _index: SAMPLE_INDEX, _id: String(index + 1) } },
+      { '@timestamp': new Date(now.getTime() - (events.length - index) * 60_000).toISOString(), message, 'event.dataset': 'seclab.sample' },
+    ]),
+  });
+}
