@@ -1,0 +1,36 @@
+/** The `elastic-agent` command line: `container`, `status [--output …]`, `version [--binary-only]`. */
+import { readContainerSetup } from './container-env';
+import { runContainer } from './run-container';
+import { runStatusCommand } from './status-command';
+import { fetchDaemonState } from './control-socket';
+import { AGENT_BUILD_TIME, AGENT_COMMIT, AGENT_VERSION } from './version';
+
+export async function runElasticAgentCli(argv: string[]): Promise<void> {
+  const [command = "run", ...rest] = argv;
+  const statePath = readContainerSetup(process.env).paths.state;
+  const buildLine = `${AGENT_VERSION} (build: ${AGENT_COMMIT} at ${AGENT_BUILD_TIME.replace('T', ' ').replace('Z', ' +0000 UTC')})`;
+  switch (command) {
+    case 'container':
+    case 'run':
+      await runContainer(process.env);
+      return;
+    case 'status':
+      process.exitCode = await runStatusCommand(rest, statePath);
+      return;
+    case 'version': {
+      process.stdout.write(`Binary: ${buildLine}\n`);
+      if (!rest.includes('--binary-only')) {
+        try {
+          await fetchDaemonState(statePath, 5000);
+          process.stdout.write(`Daemon: ${buildLine}\n`);
+        } catch {
+          process.stdout.write('Daemon: timed out after 5 seconds trying to connect to Elastic Agent daemon\n');
+        }
+      }
+      return;
+    }
+    default:
+      process.stderr.write(`Error: unknown command "${command}" for "elastic-agent"\nRun 'elastic-agent --help' for usage.\n`);
+      process.exitCode = 1;
+  }
+}

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { goTlsErrorMessage, isConnectionRefused } from './go-tls-errors';
+import { AGENT_VERSION } from './version';
+
+/** How an agent reaches Fleet Server: FLEET_CA (only that CA is trusted, as Go's RootCAs), FLEET_INSECURE, client cert. */
+export interface FleetConnection {
+  url: string;
+  ca: string;
+  insecure: boolean;
+  cert: string;
+  certKey: string;
+}
+
+export class FleetRequestError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'transport' | 'connection-refused' | 'http',
+    readonly statusCode?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface FleetResponse {
+  statusCode: number;
+  body: unknown;
+}
+
+/**
+ * One JSON request to Fleet Server, as elastic-agent's fleetapi client makes it (User-Agent
+ * `Elastic Agent v<version>`, `Authorization: ApiKey …`). Transport failures carry Go's wording:
+ * "fail to execute request to fleet-server: x509: certificate signed by unknown authority".
+ */
+export function fleetRequest(connection: FleetConnection, method: string, path: string, apiKey: string, body?: unknown): Promise<FleetResponse> {
+  const url = new URL(path, connection.url.endsWith('/') ? connection.url : connection.url + '/');
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const options: RequestOptions = {
+    method,
+    headers: {
+      'user-agent': `Elastic Agent v${AGENT_VERSION}`,
+      authorization: `ApiKey ${apiKey}`,
+      'content-type': 'application/json',
+      'elastic-api-version': '2023-06-01',
+      ...(payload ? { 'content-length': Buffer.byteLength(payload) } : {}),
+    },
+    timeout: 30_000,
+  };
+  if (url.protocol === 'https:') {
+    if (connection.ca) options.ca = readFileSync(connection.ca);
+    if (connection.insecure) options.rejectUnauthorized = false;
+    if (connection.cert) options.cert = readFileSync(connection.cert);
+    if (connection.certKey) options.key = readFileSync(connection.certKey);
+  }
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(url, options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed: unknown = text;
+        try {
+          parsed = JSON.parse(text) as unknown;
+        } catch {
+          /* keep text */
+        }
+        resolve({ statusCode: res.statusCode ?? 0, body: parsed });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('Client.Timeout exceeded while awaiting headers')));
+    req.on('error', (error) => {
+      const kind = isConnectionRefused(error) ? 'connection-refused' : 'transport';
+      reject(new FleetRequestError(`fail to execute request to fleet-server: ${goTlsErrorMessage(error)}`, kind));
+    });
+    if (payload) req.write(payload);
+    req.end();
+  });
+}

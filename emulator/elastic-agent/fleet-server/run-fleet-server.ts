@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { ContainerSetup } from '../container-env';
+import { resolveServiceToken } from '../container-env';
+import type { AgentLogger } from '../logger';
+import type { DaemonState } from '../control-socket';
+import { AGENT_COMMIT, AGENT_VERSION } from '../version';
+import { createFleetServerEsClients } from './es-connection';
+import { FleetServerHealth } from './health';
+import { FleetAgentsService, extractApiKey } from './agents-service';
+import { createFleetServerHttpServer, type FleetServerTls } from './http-server';
+import { FleetServerSelfEnrollment } from './self-enrollment';
+import { generateSelfSignedFleetServerCertificate } from './self-signed';
+
+export class ContainerSetupError extends Error {}
+
+/** internal/pkg/agent/cmd/enroll_cmd.go prepareFleetTLS: cert and key go together, else self-signed, unless insecure HTTP. */
+function fleetServerTls(setup: ContainerSetup, logger: AgentLogger): FleetServerTls | undefined {
+  const fs = setup.fleetServer;
+  if (fs.cert && !fs.certKey) throw new ContainerSetupError('certificate private key is required when certificate provided');
+  if (fs.certKey && !fs.cert) throw new ContainerSetupError('certificate is required when certificate private key is provided');
+  if (!fs.cert) {
+    if (fs.insecureHttp) return undefined;
+    logger.info('Generating self-signed certificate for Fleet Server');
+    const generated = generateSelfSignedFleetServerCertificate();
+    return { ...generated, clientAuth: fs.clientAuth, clientCa: setup.fleet.ca || undefined };
+  }
+  return {
+    cert: readFileSync(fs.cert, 'utf8'),
+    key: readFileSync(fs.certKey, 'utf8'),
+    passphrase: fs.certKeyPassphrasePath ? readFileSync(fs.certKeyPassphrasePath, 'utf8').trim() : undefined,
+    clientAuth: fs.clientAuth,
+    clientCa: setup.fleet.ca || undefined,
+  };
+}
+
+export interface RunningFleetServer {
+  server: Server;
+  daemonState(): DaemonState;
+  stop(): Promise<void>;
+}
+
+export async function runFleetServer(setup: ContainerSetup, logger: AgentLogger): Promise<RunningFleetServer> {
+  const fsLogger = logger.with({ component: { id: 'fleet-server-default', binary: 'fleet-server' }, 'service.name': 'fleet-server' });
+  let serviceToken: string;
+  try {
+    serviceToken = resolveServiceToken(setup.fleetServer.elasticsearch);
+  } catch (error) {
+    throw new ContainerSetupError(`failed to read service token: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!serviceToken) {
+    // The real container would ask Kibana for a token with KIBANA_FLEET_USERNAME/PASSWORD; not emulated.
+    throw new ContainerSetupError('fleet-server bootstrap requires FLEET_SERVER_SERVICE_TOKEN or FLEET_SERVER_SERVICE_TOKEN_PATH');
+  }
+  const tls = fleetServerTls(setup, logger);
+  const clients = createFleetServerEsClients(setup.fleetServer.elasticsearch, serviceToken);
+  const health = new FleetServerHealth(clients.service, setup.fleetServer.elasticsearch.host, fsLogger);
+  const agents = new FleetAgentsService(clients);
+  const selfEnrollment = new FleetServerSelfEnrollment(clients.service, setup.paths.state, setup.fleetServer.policyId, logger);
+
+  const isApiKeyValid = async (header: string | undefined) => {
+    try {
+      const key = extractApiKey(header);
+      await clients.asApiKey(key).security.authenticate();
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const server = createFleetServerHttpServer({ health, agents, tls, logger: fsLogger, isApiKeyValid });
+  const host = tls ? setup.fleetServer.host : setup.fleetServer.host || 'localhost';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(setup.fleetServer.port, host, () => resolve());
+  });
+  fsLogger.info(`server listening on ${host}:${setup.fleetServer.port} (${tls ? 'https' : 'http'})`, { bind: `${host}:${setup.fleetServer.port}` });
+
+  let enrolling = false;
+  health.start(() => {
+    if (enrolling) return;
+    enrolling = true;
+    selfEnrollment
+      .tick()
+      .catch((error: unknown) => logger.warn(`Fleet Server self-enrollment failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => (enrolling = false));
+  });
+
+  const daemonState = (): DaemonState => {
+    const enrolled = selfEnrollment.agentId !== undefined;
+    return {
+      info: { id: selfEnrollment.agentId ?? '', version: AGENT_VERSION, commit: AGENT_COMMIT },
+      state: health.state,
+      message: health.state === 'HEALTHY' ? 'Running' : health.message,
+      fleet_state: enrolled ? (selfEnrollment.lastCheckinOk ? 'HEALTHY' : 'FAILED') : 'STARTING',
+      fleet_message: enrolled ? (selfEnrollment.lastCheckinOk ? 'Connected' : selfEnrollment.lastError) : 'Waiting on policy with Fleet Server integration',
+      components: [
+        {
+          id: 'fleet-server-default',
+          state: health.state,
+          message: health.message,
+          units: [
+            { unit_id: 'fleet-server-default-fleet-server-fleet_server-1', unit_type: 'input', state: health.state, message: health.message },
+            { unit_id: 'fleet-server-default', unit_type: 'output', state: health.state, message: health.message },
+          ],
+        },
+      ],
+    };
+  };
+
+  return {
+    server,
+    daemonState,
+    stop: async () => {
+      health.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections?.();
+      await Promise.allSettled([clients.service.close()]);
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Client } from '@elastic/elasticsearch';
+import type { AgentLogger } from '../logger';
+import { readEnrolledState, writeEnrolledState } from '../agent-state';
+import { AGENT_VERSION } from '../version';
+import { AGENTS_INDEX, FLEET_POLICIES_INDEX } from './agents-service';
+
+/**
+ * The Fleet Server container is an agent too: once its policy (FLEET_SERVER_POLICY_ID, else the policy
+ * flagged `default_fleet_server`) is in `.fleet-policies`, it records itself in `.fleet-agents` and keeps
+ * its own `last_checkin` fresh, so Kibana lists it like any other agent.
+ */
+export class FleetServerSelfEnrollment {
+  agentId: string | undefined;
+  policyId: string | undefined;
+  lastCheckinOk = false;
+  lastError = '';
+  private waitingLogged = false;
+
+  constructor(
+    private readonly client: Client,
+    private readonly statePath: string,
+    private readonly requestedPolicyId: string,
+    private readonly logger: AgentLogger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private async findPolicyId(): Promise<string | undefined> {
+    try {
+      const result = await this.client.search<{ policy_id: string }>({
+        index: FLEET_POLICIES_INDEX,
+        size: 1,
+        query: this.requestedPolicyId ? { term: { policy_id: this.requestedPolicyId } } : { term: { default_fleet_server: true } },
+      });
+      return result.hits.hits[0]?._source?.policy_id;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Called on every healthy tick: enroll once, then check in. */
+  async tick(): Promise<void> {
+    if (!this.agentId) {
+      const policyId = await this.findPolicyId();
+      if (!policyId) {
+        if (!this.waitingLogged) {
+          this.logger.info(`Waiting on policy with Fleet Server integration: ${this.requestedPolicyId || '(default Fleet Server policy)'}`);
+          this.waitingLogged = true;
+        }
+        return;
+      }
+      const saved = readEnrolledState(this.statePath);
+      const agentId = saved?.policyId === policyId ? saved.agentId : randomUUID();
+      const enrolledAt = saved?.policyId === policyId ? saved.enrolledAt : this.now().toISOString();
+      await this.client.index({
+        index: AGENTS_INDEX,
+        id: agentId,
+        document: {
+          active: true,
+          policy_id: policyId,
+          type: 'PERMANENT',
+          enrolled_at: enrolledAt,
+          updated_at: this.now().toISOString(),
+          local_metadata: { elastic: { agent: { id: agentId, version: AGENT_VERSION, snapshot: false } }, host: { hostname: hostname() } },
+          agent: { id: agentId, version: AGENT_VERSION },
+          tags: [],
+        },
+        refresh: 'wait_for',
+      });
+      writeEnrolledState(this.statePath, { agentId, accessApiKey: '', fleetUrl: 'local', policyId, enrolledAt });
+      this.agentId = agentId;
+      this.policyId = policyId;
+      this.logger.info('Successfully enrolled the Elastic Agent.', { 'agent.id': agentId, 'policy.id': policyId });
+    }
+    try {
+      const now = this.now().toISOString();
+      await this.client.update({
+        index: AGENTS_INDEX,
+        id: this.agentId,
+        doc: { last_checkin: now, updated_at: now, last_checkin_status: 'online', last_checkin_message: 'Running' },
+      });
+      this.lastCheckinOk = true;
+      this.lastError = '';
+    } catch (error) {
+      this.lastCheckinOk = false;
+      this.lastError = error instanceof Error ? error.message : String(error);
+    }
+  }
+}
