@@ -1,0 +1,49 @@
+import type { Command } from 'commander';
+import { SeclabError } from '../../../common/errors.ts';
+import type { CoreEnvironment } from '../../core/environment.ts';
+import { createEventHub } from '../../web/event-hub.ts';
+import { createHandlers } from '../../web/lab-handlers-source.ts';
+import { startWebUi } from '../../web/start-web-ui.ts';
+
+interface UiFlags {
+  port?: string;
+  open?: boolean;
+  demo?: boolean;
+}
+
+export function registerUiCommand(program: Command, environment: CoreEnvironment): void {
+  program
+    .command('ui')
+    .description('serve the app to your browser on 127.0.0.1, behind a one-time link (like Jupyter)')
+    .option('--port <port>', 'port on 127.0.0.1 (default: a free one)')
+    .option('--no-open', 'do not open a browser, only print the link')
+    .option('--demo', 'serve an in-memory demo lab (no Docker) to try the UI')
+    .action(async (flags: UiFlags) => {
+      const port = flags.port === undefined ? 0 : Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new SeclabError('BAD_OPTION', `--port ${flags.port} is not a port: use a whole number from 1024 to 65535, or leave it out`);
+      }
+      const hub = createEventHub();
+      const handlers = await createHandlers(flags.demo ? 'fake' : 'real', environment, hub.emit);
+      const ui = await startWebUi({
+        handlers,
+        subscribe: hub.subscribe,
+        port,
+        openBrowser: flags.open !== false,
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+      process.stdout.write(
+        `Secure Cluster Lab${flags.demo ? ' (demo lab, in memory)' : ''} is served on 127.0.0.1 only.\n` +
+          `Open this link (it works once, for one browser):\n\n    ${ui.url}\n\nPress Ctrl+C to stop.\n`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          void ui.close().then(resolve);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    });
+}

@@ -1,0 +1,123 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEventHub } from './event-hub.ts';
+import { startWebUi, type WebUi } from './start-web-ui.ts';
+import { createFakeLabHandlers } from './testing/fake-lab-handlers.ts';
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function send(ui: WebUi, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: ui.port, path, method: options.method ?? 'GET', headers: options.headers }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+describe('startWebUi', () => {
+  const hub = createEventHub();
+  let ui: WebUi;
+  let cookie = '';
+
+  beforeAll(async () => {
+    const rendererDir = mkdtempSync(join(tmpdir(), 'seclab-renderer-'));
+    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>seclab</title>');
+    ui = await startWebUi({ handlers: createFakeLabHandlers({ emit: hub.emit, stepMs: 0 }), subscribe: hub.subscribe, rendererDir });
+  });
+  afterAll(() => ui.close());
+
+  it('prints a loopback URL with a token', () => {
+    expect(ui.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{48}$/);
+  });
+
+  it('refuses every request without the session cookie', async () => {
+    for (const path of ['/', '/index.html', '/assets/index.js', '/api/events']) {
+      expect((await send(ui, path)).status).toBe(401);
+    }
+    const api = await send(ui, '/api/labs.list', { method: 'POST', headers: { Origin: ui.origin, 'Content-Type': 'application/json' }, body: '{}' });
+    expect(api.status).toBe(401);
+    expect(JSON.parse(api.body)).toMatchObject({ ok: false, error: { code: 'NO_SESSION' } });
+  });
+
+  it('refuses a wrong token', async () => {
+    expect((await send(ui, '/?token=00')).status).toBe(403);
+  });
+
+  it('trades the token for an HttpOnly SameSite=Strict cookie once, then refuses the token', async () => {
+    const first = await send(ui, new URL(ui.url).pathname + new URL(ui.url).search);
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe('/');
+    const setCookie = String(first.headers['set-cookie']);
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+    expect(setCookie).toMatch(/Path=\//);
+    cookie = setCookie.split(';')[0];
+    expect((await send(ui, new URL(ui.url).pathname + new URL(ui.url).search)).status).toBe(403);
+  });
+
+  it('serves the renderer with security headers to the session', async () => {
+    const page = await send(ui, '/', { headers: { Cookie: cookie } });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect((await send(ui, '/..%2f..%2fetc%2fpasswd', { headers: { Cookie: cookie } })).status).toBe(404);
+  });
+
+  it('refuses API calls from another origin, or with no origin', async () => {
+    const headers = { Cookie: cookie, 'Content-Type': 'application/json' };
+    const evil = await send(ui, '/api/labs.list', { method: 'POST', headers: { ...headers, Origin: 'http://evil.example' }, body: '{}' });
+    expect(evil.status).toBe(403);
+    expect(JSON.parse(evil.body).error.code).toBe('WRONG_ORIGIN');
+    expect((await send(ui, '/api/labs.list', { method: 'POST', headers, body: '{}' })).status).toBe(403);
+  });
+
+  it('refuses a request addressed to another host name (DNS rebinding)', async () => {
+    expect((await send(ui, '/', { headers: { Cookie: cookie, Host: `attacker.example:${ui.port}` } })).status).toBe(403);
+  });
+
+  it('answers API calls with envelopes, errors without stack traces', async () => {
+    const headers = { Cookie: cookie, 'Content-Type': 'application/json', Origin: ui.origin };
+    const list = await send(ui, '/api/labs.list', { method: 'POST', headers, body: '{}' });
+    expect(JSON.parse(list.body)).toEqual({ ok: true, value: [] });
+    const missing = JSON.parse((await send(ui, '/api/labs.status', { method: 'POST', headers, body: '{"lab":"nope"}' })).body);
+    expect(missing).toMatchObject({ ok: false, error: { code: 'LAB_NOT_FOUND', context: { lab: 'nope' } } });
+    expect(JSON.stringify(missing)).not.toMatch(/at .*\.ts:\d+/);
+    const bad = await send(ui, '/api/labs.logs', { method: 'POST', headers, body: '{"lab":""}' });
+    expect(bad.status).toBe(400);
+    expect((await send(ui, '/api/nope.nope', { method: 'POST', headers, body: '{}' })).status).toBe(404);
+    expect((await send(ui, '/api/labs.list', { method: 'POST', headers, body: '{' })).status).toBe(400);
+  });
+
+  it('streams server events to the session', async () => {
+    const received = await new Promise<string>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: ui.port, path: '/api/events', headers: { Cookie: cookie } }, (res) => {
+        expect(res.headers['content-type']).toMatch(/text\/event-stream/);
+        let text = '';
+        res.on('data', (chunk) => {
+          text += chunk;
+          if (text.includes('data: ')) {
+            resolve(text);
+            req.destroy();
+          }
+        });
+        setTimeout(() => hub.emit({ type: 'log-line', subscription: 's1', line: 'hello' }), 50);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(received).toContain('data: {"type":"log-line","subscription":"s1","line":"hello"}');
+  });
+});

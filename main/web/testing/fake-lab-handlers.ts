@@ -1,0 +1,315 @@
+import { createHash } from 'node:crypto';
+import type { Handlers, ServerEvent } from '../../../common/contract.ts';
+import type { CheckId, CheckStatus } from '../../../common/checks.ts';
+import { SeclabError } from '../../../common/errors.ts';
+import { UP_PHASES, type LabEvent, type UpPhase } from '../../../common/lab-events.ts';
+import type { LabPlan } from '../../../common/lab-plan.ts';
+import { parseLabSpec, type LabSpec } from '../../../common/lab-spec.ts';
+import type { ComponentStatus, LabState, LabStatus, PreflightCheck } from '../../../common/lab-status.ts';
+import { planLab } from '../../core/planner/plan-lab.ts';
+import { fakeCheckResults } from './fake-check-catalog.ts';
+
+/**
+ * An in-memory lab that answers the whole contract with plausible data and the same event
+ * stream the orchestrator emits, paced by `stepMs`. For renderer tests, early e2e and
+ * `seclab ui --demo`; never touches Docker or the disk.
+ */
+export interface FakeLabOptions {
+  emit: (event: ServerEvent) => void;
+  /** Pause between bring-up steps; 0 in unit tests. */
+  stepMs?: number;
+  now?: () => Date;
+  /** Make a check come out with another status (e.g. to show a failing layer). */
+  checkOverrides?: Partial<Record<CheckId, CheckStatus>>;
+  /** Fail bring-up at this phase, with the failing component's log tail. */
+  failAt?: { phase: UpPhase; component: string };
+}
+
+interface FakeLab {
+  spec: LabSpec;
+  plan: LabPlan;
+  state: LabState;
+  checks?: LabStatus['checks'];
+  subnetIndex: number;
+}
+
+const PASSWORDS: Record<string, string> = {
+  elastic: 'vT7q-Lm2x9Rk4sWp8ZbNc3Hd',
+  analyst: 'Qe4rT9yU2iO7pA5sD8fG1hJk',
+  writer: 'Zx6cV3bN8mL1kJ4hG7fD2sAq',
+  lab_admin: 'Pw9oI2uY5tR8eW3qA6sD1fGh',
+};
+
+const FAKE_CA_PEM = [
+  '-----BEGIN CERTIFICATE-----',
+  'MIIBszCCAVmgAwIBAgIUKx9n3seclabFAKEdemoCAforTestsOnly0wCgYIKoZIzj0E',
+  'AwIwHzEdMBsGA1UEAwwUc2VjbGFiIGRlZmF1bHQgQ0EwHhcNMjYxMTI4MDAwMDAwWhcN',
+  '-----END CERTIFICATE-----',
+  '',
+].join('\n');
+
+export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
+  const { emit } = options;
+  const stepMs = options.stepMs ?? 150;
+  const now = options.now ?? (() => new Date());
+  const labs = new Map<string, FakeLab>();
+  const follows = new Map<string, ReturnType<typeof setInterval>>();
+  let followCounter = 0;
+
+  const pause = (factor = 1) => (stepMs > 0 ? new Promise<void>((resolve) => setTimeout(resolve, stepMs * factor)) : Promise.resolve());
+  const labEvent = (event: LabEvent) => emit({ type: 'lab-event', event });
+
+  function labOrThrow(name: string): FakeLab {
+    const lab = labs.get(name);
+    if (!lab) throw new SeclabError('LAB_NOT_FOUND', `There is no lab "${name}". Start one from the Start screen (or \`seclab up\`).`, { lab: name });
+    return lab;
+  }
+
+  function componentsOf(lab: FakeLab): ComponentStatus[] {
+    const running = lab.state === 'running' || lab.state === 'degraded';
+    return lab.plan.containers.map((container) => ({
+      component: container.component,
+      kind: container.kind,
+      container: container.name,
+      image: container.image,
+      state: running ? 'running' : lab.state === 'creating' ? 'created' : 'exited',
+      health: running ? 'healthy' : 'starting',
+      ip: container.ip,
+      ports: container.ports.map(({ hostIp, hostPort, containerPort }) => ({ hostIp, hostPort, containerPort })),
+      memoryBytes: container.memoryBytes,
+      user: container.user,
+    }));
+  }
+
+  function statusOf(lab: FakeLab): LabStatus {
+    return {
+      lab: lab.spec.name,
+      state: lab.state,
+      emulated: lab.plan.emulated,
+      version: lab.spec.version,
+      spec: lab.spec,
+      network: { name: lab.plan.network.name, subnet: lab.plan.network.subnet },
+      endpoints: lab.plan.endpoints,
+      components: componentsOf(lab),
+      ...(lab.checks ? { checks: lab.checks } : {}),
+    };
+  }
+
+  const publishStatus = (lab: FakeLab) => emit({ type: 'status-changed', lab: lab.spec.name, status: statusOf(lab) });
+
+  function planFor(spec: LabSpec, subnetIndex: number): LabPlan {
+    const ports = {
+      elasticsearch: spec.ports.elasticsearch ?? 9200 + (subnetIndex - 1) * 10,
+      kibana: spec.ports.kibana ?? 5601 + (subnetIndex - 1) * 10,
+      fleetServer: spec.ports.fleetServer ?? 8220 + (subnetIndex - 1) * 10,
+    };
+    return planLab(spec, { subnetIndex, ports });
+  }
+
+  async function runPhase(lab: FakeLab, phase: UpPhase, title: string, work: () => Promise<void>): Promise<void> {
+    const started = now().getTime();
+    labEvent({ type: 'phase-started', lab: lab.spec.name, phase, title, at: now().toISOString() });
+    try {
+      await work();
+      if (options.failAt?.phase === phase) {
+        const component = options.failAt.component;
+        labEvent({ type: 'component-state', lab: lab.spec.name, component, state: 'failed', detail: 'exited with code 78' });
+        throw new SeclabError(
+          'COMPONENT_FAILED',
+          `${component} did not join: its certificate is signed by another CA. Regenerate the lab's certificates (Reset).`,
+          {
+            lab: lab.spec.name,
+            component,
+            phase,
+            logTail: [
+              `[${component}] starting ...`,
+              `[${component}] transport handshake with es01 failed: PKIX path validation failed`,
+              `[${component}] unable to find valid certification path to requested target`,
+            ],
+          },
+        );
+      }
+      labEvent({ type: 'phase-finished', lab: lab.spec.name, phase, outcome: 'done', at: now().toISOString(), elapsedMs: now().getTime() - started });
+    } catch (error) {
+      labEvent({ type: 'phase-finished', lab: lab.spec.name, phase, outcome: 'failed', detail: (error as Error).message, at: now().toISOString(), elapsedMs: now().getTime() - started });
+      throw error;
+    }
+  }
+
+  async function pullImages(lab: FakeLab): Promise<void> {
+    const images = [...new Set(lab.plan.containers.map((container) => container.image))];
+    const totals = images.map((_, index) => [612_000_000, 498_000_000, 731_000_000][index % 3] / (lab.plan.emulated ? 8 : 1));
+    for (let step = 1; step <= 4; step++) {
+      images.forEach((image, index) => {
+        const totalBytes = Math.round(totals[index]);
+        const currentBytes = Math.round((totalBytes * step) / 4);
+        labEvent({ type: 'image-progress', lab: lab.spec.name, image, status: step === 4 ? 'Pull complete' : 'Downloading', currentBytes, totalBytes });
+      });
+      await pause();
+    }
+  }
+
+  async function startComponents(lab: FakeLab, kinds: string[]): Promise<void> {
+    for (const container of lab.plan.containers.filter((entry) => kinds.includes(entry.kind))) {
+      for (const state of ['creating', 'starting', 'waiting', 'ready'] as const) {
+        labEvent({ type: 'component-state', lab: lab.spec.name, component: container.component, state });
+        await pause(0.3);
+      }
+    }
+  }
+
+  async function bringUp(lab: FakeLab): Promise<LabStatus> {
+    const titles: Record<(typeof UP_PHASES)[number], string> = {
+      preflight: 'Preflight',
+      images: 'Images',
+      certificates: 'Certificates',
+      network: 'Network',
+      elasticsearch: 'Elasticsearch',
+      'security-setup': 'Security setup',
+      kibana: 'Kibana',
+      fleet: 'Fleet',
+      agents: 'Agents',
+      verification: 'Verification',
+    };
+    lab.state = 'creating';
+    lab.checks = undefined;
+    publishStatus(lab);
+    try {
+      for (const phase of UP_PHASES) {
+        await runPhase(lab, phase, titles[phase], async () => {
+          if (phase === 'images') await pullImages(lab);
+          else if (phase === 'elasticsearch') await startComponents(lab, ['elasticsearch']);
+          else if (phase === 'kibana' && lab.spec.kibana) await startComponents(lab, ['kibana']);
+          else if (phase === 'fleet' && lab.spec.fleetServer) await startComponents(lab, ['fleet-server']);
+          else if (phase === 'agents') await startComponents(lab, ['agent']);
+          else await pause();
+        });
+      }
+    } catch (error) {
+      lab.state = 'failed';
+      publishStatus(lab);
+      throw error;
+    }
+    lab.state = 'running';
+    lab.checks = fakeCheckResults(lab.spec, now().toISOString(), options.checkOverrides);
+    publishStatus(lab);
+    return statusOf(lab);
+  }
+
+  const logLine = (lab: string, component: string, index: number) =>
+    `${new Date(Date.UTC(2026, 10, 28, 9, 0, index)).toISOString()} INFO [${component}] ${
+      ['started', 'security is enabled', 'TLS on transport and http layers', 'cluster health status changed to [GREEN]', 'audit: authentication_success user=[lab_admin]'][index % 5]
+    } (lab ${lab})`;
+
+  return {
+    'labs.list': async () =>
+      [...labs.values()].map((lab) => ({
+        lab: lab.spec.name,
+        state: lab.state,
+        emulated: lab.plan.emulated,
+        version: lab.spec.version,
+        components: lab.plan.containers.length,
+        running: lab.state === 'running' ? lab.plan.containers.length : 0,
+      })),
+    'labs.plan': async ({ spec }) => {
+      const parsed = parseLabSpec(spec);
+      return planFor(parsed, labs.get(parsed.name)?.subnetIndex ?? labs.size + 1);
+    },
+    'labs.preflight': async ({ spec }) => {
+      const parsed = parseLabSpec(spec);
+      const checks: PreflightCheck[] = [
+        { id: 'docker', title: 'Docker engine', status: 'pass', detail: 'Docker 26.1.5 answers on /var/run/docker.sock' },
+        { id: 'memory', title: 'Memory', status: 'pass', detail: `${parsed.elasticsearch.nodes} × ${parsed.elasticsearch.memory} for Elasticsearch fits in 15.6 GiB free` },
+        {
+          id: 'max-map-count',
+          title: 'vm.max_map_count',
+          status: parsed.images === 'emulated' ? 'pass' : 'warn',
+          detail: parsed.images === 'emulated' ? 'not needed by emulated images' : 'is 65530; Elasticsearch wants at least 262144',
+          ...(parsed.images === 'emulated' ? {} : { fix: 'sudo sysctl -w vm.max_map_count=262144' }),
+        },
+        { id: 'ports', title: 'Ports', status: 'pass', detail: '9200, 5601 and 8220 are free on 127.0.0.1' },
+      ];
+      if (labs.has(parsed.name)) {
+        checks.push({ id: 'lab-exists', title: 'Lab name', status: 'warn', detail: `a lab named "${parsed.name}" exists`, fix: 'pick another name, or Reset it' });
+      }
+      return checks;
+    },
+    'labs.up': async ({ spec }) => {
+      const parsed = parseLabSpec(spec);
+      const existing = labs.get(parsed.name);
+      if (existing?.state === 'creating') throw new SeclabError('LAB_BUSY', `Lab "${parsed.name}" is already being created.`, { lab: parsed.name });
+      const subnetIndex = existing?.subnetIndex ?? labs.size + 1;
+      const lab: FakeLab = { spec: parsed, plan: planFor(parsed, subnetIndex), state: 'creating', subnetIndex };
+      labs.set(parsed.name, lab);
+      return bringUp(lab);
+    },
+    'labs.down': async ({ lab: name, purge }) => {
+      const lab = labOrThrow(name);
+      const started = now().getTime();
+      labEvent({ type: 'phase-started', lab: name, phase: 'teardown', title: 'Teardown', at: now().toISOString() });
+      for (const container of lab.plan.containers) {
+        labEvent({ type: 'component-state', lab: name, component: container.component, state: 'removed' });
+      }
+      await pause();
+      labs.delete(name);
+      labEvent({ type: 'phase-finished', lab: name, phase: 'teardown', outcome: 'done', detail: purge ? 'lab folder deleted' : undefined, at: now().toISOString(), elapsedMs: now().getTime() - started });
+      return { removed: { containers: lab.plan.containers.length, volumes: lab.plan.volumes.length, networks: 1 } };
+    },
+    'labs.reset': async ({ lab: name }) => {
+      const lab = labOrThrow(name);
+      labEvent({ type: 'phase-started', lab: name, phase: 'teardown', title: 'Teardown', at: now().toISOString() });
+      await pause();
+      labEvent({ type: 'phase-finished', lab: name, phase: 'teardown', outcome: 'done', at: now().toISOString(), elapsedMs: stepMs });
+      return bringUp(lab);
+    },
+    'labs.status': async ({ lab }) => statusOf(labOrThrow(lab)),
+    'labs.access': async ({ lab: name }) => {
+      const lab = labOrThrow(name);
+      return {
+        lab: name,
+        emulated: lab.plan.emulated,
+        endpoints: lab.plan.endpoints,
+        caFingerprintSha256: fingerprintOf(FAKE_CA_PEM),
+        users: [
+          { username: 'elastic', roles: ['superuser'], description: 'built-in superuser: break-glass only', builtIn: true },
+          ...lab.plan.users.map((user) => ({ username: user.username, roles: user.roles, description: user.description, builtIn: false })),
+        ],
+      };
+    },
+    'labs.revealSecret': async ({ lab, username }) => {
+      labOrThrow(lab);
+      return { username, password: PASSWORDS[username] };
+    },
+    'labs.caCertificate': async ({ lab }) => {
+      labOrThrow(lab);
+      return { pem: FAKE_CA_PEM, fingerprintSha256: fingerprintOf(FAKE_CA_PEM) };
+    },
+    'labs.logs': async ({ lab, component, tail }) => {
+      labOrThrow(lab);
+      return { lines: Array.from({ length: Math.min(tail, 40) }, (_, index) => logLine(lab, component, index)) };
+    },
+    'logs.follow': async ({ lab, component }) => {
+      labOrThrow(lab);
+      const subscription = `follow-${++followCounter}`;
+      let index = 40;
+      follows.set(subscription, setInterval(() => emit({ type: 'log-line', subscription, line: logLine(lab, component, index++) }), Math.max(stepMs * 4, 200)));
+      return { subscription };
+    },
+    'logs.unfollow': async ({ subscription }) => {
+      const timer = follows.get(subscription);
+      if (timer) clearInterval(timer);
+      return { stopped: follows.delete(subscription) };
+    },
+    'checks.run': async ({ lab: name }) => {
+      const lab = labOrThrow(name);
+      lab.checks = fakeCheckResults(lab.spec, now().toISOString(), options.checkOverrides);
+      publishStatus(lab);
+      return lab.checks;
+    },
+  };
+}
+
+function fingerprintOf(pem: string): string {
+  const hex = createHash('sha256').update(pem).digest('hex').toUpperCase();
+  return hex.match(/.{2}/g)!.join(':');
+}
