@@ -1,0 +1,339 @@
+import type { Route, RouteContext } from '../rest-request.js';
+import { jsonBody, ok, queryFlag } from '../rest-request.js';
+import { guardCluster } from '../guard.js';
+import { ElasticsearchError, badRequest, validationFailed } from '../rest-errors.js';
+import { hashSecret, randomId } from '../../security/passwords.js';
+import { RESERVED_USERS, SERVICE_ACCOUNTS, BUILTIN_ROLES, builtinRole } from '../../security/builtin-roles.js';
+import { resolveRoles, type Subject } from '../../security/authentication.js';
+import { encodeServiceToken, TOKEN_NAME_PATTERN } from '../../security/service-tokens.js';
+import { parseDuration } from '../rest-request.js';
+import type { RoleDescriptor, StoredApiKey } from '../../cluster/cluster-state.js';
+
+const WRITE_TIMEOUT = 30000;
+
+function authenticateResponse(context: RouteContext) {
+  const { subject } = context;
+  const body: Record<string, unknown> = {
+    username: subject.username,
+    roles: subject.kind === 'user' ? subject.assignedRoles : [],
+    full_name: subject.fullName,
+    email: subject.email,
+    metadata: subject.metadata,
+    enabled: true,
+    authentication_realm: subject.realm,
+    lookup_realm: subject.realm,
+    authentication_type: subject.authenticationType,
+  };
+  if (subject.apiKey) body.api_key = { id: subject.apiKey.id, name: subject.apiKey.name, managed_by: 'elasticsearch', internal: false };
+  if (subject.token) body.token = { type: subject.token.type, name: subject.token.name, managed_by: 'elasticsearch' };
+  return ok(body);
+}
+
+function validatePassword(password: unknown): string {
+  if (typeof password !== 'string' || password.length < 6) throw validationFailed('passwords must be at least [6] characters long');
+  return password;
+}
+
+async function putUser(context: RouteContext) {
+  guardCluster(context, 'cluster:admin/xpack/security/user/put');
+  const username = context.params.username!;
+  const body = jsonBody<Record<string, unknown>>(context.request, true)!;
+  if (body.username !== undefined && body.username !== username) {
+    throw badRequest(`[username] in source does not match the username provided [${username}]`);
+  }
+  let passwordHash: string | undefined;
+  if (body.password !== undefined) passwordHash = hashSecret(validatePassword(body.password));
+  else if (typeof body.password_hash === 'string') passwordHash = body.password_hash;
+  const roles = Array.isArray(body.roles) ? body.roles.map(String) : [];
+  return context.node.submit(
+    {
+      kind: 'put_user',
+      username,
+      passwordHash,
+      user: {
+        username,
+        roles,
+        full_name: (body.full_name as string | undefined) ?? null,
+        email: (body.email as string | undefined) ?? null,
+        metadata: (body.metadata as Record<string, unknown> | undefined) ?? {},
+        enabled: body.enabled === undefined ? true : Boolean(body.enabled),
+      },
+    },
+    WRITE_TIMEOUT,
+  );
+}
+
+function userView(context: RouteContext, username: string) {
+  const reserved = RESERVED_USERS[username];
+  const metadata = context.node.metadata();
+  if (reserved) {
+    const state = metadata.reservedUsers[username] ?? { enabled: true };
+    const userMetadata: Record<string, unknown> = { _reserved: true };
+    if (reserved.deprecated) Object.assign(userMetadata, { _deprecated: true, _deprecated_reason: reserved.deprecated });
+    return { username, roles: reserved.roles, full_name: null, email: null, metadata: userMetadata, enabled: state.enabled };
+  }
+  const user = metadata.users[username];
+  if (!user) return undefined;
+  return { username, roles: user.roles, full_name: user.full_name, email: user.email, metadata: user.metadata, enabled: user.enabled };
+}
+
+function getUsers(context: RouteContext) {
+  guardCluster(context, 'cluster:admin/xpack/security/user/get');
+  const names = context.params.username
+    ? context.params.username.split(',')
+    : [...Object.keys(RESERVED_USERS), ...Object.keys(context.node.metadata().users).sort()];
+  const found = Object.fromEntries(names.map((name) => [name, userView(context, name)]).filter(([, view]) => view !== undefined));
+  return ok(found, Object.keys(found).length === 0 && context.params.username ? 404 : 200);
+}
+
+async function deleteUser(context: RouteContext) {
+  guardCluster(context, 'cluster:admin/xpack/security/user/delete');
+  return context.node.submit({ kind: 'delete_user', username: context.params.username! }, WRITE_TIMEOUT);
+}
+
+async function changePassword(context: RouteContext) {
+  const { subject } = context;
+  const username = context.params.username ?? subject.username;
+  // Users may change their own password without manage_security (ES ChangePasswordRequest "self" rule).
+  const self = subject.kind === 'user' && subject.username === username;
+  if (!self) guardCluster(context, 'cluster:admin/xpack/security/user/change_password');
+  const body = jsonBody<Record<string, unknown>>(context.request, true)!;
+  let passwordHash: string;
+  if (typeof body.password_hash === 'string') passwordHash = body.password_hash;
+  else passwordHash = hashSecret(validatePassword(body.password));
+  return context.node.submit({ kind: 'change_password', username, passwordHash }, WRITE_TIMEOUT);
+}
+
+function setEnabled(enabled: boolean) {
+  return async (context: RouteContext) => {
+    guardCluster(context, 'cluster:admin/xpack/security/user/set_enabled');
+    return context.node.submit({ kind: 'set_user_enabled', username: context.params.username!, enabled }, WRITE_TIMEOUT);
+  };
+}
+
+function normaliseRole(body: Record<string, unknown>): RoleDescriptor {
+  const list = (value: unknown) => (Array.isArray(value) ? value.map(String) : []);
+  const indices = Array.isArray(body.indices) ? (body.indices as Array<Record<string, unknown>>) : [];
+  return {
+    ...(typeof body.description === 'string' ? { description: body.description } : {}),
+    cluster: list(body.cluster),
+    indices: indices.map((group) => {
+      if (!Array.isArray(group.names) && typeof group.names !== 'string') throw new ElasticsearchError(400, 'parse_exception', 'failed to parse indices privileges for role. missing required [names] field');
+      return {
+        names: typeof group.names === 'string' ? [group.names] : list(group.names),
+        privileges: list(group.privileges),
+        allow_restricted_indices: Boolean(group.allow_restricted_indices),
+        ...(group.field_security ? { field_security: group.field_security } : {}),
+        ...(group.query ? { query: group.query } : {}),
+      };
+    }),
+    applications: Array.isArray(body.applications) ? (body.applications as RoleDescriptor['applications']) : [],
+    run_as: list(body.run_as),
+    metadata: (body.metadata as Record<string, unknown> | undefined) ?? {},
+    transient_metadata: { enabled: true },
+  };
+}
+
+async function putRole(context: RouteContext) {
+  guardCluster(context, 'cluster:admin/xpack/security/role/put');
+  const body = jsonBody<Record<string, unknown>>(context.request, true)!;
+  return context.node.submit({ kind: 'put_role', name: context.params.name!, role: normaliseRole(body) }, WRITE_TIMEOUT);
+}
+
+function getRoles(context: RouteContext) {
+  guardCluster(context, 'cluster:admin/xpack/security/role/get');
+  const metadata = context.node.metadata();
+  const names = context.params.name ? context.params.name.split(',') : [...Object.keys(BUILTIN_ROLES), ...Object.keys(metadata.roles).sort()];
+  const found = Object.fromEntries(names.map((name) => [name, builtinRole(name) ?? metadata.roles[name]]).filter(([, role]) => role !== undefined));
+  return ok(found, Object.keys(found).length === 0 && context.params.name ? 404 : 200);
+}
+
+async function deleteRole(context: RouteContext) {
+  guardCluster(context, 'cluster:admin/xpack/security/role/delete');
+  return context.node.submit({ kind: 'delete_role', name: context.params.name! }, WRITE_TIMEOUT);
+}
+
+/** The owner's permissions an API key is limited by (ES stores them as limited_by_role_descriptors). */
+function ownerRoleDescriptors(context: RouteContext, subject: Subject): Record<string, RoleDescriptor> {
+  if (subject.kind === 'service_account') return { [subject.username]: SERVICE_ACCOUNTS[subject.username]!() };
+  if (subject.kind === 'api_key') {
+    const key = context.node.metadata().apiKeys[subject.apiKey!.id]!;
+    return key.limited_by;
+  }
+  const resolved = resolveRoles(subject.assignedRoles, context.node.metadata());
+  return Object.fromEntries(resolved.found.map((name, index) => [name, resolved.descriptors[index]!]));
+}
+
+async function createApiKey(context: RouteContext) {
+  guardCluster(context, 'cluster:admin/xpack/security/api_key/create', { ownApiKeysOnly: true });
+  const { subject, node } = context;
+  const body = jsonBody<Record<string, unknown>>(context.request, true)!;
+  if (typeof body.name !== 'string' || body.name.length === 0) throw validationFailed('api key name is required');
+  const roleDescriptors = Object.fromEntries(
+    Object.entries((body.role_descriptors as Record<string, Record<string, unknown>> | undefined) ?? {}).map(([name, descriptor]) => [name, normaliseRole(descriptor)]),
+  );
+  const now = node.now();
+  const id = randomId(20);
+  const secret = randomId(22);
+  const expiration = typeof body.expiration === 'string' ? now + parseDuration(body.expiration, 0) : undefined;
+  const key: StoredApiKey = {
+    id,
+    name: body.name,
+    keyHash: hashSecret(secret),
+    creation: now,
+    expiration,
+    invalidated: false,
+    username: subject.username,
+    realm: subject.kind === 'api_key' ? '_es_api_key' : subject.realm.name,
+    realm_type: subject.kind === 'api_key' ? '_es_api_key' : subject.realm.type,
+    metadata: (body.metadata as Record<string, unknown> | undefined) ?? {},
+    role_descriptors: roleDescriptors,
+    limited_by: ownerRoleDescriptors(context, subject),
+  };
+  const response: Record<string, unknown> = { id, name: body.name };
+  if (expiration !== undefined) response.expiration = expiration;
+  response.api_key = secret;
+  response.encoded = Buffer.from(`${id}:${secret}`).toString('base64');
+  return node.submit({ kind: 'create_api_key', key, response }, WRITE_TIMEOUT);
+}
+
+function isOwnApiKeyRequest(subject: Subject, owner: boolean, username: string | null | undefined, realm: string | null | undefined): boolean {
+  return owner || (username === subject.username && (!realm || realm === subject.realm.name));
+}
+
+function getApiKeys(context: RouteContext) {
+  const { subject, request, node } = context;
+  const owner = queryFlag(request, 'owner');
+  const username = request.query.get('username');
+  const realm = request.query.get('realm_name');
+  guardCluster(context, 'cluster:admin/xpack/security/api_key/get', { ownApiKeysOnly: isOwnApiKeyRequest(subject, owner, username, realm) });
+  const id = request.query.get('id');
+  const name = request.query.get('name');
+  const keys = Object.values(node.metadata().apiKeys).filter(
+    (key) =>
+      (!id || key.id === id) &&
+      (!name || (name.endsWith('*') ? key.name.startsWith(name.slice(0, -1)) : key.name === name)) &&
+      (!owner || key.username === subject.username) &&
+      (!username || key.username === username) &&
+      (!realm || key.realm === realm),
+  );
+  return ok({
+    api_keys: keys.map((key) => ({
+      id: key.id,
+      name: key.name,
+      type: 'rest',
+      creation: key.creation,
+      ...(key.expiration !== undefined ? { expiration: key.expiration } : {}),
+      invalidated: key.invalidated,
+      ...(key.invalidation !== undefined ? { invalidation: key.invalidation } : {}),
+      username: key.username,
+      realm: key.realm,
+      realm_type: key.realm_type,
+      metadata: key.metadata,
+      role_descriptors: key.role_descriptors,
+      ...(queryFlag(request, 'with_limited_by') ? { limited_by: [key.limited_by] } : {}),
+    })),
+  });
+}
+
+async function invalidateApiKeys(context: RouteContext) {
+  const { subject, node } = context;
+  const body = jsonBody<Record<string, unknown>>(context.request, true)!;
+  const owner = Boolean(body.owner);
+  const ids = Array.isArray(body.ids) ? body.ids.map(String) : typeof body.id === 'string' ? [body.id] : undefined;
+  const name = typeof body.name === 'string' ? body.name : undefined;
+  const username = typeof body.username === 'string' ? body.username : undefined;
+  const realm = typeof body.realm_name === 'string' ? body.realm_name : undefined;
+  if (!owner && !ids && !name && !username && !realm) {
+    throw validationFailed('One of [api key id(s), api key name, username, realm name] must be specified if [owner] flag is false');
+  }
+  const ownOnly = isOwnApiKeyRequest(subject, owner, username, realm);
+  const metadata = node.metadata();
+  const targetsOwnKeys = ownOnly || (ids !== undefined && ids.every((id) => metadata.apiKeys[id]?.username === subject.username));
+  guardCluster(context, 'cluster:admin/xpack/security/api_key/invalidate', { ownApiKeysOnly: targetsOwnKeys });
+  return node.submit({ kind: 'invalidate_api_keys', ids, name, owner: owner ? subject.username : username, realm, now: node.now() }, WRITE_TIMEOUT);
+}
+
+function serviceAccountId(context: RouteContext): string {
+  const id = `${context.params.namespace}/${context.params.service}`;
+  if (!SERVICE_ACCOUNTS[id]) throw badRequest(`service account [${id}] does not exist`);
+  return id;
+}
+
+async function createServiceToken(context: RouteContext) {
+  guardCluster(context, 'cluster:admin/xpack/security/service_account/token/create');
+  const accountId = serviceAccountId(context);
+  const name = context.params.name ?? `token_${randomId(20)}`;
+  if (!TOKEN_NAME_PATTERN.test(name) || name.startsWith('_')) {
+    throw validationFailed('service account token name must have at least 1 character and at most 256 characters that are alphanumeric (A-Z, a-z, 0-9) or hyphen (-) or underscore (_). It must not begin with an underscore (_).');
+  }
+  const secret = randomId(22);
+  const [namespace, service] = accountId.split('/') as [string, string];
+  return context.node.submit(
+    {
+      kind: 'create_service_token',
+      token: { namespace, service, name, secretHash: hashSecret(secret), creation: context.node.now() },
+      value: encodeServiceToken(accountId, name, secret),
+    },
+    WRITE_TIMEOUT,
+  );
+}
+
+async function deleteServiceToken(context: RouteContext) {
+  guardCluster(context, 'cluster:admin/xpack/security/service_account/token/delete');
+  const accountId = serviceAccountId(context);
+  const [namespace, service] = accountId.split('/') as [string, string];
+  return context.node.submit({ kind: 'delete_service_token', namespace, service, name: context.params.name! }, WRITE_TIMEOUT);
+}
+
+function getServiceCredentials(context: RouteContext) {
+  guardCluster(context, 'cluster:admin/xpack/security/service_account/credential/get');
+  const accountId = serviceAccountId(context);
+  const indexTokens = Object.values(context.node.metadata().serviceTokens).filter((token) => `${token.namespace}/${token.service}` === accountId);
+  const fileTokens = [...context.node.fileServiceTokens().keys()].filter((key) => key.startsWith(`${accountId}/`)).map((key) => key.slice(accountId.length + 1));
+  return ok({
+    service_account: accountId,
+    count: indexTokens.length + fileTokens.length,
+    tokens: Object.fromEntries(indexTokens.map((token) => [token.name, {}])),
+    nodes_credentials: {
+      _nodes: { total: 1, successful: 1, failed: 0 },
+      file_tokens: Object.fromEntries(fileTokens.map((name) => [name, { nodes: [context.node.config.nodeName] }])),
+    },
+  });
+}
+
+function getServiceAccounts(context: RouteContext) {
+  guardCluster(context, 'cluster:admin/xpack/security/service_account/get');
+  const { namespace, service } = context.params;
+  const accounts = Object.entries(SERVICE_ACCOUNTS).filter(([id]) => {
+    const [ns, svc] = id.split('/');
+    return (!namespace || ns === namespace) && (!service || svc === service);
+  });
+  return ok(Object.fromEntries(accounts.map(([id, descriptor]) => [id, { role_descriptor: descriptor() }])));
+}
+
+export const securityRoutes: Route[] = [
+  { methods: ['GET'], pattern: '/_security/_authenticate', handler: authenticateResponse },
+  { methods: ['GET'], pattern: '/_security/user', handler: getUsers },
+  { methods: ['GET'], pattern: '/_security/user/{username}', handler: getUsers },
+  { methods: ['PUT', 'POST'], pattern: '/_security/user/{username}', handler: putUser },
+  { methods: ['DELETE'], pattern: '/_security/user/{username}', handler: deleteUser },
+  { methods: ['PUT', 'POST'], pattern: '/_security/user/_password', handler: changePassword },
+  { methods: ['PUT', 'POST'], pattern: '/_security/user/{username}/_password', handler: changePassword },
+  { methods: ['PUT', 'POST'], pattern: '/_security/user/{username}/_enable', handler: setEnabled(true) },
+  { methods: ['PUT', 'POST'], pattern: '/_security/user/{username}/_disable', handler: setEnabled(false) },
+  { methods: ['GET'], pattern: '/_security/role', handler: getRoles },
+  { methods: ['GET'], pattern: '/_security/role/{name}', handler: getRoles },
+  { methods: ['PUT', 'POST'], pattern: '/_security/role/{name}', handler: putRole },
+  { methods: ['DELETE'], pattern: '/_security/role/{name}', handler: deleteRole },
+  { methods: ['POST', 'PUT'], pattern: '/_security/api_key', handler: createApiKey },
+  { methods: ['GET'], pattern: '/_security/api_key', handler: getApiKeys },
+  { methods: ['DELETE'], pattern: '/_security/api_key', handler: invalidateApiKeys },
+  { methods: ['GET'], pattern: '/_security/service', handler: getServiceAccounts },
+  { methods: ['GET'], pattern: '/_security/service/{namespace}', handler: getServiceAccounts },
+  { methods: ['GET'], pattern: '/_security/service/{namespace}/{service}', handler: getServiceAccounts },
+  { methods: ['GET'], pattern: '/_security/service/{namespace}/{service}/credential', handler: getServiceCredentials },
+  { methods: ['POST'], pattern: '/_security/service/{namespace}/{service}/credential/token', handler: createServiceToken },
+  { methods: ['POST', 'PUT'], pattern: '/_security/service/{namespace}/{service}/credential/token/{name}', handler: createServiceToken },
+  { methods: ['DELETE'], pattern: '/_security/service/{namespace}/{service}/credential/token/{name}', handler: deleteServiceToken },
+];

@@ -1,0 +1,195 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { ClusterMetadata, RoleDescriptor } from '../cluster/cluster-state.js';
+import { ElasticsearchError } from '../http/rest-errors.js';
+import { RESERVED_USERS, SERVICE_ACCOUNTS, builtinRole } from './builtin-roles.js';
+import { verifySecret } from './passwords.js';
+import { decodeServiceToken } from './service-tokens.js';
+
+export interface Realm {
+  name: string;
+  type: string;
+}
+
+/** Who made a request, and the role sets that must all grant an action (API keys: key roles ∩ owner roles). */
+export interface Subject {
+  kind: 'user' | 'api_key' | 'service_account';
+  username: string;
+  assignedRoles: string[];
+  effectiveRoles: string[];
+  missingRoles: string[];
+  fullName: string | null;
+  email: string | null;
+  metadata: Record<string, unknown>;
+  realm: Realm;
+  authenticationType: 'realm' | 'api_key' | 'token';
+  apiKey?: { id: string; name: string };
+  token?: { type: string; name: string };
+  roleSets: RoleDescriptor[][];
+}
+
+export const WWW_AUTHENTICATE = ['Basic realm="security", charset="UTF-8"', 'Bearer realm="security"', 'ApiKey'];
+
+/** 401 body per research §1.3 (DefaultAuthenticationFailureHandler), with the three challenges. */
+export function authenticationError(reason: string): ElasticsearchError {
+  return new ElasticsearchError(401, 'security_exception', reason, { header: { 'WWW-Authenticate': WWW_AUTHENTICATE } }, { 'WWW-Authenticate': WWW_AUTHENTICATE });
+}
+
+export interface AuthenticationInputs {
+  authorization: string | undefined;
+  uri: string;
+  metadata: ClusterMetadata;
+  bootstrapPassword: string | undefined;
+  fileServiceTokens: Map<string, string>;
+  now: number;
+}
+
+export type AuthenticationOutcome =
+  | { ok: true; subject: Subject }
+  | { ok: false; error: ElasticsearchError; attemptedUser?: string; attemptedApiKeyId?: string };
+
+export function resolveRoles(names: string[], metadata: ClusterMetadata): { descriptors: RoleDescriptor[]; found: string[]; missing: string[] } {
+  const descriptors: RoleDescriptor[] = [];
+  const found: string[] = [];
+  const missing: string[] = [];
+  for (const name of names) {
+    const descriptor = builtinRole(name) ?? metadata.roles[name];
+    if (descriptor) {
+      descriptors.push(descriptor);
+      found.push(name);
+    } else missing.push(name);
+  }
+  return { descriptors, found, missing };
+}
+
+function safeEquals(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+function userSubject(
+  username: string,
+  roles: string[],
+  details: { full_name: string | null; email: string | null; metadata: Record<string, unknown> },
+  realm: Realm,
+  metadata: ClusterMetadata,
+): Subject {
+  const resolved = resolveRoles(roles, metadata);
+  return {
+    kind: 'user',
+    username,
+    assignedRoles: roles,
+    effectiveRoles: resolved.found,
+    missingRoles: resolved.missing,
+    fullName: details.full_name,
+    email: details.email,
+    metadata: details.metadata,
+    realm,
+    authenticationType: 'realm',
+    roleSets: [resolved.descriptors],
+  };
+}
+
+export function authenticateBasic(username: string, password: string, inputs: AuthenticationInputs): Subject | undefined {
+  const { metadata } = inputs;
+  const reserved = RESERVED_USERS[username];
+  if (reserved) {
+    const state = metadata.reservedUsers[username] ?? { enabled: true };
+    if (!state.enabled) return undefined;
+    const ok = state.passwordHash
+      ? verifySecret(password, state.passwordHash)
+      : username === 'elastic' && inputs.bootstrapPassword !== undefined && safeEquals(password, inputs.bootstrapPassword);
+    if (!ok) return undefined;
+    const userMetadata: Record<string, unknown> = { _reserved: true };
+    if (reserved.deprecated) Object.assign(userMetadata, { _deprecated: true, _deprecated_reason: reserved.deprecated });
+    return userSubject(username, reserved.roles, { full_name: null, email: null, metadata: userMetadata }, { name: 'reserved', type: 'reserved' }, metadata);
+  }
+  const user = metadata.users[username];
+  if (!user || !user.enabled || !verifySecret(password, user.passwordHash)) return undefined;
+  return userSubject(username, user.roles, user, { name: 'default_native', type: 'native' }, metadata);
+}
+
+function authenticateApiKey(credential: string, inputs: AuthenticationInputs): Subject | undefined {
+  const decoded = Buffer.from(credential, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return undefined;
+  const id = decoded.slice(0, colon);
+  const key = inputs.metadata.apiKeys[id];
+  if (!key || key.invalidated || (key.expiration !== undefined && key.expiration <= inputs.now)) return undefined;
+  if (!verifySecret(decoded.slice(colon + 1), key.keyHash)) return undefined;
+  const keyRoles = Object.values(key.role_descriptors);
+  const ownerRoles = Object.values(key.limited_by);
+  return {
+    kind: 'api_key',
+    username: key.username,
+    assignedRoles: [],
+    effectiveRoles: [],
+    missingRoles: [],
+    fullName: null,
+    email: null,
+    metadata: {},
+    realm: { name: '_es_api_key', type: '_es_api_key' },
+    authenticationType: 'api_key',
+    apiKey: { id: key.id, name: key.name },
+    // An API key without role descriptors gets a snapshot of its owner's permissions.
+    roleSets: keyRoles.length > 0 ? [keyRoles, ownerRoles] : [ownerRoles],
+  };
+}
+
+function authenticateServiceToken(value: string, inputs: AuthenticationInputs): Subject | undefined {
+  const token = decodeServiceToken(value);
+  if (!token) return undefined;
+  const accountId = `${token.namespace}/${token.service}`;
+  const descriptor = SERVICE_ACCOUNTS[accountId];
+  if (!descriptor) return undefined;
+  const tokenId = `${accountId}/${token.name}`;
+  const indexToken = inputs.metadata.serviceTokens[tokenId];
+  let source: string | undefined;
+  if (indexToken && verifySecret(token.secret, indexToken.secretHash)) source = '_service_account_index';
+  else if (verifySecret(token.secret, inputs.fileServiceTokens.get(tokenId))) source = '_service_account_file';
+  if (!source) return undefined;
+  return {
+    kind: 'service_account',
+    username: accountId,
+    assignedRoles: [],
+    effectiveRoles: [],
+    missingRoles: [],
+    fullName: `Service account - ${accountId}`,
+    email: null,
+    metadata: { _elastic_service_account: true },
+    realm: { name: '_service_account', type: '_service_account' },
+    authenticationType: 'token',
+    token: { type: source, name: token.name },
+    roleSets: [[descriptor()]],
+  };
+}
+
+export function authenticate(inputs: AuthenticationInputs): AuthenticationOutcome {
+  const header = inputs.authorization?.trim();
+  if (!header) return { ok: false, error: authenticationError(`missing authentication credentials for REST request [${inputs.uri}]`) };
+  const space = header.indexOf(' ');
+  const scheme = (space > 0 ? header.slice(0, space) : header).toLowerCase();
+  const credential = space > 0 ? header.slice(space + 1).trim() : '';
+  const genericFailure = 'unable to authenticate with provided credentials and anonymous access is not allowed for this request';
+  if (scheme === 'basic') {
+    const decoded = Buffer.from(credential, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return { ok: false, error: authenticationError('error attempting to authenticate request') };
+    const username = decoded.slice(0, colon);
+    const subject = authenticateBasic(username, decoded.slice(colon + 1), inputs);
+    if (subject) return { ok: true, subject };
+    return { ok: false, error: authenticationError(`unable to authenticate user [${username}] for REST request [${inputs.uri}]`), attemptedUser: username };
+  }
+  if (scheme === 'apikey') {
+    const subject = authenticateApiKey(credential, inputs);
+    if (subject) return { ok: true, subject };
+    const id = Buffer.from(credential, 'base64').toString('utf8').split(':')[0];
+    return { ok: false, error: authenticationError(genericFailure), attemptedApiKeyId: id };
+  }
+  if (scheme === 'bearer') {
+    const subject = authenticateServiceToken(credential, inputs);
+    if (subject) return { ok: true, subject };
+    return { ok: false, error: authenticationError(genericFailure) };
+  }
+  return { ok: false, error: authenticationError(genericFailure) };
+}

@@ -1,0 +1,108 @@
+import type { IndexPrivilegeGroup, RoleDescriptor } from '../cluster/cluster-state.js';
+
+/**
+ * Which named privileges grant an action, in the order ES lists them in its 403 message
+ * ("this action is granted by the index privileges [create_doc,create,index,write,all]").
+ * Source: research/api-contract.md §1.4 table (ES AuthorizationDenialMessages + IndexPrivilege/ClusterPrivilegeResolver).
+ */
+export const INDEX_ACTION_GRANTED_BY: Record<string, string[]> = {
+  'indices:data/write/index': ['create_doc', 'create', 'index', 'write', 'all'],
+  'indices:data/write/bulk[s]': ['create_doc', 'create', 'delete', 'index', 'write', 'all'],
+  'indices:data/write/delete': ['delete', 'write', 'all'],
+  'indices:data/write/update': ['index', 'write', 'all'],
+  'indices:data/read/get': ['read', 'all'],
+  'indices:data/read/search': ['read', 'all'],
+  'indices:admin/create': ['create_index', 'manage', 'all'],
+  'indices:admin/auto_create': ['auto_configure', 'create_index', 'manage', 'all'],
+  'indices:admin/delete': ['delete_index', 'manage', 'all'],
+  'indices:admin/get': ['view_index_metadata', 'manage', 'all'],
+  'indices:admin/refresh': ['maintenance', 'manage', 'all'],
+  'indices:monitor/stats': ['monitor', 'manage', 'all'],
+};
+
+export const CLUSTER_ACTION_GRANTED_BY: Record<string, string[]> = {
+  'cluster:monitor/main': ['monitor', 'manage', 'all'],
+  'cluster:monitor/health': ['monitor', 'manage', 'all'],
+  'cluster:monitor/nodes/info': ['monitor', 'manage', 'all'],
+  'cluster:monitor/state': ['monitor', 'manage', 'all'],
+  'cluster:monitor/xpack/info': ['monitor', 'manage', 'all'],
+  'cluster:monitor/xpack/usage': ['monitor', 'manage', 'all'],
+  'cluster:monitor/xpack/license/get': ['monitor', 'manage', 'all'],
+  'cluster:monitor/xpack/ssl/certificates/get': ['monitor', 'manage', 'all'],
+  'cluster:admin/settings/update': ['manage', 'all'],
+  'cluster:admin/xpack/license/start_trial': ['manage', 'all'],
+  'cluster:admin/xpack/license/start_basic': ['manage', 'all'],
+  'cluster:admin/xpack/security/user/put': ['manage_security', 'all'],
+  'cluster:admin/xpack/security/user/delete': ['manage_security', 'all'],
+  'cluster:admin/xpack/security/user/get': ['read_security', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/user/change_password': ['manage_security', 'all'],
+  'cluster:admin/xpack/security/user/set_enabled': ['manage_security', 'all'],
+  'cluster:admin/xpack/security/role/put': ['manage_security', 'all'],
+  'cluster:admin/xpack/security/role/delete': ['manage_security', 'all'],
+  'cluster:admin/xpack/security/role/get': ['read_security', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/api_key/create': ['manage_own_api_key', 'manage_api_key', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/api_key/get': ['manage_own_api_key', 'read_security', 'manage_api_key', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/api_key/invalidate': ['manage_own_api_key', 'manage_api_key', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/service_account/get': ['read_security', 'manage_service_account', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/service_account/credential/get': ['read_security', 'manage_service_account', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/service_account/token/create': ['manage_service_account', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/service_account/token/delete': ['manage_service_account', 'manage_security', 'all'],
+};
+
+/** Actions any authenticated user may run on itself. */
+export const SELF_ACTIONS = new Set(['cluster:admin/xpack/security/user/authenticate']);
+
+export function wildcardToRegExp(pattern: string): RegExp {
+  if (pattern.length > 2 && pattern.startsWith('/') && pattern.endsWith('/')) return new RegExp(`^(?:${pattern.slice(1, -1)})$`);
+  return new RegExp('^' + pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+}
+
+export function matchesPattern(pattern: string, value: string): boolean {
+  return wildcardToRegExp(pattern).test(value);
+}
+
+/**
+ * Restricted indices hold security and system data; a role needs `allow_restricted_indices: true` to reach
+ * them (ES RestrictedIndices: .security*, plus system indices registered by plugins such as Kibana and Fleet).
+ */
+const RESTRICTED_INDEX_PATTERNS = ['.security*', '.kibana*', '.fleet-*', '.tasks*', '.async-search*', '.apm-agent-configuration', '.apm-custom-link', '.apm-source-map', '.reporting-*', '.transform-internal-*', '.ml-config', '.ml-inference-*', '.geoip_databases', '.logstash*', '.synonyms*', '.ent-search*'];
+
+export function isRestrictedIndex(name: string): boolean {
+  return RESTRICTED_INDEX_PATTERNS.some((pattern) => matchesPattern(pattern, name));
+}
+
+export interface ClusterRequestContext {
+  /** True when the request touches only the caller's own API keys (what manage_own_api_key allows). */
+  ownApiKeysOnly?: boolean;
+}
+
+function clusterPrivilegeGrants(privilege: string, action: string, context: ClusterRequestContext): boolean {
+  if (privilege.startsWith('cluster:')) return matchesPattern(privilege, action);
+  if (privilege === 'manage_own_api_key' && !context.ownApiKeysOnly) return false;
+  return (CLUSTER_ACTION_GRANTED_BY[action] ?? ['all']).includes(privilege);
+}
+
+export function rolesGrantClusterAction(roles: RoleDescriptor[], action: string, context: ClusterRequestContext = {}): boolean {
+  return roles.some((role) => role.cluster.some((privilege) => clusterPrivilegeGrants(privilege, action, context)));
+}
+
+export interface IndexRequestContext {
+  /** `create` when a document index request must not overwrite (what create/create_doc allow). */
+  opType?: 'index' | 'create';
+}
+
+function indexPrivilegeGrants(privilege: string, action: string, context: IndexRequestContext): boolean {
+  if (privilege.startsWith('indices:')) return matchesPattern(privilege, action);
+  if ((privilege === 'create' || privilege === 'create_doc') && action === 'indices:data/write/index') return context.opType === 'create';
+  return (INDEX_ACTION_GRANTED_BY[action] ?? ['all']).includes(privilege);
+}
+
+function groupGrants(group: IndexPrivilegeGroup, index: string, action: string, context: IndexRequestContext): boolean {
+  if (isRestrictedIndex(index) && !group.allow_restricted_indices) return false;
+  if (!group.names.some((pattern) => matchesPattern(pattern, index))) return false;
+  return group.privileges.some((privilege) => indexPrivilegeGrants(privilege, action, context));
+}
+
+export function rolesGrantIndexAction(roles: RoleDescriptor[], index: string, action: string, context: IndexRequestContext = {}): boolean {
+  return roles.some((role) => role.indices.some((group) => groupGrants(group, index, action, context)));
+}
