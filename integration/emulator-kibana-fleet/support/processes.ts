@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface StartedProgram {
+  name: string;
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+const started: StartedProgram[] = [];
+
+/** Runs a TypeScript entry of this repo as a host process (through tsx), capturing stdout and stderr. */
+export function startProgram(name: string, entry: string, args: string[], env: Record<string, string>): StartedProgram {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', SECLAB_EMULATOR_TEST_ALLOW_ROOT: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const program = { name, child, output: () => output, exited };
+  started.push(program);
+  return program;
+}
+
+/** Runs a command to completion (e.g. `elastic-agent status`) and returns its exit code and output. */
+export async function runToCompletion(entry: string, args: string[], env: Record<string, string>, timeoutMs = 20_000): Promise<{ code: number | null; output: string }> {
+  const program = startProgram(`run ${entry}`, entry, args, env);
+  const timer = setTimeout(() => program.child.kill('SIGKILL'), timeoutMs);
+  const code = await program.exited;
+  clearTimeout(timer);
+  return { code, output: program.output() };
+}
+
+/** Stops only the processes this suite started, by PID: SIGTERM, then SIGKILL after a grace period. */
+export async function stopAllStartedPrograms(): Promise<void> {
+  await Promise.all(
+    started.splice(0).map(async (program) => {
+      if (program.child.exitCode !== null || program.child.pid === undefined) return;
+      process.kill(program.child.pid, 'SIGTERM');
+      const timer = setTimeout(() => {
+        if (program.child.exitCode === null && program.child.pid !== undefined) process.kill(program.child.pid, 'SIGKILL');
+      }, 3000);
+      await program.exited;
+      clearTimeout(timer);
+    }),
+  );
+}
+
+export async function stopProgram(program: StartedProgram): Promise<void> {
+  if (program.child.exitCode !== null || program.child.pid === undefined) return;
+  process.kill(program.child.pid, 'SIGTERM');
+  const timer = setTimeout(() => program.child.pid !== undefined && program.child.exitCode === null && process.kill(program.child.pid, 'SIGKILL'), 3000);
+  await program.exited;
+  clearTimeout(timer);
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, intervalMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+}
