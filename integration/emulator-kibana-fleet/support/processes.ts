@@ -40,6 +40,9 @@ export async function runToCompletion(entry: string, args: string[], env: Record
 
 /** Stops only the processes this suite started, by PID: SIGTERM, then SIGKILL after a grace period. */
 export async function stopAllStartedPrograms(): Promise<void> {
+  if (process.env.SECLAB_TEST_PRINT_LOGS === '1') {
+    for (const program of started) process.stdout.write(`\n===== ${program.name} =====\n${program.output()}\n`);
+  }
   await Promise.all(
     started.splice(0).map(async (program) => {
       if (program.child.exitCode !== null || program.child.pid === undefined) return;
