@@ -4,6 +4,7 @@ import { defaultEnvironment } from '../core/environment.ts';
 import { registerPlanCommand } from './commands/plan-command.ts';
 import { registerCertsCommand } from './commands/certs-command.ts';
 import { registerEmulatorCommand } from './commands/emulator-command.ts';
+import { registerLabCommands } from './commands/lab-commands.ts';
 
 const environment = defaultEnvironment();
 const program = new Command('seclab')
@@ -11,6 +12,7 @@ const program = new Command('seclab')
   .showHelpAfterError('(add --help for usage)')
   .exitOverride();
 
+registerLabCommands(program, environment);
 registerPlanCommand(program, environment);
 registerCertsCommand(program, environment);
 registerEmulatorCommand(program, environment);

@@ -34,6 +34,8 @@ export interface ContainerSpec {
   cmd?: string[];
   entrypoint?: string[];
   network?: { name: string; ip?: string; aliases?: string[] };
+  /** `container:<name>` shares that container's network stack (probes that must come from a node's own address). */
+  networkMode?: string;
   ports?: Array<{ hostIp: string; hostPort: number; containerPort: number }>;
   memoryBytes?: number;
   ulimits?: Array<{ name: string; soft: number; hard: number }>;
@@ -150,11 +152,11 @@ export class DockerEngine {
         Memory: spec.memoryBytes,
         Ulimits: spec.ulimits?.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })),
         Mounts: spec.mounts?.map((m) => ({ Type: 'volume' as const, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
-        NetworkMode: spec.network?.name,
+        NetworkMode: spec.networkMode ?? spec.network?.name,
         RestartPolicy: { Name: spec.restartPolicy ?? 'no' },
         SecurityOpt: ['no-new-privileges'],
       },
-      NetworkingConfig: spec.network
+      NetworkingConfig: spec.network && !spec.networkMode
         ? {
             EndpointsConfig: {
               [spec.network.name]: {

@@ -1,0 +1,115 @@
+import type { Command } from 'commander';
+import type { CoreEnvironment } from '../../core/environment.ts';
+import { upLab } from '../../core/orchestrator/up-lab.ts';
+import { downAllLabs, downLab } from '../../core/orchestrator/down-lab.ts';
+import { resetLab } from '../../core/orchestrator/reset-lab.ts';
+import { listLabs, observeLab } from '../../core/orchestrator/observe-lab.ts';
+import { runPreflight } from '../../core/orchestrator/preflight.ts';
+import { resolveLab } from '../../core/planner/plan-service.ts';
+import { readLabRecord } from '../../core/lab-store/lab-records.ts';
+import { readLabSecrets, scrubSecrets } from '../../core/lab-store/lab-secrets.ts';
+import { containerNameOf } from '../../core/planner/plan-lab.ts';
+import { SeclabError } from '../../../common/errors.ts';
+import { addLabOption, addSpecOptions, specInputFromFlags, type SpecFlags } from '../spec-options.ts';
+import { createProgressRenderer } from '../format/progress-renderer.ts';
+import { formatStatus, formatLabList, formatPreflight } from '../format/format-status.ts';
+
+const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
+
+export function registerLabCommands(program: Command, environment: CoreEnvironment): void {
+  addSpecOptions(program.command('up'))
+    .description('create and start a secured lab (or start a stopped one); waits until every component is ready')
+    .option('--keep-on-failure', 'leave what was created when something fails, for inspection')
+    .option('--json', 'print the final state as JSON (no live task list)')
+    .action(async (flags: SpecFlags & { keepOnFailure?: boolean; json?: boolean }) => {
+      const renderer = flags.json ? undefined : createProgressRenderer();
+      const work = () => upLab({ environment, emit: renderer?.listener ?? (() => undefined) }, specInputFromFlags(flags), { keepOnFailure: flags.keepOnFailure });
+      const result = renderer ? await renderer.run(work) : await work();
+      if (flags.json) printJson({ outcome: result.outcome, ...result.status });
+      else {
+        if (result.outcome === 'already-running') print(`Lab "${result.status.lab}" is already running; nothing changed.`);
+        print(formatStatus(result.status));
+      }
+    });
+
+  addLabOption(program.command('down'))
+    .description("remove the lab's containers, volumes and network (only objects labelled seclab.lab=<lab>)")
+    .option('--purge', "also delete the lab's folder: certificates, secrets, record")
+    .option('--all', 'every lab')
+    .option('--json', 'machine-readable output')
+    .action(async (flags: { lab: string; purge?: boolean; all?: boolean; json?: boolean }) => {
+      const context = { environment, emit: () => undefined };
+      const results = flags.all ? await downAllLabs(context, { purge: flags.purge }) : [await downLab(context, flags.lab, { purge: flags.purge })];
+      if (flags.json) printJson(flags.all ? results : results[0]);
+      else for (const r of results) print(`Lab "${r.lab}": removed ${r.removed.containers} containers, ${r.removed.volumes} volumes, ${r.removed.networks} networks${r.purged ? ', and its folder' : ''}.`);
+    });
+
+  addLabOption(program.command('reset'))
+    .description('a fresh lab of the same shape: new CA, certificates and passwords, empty data; images kept')
+    .option('--json', 'print the final state as JSON')
+    .action(async (flags: { lab: string; json?: boolean }) => {
+      const renderer = flags.json ? undefined : createProgressRenderer();
+      const work = () => resetLab({ environment, emit: renderer?.listener ?? (() => undefined) }, flags.lab);
+      const result = renderer ? await renderer.run(work) : await work();
+      if (flags.json) printJson(result.status);
+      else print(formatStatus(result.status));
+    });
+
+  program
+    .command('status')
+    .description('the lab and its components, rediscovered from Docker labels (all labs without --lab)')
+    .option('--lab <name>', 'one lab')
+    .option('--json', 'machine-readable output')
+    .action(async (flags: { lab?: string; json?: boolean }) => {
+      const engine = environment.engine();
+      if (!flags.lab) {
+        const labs = await listLabs(engine, environment.home);
+        if (flags.json) printJson(labs);
+        else print(formatLabList(labs));
+        return;
+      }
+      const status = await observeLab(engine, environment.home, flags.lab);
+      if (flags.json) printJson(status);
+      else print(formatStatus(status));
+    });
+
+  addLabOption(program.command('logs'))
+    .description("a component's log (es01, kibana, fleet-server, agent01, …)")
+    .argument('<component>', 'component name')
+    .option('-f, --follow', 'keep printing new lines')
+    .option('--tail <n>', 'lines from the end', '200')
+    .action(async (component: string, flags: { lab: string; follow?: boolean; tail: string }) => {
+      const engine = environment.engine();
+      const record = readLabRecord(environment.home, flags.lab);
+      const name = containerNameOf(flags.lab, component);
+      const info = await engine.inspectContainer(name);
+      if (!info || info.Config.Labels?.['seclab.lab'] !== flags.lab) {
+        const components = record ? (await observeLab(engine, environment.home, flags.lab)).components.map((c) => c.component) : [];
+        throw new SeclabError('UNKNOWN_COMPONENT', `lab "${flags.lab}" has no component "${component}"${components.length ? `: choose one of ${components.join(', ')}` : ''}`);
+      }
+      const secrets = readLabSecrets(environment.home, flags.lab) ?? {};
+      const tail = Number(flags.tail) || 200;
+      if (!flags.follow) {
+        print(scrubSecrets(await engine.logs(name, { tail }), secrets));
+        return;
+      }
+      const stream = await engine.logs(name, { tail, follow: true });
+      stream.on('data', (chunk: Buffer) => process.stdout.write(scrubSecrets(chunk.toString('utf8'), secrets)));
+      await new Promise((resolve) => stream.on('end', resolve));
+    });
+
+  addSpecOptions(program.command('doctor'))
+    .description("the preflight checks `up` runs, alone: Docker, memory, vm.max_map_count, ports, disk, existing lab")
+    .option('--json', 'machine-readable output')
+    .action(async (flags: SpecFlags & { json?: boolean }) => {
+      const engine = environment.engine();
+      const { plan } = await resolveLab(environment, specInputFromFlags(flags), await engine.engineSubnets().catch(() => []));
+      const objects = await engine.labObjects(plan.lab).catch(() => ({ containers: [] }));
+      const running = objects.containers.some((c) => c.state === 'running');
+      const checks = await runPreflight({ engine, plan, portsHeldByLab: running ? plan.containers.flatMap((c) => c.ports.map((p) => p.hostPort)) : [], labExists: objects.containers.length > 0 });
+      if (flags.json) printJson(checks);
+      else print(formatPreflight(checks));
+      if (checks.some((c) => c.status === 'fail')) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Handlers, ServerEvent } from '../../common/contract.ts';
+import type { LabSpecInput } from '../../common/lab-spec.ts';
+import type { LabEvent } from '../../common/lab-events.ts';
+import { SeclabError } from '../../common/errors.ts';
+import type { SecretName } from '../../common/lab-plan.ts';
+import type { CoreEnvironment } from './environment.ts';
+import { resolveLab } from './planner/plan-service.ts';
+import { planForDisplay } from './planner/plan-for-display.ts';
+import { containerNameOf } from './planner/plan-lab.ts';
+import { upLab } from './orchestrator/up-lab.ts';
+import { downLab } from './orchestrator/down-lab.ts';
+import { resetLab } from './orchestrator/reset-lab.ts';
+import { listLabs, observeLab } from './orchestrator/observe-lab.ts';
+import { runPreflight } from './orchestrator/preflight.ts';
+import { readLabRecord } from './lab-store/lab-records.ts';
+import { labPaths } from './lab-store/lab-home.ts';
+import { readLabSecrets, requireSecret, scrubSecrets } from './lab-store/lab-secrets.ts';
+import { planLab } from './planner/plan-lab.ts';
+import { verifyLab } from './verification/verify-lab.ts';
+
+const PASSWORD_OF: Record<string, SecretName> = {
+  elastic: 'elastic-password',
+  analyst: 'analyst-password',
+  writer: 'writer-password',
+  lab_admin: 'lab-admin-password',
+};
+
+function requireRecord(environment: CoreEnvironment, lab: string) {
+  const record = readLabRecord(environment.home, lab);
+  if (!record) throw new SeclabError('LAB_NOT_FOUND', `there is no lab named "${lab}": start one from the Start screen or with \`seclab up --lab ${lab}\``, { lab });
+  return record;
+}
+
+/**
+ * The contract's handlers over the core services: one table, served by Electron IPC, by the
+ * web UI's HTTP server, and called in-process by tests. `emit` pushes events to whichever
+ * transport serves it.
+ */
+export function createLabHandlers(environment: CoreEnvironment, emit: (event: ServerEvent) => void): Handlers & { close(): void } {
+  const followers = new Map<string, Readable>();
+  const labContext = { environment, emit: (event: LabEvent) => emit({ type: 'lab-event', event }) };
+
+  const handlers: Handlers & { close(): void } = {
+    'labs.list': async () => listLabs(environment.engine(), environment.home),
+    'labs.plan': async ({ spec }) => planForDisplay((await resolveLab(environment, spec as LabSpecInput)).plan),
+    'labs.preflight': async ({ spec }) => {
+      const engine = environment.engine();
+      const { plan } = await resolveLab(environment, spec as LabSpecInput, await engine.engineSubnets().catch(() => []));
+      const objects = await engine.labObjects(plan.lab).catch(() => ({ containers: [] as Array<{ state: string }> }));
+      const running = objects.containers.some((c) => c.state === 'running');
+      return runPreflight({ engine, plan, portsHeldByLab: running ? plan.containers.flatMap((c) => c.ports.map((p) => p.hostPort)) : [], labExists: objects.containers.length > 0 });
+    },
+    'labs.up': async ({ spec }) => {
+      const result = await upLab(labContext, spec as LabSpecInput);
+      emit({ type: 'status-changed', lab: result.status.lab, status: result.status });
+      return result.status;
+    },
+    'labs.down': async ({ lab, purge }) => {
+      const result = await downLab(labContext, lab, { purge });
+      return { removed: result.removed };
+    },
+    'labs.reset': async ({ lab }) => {
+      const result = await resetLab(labContext, lab);
+      emit({ type: 'status-changed', lab, status: result.status });
+      return result.status;
+    },
+    'labs.status': async ({ lab }) => observeLab(environment.engine(), environment.home, lab),
+    'labs.access': async ({ lab }) => {
+      const record = requireRecord(environment, lab);
+      const plan = planLab(record.spec, record.allocation);
+      const fingerprint = readFileSync(join(labPaths(environment.home, lab).certs, 'ca', 'fingerprint'), 'utf8').trim();
+      return {
+        lab,
+        emulated: plan.emulated,
+        endpoints: plan.endpoints,
+        caFingerprintSha256: fingerprint,
+        users: [
+          { username: 'elastic', roles: ['superuser'], description: 'built-in superuser: for emergencies only', builtIn: true },
+          ...plan.users.map((u) => ({ username: u.username, roles: u.roles, description: u.description, builtIn: false })),
+        ],
+      };
+    },
+    'labs.revealSecret': async ({ lab, username }) => {
+      requireRecord(environment, lab);
+      const secrets = readLabSecrets(environment.home, lab) ?? {};
+      return { username, password: requireSecret(secrets, PASSWORD_OF[username]) };
+    },
+    'labs.caCertificate': async ({ lab }) => {
+      requireRecord(environment, lab);
+      const certs = labPaths(environment.home, lab).certs;
+      return { pem: readFileSync(join(certs, 'ca', 'ca.crt'), 'utf8'), fingerprintSha256: readFileSync(join(certs, 'ca', 'fingerprint'), 'utf8').trim() };
+    },
+    'labs.logs': async ({ lab, component, tail }) => {
+      const engine = environment.engine();
+      const name = containerNameOf(lab, component);
+      const info = await engine.inspectContainer(name);
+      if (!info || info.Config.Labels?.['seclab.lab'] !== lab) {
+        throw new SeclabError('UNKNOWN_COMPONENT', `lab "${lab}" has no component "${component}"`, { lab, component });
+      }
+      const secrets = readLabSecrets(environment.home, lab) ?? {};
+      return { lines: scrubSecrets(await engine.logs(name, { tail }), secrets).split('\n').filter((line) => line.length > 0) };
+    },
+    'logs.follow': async ({ lab, component }) => {
+      const engine = environment.engine();
+      const name = containerNameOf(lab, component);
+      const info = await engine.inspectContainer(name);
+      if (!info || info.Config.Labels?.['seclab.lab'] !== lab) throw new SeclabError('UNKNOWN_COMPONENT', `lab "${lab}" has no component "${component}"`, { lab, component });
+      const secrets = readLabSecrets(environment.home, lab) ?? {};
+      const subscription = randomUUID();
+      const stream = await engine.logs(name, { tail: 0, follow: true });
+      let partial = '';
+      stream.on('data', (chunk: Buffer) => {
+        const text = partial + chunk.toString('utf8');
+        const lines = text.split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) emit({ type: 'log-line', subscription, line: scrubSecrets(line, secrets) });
+      });
+      stream.on('end', () => followers.delete(subscription));
+      followers.set(subscription, stream);
+      return { subscription };
+    },
+    'logs.unfollow': async ({ subscription }) => {
+      const stream = followers.get(subscription);
+      stream?.destroy();
+      return { stopped: followers.delete(subscription) };
+    },
+    'checks.run': async ({ lab }) => verifyLab(environment, lab),
+    close: () => {
+      for (const stream of followers.values()) stream.destroy();
+      followers.clear();
+    },
+  };
+  return handlers;
+}

@@ -1,0 +1,86 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { labPaths } from '../../lab-store/lab-home.ts';
+import { envOf } from './auth-checks.ts';
+import type { Observed, VerificationContext } from '../verification-context.ts';
+
+const YML_OF: Record<string, string> = {
+  elasticsearch: '/usr/share/elasticsearch/config/elasticsearch.yml',
+  kibana: '/usr/share/kibana/config/kibana.yml',
+};
+
+export async function secretsInKeystores(ctx: VerificationContext): Promise<Observed> {
+  const secretValues = Object.entries(ctx.secrets).filter(([name, value]) => value && value.length >= 8 && name !== 'agent-enrollment-token');
+  const evidence: string[] = [];
+  const problems: string[] = [];
+  for (const container of ctx.plan.containers.filter((c) => c.kind === 'elasticsearch' || c.kind === 'kibana')) {
+    const env = envOf(await ctx.inspect(container));
+    const leakedInEnv = Object.entries(env).filter(([key, value]) => secretValues.some(([, secret]) => value.includes(secret!)) || (/PASSWORD|ENCRYPTIONKEY|SERVICEACCOUNTTOKEN/i.test(key) && !/_FILE$|_PATH$/.test(key)));
+    const yml = (await ctx.readContainerFile(container, YML_OF[container.kind])) ?? '';
+    const leakedInYml = secretValues.filter(([, secret]) => yml.includes(secret!)).map(([name]) => name);
+    const passwordLines = yml.split('\n').filter((line) => /password|encryptionKey|serviceAccountToken/i.test(line) && !/^\s*#/.test(line));
+    const logs = await ctx.engine.logs(container.name, { tail: 2000 }).catch(() => '');
+    const leakedInLogs = secretValues.filter(([, secret]) => logs.includes(secret!)).map(([name]) => name);
+    evidence.push(`${container.component}: env ${leakedInEnv.length ? `HAS ${leakedInEnv.map(([k]) => k).join(', ')}` : 'has no secret'}; ${YML_OF[container.kind].split('/').pop()} ${leakedInYml.length || passwordLines.length ? 'HAS secrets' : 'has no secret'}; last 2000 log lines ${leakedInLogs.length ? `HAVE ${leakedInLogs.join(', ')}` : 'have no secret'}`);
+    if (leakedInEnv.length) problems.push(`${container.component} has ${leakedInEnv.map(([k]) => k).join(', ')} in its environment`);
+    if (leakedInYml.length || passwordLines.length) problems.push(`${container.component}'s yml holds a secret`);
+    if (leakedInLogs.length) problems.push(`${container.component}'s log shows a secret`);
+  }
+  const es01 = ctx.containersOf('elasticsearch')[0];
+  const listing = await ctx.exec(es01, ['/usr/share/elasticsearch/bin/elasticsearch-keystore', 'list']).catch((error: Error) => ({ exitCode: -1, output: error.message }));
+  evidence.push(`es01 elasticsearch-keystore list (exit ${listing.exitCode}): ${listing.output.split('\n').map((l) => l.trim()).filter(Boolean).join(', ')}`);
+  return problems.length
+    ? { status: 'fail', evidence: [problems.join('; '), ...evidence], fix: `Remove the secret from ${problems.map((p) => p.split(' ')[0]).join(', ')}'s env/yml and add it to the keystore instead (seclab reset restores the lab's layout).` }
+    : { status: 'pass', evidence };
+}
+
+export async function privateHostFiles(ctx: VerificationContext): Promise<Observed> {
+  const root = labPaths(ctx.environment.home, ctx.lab).root;
+  const evidence: string[] = [];
+  const problems: string[] = [];
+  const visit = (path: string) => {
+    const stats = statSync(path);
+    const mode = stats.mode & 0o777;
+    const relative = path.slice(root.length) || '/';
+    if (stats.isDirectory()) {
+      if (mode !== 0o700) problems.push(`folder ${relative} is 0${mode.toString(8)}`);
+      for (const entry of readdirSync(path)) visit(join(path, entry));
+    } else if (/\.key$|secrets\.json$|lab\.json$/.test(path) && (mode & 0o077) !== 0) {
+      problems.push(`${relative} is 0${mode.toString(8)}`);
+    }
+  };
+  if (!existsSync(root)) return { status: 'fail', evidence: [`the lab folder ${root} is missing`] };
+  visit(root);
+  evidence.push(`${root}: 0${(statSync(root).mode & 0o777).toString(8)}; ${readdirSync(join(root, 'certs')).length} certificate folders checked; keys and secrets.json owner-only`);
+  return problems.length ? { status: 'fail', evidence: [problems.slice(0, 6).join('; '), ...evidence], fix: `chmod -R go-rwx ${root}` } : { status: 'pass', evidence };
+}
+
+export async function nonRoot(ctx: VerificationContext): Promise<Observed> {
+  const evidence: string[] = [];
+  const problems: string[] = [];
+  for (const container of ctx.plan.containers) {
+    const info = await ctx.inspect(container);
+    if (!info?.State.Running) {
+      evidence.push(`${container.component}: not running (${info?.State.Status ?? 'missing'}), configured user ${info?.Config.User || 'root (image default)'}`);
+      if (!info?.Config.User || /^(0|root)(:|$)/.test(info.Config.User)) problems.push(`${container.component} is configured to run as root`);
+      continue;
+    }
+    const top = await ctx.engine.docker.getContainer(container.name).top({ ps_args: '-o uid,comm' }).catch(() => undefined);
+    const uids = top?.Processes?.map((p: string[]) => p[0]) ?? [];
+    evidence.push(`${container.component}: configured user ${info.Config.User || '(image default)'}; process uids ${uids.join(', ') || '?'}`);
+    if (uids.some((uid: string) => uid === '0' || uid === 'root')) problems.push(`${container.component} runs a process as root`);
+  }
+  return problems.length ? { status: 'fail', evidence: [problems.join('; '), ...evidence], fix: 'Run every container as uid 1000 (--user 1000:0), the images\' unprivileged user.' } : { status: 'pass', evidence };
+}
+
+export async function memoryLimits(ctx: VerificationContext): Promise<Observed> {
+  const evidence: string[] = [];
+  const missing: string[] = [];
+  for (const container of ctx.plan.containers) {
+    const info = await ctx.inspect(container);
+    const limit = info?.HostConfig.Memory ?? 0;
+    evidence.push(`${container.component}: ${limit ? `${Math.round(limit / 1024 ** 2)} MiB` : 'NO limit'}`);
+    if (!limit) missing.push(container.component);
+  }
+  return missing.length ? { status: 'fail', evidence: [`no memory limit on ${missing.join(', ')}`, ...evidence] } : { status: 'pass', evidence };
+}

@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type Docker from 'dockerode';
+import type { ContainerPlan, LabPlan } from '../../../common/lab-plan.ts';
+import type { CheckStatus } from '../../../common/checks.ts';
+import { SeclabError } from '../../../common/errors.ts';
+import type { CoreEnvironment } from '../environment.ts';
+import type { DockerEngine } from '../docker/docker-engine.ts';
+import { readLabRecord, type LabRecord } from '../lab-store/lab-records.ts';
+import { labPaths } from '../lab-store/lab-home.ts';
+import { readLabSecrets, type LabSecrets } from '../lab-store/lab-secrets.ts';
+import { planLab } from '../planner/plan-lab.ts';
+import { stackConnections, type StackConnections } from '../orchestrator/up-lab.ts';
+import { runInNetworkProbe } from './probes/run-in-network-probe.ts';
+import type { NodeObservation } from './probes/in-network-probe.ts';
+
+export interface Observed {
+  status: CheckStatus;
+  evidence: string[];
+  /** Replaces the catalogue's fix when the cause is known more precisely. */
+  fix?: string;
+}
+
+/** Address on the lab network outside every allow list, for the IP-filter probe. */
+export const OUTSIDER_HOST_OCTET = 250;
+
+/**
+ * What every probe of one verification run shares: the lab's record and plan, the live Docker
+ * inspection of each container, connections that verify the lab CA, and the in-network
+ * observations (made once, used by several checks).
+ */
+export class VerificationContext {
+  readonly plan: LabPlan;
+  readonly secrets: LabSecrets;
+  readonly caPem: string;
+  readonly connections: StackConnections;
+  readonly certsDir: string;
+  private readonly inspections = new Map<string, Promise<Docker.ContainerInspectInfo | undefined>>();
+  private inNetwork?: Promise<NodeObservation[]>;
+  private outsider?: Promise<NodeObservation[]>;
+
+  constructor(
+    readonly environment: CoreEnvironment,
+    readonly engine: DockerEngine,
+    readonly record: LabRecord,
+  ) {
+    this.plan = planLab(record.spec, record.allocation);
+    this.secrets = readLabSecrets(environment.home, record.spec.name) ?? {};
+    this.certsDir = labPaths(environment.home, record.spec.name).certs;
+    this.caPem = readFileSync(join(this.certsDir, 'ca', 'ca.crt'), 'utf8');
+    this.connections = stackConnections(this.plan, this.certsDir, this.secrets);
+  }
+
+  static forLab(environment: CoreEnvironment, lab: string): VerificationContext {
+    const record = readLabRecord(environment.home, lab);
+    if (!record) throw new SeclabError('LAB_NOT_FOUND', `there is no lab named "${lab}" to verify`, { lab });
+    return new VerificationContext(environment, environment.engine(), record);
+  }
+
+  get lab(): string {
+    return this.record.spec.name;
+  }
+
+  containersOf(kind: ContainerPlan['kind']): ContainerPlan[] {
+    return this.plan.containers.filter((c) => c.kind === kind);
+  }
+
+  inspect(container: ContainerPlan): Promise<Docker.ContainerInspectInfo | undefined> {
+    let inspection = this.inspections.get(container.name);
+    if (!inspection) {
+      inspection = this.engine.inspectContainer(container.name);
+      this.inspections.set(container.name, inspection);
+    }
+    return inspection;
+  }
+
+  /** Transport and per-node HTTP observations, made from es01's own network stack (an allowed address). */
+  nodeObservations(): Promise<NodeObservation[]> {
+    this.inNetwork ??= (async () => {
+      const nodes = this.containersOf('elasticsearch');
+      const first = nodes[0];
+      return runInNetworkProbe(
+        this.engine,
+        { lab: this.lab, name: `seclab-${this.lab}-probe-${randomBytes(3).toString('hex')}`, from: { container: first.name } },
+        {
+          caPem: this.caPem,
+          client: {
+            certPem: readFileSync(join(this.certsDir, first.component, `${first.component}.crt`), 'utf8'),
+            keyPem: readFileSync(join(this.certsDir, first.component, `${first.component}.key`), 'utf8'),
+          },
+          nodes: nodes.map((n) => ({ name: n.component, ip: n.ip })),
+          timeoutMs: 3000,
+        },
+      );
+    })();
+    return this.inNetwork;
+  }
+
+  /** HTTP reachability of every node from an address on the lab network that no allow list names. */
+  outsiderObservations(): Promise<NodeObservation[]> {
+    this.outsider ??= (async () => {
+      const base = this.plan.network.gateway.split('.').slice(0, 3).join('.');
+      return runInNetworkProbe(
+        this.engine,
+        { lab: this.lab, name: `seclab-${this.lab}-outsider-${randomBytes(3).toString('hex')}`, from: { network: this.plan.network.name, ip: `${base}.${OUTSIDER_HOST_OCTET}` } },
+        { caPem: this.caPem, nodes: this.containersOf('elasticsearch').map((n) => ({ name: n.component, ip: n.ip })), timeoutMs: 3000, reachOnly: true },
+      );
+    })();
+    return this.outsider;
+  }
+
+  async readContainerFile(container: ContainerPlan, path: string): Promise<string | undefined> {
+    try {
+      const stream = await this.engine.docker.getContainer(container.name).getArchive({ path });
+      const { default: tar } = await import('tar-stream');
+      const extract = tar.extract();
+      let content: string | undefined;
+      await new Promise<void>((resolve, reject) => {
+        extract.on('entry', (_header, entry, next) => {
+          const chunks: Buffer[] = [];
+          entry.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
+          entry.on('end', () => {
+            content ??= Buffer.concat(chunks).toString('utf8');
+            next();
+          });
+          entry.resume();
+        });
+        extract.on('finish', resolve);
+        extract.on('error', reject);
+        stream.pipe(extract);
+      });
+      return content;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async exec(container: ContainerPlan, cmd: string[]): Promise<{ exitCode: number; output: string }> {
+    const handle = this.engine.docker.getContainer(container.name);
+    const exec = await handle.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const chunks: Buffer[] = [];
+    const { PassThrough } = await import('node:stream');
+    const out = new PassThrough();
+    out.on('data', (c: Buffer) => chunks.push(c));
+    handle.modem.demuxStream(stream, out, out);
+    await new Promise((resolve) => stream.on('end', resolve));
+    const info = await exec.inspect();
+    return { exitCode: info.ExitCode ?? -1, output: Buffer.concat(chunks).toString('utf8') };
+  }
+}
