@@ -105,6 +105,30 @@ describe('Kibana configuration rules (startup refusals and warnings)', () => {
     expect(result.output).toContain('Kibana should not be run as root.  Use --allow-root to continue.');
   });
 
+  it('kibana-docker maps ELASTICSEARCH_USERNAME=elastic to the setting, and Kibana refuses it', async () => {
+    const home = join(files.root, 'kbn-docker-env');
+    mkdirSync(join(home, 'config'), { recursive: true });
+    writeFileSync(join(home, 'config', 'kibana.yml'), stringify({ ...kibanaSettings(), 'elasticsearch.username': undefined, 'elasticsearch.password': undefined }));
+    const result = await runToCompletion('emulator/kibana/kibana-docker.ts', [], { KIBANA_HOME: home, ELASTICSEARCH_USERNAME: 'elastic', ELASTICSEARCH_PASSWORD: 'x' });
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('[config validation of [elasticsearch].username]: value of "elastic" is forbidden.');
+  });
+
+  it('kibana-keystore entries override kibana.yml (a short key in the keystore is refused)', async () => {
+    const home = join(files.root, 'kbn-keystore');
+    mkdirSync(join(home, 'config'), { recursive: true });
+    writeFileSync(join(home, 'config', 'kibana.yml'), stringify(kibanaSettings()));
+    const env = { KIBANA_HOME: home };
+    expect((await runToCompletion('emulator/kibana/keystore-cli.ts', ['create'], env)).output).toContain(`Created Kibana keystore in ${join(home, 'config', 'kibana.keystore')}`);
+    expect((await runToCompletion('emulator/kibana/keystore-cli.ts', ['add', 'xpack.security.encryptionKey', '--stdin'], env, 20_000, 'short-from-keystore\n')).code).toBe(0);
+    expect((await runToCompletion('emulator/kibana/keystore-cli.ts', ['list'], env)).output.trim()).toBe('xpack.security.encryptionKey');
+    const again = await runToCompletion('emulator/kibana/keystore-cli.ts', ['add', 'xpack.security.encryptionKey', '-x'], env, 20_000, 'other');
+    expect(again.output).toContain('Setting xpack.security.encryptionKey already exists, exiting without modifying keystore.');
+    const result = await runToCompletion('emulator/kibana/main.ts', [], env);
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('[config validation of [xpack.security].encryptionKey]: value has length [19] but it must have a minimum length of [32].');
+  });
+
   it('warns about each missing encryption key with Kibana’s wording', async () => {
     const noKeys = kibanaSettings();
     delete noKeys['xpack.security.encryptionKey'];

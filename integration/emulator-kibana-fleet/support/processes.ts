@@ -14,12 +14,13 @@ export interface StartedProgram {
 const started: StartedProgram[] = [];
 
 /** Runs a TypeScript entry of this repo as a host process (through tsx), capturing stdout and stderr. */
-export function startProgram(name: string, entry: string, args: string[], env: Record<string, string>): StartedProgram {
+export function startProgram(name: string, entry: string, args: string[], env: Record<string, string>, stdin?: string): StartedProgram {
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', SECLAB_EMULATOR_TEST_ALLOW_ROOT: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (stdin !== undefined) child.stdin?.end(stdin);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -30,8 +31,8 @@ export function startProgram(name: string, entry: string, args: string[], env: R
 }
 
 /** Runs a command to completion (e.g. `elastic-agent status`) and returns its exit code and output. */
-export async function runToCompletion(entry: string, args: string[], env: Record<string, string>, timeoutMs = 20_000): Promise<{ code: number | null; output: string }> {
-  const program = startProgram(`run ${entry}`, entry, args, env);
+export async function runToCompletion(entry: string, args: string[], env: Record<string, string>, timeoutMs = 20_000, stdin?: string): Promise<{ code: number | null; output: string }> {
+  const program = startProgram(`run ${entry} ${args.join(' ')}`, entry, args, env, stdin);
   const timer = setTimeout(() => program.child.kill('SIGKILL'), timeoutMs);
   const code = await program.exited;
   clearTimeout(timer);
