@@ -258,6 +258,7 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
   let serviceToken: string;
   let enrollmentToken: string;
   let fleetServer: StartedProgram;
+  let enrolledAgent: StartedProgram;
 
   const kbn = (path: string, method = 'GET', body?: unknown) => call(`${kibana.url}${path}`, { method, ca: labCa, body, headers: elastic() });
 
@@ -349,7 +350,7 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
 
   it('an agent enrolls through Fleet Server with the CA and shows online in Kibana; elastic-agent status is healthy', async () => {
     const statePath = join(files.root, 'agent-state');
-    startProgram('agent', 'emulator/elastic-agent/main.ts', ['container'], {
+    enrolledAgent = startProgram('agent', 'emulator/elastic-agent/main.ts', ['container'], {
       FLEET_ENROLL: '1',
       FLEET_URL: fleetUrl,
       FLEET_ENROLLMENT_TOKEN: enrollmentToken,
@@ -370,6 +371,32 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
       return result.code === 0 && result.output.includes('(HEALTHY) Connected') ? result : undefined;
     }, 20_000, 1000);
     expect(status.output).toContain('└─ elastic-agent\n   └─ status: (HEALTHY) Running');
+  });
+
+  it('a restarted agent keeps its enrollment (state in STATE_PATH) instead of enrolling again', async () => {
+    const statePath = join(files.root, 'agent-state');
+    const before = (await kbn('/api/fleet/agents')).json().total as number;
+    await stopProgram(enrolledAgent);
+    const first = startProgram('agent-restart', 'emulator/elastic-agent/main.ts', ['container'], {
+      FLEET_ENROLL: '1', FLEET_URL: fleetUrl, FLEET_ENROLLMENT_TOKEN: 'bm90OnVzZWQ=', FLEET_CA: files.labCa, STATE_PATH: statePath,
+    });
+    await waitFor('the restarted agent to check in', async () => (first.output().includes('Fleet checkin succeeded') ? true : undefined), 15_000);
+    expect(first.output()).toContain('already enrolled');
+    expect((await kbn('/api/fleet/agents')).json().total).toBe(before);
+  });
+
+  it('Fleet Server without FLEET_SERVER_CERT serves a self-signed certificate that agents with the lab CA refuse', async () => {
+    const port = await freePort();
+    const selfSigned = startProgram('fleet-server-self-signed', 'emulator/elastic-agent/main.ts', ['container'], {
+      ...fleetServerEnv({ FLEET_SERVER_PORT: String(port), FLEET_SERVER_CERT: '', FLEET_SERVER_CERT_KEY: '' }),
+      STATE_PATH: join(files.root, 'fleet-server-self-signed-state'),
+    });
+    await waitFor('the self-signed server', async () => (selfSigned.output().includes('server listening') ? true : undefined), 15_000);
+    expect(selfSigned.output()).toContain('Generating self-signed certificate for Fleet Server');
+    await expect(call(`https://127.0.0.1:${port}/api/status`, { ca: labCa })).rejects.toThrow();
+    const insecure = await call(`https://127.0.0.1:${port}/api/status`, { rejectUnauthorized: false });
+    expect(insecure.json().name).toBe('fleet-server');
+    await stopProgram(selfSigned);
   });
 
   it('an agent that does not trust Fleet Server’s certificate is refused, unless FLEET_INSECURE', async () => {
