@@ -9,11 +9,11 @@ export const RENDERER_OUT_DIR = join(REPO_ROOT, 'out', 'renderer');
 /** `seclab ui` right after `npm install`: build the renderer when out/renderer is missing or older than its sources. */
 export async function ensureRendererBuilt(log: (line: string) => void = () => {}): Promise<string> {
   const builtAt = existsSync(join(RENDERER_OUT_DIR, 'index.html')) ? statSync(join(RENDERER_OUT_DIR, 'index.html')).mtimeMs : 0;
-  const newestSource = Math.max(newestMtime(RENDERER_SOURCE_DIR), newestMtime(join(REPO_ROOT, 'common')), fileMtime(join(REPO_ROOT, 'vite.renderer.config.ts')));
+  const newestSource = Math.max(newestMtime(RENDERER_SOURCE_DIR), newestMtime(join(REPO_ROOT, 'common')), fileMtime(join(REPO_ROOT, 'renderer', 'vite.config.ts')));
   if (builtAt >= newestSource) return RENDERER_OUT_DIR;
   log(builtAt === 0 ? 'Building the web UI (first run, takes a few seconds)…' : 'Rebuilding the web UI (sources changed)…');
   const { build } = await import('vite');
-  await build({ configFile: join(REPO_ROOT, 'vite.renderer.config.ts'), logLevel: 'warn' });
+  await build({ configFile: join(REPO_ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
   return RENDERER_OUT_DIR;
 }
 

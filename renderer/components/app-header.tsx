@@ -1,0 +1,38 @@
+import { useStore } from 'zustand';
+import { useStores } from '../stores/stores-context.tsx';
+import { LabStateBadge } from './lab-state-badge.tsx';
+
+export function AppHeader() {
+  const stores = useStores();
+  const screen = useStore(stores.navigation, (state) => state.screen);
+  const presenter = useStore(stores.navigation, (state) => state.presenter);
+  const lab = screen.name === 'start' ? undefined : screen.lab;
+  const status = useStore(stores.labs, (state) => (lab ? state.statuses[lab] : undefined));
+  const summary = useStore(stores.labs, (state) => (lab ? state.summaries.find((entry) => entry.lab === lab) : undefined));
+  const emulated = status?.emulated ?? summary?.emulated ?? (screen.name === 'bring-up' && stores.start.getState().options.images === 'emulated');
+
+  return (
+    <header className="app-header">
+      <button type="button" className="brand" onClick={() => stores.navigation.getState().go({ name: 'start' })} aria-label="Secure Cluster Lab: back to Start">
+        <img src="./shield.svg" alt="" width={30} height={30} />
+        <span>Secure Cluster Lab</span>
+      </button>
+      {lab && (
+        <div className="header-lab">
+          <span className="header-lab-name">
+            Lab <strong>{lab}</strong>
+          </span>
+          {(status || summary) && <LabStateBadge state={(status ?? summary)!.state} />}
+          {emulated && (
+            <span className="badge badge-emulated" title="This lab runs seclab's emulated images, not Elastic's products">
+              EMULATED
+            </span>
+          )}
+        </div>
+      )}
+      <button type="button" className="button button-quiet presenter-toggle" aria-pressed={presenter} onClick={() => stores.navigation.getState().togglePresenter()}>
+        {presenter ? 'Presenter: on' : 'Presenter'}
+      </button>
+    </header>
+  );
+}

@@ -1,0 +1,107 @@
+import { useEffect, useState } from 'react';
+import { useStore } from 'zustand';
+import { messageOf } from '../../api/api-error.ts';
+import { Tabs } from '../../components/tabs.tsx';
+import type { LabTab } from '../../stores/navigation-store.ts';
+import { useStores } from '../../stores/stores-context.tsx';
+import { AccessPanel } from '../access/access-panel.tsx';
+import { LayersPanel } from '../layers/layers-panel.tsx';
+import { LogsPanel } from '../logs/logs-panel.tsx';
+import { RemovalDialog, type RemovalKind } from '../teardown/removal-dialog.tsx';
+import { TopologyPanel } from '../topology/topology-panel.tsx';
+
+const TABS: Array<{ id: LabTab; title: string }> = [
+  { id: 'layers', title: 'Security layers' },
+  { id: 'topology', title: 'Topology' },
+  { id: 'access', title: 'Access' },
+  { id: 'logs', title: 'Logs' },
+];
+
+export function LabScreen({ lab }: { lab: string }) {
+  const stores = useStores();
+  const status = useStore(stores.labs, (state) => state.statuses[lab]);
+  const checking = useStore(stores.labs, (state) => state.checking[lab] ?? false);
+  const tab = useStore(stores.navigation, (state) => state.tab);
+  const [removal, setRemoval] = useState<RemovalKind>();
+  const [logComponent, setLogComponent] = useState<string>();
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    if (!status) void stores.labs.getState().loadStatus(lab);
+  }, [lab, status, stores]);
+
+  if (!status) return <main className="screen">Loading lab {lab}…</main>;
+
+  async function confirmRemoval(kind: RemovalKind, purge: boolean) {
+    setRemoval(undefined);
+    const navigation = stores.navigation.getState();
+    if (kind === 'reset') {
+      stores.bringUp.getState().begin(lab, 'reset');
+      navigation.go({ name: 'bring-up', lab });
+      try {
+        stores.labs.getState().rememberStatus(await stores.api['labs.reset']({ lab }));
+        stores.bringUp.getState().finish();
+        navigation.showTab('layers');
+        navigation.go({ name: 'lab', lab });
+      } catch (failure) {
+        stores.bringUp.getState().fail(failure);
+      }
+      return;
+    }
+    try {
+      const { removed } = await stores.api['labs.down']({ lab, purge });
+      stores.labs.getState().forget(lab);
+      await stores.labs.getState().refresh();
+      navigation.go(
+        { name: 'start' },
+        `Lab ${lab} torn down: ${removed.containers} containers, ${removed.volumes} volumes and ${removed.networks} network removed${purge ? ', lab folder deleted' : ''}.`,
+      );
+    } catch (failure) {
+      setError(messageOf(failure));
+    }
+  }
+
+  return (
+    <main className="screen lab-screen" aria-labelledby="lab-title">
+      <div className="lab-head">
+        <h1 id="lab-title">Lab {lab}</h1>
+        <span className="muted">
+          Elastic {status.version} · {status.components.length} containers · {status.spec.license} licence
+        </span>
+        <div className="lab-actions">
+          <button type="button" className="button" disabled={checking} onClick={() => void stores.labs.getState().runChecks(lab)}>
+            {checking ? 'Checking…' : 'Run checks again'}
+          </button>
+          <button type="button" className="button" onClick={() => setRemoval('reset')}>
+            Reset…
+          </button>
+          <button type="button" className="button button-danger-quiet" onClick={() => setRemoval('teardown')}>
+            Tear down…
+          </button>
+        </div>
+      </div>
+      {error && (
+        <p className="field-error" role="alert">
+          ✕ {error}
+        </p>
+      )}
+      <Tabs tabs={TABS} current={tab} onSelect={(id) => stores.navigation.getState().showTab(id)} label={`Lab ${lab}`} />
+      <div className="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === 'layers' && <LayersPanel checks={status.checks} />}
+        {tab === 'topology' && (
+          <TopologyPanel
+            status={status}
+            onShowLogs={(component) => {
+              setLogComponent(component);
+              void stores.logs.getState().open(lab, component);
+              stores.navigation.getState().showTab('logs');
+            }}
+          />
+        )}
+        {tab === 'access' && <AccessPanel lab={lab} />}
+        {tab === 'logs' && <LogsPanel lab={lab} components={status.components} initialComponent={logComponent} />}
+      </div>
+      {removal && <RemovalDialog kind={removal} status={status} onCancel={() => setRemoval(undefined)} onConfirm={(purge) => void confirmRemoval(removal, purge)} />}
+    </main>
+  );
+}

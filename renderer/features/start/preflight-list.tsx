@@ -1,0 +1,30 @@
+import { useStore } from 'zustand';
+import { StatusIcon } from '../../components/status-icon.tsx';
+import { useStores } from '../../stores/stores-context.tsx';
+import { CopyButton } from '../../components/copy-button.tsx';
+
+export function PreflightList() {
+  const stores = useStores();
+  const preflight = useStore(stores.start, (state) => state.preflight);
+  const preflightState = useStore(stores.start, (state) => state.preflightState);
+  const preflightError = useStore(stores.start, (state) => state.preflightError);
+
+  if (preflightState === 'failed') return <p className="field-error">✕ The checks could not run: {preflightError}</p>;
+  if (!preflight) return <StatusIcon status="pending" withWord label="Checking this machine…" />;
+  return (
+    <ul className="preflight-list" aria-busy={preflightState === 'checking'}>
+      {preflight.map((check) => (
+        <li key={check.id} className="preflight-item">
+          <StatusIcon status={check.status} withWord />
+          <span className="preflight-title">{check.title}</span>
+          <span className="preflight-detail">{check.detail}</span>
+          {check.fix && (
+            <span className="preflight-fix">
+              Fix: <code className="mono">{check.fix}</code> <CopyButton text={check.fix} what={`fix for ${check.title}`} />
+            </span>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,108 @@
+import { createStore } from 'zustand/vanilla';
+import type { LabApi } from '../../common/contract.ts';
+import { DEFAULT_STACK_VERSION, labSpecSchema, type LabSpecInput } from '../../common/lab-spec.ts';
+import type { PreflightCheck } from '../../common/lab-status.ts';
+import { messageOf } from '../api/api-error.ts';
+
+export interface StartOptions {
+  name: string;
+  version: string;
+  images: 'official' | 'emulated';
+  nodes: number;
+  memory: string;
+  kibana: boolean;
+  fleetServer: boolean;
+  agents: number;
+  license: 'trial' | 'basic';
+}
+
+export const DEFAULT_START_OPTIONS: StartOptions = {
+  name: 'default',
+  version: DEFAULT_STACK_VERSION,
+  images: 'official',
+  nodes: 3,
+  memory: '1g',
+  kibana: true,
+  fleetServer: true,
+  agents: 1,
+  license: 'trial',
+};
+
+export function specInputOf(options: StartOptions): LabSpecInput {
+  return {
+    name: options.name,
+    version: options.version,
+    images: options.images,
+    elasticsearch: { nodes: options.nodes, memory: options.memory },
+    kibana: options.kibana,
+    fleetServer: options.fleetServer,
+    agents: options.agents,
+    license: options.license,
+  };
+}
+
+const FIELD_OF_PATH: Record<string, keyof StartOptions> = {
+  name: 'name',
+  version: 'version',
+  images: 'images',
+  'elasticsearch.nodes': 'nodes',
+  'elasticsearch.memory': 'memory',
+  kibana: 'kibana',
+  fleetServer: 'fleetServer',
+  agents: 'agents',
+  license: 'license',
+};
+
+/** The spec's own zod rules, mapped to the form's fields, so the form says exactly what the CLI would. */
+export function problemsOf(options: StartOptions): Partial<Record<keyof StartOptions, string>> {
+  const result = labSpecSchema.safeParse(specInputOf(options));
+  if (result.success) return {};
+  const problems: Partial<Record<keyof StartOptions, string>> = {};
+  for (const issue of result.error.issues) {
+    const field = FIELD_OF_PATH[issue.path.join('.')] ?? 'name';
+    problems[field] ??= issue.message;
+  }
+  return problems;
+}
+
+export interface StartState {
+  options: StartOptions;
+  problems: Partial<Record<keyof StartOptions, string>>;
+  preflight?: PreflightCheck[];
+  preflightState: 'idle' | 'checking' | 'done' | 'failed';
+  preflightError?: string;
+  setOption<K extends keyof StartOptions>(key: K, value: StartOptions[K]): void;
+  runPreflight(): Promise<void>;
+}
+
+export function createStartStore(api: LabApi, debounceMs = 300) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let generation = 0;
+  return createStore<StartState>()((set, get) => ({
+    options: DEFAULT_START_OPTIONS,
+    problems: {},
+    preflightState: 'idle',
+    setOption(key, value) {
+      const options = { ...get().options, [key]: value };
+      // Fleet Server needs Kibana and agents need Fleet Server: switching one off takes its dependants along.
+      if (key === 'kibana' && value === false) options.fleetServer = false;
+      if (!options.fleetServer) options.agents = 0;
+      if (key === 'agents' && Number(value) > 0) options.fleetServer = options.kibana ? true : options.fleetServer;
+      set({ options, problems: problemsOf(options) });
+      clearTimeout(timer);
+      timer = setTimeout(() => void get().runPreflight(), debounceMs);
+    },
+    async runPreflight() {
+      const { options, problems } = get();
+      if (Object.keys(problems).length > 0) return;
+      const mine = ++generation;
+      set({ preflightState: 'checking', preflightError: undefined });
+      try {
+        const preflight = await api['labs.preflight']({ spec: specInputOf(options) as Record<string, unknown> });
+        if (mine === generation) set({ preflight, preflightState: 'done' });
+      } catch (error) {
+        if (mine === generation) set({ preflightState: 'failed', preflightError: messageOf(error) });
+      }
+    },
+  }));
+}
