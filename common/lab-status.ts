@@ -51,7 +51,7 @@ export interface LabAccess {
 export type PreflightStatus = 'pass' | 'warn' | 'fail';
 
 export interface PreflightCheck {
-  id: 'docker' | 'memory' | 'max-map-count' | 'ports' | 'disk' | 'lab-exists' | 'images';
+  id: 'docker' | 'memory' | 'max-map-count' | 'memlock' | 'ports' | 'disk' | 'lab-exists' | 'images';
   title: string;
   status: PreflightStatus;
   detail: string;

@@ -41,6 +41,8 @@ export async function allocateLab(spec: LabSpec, context: AllocationContext): Pr
         kibana: spec.ports.kibana ?? own.allocation.ports.kibana,
         fleetServer: spec.ports.fleetServer ?? own.allocation.ports.fleetServer,
       },
+      ...(own.allocation.memoryLock === undefined ? {} : { memoryLock: own.allocation.memoryLock }),
+      ...(own.allocation.raiseFileLimit === undefined ? {} : { raiseFileLimit: own.allocation.raiseFileLimit }),
     };
   }
   const takenSubnets = new Set(others.map((record) => record.allocation.subnetIndex));

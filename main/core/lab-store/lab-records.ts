@@ -17,6 +17,8 @@ const recordSchema = z.object({
   allocation: z.object({
     subnetIndex: z.number().int(),
     ports: z.object({ elasticsearch: z.number(), kibana: z.number(), fleetServer: z.number() }),
+    memoryLock: z.boolean().optional(),
+    raiseFileLimit: z.boolean().optional(),
   }),
   createdAt: z.string(),
 });

@@ -17,6 +17,7 @@ export interface PreflightInputs {
   freeDiskBytes?: (path: string) => number | undefined;
   isPortFree?: (port: number) => Promise<boolean>;
   engineIsLocal?: boolean;
+  engineLimits?: { memoryLock?: boolean; raiseFileLimit?: boolean };
 }
 
 function localMaxMapCount(): number | undefined {
@@ -80,6 +81,24 @@ export async function runPreflight(inputs: PreflightInputs): Promise<PreflightCh
     } else {
       checks.push({ id: 'max-map-count', title: 'vm.max_map_count', status: 'pass', detail: `vm.max_map_count is ${current}` });
     }
+  }
+
+  if (inputs.engineLimits) {
+    const capped = [
+      ...(inputs.engineLimits.memoryLock === false ? ['memlock cannot be unlimited'] : []),
+      ...(inputs.engineLimits.raiseFileLimit === false ? ['open files cannot be raised to 65535'] : []),
+    ];
+    checks.push(
+      capped.length
+        ? {
+            id: 'memlock',
+            title: 'Container limits',
+            status: 'warn',
+            detail: `the engine caps container ulimits (${capped.join('; ')}): the lab runs without bootstrap.memory_lock, like start-local inside LXC`,
+            fix: 'For production-like settings run Docker where containers may raise ulimits (not rootless, not inside LXC), e.g. LimitMEMLOCK=infinity and LimitNOFILE=1048576 in docker.service.',
+          }
+        : { id: 'memlock', title: 'Container limits', status: 'pass', detail: 'memlock unlimited and 65535 open files can be granted' },
+    );
   }
 
   const isPortFree = inputs.isPortFree ?? isLoopbackPortFree;

@@ -21,6 +21,7 @@ import { configureLabSecurity, indexSampleData, observeClusterFormed } from '../
 import { observeAgentsOnline, observeFleetServerHealthy, observeKibanaAvailable, setUpFleet, type KibanaConnection } from '../stack/kibana-fleet-setup.ts';
 import { materializeContainer, type CreatedObjects } from './materialize-container.ts';
 import { runPreflight } from './preflight.ts';
+import { probeEngineLimits } from './engine-limits.ts';
 import { waitUntil, type Observation } from './wait-until.ts';
 import { observeLab } from './observe-lab.ts';
 
@@ -345,7 +346,13 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
   const engine = environment.engine();
   const requestedName = (input as { name?: string }).name ?? 'default';
   const existingRecord = readLabRecord(environment.home, requestedName);
-  const resolved = await resolveLab(environment, existingRecord && !hasShapeFlags(input) ? { ...existingRecord.spec, ...input, ports: { ...existingRecord.spec.ports, ...(input as LabSpec).ports } } : input, await engine.engineSubnets().catch(() => []));
+  const engineLimits = existingRecord ? undefined : await probeEngineLimits(engine, requestedName).catch(() => undefined);
+  const resolved = await resolveLab(
+    environment,
+    existingRecord && !hasShapeFlags(input) ? { ...existingRecord.spec, ...input, ports: { ...existingRecord.spec.ports, ...(input as LabSpec).ports } } : input,
+    await engine.engineSubnets().catch(() => []),
+    engineLimits,
+  );
   const { spec, plan } = resolved;
   if (existingRecord && !sameShape(existingRecord.spec, spec)) {
     throw new SeclabError('LAB_EXISTS_DIFFERENT', `lab "${spec.name}" exists with another shape (${existingRecord.spec.elasticsearch.nodes} nodes, ${existingRecord.spec.images} images, version ${existingRecord.spec.version}): remove it first (seclab down --lab ${spec.name}) or choose another --lab name`, { lab: spec.name });
@@ -366,7 +373,7 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
       }
     }
     const preflight = await run.phase('preflight', async () => {
-      const checks = await runPreflight({ engine, plan, portsHeldByLab: [], labExists: existing });
+      const checks = await runPreflight({ engine, plan, portsHeldByLab: [], labExists: existing, engineLimits: resolved.allocation });
       const failed = checks.filter((c) => c.status === 'fail');
       if (failed.length) {
         throw new SeclabError('PREFLIGHT_FAILED', failed.map((c) => `${c.title}: ${c.detail}. ${c.fix ?? ''}`.trim()).join('\n'), { lab: spec.name, phase: 'preflight' });

@@ -8,6 +8,14 @@ export interface LabAllocation {
   /** Third octet of the lab's subnet: 172.29.<n>.0/24. */
   subnetIndex: number;
   ports: { elasticsearch: number; kibana: number; fleetServer: number };
+  /**
+   * Whether the engine lets containers lock memory (an unlimited memlock ulimit). Sandboxes and
+   * LXC hosts cap it; there the lab runs without bootstrap.memory_lock, as start-local does
+   * (start-local#27). Absent means "assume yes".
+   */
+  memoryLock?: boolean;
+  /** Whether the engine can raise the open-files limit to Elasticsearch's 65535; same story as memoryLock. */
+  raiseFileLimit?: boolean;
 }
 
 export function subnetOf(subnetIndex: number): { subnet: string; gateway: string; base: string } {

@@ -16,14 +16,20 @@ export interface ResolvedLab {
  * Validates the spec and fixes its subnet and ports against the labs already recorded in
  * SECLAB_HOME (and, when given, the engine's subnets). Touches nothing.
  */
-export async function resolveLab(environment: CoreEnvironment, input: LabSpecInput, engineSubnets: string[] = []): Promise<ResolvedLab> {
+export async function resolveLab(
+  environment: CoreEnvironment,
+  input: LabSpecInput,
+  engineSubnets: string[] = [],
+  engineLimits?: { memoryLock: boolean; raiseFileLimit: boolean },
+): Promise<ResolvedLab> {
   const requested = parseLabSpec(input);
   const existing = readLabRecord(environment.home, requested.name);
   const labs = listLabRecords(environment.home);
-  const allocation = await allocateLab(requested, {
+  const allocated = await allocateLab(requested, {
     labs,
     engineSubnets: existing ? [] : engineSubnets,
     isPortFree: isLoopbackPortFree,
   });
+  const allocation = existing || !engineLimits ? allocated : { ...allocated, ...engineLimits };
   return { spec: requested, allocation, plan: planLab(requested, allocation) };
 }
