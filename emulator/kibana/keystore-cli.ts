@@ -3,7 +3,8 @@
  * remove <key>, show <key> [-o|--output <file>], with the wording of src/cli/keystore/*.ts.
  * (`passwd`/`has-passwd` and password-protected keystores are not emulated.)
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { readKeystore, writeKeystore, type KeystoreEntries } from '../shared/keystore-file';
 import { resolveKibanaPaths } from './paths';
 
@@ -38,6 +39,7 @@ export function runKeystoreCli(argv: string[], env: NodeJS.ProcessEnv): number {
         log('Exiting without modifying keystore.');
         return 0;
       }
+      mkdirSync(dirname(keystoreFile), { recursive: true });
       writeKeystore(keystoreFile, {});
       log(`Created Kibana keystore in ${keystoreFile}`);
       return 0;
