@@ -141,6 +141,7 @@ export async function startNode({ environment, args, uid }: StartOptions, onLogg
     localHello: () => ({ node: localNode!, clusterName: config.clusterName }),
     acceptConnection: acceptConnection('transport'),
     handleRequest: (connection, action, body) => coordinator!.handleTransportRequest(connection, action, body),
+    localAddress: transportHost.bind === '0.0.0.0' ? undefined : transportHost.bind,
   });
   const boundTransport = await transport.listen(transportHost.bind, config.transportPort);
   const transportAddress = `${transportHost.publish}:${boundTransport.port}`;

@@ -109,6 +109,8 @@ export interface TransportOptions {
   localHello: () => Hello;
   acceptConnection: (socket: Socket) => boolean;
   handleRequest: RequestHandler;
+  /** Source address for outgoing connections: the bind address, so peers see this node's own IP (one IP per container). */
+  localAddress?: string;
 }
 
 function channelName(socket: Socket): string {
@@ -250,13 +252,14 @@ export class TransportService {
         ? tlsConnect({
             host,
             port,
+            localAddress: this.options.localAddress,
             secureContext: this.secureContext,
             servername: isIP(host) ? undefined : host,
             rejectUnauthorized: false,
             checkServerIdentity: () => undefined,
             minVersion: 'TLSv1.2',
           })
-        : netConnect({ host, port });
+        : netConnect({ host, port, localAddress: this.options.localAddress });
       socket.once('error', (error) => fail(error));
       const start = () => {
         const connection = new TransportConnection(socket, (conn, message) => {
