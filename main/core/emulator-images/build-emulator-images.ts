@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { posix } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import tar from 'tar-stream';
@@ -121,14 +122,34 @@ function dockerfileFor(base: string, manifest: EmulatorImageManifest, version: s
   ].join('\n');
 }
 
-async function productContext(base: string, manifest: EmulatorImageManifest, version: string) {
+/**
+ * What an image is made from: every source file of the emulator, the lock file (bundled
+ * dependencies), the manifest, the base and the version. Hashing sources is much cheaper
+ * than bundling, so an unchanged image is recognised without building anything.
+ */
+function sourceDigestOf(base: string, manifest: EmulatorImageManifest, version: string): string {
+  const digest = createHash('sha256').update(base).update(version).update(JSON.stringify(manifest));
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.(ts|json)$/.test(entry.name) && !/\.test\.ts$/.test(entry.name)) files.push(path);
+    }
+  };
+  walk(join(REPO_ROOT, 'emulator'));
+  for (const file of files.sort()) digest.update(file.slice(REPO_ROOT.length)).update(readFileSync(file));
+  const lock = join(REPO_ROOT, 'package-lock.json');
+  if (existsSync(lock)) digest.update(readFileSync(lock));
+  return digest.digest('hex').slice(0, 16);
+}
+
+async function productContext(base: string, manifest: EmulatorImageManifest, version: string, sourceDigest: string) {
   const rootFiles: TarFile[] = [];
   const ownedFiles: TarFile[] = [];
-  const digest = createHash('sha256').update(base).update(version);
   for (const [programPath, entry] of Object.entries(manifest.programs)) {
     const bundle = await bundleProgram(entry);
     const bundlePath = `${BUNDLE_DIR}/${createHash('sha256').update(programPath).digest('hex').slice(0, 12)}-${posix.basename(programPath)}.mjs`;
-    digest.update(programPath).update(bundle);
     rootFiles.push({ name: `root${bundlePath}`, content: bundle, mode: 0o644, uid: 0, gid: 0 });
     rootFiles.push({ name: `root${programPath}`, content: launcherFor(bundlePath), mode: 0o755, uid: 0, gid: 0 });
   }
@@ -147,10 +168,7 @@ async function productContext(base: string, manifest: EmulatorImageManifest, ver
       uid: file.uid ?? 0,
       gid: file.gid ?? 0,
     });
-    digest.update(file.path).update(file.content);
   }
-  digest.update(JSON.stringify({ ...manifest, programs: Object.keys(manifest.programs) }));
-  const sourceDigest = digest.digest('hex').slice(0, 16);
   // COPY needs both folders to exist even when one is empty.
   ownedFiles.push({ name: 'owned/', type: 'directory', mode: 0o755, uid: 0, gid: 0 });
   const context = await packTar([
@@ -176,12 +194,13 @@ export async function buildEmulatorImages(
     const tag = emulatedImageTag(product, options.version);
     onProgress({ image: tag, phase: 'bundling' });
     const manifest = await loadManifest(product);
-    const { context, sourceDigest } = await productContext(base, manifest, options.version);
+    const sourceDigest = sourceDigestOf(base, manifest, options.version);
     if (!options.force && (await engine.imageExists(tag)) && (await engine.imageLabels(tag))[EMULATOR_SOURCE_LABEL] === sourceDigest) {
       onProgress({ image: tag, phase: 'cached' });
       results.push({ image: tag, outcome: 'cached' });
       continue;
     }
+    const { context } = await productContext(base, manifest, options.version, sourceDigest);
     onProgress({ image: tag, phase: 'building' });
     await engine.buildImage(context, tag, (line) => onProgress({ image: tag, phase: 'building', line }));
     onProgress({ image: tag, phase: 'built' });
