@@ -250,9 +250,7 @@ export class TransportService {
       const timer = setTimeout(() => fail(new Error(`connect_timeout[${timeoutMs}ms]`)), timeoutMs);
       const socket: Socket = material
         ? tlsConnect({
-            host,
-            port,
-            localAddress: this.options.localAddress,
+            socket: netConnect({ host, port, localAddress: this.options.localAddress }),
             secureContext: this.secureContext,
             servername: isIP(host) ? undefined : host,
             rejectUnauthorized: false,
