@@ -92,7 +92,7 @@ async function baseImage(engine: DockerEngine, rootfs: RootFilesystem, onProgres
   const context = await packTar([
     { name: 'Dockerfile', content: Buffer.from('FROM scratch\nCOPY rootfs/ /\n'), mode: 0o644, uid: 0, gid: 0 },
     ...rootfs.directories.map((dir) => ({ name: `rootfs${dir.path}`, type: 'directory' as const, mode: dir.mode, uid: 0, gid: 0 })),
-    ...rootfs.entries.map((entry) => ({ name: `rootfs${entry.path}`, content: entry.content, mode: entry.mode, uid: 0, gid: 0 })),
+    ...rootfs.readEntries().map((entry) => ({ name: `rootfs${entry.path}`, content: entry.content, mode: entry.mode, uid: 0, gid: 0 })),
   ]);
   await engine.buildImage(context, tag, (line) => onProgress({ image: tag, phase: 'building', line }));
   onProgress({ image: tag, phase: 'built' });

@@ -65,7 +65,7 @@ export async function nonRoot(ctx: VerificationContext): Promise<Observed> {
       if (!info?.Config.User || /^(0|root)(:|$)/.test(info.Config.User)) problems.push(`${container.component} is configured to run as root`);
       continue;
     }
-    const top = await ctx.engine.docker.getContainer(container.name).top({ ps_args: '-o uid,comm' }).catch(() => undefined);
+    const top = await ctx.engine.docker.getContainer(container.name).top({ ps_args: '-o uid,pid,comm' }).catch(() => undefined);
     const uids = top?.Processes?.map((p: string[]) => p[0]) ?? [];
     evidence.push(`${container.component}: configured user ${info.Config.User || '(image default)'}; process uids ${uids.join(', ') || '?'}`);
     if (uids.some((uid: string) => uid === '0' || uid === 'root')) problems.push(`${container.component} runs a process as root`);
