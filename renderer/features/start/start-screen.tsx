@@ -43,17 +43,19 @@ export function StartScreen() {
           <LabOptionsForm />
         </section>
       </div>
-      <section className="card start-preflight" aria-labelledby="preflight-title">
-        <h2 id="preflight-title" className="card-title">
-          Before you start
-        </h2>
-        <PreflightList />
-      </section>
-      <div className="start-action">
-        <button type="button" className="button button-primary button-huge" disabled={blocked} onClick={() => void startLab(options)}>
-          Start lab
-        </button>
-        {blocked && <span className="muted">Fix what is marked above first.</span>}
+      <div className="start-bottom">
+        <section className="card start-preflight" aria-labelledby="preflight-title">
+          <h2 id="preflight-title" className="card-title">
+            Before you start
+          </h2>
+          <PreflightList />
+        </section>
+        <div className="start-action">
+          <button type="button" className="button button-primary button-huge" disabled={blocked} onClick={() => void startLab(options)}>
+            Start lab
+          </button>
+          <span className="muted start-action-note">{blocked ? 'Fix what is marked first.' : `${options.nodes} nodes · ${options.images === 'emulated' ? 'emulated images' : 'Elastic images'}`}</span>
+        </div>
       </div>
       <ExistingLabs />
     </main>

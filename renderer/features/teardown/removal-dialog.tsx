@@ -60,8 +60,10 @@ export function RemovalDialog({ kind, status, onCancel, onConfirm }: { kind: Rem
       {summary.network && <NameList title="network" names={[summary.network]} />}
       {kind === 'teardown' && (
         <label className="check-field purge">
-          <input type="checkbox" checked={purge} onChange={(event) => setPurge(event.target.checked)} /> Also delete the lab folder <code className="mono">labs/{status.lab}</code> (its CA, certificates and
-          passwords; like <code className="mono">seclab down --purge</code>)
+          <input type="checkbox" checked={purge} onChange={(event) => setPurge(event.target.checked)} />
+          <span>
+            Also delete the lab folder <code className="mono">labs/{status.lab}</code> (its CA, certificates and passwords), like <code className="mono">seclab down --purge</code>
+          </span>
         </label>
       )}
     </Dialog>

@@ -13,21 +13,13 @@ import {
 import '@xyflow/react/dist/style.css';
 import { useMemo } from 'react';
 import { StatusIcon } from '../../components/status-icon.tsx';
+import { ComponentIcon } from './component-icons.tsx';
 import type { LinkStatus, Topology, TopologyLink, TopologyNode } from './topology-model.ts';
 
 type LabNodeData = { node: TopologyNode; selected: boolean };
 type LabEdgeData = { link: TopologyLink };
 
 const SIDES = { top: Position.Top, right: Position.Right, bottom: Position.Bottom, left: Position.Left } as const;
-const KIND_GLYPH: Record<TopologyNode['kind'], string> = {
-  host: '💻',
-  door: '🚪',
-  network: '',
-  elasticsearch: '◆',
-  kibana: '▣',
-  'fleet-server': '⛭',
-  agent: '●',
-};
 
 function StatusMark({ status }: { status: LinkStatus }) {
   return status === 'planned' ? null : <StatusIcon status={status} />;
@@ -52,8 +44,8 @@ function LabNode({ data }: NodeProps<Node<LabNodeData>>) {
           <Handle type="source" id={`${side}-out`} position={SIDES[side]} isConnectable={false} />
         </span>
       ))}
-      <span className="topo-glyph" aria-hidden="true">
-        {KIND_GLYPH[node.kind]}
+      <span className="topo-glyph">
+        <ComponentIcon kind={node.kind} />
       </span>
       <span className="topo-text">
         <span className="topo-label">{node.label}</span>
@@ -110,7 +102,6 @@ export function TopologyDiagram({ topology, selected, onSelect, label }: { topol
         targetHandle: `${link.targetSide}-in`,
         type: 'protected',
         data: { link },
-        zIndex: 2,
         focusable: false,
       })),
     [topology],

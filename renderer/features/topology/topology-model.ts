@@ -42,11 +42,13 @@ export interface Topology {
   links: TopologyLink[];
 }
 
-const NODE_WIDTH = 210;
+const NODE_WIDTH = 240;
 const NODE_HEIGHT = 64;
-const ROW = 92;
-const COLUMNS = { agents: 30, services: 300, elasticsearch: 570 };
+const ROW = 100;
+const COLUMNS = { agents: 30, services: 410, elasticsearch: 830 };
 const NETWORK_TOP = 200;
+/** Room for the network's own label above the first row. */
+const NETWORK_PADDING_TOP = 44;
 
 export function buildTopology(spec: LabSpec, options: { checks?: CheckResult[]; components?: ComponentStatus[]; networkName?: string; subnet?: string } = {}): Topology {
   const esNodes = elasticsearchNodeNames(spec);
@@ -72,14 +74,15 @@ export function buildTopology(spec: LabSpec, options: { checks?: CheckResult[]; 
 
   const nodes: TopologyNode[] = [];
   const links: TopologyLink[] = [];
-  const inside = (partial: Omit<TopologyNode, 'width' | 'height' | 'insideNetwork'>) => nodes.push({ ...partial, width: NODE_WIDTH, height: NODE_HEIGHT, insideNetwork: true });
+  const inside = (partial: Omit<TopologyNode, 'width' | 'height' | 'insideNetwork'>) =>
+    nodes.push({ ...partial, y: NETWORK_TOP + NETWORK_PADDING_TOP + partial.y, width: NODE_WIDTH, height: NODE_HEIGHT, insideNetwork: true });
 
   esNodes.forEach((name, index) =>
-    inside({ id: name, kind: 'elasticsearch', label: name, detail: `Elasticsearch · ${memoryOf(name, spec.elasticsearch.memory)}`, x: COLUMNS.elasticsearch, y: 40 + index * ROW, status: componentStatus(name) }),
+    inside({ id: name, kind: 'elasticsearch', label: name, detail: `Elasticsearch · ${memoryOf(name, spec.elasticsearch.memory)}`, x: COLUMNS.elasticsearch, y: index * ROW, status: componentStatus(name) }),
   );
-  if (spec.kibana) inside({ id: 'kibana', kind: 'kibana', label: 'Kibana', detail: 'HTTPS :5601', x: COLUMNS.services, y: 40, status: componentStatus('kibana') });
-  if (spec.fleetServer) inside({ id: 'fleet-server', kind: 'fleet-server', label: 'Fleet Server', detail: 'HTTPS :8220', x: COLUMNS.services, y: 40 + 2 * ROW, status: componentStatus('fleet-server') });
-  agents.forEach((name, index) => inside({ id: name, kind: 'agent', label: name, detail: 'Elastic Agent', x: COLUMNS.agents, y: 40 + (2 + index) * ROW, status: componentStatus(name) }));
+  if (spec.kibana) inside({ id: 'kibana', kind: 'kibana', label: 'Kibana', detail: 'HTTPS :5601', x: COLUMNS.services, y: 0, status: componentStatus('kibana') });
+  if (spec.fleetServer) inside({ id: 'fleet-server', kind: 'fleet-server', label: 'Fleet Server', detail: 'HTTPS :8220', x: COLUMNS.services, y: 2 * ROW, status: componentStatus('fleet-server') });
+  agents.forEach((name, index) => inside({ id: name, kind: 'agent', label: name, detail: 'Elastic Agent', x: COLUMNS.agents, y: (2 + index) * ROW, status: componentStatus(name) }));
 
   const contentBottom = Math.max(...nodes.map((node) => node.y + node.height));
   const networkWidth = COLUMNS.elasticsearch + NODE_WIDTH + 30;
@@ -92,7 +95,7 @@ export function buildTopology(spec: LabSpec, options: { checks?: CheckResult[]; 
     x: 0,
     y: NETWORK_TOP,
     width: networkWidth,
-    height: contentBottom + 40,
+    height: contentBottom - NETWORK_TOP + 30,
     insideNetwork: false,
     status: statusOf(['network.dedicated', 'network.ip-filter']),
   };
@@ -101,10 +104,10 @@ export function buildTopology(spec: LabSpec, options: { checks?: CheckResult[]; 
     id: 'door',
     kind: 'door',
     label: '127.0.0.1',
-    detail: 'the only door',
-    x: centre + 35,
+    detail: 'the only way in',
+    x: centre,
     y: NETWORK_TOP - 70,
-    width: NODE_WIDTH - 70,
+    width: NODE_WIDTH,
     height: 54,
     insideNetwork: false,
     status: statusOf(['network.loopback-only']),
@@ -118,7 +121,7 @@ export function buildTopology(spec: LabSpec, options: { checks?: CheckResult[]; 
   if (spec.kibana) link('door', 'kibana', 'bottom', 'top', 'HTTPS', ['kibana.https', 'kibana.session']);
   link('door', esNodes[0], 'bottom', 'top', 'HTTPS + login', ['http.tls', 'http.cert-valid', 'auth.required']);
   for (let index = 1; index < esNodes.length; index++) {
-    link(esNodes[index - 1], esNodes[index], 'bottom', 'top', '🔒 mutual TLS', ['transport.tls', 'transport.mutual-auth', 'transport.cluster-formed']);
+    link(esNodes[index - 1], esNodes[index], 'bottom', 'top', 'mutual TLS', ['transport.tls', 'transport.mutual-auth', 'transport.cluster-formed']);
   }
   if (spec.kibana) link('kibana', esNodes[0], 'right', 'left', 'HTTPS · kibana_system', ['kibana.es-tls-verified', 'auth.service-accounts']);
   if (spec.fleetServer) link('fleet-server', esNodes[Math.min(1, esNodes.length - 1)], 'right', 'left', 'HTTPS · service token', ['auth.service-accounts', 'fleet.server-tls']);
