@@ -142,7 +142,7 @@ export function runKeystoreCli(args: string[], { environment, terminal }: Keysto
         const value = entries[positional[0]!];
         if (!value) throw new UserError(ExitCodes.DATA_ERROR, `Setting [${positional[0]}] does not exist in the keystore.`);
         if (values.output) writeFileSync(values.output, value);
-        else process.stdout.write(value.toString('utf8') + '\n');
+        else terminal.print(value.toString('utf8'));
         return ExitCodes.OK;
       }
       case 'has-passwd': {

@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-const MAIN = join(REPO_ROOT, 'emulator/elasticsearch/main.ts');
 
 /** A free TCP port on the given loopback address (tests only ever use 127.0.0.0/8). */
 export function freePort(host = '127.0.0.1'): Promise<number> {
@@ -45,8 +44,9 @@ export class EsProcess {
     readonly esHome: string,
     env: Record<string, string> = {},
     args: string[] = [],
+    entry = 'main.ts',
   ) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    this.child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'emulator/elasticsearch', entry), ...args], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', ES_HOME: esHome, SECLAB_EMULATOR_TEST_ALLOW_ROOT: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
