@@ -1,0 +1,45 @@
+import { app, BrowserWindow, ipcMain } from 'electron';
+import { join } from 'node:path';
+import type { Handlers } from '../../common/contract.ts';
+import { defaultEnvironment } from '../core/environment.ts';
+import { createEventHub } from '../web/event-hub.ts';
+import { createFakeLabHandlers } from '../web/testing/fake-lab-handlers.ts';
+import { APP_ENTRY_URL } from './app-origin.ts';
+import { registerAppScheme, serveRenderer } from './app-protocol.ts';
+import { forwardEvents, registerLabIpc } from './ipc-adapter.ts';
+import { createLabHandlers } from './lab-handlers-module.ts';
+import { installSecurityGuards } from './security-guards.ts';
+import { mainWindowOptions } from './window-options.ts';
+
+// Bundled to out/electron/main.cjs; the preload and the renderer sit beside it in out/.
+const OUT_DIR = join(__dirname, '..');
+
+registerAppScheme();
+if (!app.requestSingleInstanceLock()) app.quit();
+
+async function labHandlers(emit: Parameters<typeof createFakeLabHandlers>[0]['emit']): Promise<Handlers> {
+  const demo = process.env.SECLAB_HANDLERS === 'fake' || process.argv.includes('--demo');
+  if (!demo && createLabHandlers) return createLabHandlers(defaultEnvironment(), emit);
+  if (!demo) process.stderr.write('seclab: the lab services are not in this build; showing the in-memory demo lab.\n');
+  return createFakeLabHandlers({ emit });
+}
+
+async function openMainWindow(): Promise<void> {
+  installSecurityGuards();
+  serveRenderer(join(OUT_DIR, 'renderer'));
+  const hub = createEventHub();
+  registerLabIpc(ipcMain, await labHandlers(hub.emit));
+
+  const window = new BrowserWindow(mainWindowOptions(join(OUT_DIR, 'electron', 'preload.cjs'), join(OUT_DIR, 'renderer', 'shield.svg')));
+  const stopForwarding = forwardEvents(window.webContents, hub.subscribe);
+  window.on('closed', stopForwarding);
+  window.once('ready-to-show', () => window.show());
+  await window.loadURL(APP_ENTRY_URL);
+}
+
+app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
+app.on('window-all-closed', () => app.quit());
+app.whenReady().then(openMainWindow, (error: unknown) => {
+  process.stderr.write(`seclab: the app could not start: ${String(error)}\n`);
+  app.exit(1);
+});

@@ -1,0 +1,40 @@
+import { app, session, shell, type Session, type WebContents } from 'electron';
+import { APP_ORIGIN, isAppUrl, isOpenableExternally } from './app-origin.ts';
+import { CONTENT_SECURITY_POLICY } from '../web/security-headers.ts';
+
+/**
+ * Deny by default (Electron security checklist 5, 7, 12–15): no permissions, no navigation
+ * away from the app, no new windows, no webviews; links to the lab's own HTTPS endpoints go
+ * to the system browser.
+ */
+export function installSecurityGuards(): void {
+  applySessionPolicy(session.defaultSession);
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents));
+}
+
+function applySessionPolicy(target: Session): void {
+  target.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  target.setPermissionCheckHandler(() => false);
+  target.setDevicePermissionHandler(() => false);
+  target.webRequest.onHeadersReceived((details, callback) => {
+    const headers = { ...details.responseHeaders };
+    if (isAppUrl(details.url)) headers['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
+    callback({ responseHeaders: headers });
+  });
+}
+
+function guardWebContents(contents: WebContents): void {
+  contents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isOpenableExternally(url)) void shell.openExternal(new URL(url).toString());
+    return { action: 'deny' };
+  });
+}
+
+export { APP_ORIGIN };
