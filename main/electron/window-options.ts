@@ -15,6 +15,8 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
     webviewTag: false,
     navigateOnDragDrop: false,
     spellcheck: false,
+    // Middle-click would open links in a new window; the app opens none.
+    disableBlinkFeatures: 'Auxclick',
     devTools: process.env.SECLAB_DEVTOOLS === '1',
   };
 }
