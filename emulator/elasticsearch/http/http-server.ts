@@ -12,6 +12,7 @@ import { clusterRoutes } from './handlers/cluster-handlers.js';
 import { securityRoutes } from './handlers/security-handlers.js';
 import { documentRoutes } from './handlers/document-handlers.js';
 import { Loggers } from '../logging.js';
+import { applyFilterPath } from './filter-path.js';
 
 const MAX_CONTENT_LENGTH = 100 * 1024 * 1024;
 
@@ -184,14 +185,17 @@ export class HttpServerTransport {
   }
 
   private send(response: ServerResponse, incoming: IncomingMessage, result: RestResult, extraHeaders: Record<string, string | string[]> = {}): void {
-    const pretty = new URL(incoming.url ?? '/', 'http://localhost').searchParams.has('pretty');
+    const query = new URL(incoming.url ?? '/', 'http://localhost').searchParams;
+    const pretty = query.has('pretty');
+    const filterPath = query.get('filter_path');
+    const body = filterPath && typeof result.body === 'object' && result.body !== null ? applyFilterPath(result.body, filterPath) : result.body;
     const headers: Record<string, string | string[]> = {
       'X-elastic-product': 'Elasticsearch',
       'content-type': 'application/json',
       ...extraHeaders,
       ...(result.headers ?? {}),
     };
-    const text = typeof result.body === 'string' ? result.body : JSON.stringify(result.body, null, pretty ? 2 : undefined) + (pretty ? '\n' : '');
+    const text = typeof body === 'string' ? body : JSON.stringify(body, null, pretty ? 2 : undefined) + (pretty ? '\n' : '');
     const payload = Buffer.from(incoming.method === 'HEAD' ? '' : text);
     headers['content-length'] = String(incoming.method === 'HEAD' ? Buffer.byteLength(text) : payload.length);
     response.writeHead(result.status, headers);
