@@ -44,12 +44,9 @@ describe('the Docker engine, through the project’s own client', () => {
   });
 
   it('refuses to remove objects that carry no seclab.lab label', async () => {
-    const name = `seclab-${lab}-decoy`;
-    await engine.docker.createNetwork({ Name: name });
-    try {
-      await expect(engine.removeNetwork(name)).rejects.toThrow(/no seclab\.lab label/);
-    } finally {
-      await engine.docker.getNetwork(name).remove();
-    }
+    // The engine's own default network is the unlabelled object every engine has; it must survive.
+    await expect(engine.removeNetwork('bridge')).rejects.toThrow(/refusing to touch network "bridge": it has no seclab\.lab label/);
+    expect((await engine.docker.getNetwork('bridge').inspect()).Name).toBe('bridge');
+    await expect(engine.createNetwork(`seclab-${lab}-x`, '172.29.251.0/24', '172.29.251.1', {})).rejects.toThrow(/no seclab\.lab label/);
   });
 });

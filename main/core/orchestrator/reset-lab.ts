@@ -3,6 +3,7 @@ import { SeclabError } from '../../../common/errors.ts';
 import { labPaths } from '../lab-store/lab-home.ts';
 import { readLabRecord, writeLabRecord } from '../lab-store/lab-records.ts';
 import { downLab } from './down-lab.ts';
+import { isLoopbackPortFree } from '../lab-store/allocate-lab.ts';
 import { upLab, type LabContext, type UpOptions, type UpResult } from './up-lab.ts';
 
 /**
@@ -16,6 +17,19 @@ export async function resetLab(context: LabContext, lab: string, options: UpOpti
   const paths = labPaths(context.environment.home, lab);
   rmSync(paths.certs, { recursive: true, force: true });
   rmSync(paths.secrets, { force: true });
-  writeLabRecord(context.environment.home, record);
-  return upLab(context, { ...record.spec, ports: record.allocation.ports }, options);
+  // Keep the lab's ports unless another program took one while the lab was down.
+  const ports = { ...record.allocation.ports };
+  for (const key of Object.keys(ports) as Array<keyof typeof ports>) {
+    if (!(await isLoopbackPortFree(ports[key]))) {
+      const taken = ports[key];
+      for (let candidate = taken + 1; candidate < taken + 100; candidate++) {
+        if (!Object.values(ports).includes(candidate) && (await isLoopbackPortFree(candidate))) {
+          ports[key] = candidate;
+          break;
+        }
+      }
+    }
+  }
+  writeLabRecord(context.environment.home, { ...record, allocation: { ...record.allocation, ports } });
+  return upLab(context, { ...record.spec, ports }, options);
 }

@@ -1,0 +1,194 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UP_PHASES } from '../../common/lab-events.ts';
+import { LAB_LABEL } from '../../common/lab-plan.ts';
+import { upLab } from '../../main/core/orchestrator/up-lab.ts';
+import { downLab } from '../../main/core/orchestrator/down-lab.ts';
+import { resetLab } from '../../main/core/orchestrator/reset-lab.ts';
+import { observeLab } from '../../main/core/orchestrator/observe-lab.ts';
+import { acquireLabLock } from '../../main/core/lab-store/lab-lock.ts';
+import { labPaths } from '../../main/core/lab-store/lab-home.ts';
+import { readLabSecrets } from '../../main/core/lab-store/lab-secrets.ts';
+import { readLabRecord } from '../../main/core/lab-store/lab-records.ts';
+import { connectElasticsearch } from '../../main/core/stack/elasticsearch-client.ts';
+import { httpsJson } from '../../main/core/stack/https-json.ts';
+import { listFleetAgents } from '../../main/core/stack/kibana-fleet-setup.ts';
+import { SAMPLE_INDEX } from '../../main/core/stack/elasticsearch-setup.ts';
+import { verifyLab } from '../../main/core/verification/verify-lab.ts';
+import { buildEmulatorBaseImage, collectNodeRootFilesystem } from '../../main/core/emulator-images/build-emulator-images.ts';
+import { createTestLabHome, uniqueLabName, type TestLabHome } from '../support/test-lab.ts';
+
+const run = promisify(execFile);
+let home: TestLabHome;
+const lab = uniqueLabName('lc');
+const smallLab = uniqueLabName('lcsmall');
+const decoyLab = `${lab}-decoy`.slice(0, 20);
+
+function connections() {
+  const record = readLabRecord(home.home, lab)!;
+  const secrets = readLabSecrets(home.home, lab)!;
+  const caPem = readFileSync(join(labPaths(home.home, lab).certs, 'ca', 'ca.crt'), 'utf8');
+  return { record, secrets, caPem, es: `https://127.0.0.1:${record.allocation.ports.elasticsearch}` };
+}
+
+function elastic() {
+  const { secrets, caPem, es } = connections();
+  return connectElasticsearch({ url: es, caPem, auth: { username: 'elastic', password: secrets['elastic-password']! } });
+}
+
+async function labelledObjectCount(name: string): Promise<number> {
+  const objects = await home.environment.engine().labObjects(name);
+  return objects.containers.length + objects.volumes.length + objects.networks.length;
+}
+
+describe('lab orchestrator on the real engine with emulated images', () => {
+  beforeAll(async () => {
+    home = createTestLabHome();
+  });
+  afterAll(async () => {
+    const engine = home.environment.engine();
+    for (const name of [`seclab-${lab}-es09`]) await engine.removeContainer(name).catch(() => undefined);
+    await engine.removeVolume(`seclab-${lab}-es09-data`).catch(() => undefined);
+    await engine.removeNetwork(`seclab-${lab}-old`).catch(() => undefined);
+    await home.cleanup([lab, smallLab]);
+  });
+
+  it('brings up the default lab: 3 nodes over mutual TLS, Kibana over HTTPS, Fleet Server healthy, agent online', async () => {
+    const result = await upLab(home.context, { name: lab, images: 'emulated' });
+    expect(result.outcome).toBe('created');
+    expect(result.status.state).toBe('running');
+    expect(result.status.emulated).toBe(true);
+    expect(result.status.components.map((c) => c.component)).toEqual(['es01', 'es02', 'es03', 'kibana', 'fleet-server', 'agent01']);
+    const finished = home.events.filter((e) => e.type === 'phase-finished').map((e) => (e.type === 'phase-finished' ? `${e.phase}:${e.outcome}` : ''));
+    expect(finished).toEqual(UP_PHASES.filter((p) => p !== 'verification').map((p) => `${p}:done`));
+
+    const client = elastic();
+    try {
+      const health = await client.cluster.health();
+      expect(health.number_of_nodes).toBe(3);
+      expect(health.status).toBe('green');
+    } finally {
+      await client.close();
+    }
+    const checks = await verifyLab(home.environment, lab, ['transport.cluster-formed', 'transport.mutual-auth', 'transport.tls']);
+    expect(checks.map((c) => `${c.id}:${c.status}`)).toEqual(['transport.cluster-formed:pass', 'transport.mutual-auth:pass', 'transport.tls:pass']);
+
+    const { record, secrets, caPem } = connections();
+    const kibana = { url: `https://127.0.0.1:${record.allocation.ports.kibana}`, caPem, username: 'lab_admin', password: secrets['lab-admin-password']! };
+    const status = await httpsJson<{ status: { overall: { level: string } } }>({ url: `${kibana.url}/api/status`, caPem, basicAuth: kibana });
+    expect(status.status).toBe(200);
+    expect(status.body.status.overall.level).toBe('available');
+    const fleet = await httpsJson<{ status: string }>({ url: `https://127.0.0.1:${record.allocation.ports.fleetServer}/api/status`, caPem });
+    expect(fleet.body.status).toBe('HEALTHY');
+    const agents = await listFleetAgents(kibana);
+    expect(agents.filter((a) => a.status === 'online').length).toBeGreaterThanOrEqual(2); // fleet-server + agent01
+  });
+
+  it('is idempotent: up on a running lab changes nothing', async () => {
+    const before = await labelledObjectCount(lab);
+    const password = readLabSecrets(home.home, lab)!['elastic-password'];
+    const again = await upLab(home.context, { name: lab, images: 'emulated' });
+    expect(again.outcome).toBe('already-running');
+    expect(await labelledObjectCount(lab)).toBe(before);
+    expect(readLabSecrets(home.home, lab)!['elastic-password']).toBe(password);
+  });
+
+  it('refuses a second up of the same lab while one holds the lock', async () => {
+    const release = acquireLabLock(home.home, lab, 'up');
+    try {
+      await expect(upLab(home.context, { name: lab, images: 'emulated' })).rejects.toMatchObject({ code: 'LAB_BUSY', message: expect.stringContaining(`lab "${lab}" is busy`) });
+    } finally {
+      release();
+    }
+  });
+
+  it('starts a stopped lab again with its data and passwords', async () => {
+    const client = elastic();
+    const countBefore = (await client.count({ index: SAMPLE_INDEX })).count;
+    await client.close();
+    const engine = home.environment.engine();
+    const status = await observeLab(engine, home.home, lab);
+    await Promise.all(status.components.map((c) => engine.stopContainer(c.container, 2)));
+    expect((await observeLab(engine, home.home, lab)).state).toBe('stopped');
+    const password = readLabSecrets(home.home, lab)!['elastic-password'];
+
+    const restarted = await upLab(home.context, { name: lab });
+    expect(restarted.outcome).toBe('started');
+    expect(restarted.status.state).toBe('running');
+    expect(readLabSecrets(home.home, lab)!['elastic-password']).toBe(password);
+    const after = elastic();
+    try {
+      expect((await after.count({ index: SAMPLE_INDEX })).count).toBe(countBefore);
+    } finally {
+      await after.close();
+    }
+  });
+
+  it('reports status from a new process, rediscovered from labels and the lab folder', async () => {
+    const { stdout } = await run(process.execPath, ['bin/seclab.mjs', 'status', '--lab', lab, '--json'], { env: { ...process.env, SECLAB_HOME: home.home }, timeout: 60_000 });
+    const status = JSON.parse(stdout);
+    expect(status).toMatchObject({ lab, state: 'running', emulated: true });
+    expect(status.components).toHaveLength(6);
+    expect(status.components.every((c: { state: string }) => c.state === 'running')).toBe(true);
+    expect(status.components.find((c: { component: string }) => c.component === 'es01').ports).toEqual([
+      { hostIp: '127.0.0.1', hostPort: connections().record.allocation.ports.elasticsearch, containerPort: 9200 },
+    ]);
+  });
+
+  it('runs a second lab side by side with its own subnet, ports and folder', async () => {
+    const second = await upLab(home.context, { name: smallLab, images: 'emulated', elasticsearch: { nodes: 1 }, kibana: false, fleetServer: false, agents: 0 });
+    expect(second.status.state).toBe('running');
+    const first = readLabRecord(home.home, lab)!;
+    const other = readLabRecord(home.home, smallLab)!;
+    expect(other.allocation.subnetIndex).not.toBe(first.allocation.subnetIndex);
+    expect(other.allocation.ports.elasticsearch).not.toBe(first.allocation.ports.elasticsearch);
+    expect(labPaths(home.home, smallLab).root).not.toBe(labPaths(home.home, lab).root);
+    await downLab(home.context, smallLab, { purge: true });
+    expect(await labelledObjectCount(smallLab)).toBe(0);
+    expect((await observeLab(home.environment.engine(), home.home, lab)).state).toBe('running');
+  });
+
+  it('reset gives a fresh lab: new passwords and CA, no leftover data, same subnet', async () => {
+    const before = connections();
+    const client = elastic();
+    await client.index({ index: 'lab-logs-before-reset', document: { message: 'must not survive a reset' }, refresh: true });
+    await client.close();
+    const fingerprint = readFileSync(join(labPaths(home.home, lab).certs, 'ca', 'fingerprint'), 'utf8');
+
+    const result = await resetLab(home.context, lab);
+    expect(result.status.state).toBe('running');
+    const after = connections();
+    expect(after.secrets['elastic-password']).not.toBe(before.secrets['elastic-password']);
+    expect(after.secrets['kibana-system-password']).not.toBe(before.secrets['kibana-system-password']);
+    expect(readFileSync(join(labPaths(home.home, lab).certs, 'ca', 'fingerprint'), 'utf8')).not.toBe(fingerprint);
+    expect(after.record.allocation.subnetIndex).toBe(before.record.allocation.subnetIndex);
+    // Ports stay the same unless another program took one while the lab was down (then free ones are chosen).
+    const fresh = elastic();
+    try {
+      expect(await fresh.indices.exists({ index: 'lab-logs-before-reset' })).toBe(false);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('down removes every object with the lab label and leaves look-alikes without it', async () => {
+    const engine = home.environment.engine();
+    // Decoys: lab-like names, labelled for another lab (never for this one).
+    const image = await buildEmulatorBaseImage(engine, collectNodeRootFilesystem(), () => undefined);
+    const decoyLabels = { [LAB_LABEL]: decoyLab };
+    await engine.createVolume(`seclab-${lab}-es09-data`, decoyLabels);
+    await engine.createNetwork(`seclab-${lab}-old`, '172.29.252.0/24', '172.29.252.1', decoyLabels);
+    await engine.createContainer({ name: `seclab-${lab}-es09`, image, user: '1000:0', env: {}, labels: decoyLabels, cmd: ['/usr/local/bin/node', '-e', '0'], entrypoint: [] });
+
+    const result = await downLab(home.context, lab, { purge: true });
+    expect(result.removed.containers).toBe(6);
+    expect(await labelledObjectCount(lab)).toBe(0);
+    expect(existsSync(labPaths(home.home, lab).root)).toBe(false);
+    expect(await engine.inspectContainer(`seclab-${lab}-es09`)).toBeDefined();
+    expect((await engine.docker.getVolume(`seclab-${lab}-es09-data`).inspect()).Name).toBe(`seclab-${lab}-es09-data`);
+    expect((await engine.docker.getNetwork(`seclab-${lab}-old`).inspect()).Name).toBe(`seclab-${lab}-old`);
+  });
+});
