@@ -1,6 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -12,10 +16,43 @@ export interface StartedProgram {
 }
 
 const started: StartedProgram[] = [];
+const bundleDir = mkdtempSync(join(tmpdir(), 'seclab-kbn-fleet-bundles-'));
+const bundles = new Map<string, string>();
 
-/** Runs a TypeScript entry of this repo as a host process (through tsx), capturing stdout and stderr. */
+/**
+ * Bundles an entry the way the image builder does (esbuild, ESM, node20) once per run, so every process
+ * starts from the same single file an image would run, without paying a TypeScript loader per start.
+ */
+function bundledEntry(entry: string): string {
+  const cached = bundles.get(entry);
+  if (cached) return cached;
+  const outfile = join(bundleDir, entry.replace(/[\/]/g, '_').replace(/\.ts$/, '.mjs'));
+  esbuild.buildSync({
+    entryPoints: [join(REPO_ROOT, entry)],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    outfile,
+    logLevel: 'silent',
+    banner: { js: "import { createRequire as __seclabCreateRequire } from 'node:module'; const require = __seclabCreateRequire(import.meta.url);" },
+  });
+  bundles.set(entry, outfile);
+  return outfile;
+}
+
+function signal(program: StartedProgram, name: NodeJS.Signals): void {
+  if (program.child.exitCode !== null || program.child.signalCode !== null || program.child.pid === undefined) return;
+  try {
+    process.kill(program.child.pid, name);
+  } catch {
+    // already gone
+  }
+}
+
+/** Runs an entry of this repo (bundled) as a host process, capturing stdout and stderr. */
 export function startProgram(name: string, entry: string, args: string[], env: Record<string, string>, stdin?: string): StartedProgram {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  const child = spawn(process.execPath, [bundledEntry(entry), ...args], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', SECLAB_EMULATOR_TEST_ALLOW_ROOT: '1', ...env },
     stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -44,23 +81,13 @@ export async function stopAllStartedPrograms(): Promise<void> {
   if (process.env.SECLAB_TEST_PRINT_LOGS === '1') {
     for (const program of started) process.stdout.write(`\n===== ${program.name} =====\n${program.output()}\n`);
   }
-  await Promise.all(
-    started.splice(0).map(async (program) => {
-      if (program.child.exitCode !== null || program.child.pid === undefined) return;
-      process.kill(program.child.pid, 'SIGTERM');
-      const timer = setTimeout(() => {
-        if (program.child.exitCode === null && program.child.pid !== undefined) process.kill(program.child.pid, 'SIGKILL');
-      }, 3000);
-      await program.exited;
-      clearTimeout(timer);
-    }),
-  );
+  await Promise.all(started.splice(0).map((program) => stopProgram(program)));
 }
 
 export async function stopProgram(program: StartedProgram): Promise<void> {
-  if (program.child.exitCode !== null || program.child.pid === undefined) return;
-  process.kill(program.child.pid, 'SIGTERM');
-  const timer = setTimeout(() => program.child.pid !== undefined && program.child.exitCode === null && process.kill(program.child.pid, 'SIGKILL'), 3000);
+  if (program.child.exitCode !== null || program.child.signalCode !== null) return;
+  signal(program, 'SIGTERM');
+  const timer = setTimeout(() => signal(program, 'SIGKILL'), 3000);
   await program.exited;
   clearTimeout(timer);
 }
