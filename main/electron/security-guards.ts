@@ -13,8 +13,9 @@ export function installSecurityGuards(): void {
 }
 
 function applySessionPolicy(target: Session): void {
-  target.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  target.setPermissionCheckHandler(() => false);
+  // The one permission granted: the app's own page may write to the clipboard (Copy buttons).
+  target.setPermissionRequestHandler((contents, permission, callback) => callback(permission === 'clipboard-sanitized-write' && isAppUrl(contents.getURL())));
+  target.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permission === 'clipboard-sanitized-write' && isAppUrl(requestingOrigin));
   target.setDevicePermissionHandler(() => false);
   target.webRequest.onHeadersReceived((details, callback) => {
     const headers = { ...details.responseHeaders };

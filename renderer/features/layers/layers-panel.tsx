@@ -53,7 +53,7 @@ export function LayersPanel({ checks }: { checks: CheckResult[] | undefined }) {
         <ol className="bands" aria-label="Security layers, outside in">
           {bands.map((entry, index) => (
             <li key={entry.id} style={{ marginInline: `${index * 14}px` }}>
-              <button type="button" className={`band band-${entry.status}`} aria-pressed={entry.id === selected} data-band={entry.id} onClick={() => setSelected(entry.id)}>
+              <button type="button" className={`band band-${entry.status}`} aria-pressed={entry.id === selected} data-band={entry.id} data-status={entry.status} onClick={() => setSelected(entry.id)}>
                 <span className="band-title">{entry.title}</span>
                 <span className="band-icons">
                   {entry.checks.length === 0 && checks ? <span className="muted">not in this lab</span> : entry.checks.map((check) => <StatusIcon key={check.id} status={check.status} label={`${check.title}: ${check.status}`} />)}

@@ -1,0 +1,36 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** What a person sees and does, by role and name; specs never repeat a raw selector. */
+export class LabApp {
+  constructor(readonly page: Page) {}
+
+  get startButton(): Locator {
+    return this.page.getByRole('button', { name: 'Start lab', exact: true });
+  }
+
+  tab(name: 'Security layers' | 'Topology' | 'Access' | 'Logs'): Locator {
+    return this.page.getByRole('tab', { name });
+  }
+
+  band(id: string): Locator {
+    return this.page.locator(`[data-band="${id}"]`);
+  }
+
+  phase(id: string): Locator {
+    return this.page.locator(`[data-phase="${id}"]`);
+  }
+
+  dialog(): Locator {
+    return this.page.getByRole('dialog');
+  }
+
+  async fillStartOptions(options: { name: string; emulated: boolean }): Promise<void> {
+    await this.page.getByLabel('Lab name').fill(options.name);
+    await this.page.getByRole('radio', { name: options.emulated ? 'Emulated (offline)' : 'Official' }).check();
+  }
+
+  async waitForLabHome(lab: string, timeout: number): Promise<void> {
+    await expect(this.page.getByRole('heading', { level: 1, name: `Lab ${lab}` })).toBeVisible({ timeout });
+    await expect(this.tab('Security layers')).toHaveAttribute('aria-selected', 'true');
+  }
+}
