@@ -186,6 +186,17 @@ describe('Kibana status and Elasticsearch connection', () => {
     await stopProgram(wrong.program);
   });
 
+  it('connects with the elastic/kibana service account token instead of a password', async () => {
+    const token = await esCall('/_security/service/elastic/kibana/credential/token/seclab-kibana', 'POST');
+    expect(token.status).toBe(200);
+    const settings = kibanaSettings({ 'elasticsearch.serviceAccountToken': token.json().token.value });
+    delete settings['elasticsearch.username'];
+    delete settings['elasticsearch.password'];
+    const withToken = await startKibana('kbn-service-token', settings);
+    await waitFor('Kibana (service token) available', async () => ((await call(`${withToken.url}/api/status`, { ca: labCa })).status === 200 ? true : undefined), 15_000);
+    await stopProgram(withToken.program);
+  });
+
   it('does not trust Elasticsearch without the right CA (full verification)', async () => {
     const untrusting = await startKibana('kbn-wrong-ca', kibanaSettings({ 'elasticsearch.ssl.certificateAuthorities': [files.otherCa] }));
     await waitFor('a TLS failure in the log', async () => (/Unable to retrieve version information from Elasticsearch nodes\. .*(self-signed certificate|unable to verify|unable to get local issuer)/.test(untrusting.program.output()) ? true : undefined), 10_000);

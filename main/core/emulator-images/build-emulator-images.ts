@@ -209,4 +209,10 @@ export async function buildEmulatorImages(
   return results;
 }
 
-export { baseImage as buildEmulatorBaseImage, collectNodeRootFilesystem };
+/** The source label an up-to-date image of this product and version carries. */
+export async function emulatedImageSourceDigest(product: EmulatedProduct, version: string): Promise<string> {
+  const base = `seclab-emulator/base:${collectNodeRootFilesystem().digest}`;
+  return sourceDigestOf(base, await loadManifest(product), version);
+}
+
+export { baseImage as buildEmulatorBaseImage, collectNodeRootFilesystem, packTar };

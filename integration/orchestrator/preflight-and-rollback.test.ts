@@ -1,0 +1,129 @@
+import { createServer, type Server } from 'node:net';
+import { existsSync } from 'node:fs';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseLabSpec } from '../../common/lab-spec.ts';
+import { LAB_LABEL } from '../../common/lab-plan.ts';
+import { DockerEngine } from '../../main/core/docker/docker-engine.ts';
+import { planLab } from '../../main/core/planner/plan-lab.ts';
+import { runPreflight } from '../../main/core/orchestrator/preflight.ts';
+import { upLab } from '../../main/core/orchestrator/up-lab.ts';
+import { labPaths } from '../../main/core/lab-store/lab-home.ts';
+import { buildEmulatorImages, packTar } from '../../main/core/emulator-images/build-emulator-images.ts';
+import { createTestLabHome, uniqueLabName, type TestLabHome } from '../support/test-lab.ts';
+
+let home: TestLabHome;
+const engine = new DockerEngine();
+const allocation = { subnetIndex: 200, ports: { elasticsearch: 9200, kibana: 5601, fleetServer: 8220 } };
+const plan = planLab(parseLabSpec({ name: 'preflight', images: 'emulated' }), allocation);
+const free = async () => true;
+
+async function objectCount(lab: string) {
+  const o = await engine.labObjects(lab);
+  return o.containers.length + o.volumes.length + o.networks.length;
+}
+
+function listenOnLoopback(): Promise<{ server: Server; port: number }> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port }));
+  });
+}
+
+describe('preflight: each failure in one line with its fix, nothing created', () => {
+  beforeAll(() => {
+    home = createTestLabHome();
+  });
+
+  it('names an unreachable Docker engine and how to start one', async () => {
+    const checks = await runPreflight({ engine: new DockerEngine(new Docker({ socketPath: '/nonexistent/docker.sock' })), plan, portsHeldByLab: [], labExists: false });
+    expect(checks).toHaveLength(1);
+    expect(checks[0]).toMatchObject({ id: 'docker', status: 'fail', detail: expect.stringMatching(/cannot reach the Docker engine/), fix: expect.stringMatching(/Start Docker/) });
+  });
+
+  it('refuses a lab that needs more memory than the engine has', async () => {
+    const huge = planLab(parseLabSpec({ name: 'huge', images: 'emulated', elasticsearch: { nodes: 7, memory: '16g' } }), allocation);
+    const checks = await runPreflight({ engine, plan: huge, portsHeldByLab: [], labExists: false, isPortFree: free });
+    expect(checks.find((c) => c.id === 'memory')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/add up to 11\d\.\d GiB; the engine has/), fix: expect.stringMatching(/--nodes, --memory/) });
+  });
+
+  it('refuses a low vm.max_map_count with the fix for Linux and Docker Desktop', async () => {
+    const checks = await runPreflight({ engine, plan, portsHeldByLab: [], labExists: false, isPortFree: free, readMaxMapCount: () => 65530, engineIsLocal: true });
+    expect(checks.find((c) => c.id === 'max-map-count')).toMatchObject({
+      status: 'fail',
+      detail: 'vm.max_map_count is 65530; Elasticsearch\'s bootstrap check needs at least 262144',
+      fix: expect.stringMatching(/sudo sysctl -w vm.max_map_count=262144.*wsl -d docker-desktop/),
+    });
+  });
+
+  it('refuses host ports that another program holds', async () => {
+    const { server, port } = await listenOnLoopback();
+    try {
+      const busy = planLab(parseLabSpec({ name: 'busy', images: 'emulated', ports: { kibana: port } }), { ...allocation, ports: { ...allocation.ports, kibana: port } });
+      const checks = await runPreflight({ engine, plan: busy, portsHeldByLab: [], labExists: false });
+      expect(checks.find((c) => c.id === 'ports')).toMatchObject({ status: 'fail', detail: `already in use: 127.0.0.1:${port} (kibana)`, fix: expect.stringMatching(/--port-kibana/) });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('refuses a nearly full disk', async () => {
+    const checks = await runPreflight({ engine, plan, portsHeldByLab: [], labExists: false, isPortFree: free, freeDiskBytes: () => 1024 ** 3, engineIsLocal: true });
+    expect(checks.find((c) => c.id === 'disk')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/1\.0 GiB free; Elasticsearch's disk watermarks/) });
+  });
+
+  it('warns that a lab of that name exists', async () => {
+    const checks = await runPreflight({ engine, plan, portsHeldByLab: [], labExists: true, isPortFree: free });
+    expect(checks.find((c) => c.id === 'lab-exists')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/exists already/) });
+  });
+
+  it('up stops at a failed preflight and creates nothing', async () => {
+    const lab = uniqueLabName('pf');
+    const { server, port } = await listenOnLoopback();
+    try {
+      await expect(upLab(home.context, { name: lab, images: 'emulated', ports: { elasticsearch: port } })).rejects.toMatchObject({
+        code: 'PREFLIGHT_FAILED',
+        message: expect.stringContaining(`Host ports: already in use: 127.0.0.1:${port} (es01)`),
+      });
+      expect(await objectCount(lab)).toBe(0);
+      expect(existsSync(labPaths(home.home, lab).root)).toBe(false);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('rollback: an image that exits mid-up leaves zero objects', () => {
+  const version = '9.4.7';
+  const lab = uniqueLabName('rb');
+  beforeAll(async () => {
+    await buildEmulatorImages(engine, { version });
+    // Same tag and source label as the real emulated Kibana, so `up` takes it as up to date; it dies at start.
+    const context = await packTar([
+      {
+        name: 'Dockerfile',
+        content: Buffer.from(`FROM seclab-emulator/kibana:${version}\nLABEL ${LAB_LABEL}="${lab}"\nENTRYPOINT ["/usr/local/bin/node","-e","console.error('FATAL simulated crash: kibana cannot start'); process.exit(3)"]\nCMD []\n`),
+        mode: 0o644,
+        uid: 0,
+        gid: 0,
+      },
+    ]);
+    await engine.buildImage(context, `seclab-emulator/kibana:${version}`);
+  });
+  afterAll(async () => {
+    await home.cleanup([lab]);
+    // Put the real image back for whoever uses this version next.
+    await buildEmulatorImages(engine, { version, products: ['kibana'], force: true });
+  });
+
+  it('names the component, the phase and its last log lines, then removes everything it created', async () => {
+    const error = await upLab(home.context, { name: lab, images: 'emulated', version, agents: 0, fleetServer: false }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'COMPONENT_FAILED', context: { component: 'kibana', phase: 'kibana' } });
+    expect(error.message).toMatch(/^kibana \(kibana\): Kibana: kibana exited with code 3/);
+    expect(error.message).toContain('FATAL simulated crash: kibana cannot start');
+    const rollback = home.events.findLast((e) => e.type === 'phase-finished' && e.phase === 'rollback');
+    expect(rollback).toMatchObject({ outcome: 'done', detail: expect.stringMatching(/removed 4 containers, 8 volumes, 1 networks/) });
+    expect(await objectCount(lab)).toBe(0);
+    expect(existsSync(labPaths(home.home, lab).root)).toBe(false);
+  });
+});
