@@ -1,7 +1,10 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-/** Default `xpack.security.audit.logfile.events.include` (ES docs, auditing settings). */
+/**
+ * Default `xpack.security.audit.logfile.events.include` (ES docs "Auditing security settings"; note it includes
+ * access_granted, for non-system users).
+ */
 const DEFAULT_EVENTS = [
   'access_denied',
   'access_granted',
@@ -25,8 +28,9 @@ export interface AuditNodeInfo {
 export interface AuditOptions {
   file: string;
   alsoToStdout: boolean;
-  includeEvents: string[];
-  excludeEvents: string[];
+  /** Dynamic settings: read on every event so PUT /_cluster/settings applies at once. */
+  includeEvents: () => string[];
+  excludeEvents: () => string[];
   /** Audit needs the setting and a licence that allows it; both can change at runtime. */
   isActive: () => boolean;
 }
@@ -44,9 +48,10 @@ export class AuditTrail {
 
   private enabledFor(action: string): boolean {
     if (!this.options.isActive()) return false;
-    const include = this.options.includeEvents.length > 0 ? this.options.includeEvents : DEFAULT_EVENTS;
+    const configured = this.options.includeEvents();
+    const include = configured.length > 0 ? configured : DEFAULT_EVENTS;
     if (!include.includes('_all') && !include.includes(action)) return false;
-    return !this.options.excludeEvents.includes(action);
+    return !this.options.excludeEvents().includes(action);
   }
 
   /** Field order follows LoggingAuditTrail's output: type, timestamp, node identity, then the event. */

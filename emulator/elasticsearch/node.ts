@@ -4,6 +4,7 @@ import { lookup } from 'node:dns/promises';
 import { networkInterfaces, hostname } from 'node:os';
 import { isIP, type Socket } from 'node:net';
 import { loadNodeConfig, type NodeConfig } from './config/node-config.js';
+import { settingAsList } from '../shared/settings-file.js';
 import { createServerLogger, Loggers, type ServerLogger } from './logging.js';
 import {
   BOOTSTRAP_CHECK_EXIT_CODE,
@@ -108,8 +109,8 @@ export async function startNode({ environment, args, uid }: StartOptions, onLogg
     {
       file: join(config.pathLogs, `${config.clusterName}_audit.json`),
       alsoToStdout: environment.ELASTIC_CONTAINER === 'true',
-      includeEvents: config.audit.includeEvents,
-      excludeEvents: config.audit.excludeEvents,
+      includeEvents: () => settingAsList(effectiveSetting('xpack.security.audit.logfile.events.include')),
+      excludeEvents: () => settingAsList(effectiveSetting('xpack.security.audit.logfile.events.exclude')),
       isActive: () => config.securityEnabled && config.audit.enabled && allowsAuditing(coordinator?.metadata().license, now()),
     },
   );

@@ -260,7 +260,6 @@ export class Coordinator {
     }
     this.metadataValue = metadata;
     const previous = this.master;
-    this.master = this.localNode;
     this.logger.info(
       Loggers.masterService,
       `elected-as-master ([${statuses.length + 1}] nodes joined in term ${this.term}), term: ${this.term}, version: ${metadata.version + 1}, delta: master node changed {previous [${previous ? describeNode(previous) : ''}], current [${describeNode(this.localNode)}]}`,
