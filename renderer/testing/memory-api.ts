@@ -14,5 +14,5 @@ export function createMemoryApi(options: Omit<FakeLabOptions, 'emit'> = {}): Lab
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-  } as LabApi;
+  } as unknown as LabApi;
 }
