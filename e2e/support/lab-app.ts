@@ -30,7 +30,7 @@ export class LabApp {
   }
 
   async waitForLabHome(lab: string, timeout: number): Promise<void> {
-    await expect(this.page.getByRole('heading', { level: 1, name: `Lab ${lab}` })).toBeVisible({ timeout });
+    await expect(this.page.getByRole('heading', { level: 1, name: `Lab ${lab}`, exact: true })).toBeVisible({ timeout });
     await expect(this.tab('Security layers')).toHaveAttribute('aria-selected', 'true');
   }
 }

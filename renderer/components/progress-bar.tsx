@@ -14,13 +14,15 @@ export function formatElapsed(ms: number): string {
 /** A labelled bar with the numbers written out, so progress reads without the colour. */
 export function ProgressBar({ label, current, total, detail }: { label: string; current?: number; total?: number; detail?: string }) {
   const known = total !== undefined && total > 0 && current !== undefined;
-  const percent = known ? Math.min(100, Math.round((current / total) * 100)) : undefined;
+  // An image already on the machine (or just built) has no bytes to show but is complete.
+  const finishedWithoutBytes = !known && detail !== undefined && /cached|complete|built|present|up to date|exists/i.test(detail);
+  const percent = known ? Math.min(100, Math.round((current / total) * 100)) : finishedWithoutBytes ? 100 : undefined;
   return (
     <div className="progress">
       <div className="progress-head">
         <span className="progress-label mono">{label}</span>
         <span className="progress-numbers">
-          {known ? `${formatBytes(current)} / ${formatBytes(total)} · ${percent}%` : (detail ?? 'waiting')}
+          {known ? `${formatBytes(current)} / ${formatBytes(total)} · ${percent}%` : finishedWithoutBytes ? `✓ ${detail}` : (detail ?? 'waiting')}
         </span>
       </div>
       <div className="progress-track" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>

@@ -10,7 +10,7 @@ export function createMemoryApi(options: Omit<FakeLabOptions, 'emit'> = {}): Lab
   const methods = Object.fromEntries(METHOD_NAMES.map((method) => [method, async (input: unknown) => unwrapEnvelope(await dispatchCall(handlers, method, input))]));
   return {
     ...methods,
-    onEvent(listener) {
+    onEvent(listener: (event: ServerEvent) => void) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
