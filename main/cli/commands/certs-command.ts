@@ -16,7 +16,7 @@ export function registerCertsCommand(program: Command, environment: CoreEnvironm
     .option('--no-fleet', 'no certificate for Fleet Server')
     .option('--subnet-index <n>', 'the lab subnet 172.29.<n>.0/24 whose static IPs go into the SANs', '1')
     .option('--json', 'machine-readable output')
-    .action((flags: { out: string; nodes: string; kibana: boolean; fleet: boolean; subnetIndex: string; json?: boolean }) => {
+    .action(async (flags: { out: string; nodes: string; kibana: boolean; fleet: boolean; subnetIndex: string; json?: boolean }) => {
       const spec = parseLabSpec({
         elasticsearch: { nodes: /^\d+$/.test(flags.nodes) ? Number(flags.nodes) : flags.nodes },
         kibana: flags.kibana,
@@ -27,7 +27,7 @@ export function registerCertsCommand(program: Command, environment: CoreEnvironm
       if (!Number.isInteger(subnetIndex) || subnetIndex < 1 || subnetIndex > 254) {
         throw new SeclabError('BAD_OPTION', `--subnet-index ${flags.subnetIndex} is not allowed: choose 1 to 254`);
       }
-      const result = issueLabCertificates({ outDir: resolve(flags.out), components: certificateRequestsFor(spec, subnetIndex), now: environment.now() });
+      const result = await issueLabCertificates({ outDir: resolve(flags.out), components: certificateRequestsFor(spec, subnetIndex), now: environment.now() });
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         return;

@@ -386,7 +386,7 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
     if (!folderExisted) writeLabRecord(environment.home, { spec, allocation: resolved.allocation, createdAt: environment.now().toISOString() });
     writeLabSecrets(environment.home, spec.name, secrets);
     await run.phase('certificates', async () =>
-      issueLabCertificates({ outDir: paths.certs, components: certificateRequestsFor(spec, resolved.allocation.subnetIndex), now: environment.now() }),
+      await issueLabCertificates({ outDir: paths.certs, components: certificateRequestsFor(spec, resolved.allocation.subnetIndex), now: environment.now() }),
     (result) => `CA ${result.caOutcome}; ${result.certificates.filter((c) => c.outcome === 'issued').length} issued, ${result.certificates.filter((c) => c.outcome === 'reused').length} reused`);
 
     await bringUpStack(run, plan, spec, secrets, paths.certs, options, !existing, () => writeLabSecrets(environment.home, spec.name, secrets));

@@ -21,8 +21,8 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('lab PKI', () => {
-  it("writes certutil's PEM layout, verified by openssl, with the CA after each leaf", () => {
-    const result = issueLabCertificates({ outDir: dir, components: components(), now: new Date() });
+  it("writes certutil's PEM layout, verified by openssl, with the CA after each leaf", async () => {
+    const result = await issueLabCertificates({ outDir: dir, components: components(), now: new Date() });
     expect(result.certificates.map((c) => c.name)).toEqual(['es01', 'es02', 'es03', 'kibana', 'fleet-server']);
     for (const name of ['es01', 'es02', 'es03', 'kibana', 'fleet-server']) {
       const crt = join(dir, name, `${name}.crt`);
@@ -39,8 +39,8 @@ describe('lab PKI', () => {
     }
   });
 
-  it('puts the right SANs and key usages on each certificate', () => {
-    issueLabCertificates({ outDir: dir, components: components(), now: new Date() });
+  it('puts the right SANs and key usages on each certificate', async () => {
+    await issueLabCertificates({ outDir: dir, components: components(), now: new Date() });
     const es02 = openssl('x509', '-in', join(dir, 'es02/es02.crt'), '-noout', '-text');
     expect(es02).toMatch(/DNS:es02, DNS:localhost, IP Address:172\.29\.7\.12, IP Address:127\.0\.0\.1/);
     expect(es02).toMatch(/TLS Web Server Authentication, TLS Web Client Authentication/);
@@ -54,8 +54,8 @@ describe('lab PKI', () => {
     expect(ca).toMatch(/Certificate Sign, CRL Sign/);
   });
 
-  it('gives the CA 3 years and leaves 1 year, and writes the SHA-256 fingerprint Fleet takes', () => {
-    const result = issueLabCertificates({ outDir: dir, components: components(), now: NOW });
+  it('gives the CA 3 years and leaves 1 year, and writes the SHA-256 fingerprint Fleet takes', async () => {
+    const result = await issueLabCertificates({ outDir: dir, components: components(), now: NOW });
     const ca = new X509Certificate(readFileSync(join(dir, 'ca/ca.crt')));
     expect(Math.round((Date.parse(ca.validTo) - NOW.getTime()) / DAY)).toBe(1095);
     const leaf = new X509Certificate(readFileSync(join(dir, 'es01/es01.crt')));
@@ -65,8 +65,8 @@ describe('lab PKI', () => {
     expect(readFileSync(join(dir, 'ca/fingerprint'), 'utf8').trim()).toBe(expected);
   });
 
-  it('keeps keys 0600 and folders 0700', () => {
-    issueLabCertificates({ outDir: dir, components: components(), now: new Date() });
+  it('keeps keys 0600 and folders 0700', async () => {
+    await issueLabCertificates({ outDir: dir, components: components(), now: new Date() });
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(statSync(join(dir, 'ca')).mode & 0o777).toBe(0o700);
     expect(statSync(join(dir, 'ca/ca.key')).mode & 0o777).toBe(0o600);
@@ -74,31 +74,31 @@ describe('lab PKI', () => {
     expect(statSync(join(dir, 'es01/es01.key')).mode & 0o777).toBe(0o600);
   });
 
-  it('reuses certificates that still verify and are not near expiry', () => {
-    const first = issueLabCertificates({ outDir: dir, components: components(), now: new Date() });
+  it('reuses certificates that still verify and are not near expiry', async () => {
+    const first = await issueLabCertificates({ outDir: dir, components: components(), now: new Date() });
     const before = readFileSync(join(dir, 'es01/es01.crt'), 'utf8');
-    const second = issueLabCertificates({ outDir: dir, components: components(), now: new Date() });
+    const second = await issueLabCertificates({ outDir: dir, components: components(), now: new Date() });
     expect(second.caOutcome).toBe('reused');
     expect(second.certificates.every((c) => c.outcome === 'reused')).toBe(true);
     expect(readFileSync(join(dir, 'es01/es01.crt'), 'utf8')).toBe(before);
     expect(second.caFingerprintSha256).toBe(first.caFingerprintSha256);
   });
 
-  it('re-issues a leaf near expiry, one with other SANs, and one signed by another CA', () => {
-    issueLabCertificates({ outDir: dir, components: components(), now: NOW });
+  it('re-issues a leaf near expiry, one with other SANs, and one signed by another CA', async () => {
+    await issueLabCertificates({ outDir: dir, components: components(), now: NOW });
     // 340 days later the leaves have < 30 days left: re-issued under the same CA.
-    const later = issueLabCertificates({ outDir: dir, components: components(), now: new Date(NOW.getTime() + 340 * DAY) });
+    const later = await issueLabCertificates({ outDir: dir, components: components(), now: new Date(NOW.getTime() + 340 * DAY) });
     expect(later.caOutcome).toBe('reused');
     expect(later.certificates.every((c) => c.outcome === 'issued')).toBe(true);
 
-    const moved = issueLabCertificates({ outDir: dir, components: certificateRequestsFor(spec, 8), now: new Date(NOW.getTime() + 340 * DAY) });
+    const moved = await issueLabCertificates({ outDir: dir, components: certificateRequestsFor(spec, 8), now: new Date(NOW.getTime() + 340 * DAY) });
     expect(moved.certificates.every((c) => c.outcome === 'issued')).toBe(true);
 
     const foreign = mkdtempSync(join(tmpdir(), 'seclab-pki-other-'));
     try {
-      issueLabCertificates({ outDir: foreign, components: components(), now: NOW });
+      await issueLabCertificates({ outDir: foreign, components: components(), now: NOW });
       writeFileSync(join(dir, 'es02/es02.crt'), readFileSync(join(foreign, 'es02/es02.crt')));
-      const mended = issueLabCertificates({ outDir: dir, components: certificateRequestsFor(spec, 8), now: new Date(NOW.getTime() + 340 * DAY) });
+      const mended = await issueLabCertificates({ outDir: dir, components: certificateRequestsFor(spec, 8), now: new Date(NOW.getTime() + 340 * DAY) });
       expect(mended.certificates.find((c) => c.name === 'es02')!.outcome).toBe('issued');
       expect(mended.certificates.find((c) => c.name === 'es01')!.outcome).toBe('reused');
     } finally {
@@ -106,9 +106,9 @@ describe('lab PKI', () => {
     }
   });
 
-  it('issues everything again under a new CA when the CA itself is near expiry', () => {
-    const first = issueLabCertificates({ outDir: dir, components: components(), now: NOW });
-    const again = issueLabCertificates({ outDir: dir, components: components(), now: new Date(NOW.getTime() + 1080 * DAY) });
+  it('issues everything again under a new CA when the CA itself is near expiry', async () => {
+    const first = await issueLabCertificates({ outDir: dir, components: components(), now: NOW });
+    const again = await issueLabCertificates({ outDir: dir, components: components(), now: new Date(NOW.getTime() + 1080 * DAY) });
     expect(again.caOutcome).toBe('issued');
     expect(again.caFingerprintSha256).not.toBe(first.caFingerprintSha256);
     expect(again.certificates.every((c) => c.outcome === 'issued')).toBe(true);

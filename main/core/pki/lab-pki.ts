@@ -1,4 +1,5 @@
-import { generateKeyPairSync, createHash, X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
+import { generateKeyPair as generateKeyPairAsync, createHash, X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import forge from 'node-forge';
@@ -48,9 +49,11 @@ interface KeyPairPem {
   publicKeyPem: string;
 }
 
-function generateKeyPair(): KeyPairPem {
-  // Node's native RSA is ~100x faster than node-forge's pure-JS generation.
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: KEY_BITS });
+const generateRsaKeyPair = promisify(generateKeyPairAsync);
+
+/** Node's native RSA, on libuv's thread pool so several keys are made at once (node-forge's JS is ~100x slower). */
+async function generateKeyPair(): Promise<KeyPairPem> {
+  const { privateKey, publicKey } = await generateRsaKeyPair('rsa', { modulusLength: KEY_BITS });
   return {
     privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
@@ -68,8 +71,7 @@ export function caFingerprintOf(certificatePem: string): string {
   return createHash('sha256').update(new X509Certificate(certificatePem).raw).digest('hex');
 }
 
-function issueCaCertificate(now: Date, validityDays: number) {
-  const keys = generateKeyPair();
+function issueCaCertificate(keys: KeyPairPem, now: Date, validityDays: number) {
   const certificate = forge.pki.createCertificate();
   certificate.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
   certificate.serialNumber = randomSerialNumber();
@@ -92,8 +94,7 @@ function pkcs1Pem(pkcs8Pem: string): string {
   return createPrivateKey(pkcs8Pem).export({ type: 'pkcs1', format: 'pem' }).toString();
 }
 
-function issueLeafCertificate(request: CertificateRequest, ca: { certificatePem: string; keyPem: string }, now: Date, validityDays: number) {
-  const keys = generateKeyPair();
+function issueLeafCertificate(keys: KeyPairPem, request: CertificateRequest, ca: { certificatePem: string; keyPem: string }, now: Date, validityDays: number) {
   const caCertificate = forge.pki.certificateFromPem(ca.certificatePem);
   const certificate = forge.pki.createCertificate();
   certificate.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
@@ -169,7 +170,7 @@ function loadReusableCa(caDir: string, now: Date, renewWithinDays: number) {
  * <name>/<name>.crt|.key per component. Certificates that still verify, carry the wanted
  * SANs and are not near expiry are kept; the rest are issued again.
  */
-export function issueLabCertificates(options: IssueOptions): LabPkiResult {
+export async function issueLabCertificates(options: IssueOptions): Promise<LabPkiResult> {
   const caValidityDays = options.caValidityDays ?? 3 * 365;
   const leafValidityDays = options.leafValidityDays ?? 365;
   const renewWithinDays = options.renewWithinDays ?? 30;
@@ -180,7 +181,7 @@ export function issueLabCertificates(options: IssueOptions): LabPkiResult {
   let caOutcome: 'issued' | 'reused' = 'reused';
   let ca = loadReusableCa(caDir, options.now, renewWithinDays);
   if (!ca) {
-    ca = issueCaCertificate(options.now, caValidityDays);
+    ca = issueCaCertificate(await generateKeyPair(), options.now, caValidityDays);
     caOutcome = 'issued';
     writePrivateFileAtomically(join(caDir, 'ca.key'), ca.keyPem, 0o600);
     writePrivateFileAtomically(join(caDir, 'ca.crt'), ca.certificatePem, 0o644);
@@ -189,14 +190,21 @@ export function issueLabCertificates(options: IssueOptions): LabPkiResult {
   const fingerprint = caFingerprintOf(ca.certificatePem);
   writePrivateFileAtomically(join(caDir, 'fingerprint'), `${fingerprint}\n`, 0o644);
 
-  const certificates = options.components.map((request): IssuedCertificate => {
+  const issuer = ca;
+  const needed = options.components.map((request) => {
+    const certificatePath = join(options.outDir, request.name, `${request.name}.crt`);
+    return caOutcome === 'issued' || !canReuseLeaf(certificatePath, request, caCertificate, options.now, renewWithinDays);
+  });
+  const keys = await Promise.all(needed.map((issue) => (issue ? generateKeyPair() : undefined)));
+  const certificates = options.components.map((request, index): IssuedCertificate => {
     const dir = join(options.outDir, request.name);
     ensurePrivateDirectory(dir);
     const certificatePath = join(dir, `${request.name}.crt`);
     const keyPath = join(dir, `${request.name}.key`);
     let outcome: 'issued' | 'reused' = 'reused';
-    if (caOutcome === 'issued' || !canReuseLeaf(certificatePath, request, caCertificate, options.now, renewWithinDays)) {
-      const leaf = issueLeafCertificate(request, ca, options.now, leafValidityDays);
+    const leafKeys = keys[index];
+    if (leafKeys) {
+      const leaf = issueLeafCertificate(leafKeys, request, issuer, options.now, leafValidityDays);
       writePrivateFileAtomically(keyPath, leaf.keyPem, 0o600);
       writePrivateFileAtomically(certificatePath, leaf.certificatePem, 0o644);
       outcome = 'issued';
