@@ -78,6 +78,9 @@ describe('a cluster that cannot form', () => {
     const health = await es01Request('/_cluster/health?master_timeout=1s');
     expect(health.status).toBe(503);
     expect(health.json).toEqual({ error: { root_cause: [{ type: 'master_not_discovered_exception', reason: null }], type: 'master_not_discovered_exception', reason: null }, status: 503 });
+    const search = await es01Request('/_search');
+    expect(search.status).toBe(503);
+    expect(search.json.error.reason).toBe('blocked by: [SERVICE_UNAVAILABLE/1/state not recovered / initialized];');
     await es01.waitForLog(/^master not discovered yet, this node has not previously joined a bootstrapped cluster, and this node must discover master-eligible nodes \[es01, es02\] to bootstrap a cluster/);
   });
 

@@ -394,6 +394,11 @@ export class Coordinator {
       case 'internal:cluster/publish': {
         const state = body as PublishedState;
         if (state.term < this.term) throw new Error(`rejecting publication from term ${state.term}, current term is ${this.term}`);
+        // Two nodes elected in the same term (a race after a restart): the lower node name keeps the role.
+        const sender = state.nodes.find((node) => node.id === state.masterId);
+        if (state.term === this.term && this.isMaster() && sender && sender.name > this.localNode.name) {
+          throw new Error(`rejecting publication from [${sender.name}]: this node is master in term ${this.term}`);
+        }
         this.lastMasterContact = this.clock();
         this.applyState(state);
         return { ack: true };

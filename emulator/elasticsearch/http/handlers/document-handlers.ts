@@ -10,6 +10,13 @@ import type { StoredIndex } from '../../cluster/cluster-state.js';
 
 const WRITE_TIMEOUT = 60000;
 
+/** A node that never joined a formed cluster has ES's STATE_NOT_RECOVERED block: reads fail with 503 too. */
+function requireRecoveredState(context: RouteContext): void {
+  if (!context.node.appliedState()) {
+    throw new ElasticsearchError(503, 'cluster_block_exception', 'blocked by: [SERVICE_UNAVAILABLE/1/state not recovered / initialized];');
+  }
+}
+
 function newIndexDefinition(context: RouteContext, body?: Record<string, unknown>): NewIndex {
   return {
     uuid: randomId(22),
@@ -42,6 +49,7 @@ async function deleteIndex(context: RouteContext) {
 }
 
 function getIndex(context: RouteContext) {
+  requireRecoveredState(context);
   const resolved = guardIndexExpressions(context, 'indices:admin/get', splitNames(context.params.index));
   const indices = context.node.metadata().indices;
   const missing = resolved.concrete.find((name) => !indices[name]);
@@ -83,6 +91,7 @@ async function indexDocument(context: RouteContext, opType: 'index' | 'create', 
 }
 
 function getDocument(context: RouteContext) {
+  requireRecoveredState(context);
   const { index, id } = context.params as { index: string; id: string };
   guardIndices(context, 'indices:data/read/get', [index]);
   const stored = context.node.metadata().indices[index];
@@ -109,6 +118,7 @@ async function deleteDocument(context: RouteContext) {
 }
 
 function searchTargets(context: RouteContext): Array<[string, StoredIndex]> {
+  requireRecoveredState(context);
   const expressions = splitNames(context.params.index);
   const resolved = guardIndexExpressions(context, 'indices:data/read/search', expressions);
   const indices = context.node.metadata().indices;
