@@ -188,7 +188,8 @@ export class HttpServerTransport {
     const query = new URL(incoming.url ?? '/', 'http://localhost').searchParams;
     const pretty = query.has('pretty');
     const filterPath = query.get('filter_path');
-    const body = filterPath && typeof result.body === 'object' && result.body !== null ? applyFilterPath(result.body, filterPath) : result.body;
+    // ES disables filtering for error bodies (AbstractRestChannel.newErrorBuilder).
+    const body = filterPath && result.status < 400 && typeof result.body === 'object' && result.body !== null ? applyFilterPath(result.body, filterPath) : result.body;
     const headers: Record<string, string | string[]> = {
       'X-elastic-product': 'Elasticsearch',
       'content-type': 'application/json',
