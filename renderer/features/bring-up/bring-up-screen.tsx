@@ -48,6 +48,9 @@ export function BringUpScreen() {
           {done} of {run.phases.length} phases done · {formatElapsed((run.finished ? Date.now() : now) - run.startedAt)}
         </p>
       </div>
+      <div className="overall-progress" role="progressbar" aria-label="Phases done" aria-valuemin={0} aria-valuemax={run.phases.length} aria-valuenow={done}>
+        <div className={`progress-fill${run.failure ? ' progress-failed' : done === run.phases.length ? ' progress-done' : ''}`} style={{ width: `${Math.round((done / run.phases.length) * 100)}%` }} />
+      </div>
       {run.failure && (
         <section className="card failure" role="alert" aria-labelledby="failure-title">
           <h2 id="failure-title" className="card-title">

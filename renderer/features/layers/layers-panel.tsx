@@ -52,7 +52,7 @@ export function LayersPanel({ checks }: { checks: CheckResult[] | undefined }) {
         </p>
         <ol className="bands" aria-label="Security layers, outside in">
           {bands.map((entry, index) => (
-            <li key={entry.id} style={{ marginInline: `${index * 14}px` }}>
+            <li key={entry.id} style={{ marginInline: `${index * 10}px` }}>
               <button type="button" className={`band band-${entry.status}`} aria-pressed={entry.id === selected} data-band={entry.id} data-status={entry.status} onClick={() => setSelected(entry.id)}>
                 <span className="band-title">{entry.title}</span>
                 <span className="band-icons">
@@ -61,6 +61,9 @@ export function LayersPanel({ checks }: { checks: CheckResult[] | undefined }) {
               </button>
             </li>
           ))}
+          <li style={{ marginInline: `${bands.length * 10}px` }}>
+            <div className="band-core">Your data</div>
+          </li>
         </ol>
       </div>
       <section className="layer-detail" aria-labelledby="layer-detail-title" aria-live="polite">

@@ -62,12 +62,14 @@ function ProtectedLink({ id, sourceX, sourceY, targetX, targetY, sourcePosition,
   return (
     <>
       <BaseEdge id={id} path={path} className={`topo-edge link-${link.status}`} />
+      {link.protection && (
       <EdgeLabelRenderer>
         <div className={`topo-edge-label link-${link.status}`} style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }} title={link.checkIds.join(', ')}>
           <StatusMark status={link.status} />
           <span>{link.protection}</span>
         </div>
       </EdgeLabelRenderer>
+      )}
     </>
   );
 }

@@ -78,7 +78,7 @@ export function buildTopology(spec: LabSpec, options: { checks?: CheckResult[]; 
     nodes.push({ ...partial, y: NETWORK_TOP + NETWORK_PADDING_TOP + partial.y, width: NODE_WIDTH, height: NODE_HEIGHT, insideNetwork: true });
 
   esNodes.forEach((name, index) =>
-    inside({ id: name, kind: 'elasticsearch', label: name, detail: `Elasticsearch · ${memoryOf(name, spec.elasticsearch.memory)}`, x: COLUMNS.elasticsearch, y: index * ROW, status: componentStatus(name) }),
+    inside({ id: name, kind: 'elasticsearch', label: name, detail: `ES node · ${memoryOf(name, spec.elasticsearch.memory)}`, x: COLUMNS.elasticsearch, y: index * ROW, status: componentStatus(name) }),
   );
   if (spec.kibana) inside({ id: 'kibana', kind: 'kibana', label: 'Kibana', detail: 'HTTPS :5601', x: COLUMNS.services, y: 0, status: componentStatus('kibana') });
   if (spec.fleetServer) inside({ id: 'fleet-server', kind: 'fleet-server', label: 'Fleet Server', detail: 'HTTPS :8220', x: COLUMNS.services, y: 2 * ROW, status: componentStatus('fleet-server') });
@@ -125,6 +125,7 @@ export function buildTopology(spec: LabSpec, options: { checks?: CheckResult[]; 
   }
   if (spec.kibana) link('kibana', esNodes[0], 'right', 'left', 'HTTPS · kibana_system', ['kibana.es-tls-verified', 'auth.service-accounts']);
   if (spec.fleetServer) link('fleet-server', esNodes[Math.min(1, esNodes.length - 1)], 'right', 'left', 'HTTPS · service token', ['auth.service-accounts', 'fleet.server-tls']);
-  for (const agent of agents) link(agent, 'fleet-server', 'right', 'left', 'enrollment token', ['fleet.agent-enrolled', 'fleet.server-tls']);
+  // Every agent link carries the same protection: say it once, colour them all.
+  agents.forEach((agent, index) => link(agent, 'fleet-server', 'right', 'left', index === 0 ? 'enrollment token' : '', ['fleet.agent-enrolled', 'fleet.server-tls']));
   return { nodes, links };
 }
