@@ -1,6 +1,11 @@
-/** The Elasticsearch version the emulator answers as (GET /, _nodes, _xpack). */
+/**
+ * The Elasticsearch version the emulator answers as (GET /, _nodes, _cat/nodes). The image builder sets
+ * SECLAB_EMULATED_VERSION to the lab's version; host processes default to 9.1.0.
+ */
+const number = process.env.SECLAB_EMULATED_VERSION?.trim() || '9.1.0';
+
 export const EMULATED_VERSION = {
-  number: '9.1.0',
+  number,
   build_flavor: 'default',
   build_type: 'docker',
   build_hash: '00000000000000000000000000000000seclab00',
