@@ -12,6 +12,7 @@ test('start an emulated lab, prove every layer, use it, reset it and tear it dow
   const app = new LabApp(page);
   const lab = handlers === 'fake' ? 'default' : `e2e${Date.now() % 100000}`;
   const upTimeout = handlers === 'fake' ? 30_000 : 10 * 60_000;
+  const verifyTimeout = handlers === 'fake' ? 15_000 : 3 * 60_000;
 
   await test.step('Start: defaults filled in, preflight shown, one primary button', async () => {
     await expect(page.getByRole('heading', { name: 'Start a secured lab' })).toBeVisible();
@@ -42,7 +43,7 @@ test('start an emulated lab, prove every layer, use it, reset it and tear it dow
   });
 
   await test.step('Security layers: every band green, evidence one click away', async () => {
-    for (const band of BANDS) await expect(app.band(band)).toHaveAttribute('data-status', 'pass');
+    for (const band of BANDS) await expect(app.band(band)).toHaveAttribute('data-status', 'pass', { timeout: verifyTimeout });
     await app.band('cluster').click();
     await expect(page.getByRole('heading', { level: 2, name: 'Cluster communication' })).toBeVisible();
     const mutualAuth = page.locator('[data-check="transport.mutual-auth"]');
@@ -93,7 +94,7 @@ test('start an emulated lab, prove every layer, use it, reset it and tear it dow
     await app.dialog().getByRole('button', { name: 'Reset lab' }).click();
     await expect(page.getByRole('heading', { level: 1, name: new RegExp(`Resetting lab ${lab}|Lab ${lab}`) })).toBeVisible();
     await app.waitForLabHome(lab, upTimeout);
-    for (const band of BANDS) await expect(app.band(band)).toHaveAttribute('data-status', 'pass');
+    for (const band of BANDS) await expect(app.band(band)).toHaveAttribute('data-status', 'pass', { timeout: verifyTimeout });
     await shoot('after-reset');
   });
 

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { messageOf } from '../../api/api-error.ts';
 import { Tabs } from '../../components/tabs.tsx';
@@ -29,6 +29,16 @@ export function LabScreen({ lab }: { lab: string }) {
   useEffect(() => {
     if (!status) void stores.labs.getState().loadStatus(lab);
   }, [lab, status, stores]);
+
+  // A lab that is up but not yet verified (bring-up may end before the probes ran) gets verified on sight.
+  const needsChecks = Boolean(status && !status.checks && (status.state === 'running' || status.state === 'degraded'));
+  const checkedOnce = useRef(false);
+  useEffect(() => {
+    if (needsChecks && !checkedOnce.current) {
+      checkedOnce.current = true;
+      void stores.labs.getState().runChecks(lab);
+    }
+  }, [needsChecks, lab, stores]);
 
   if (!status) return <main className="screen">Loading lab {lab}…</main>;
 

@@ -47,7 +47,7 @@ export function LayersPanel({ checks }: { checks: CheckResult[] | undefined }) {
               <strong>{counts.pass}</strong> pass · <strong>{counts.fail + counts.error}</strong> fail · <strong>{counts.warn}</strong> warn · <strong>{counts.info}</strong> info — outside in
             </>
           ) : (
-            'Waiting for verification…'
+            'Verifying every layer against the running lab…'
           )}
         </p>
         <ol className="bands" aria-label="Security layers, outside in">
