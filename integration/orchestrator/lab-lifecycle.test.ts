@@ -18,6 +18,7 @@ import { httpsJson } from '../../main/core/stack/https-json.ts';
 import { listFleetAgents } from '../../main/core/stack/kibana-fleet-setup.ts';
 import { SAMPLE_INDEX } from '../../main/core/stack/elasticsearch-setup.ts';
 import { verifyLab } from '../../main/core/verification/verify-lab.ts';
+import { LabWatcher } from '../../main/core/verification/lab-watcher.ts';
 import { buildEmulatorBaseImage, collectNodeRootFilesystem } from '../../main/core/emulator-images/build-emulator-images.ts';
 import { createTestLabHome, uniqueLabName, type TestLabHome } from '../support/test-lab.ts';
 
@@ -136,6 +137,34 @@ describe('lab orchestrator on the real engine with emulated images', () => {
     expect(status.components.find((c: { component: string }) => c.component === 'es01').ports).toEqual([
       { hostIp: '127.0.0.1', hostPort: connections().record.allocation.ports.elasticsearch, containerPort: 9200 },
     ]);
+    // The layers ride along: every check of DESIGN.md, pass or (cloud-only) info.
+    expect(status.checks).toHaveLength(25);
+    const notPassing = status.checks.filter((c: { status: string }) => c.status !== 'pass').map((c: { id: string; status: string }) => `${c.id}:${c.status}`);
+    expect(notPassing).toEqual(['cloud.private-link:info', 'cloud.byok:info']);
+  });
+
+  it('pushes a status update when a component stops, without being asked', async () => {
+    const updates: Array<{ state: string; agent?: string; enrolled?: string }> = [];
+    const watcher = new LabWatcher(home.environment, lab, {
+      intervalMs: 60_000,
+      debounceMs: 300,
+      onChange: (status) =>
+        updates.push({
+          state: status.state,
+          agent: status.components.find((c) => c.component === 'agent01')?.state,
+          enrolled: status.checks?.find((c) => c.id === 'runtime.non-root')?.status,
+        }),
+    });
+    await watcher.start(await verifyLab(home.environment, lab));
+    try {
+      await home.environment.engine().stopContainer(`seclab-${lab}-agent01`, 1);
+      const deadline = Date.now() + 60_000;
+      while (!updates.some((u) => u.agent === 'exited') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+      expect(updates.find((u) => u.agent === 'exited')).toMatchObject({ state: 'degraded', agent: 'exited' });
+    } finally {
+      watcher.stop();
+      await home.environment.engine().startContainer(`seclab-${lab}-agent01`);
+    }
   });
 
   it('runs a second lab side by side with its own subnet, ports and folder', async () => {

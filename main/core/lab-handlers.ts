@@ -21,6 +21,7 @@ import { labPaths } from './lab-store/lab-home.ts';
 import { readLabSecrets, requireSecret, scrubSecrets } from './lab-store/lab-secrets.ts';
 import { planLab } from './planner/plan-lab.ts';
 import { verifyLab } from './verification/verify-lab.ts';
+import { LabWatcher } from './verification/lab-watcher.ts';
 
 const PASSWORD_OF: Record<string, SecretName> = {
   elastic: 'elastic-password',
@@ -42,6 +43,17 @@ function requireRecord(environment: CoreEnvironment, lab: string) {
  */
 export function createLabHandlers(environment: CoreEnvironment, emit: (event: ServerEvent) => void): Handlers & { close(): void } {
   const followers = new Map<string, Readable>();
+  const watchers = new Map<string, LabWatcher>();
+  const watch = (lab: string, initial?: import('../../common/checks.ts').CheckResult[]) => {
+    if (watchers.has(lab)) return;
+    const watcher = new LabWatcher(environment, lab, { onChange: (status) => emit({ type: 'status-changed', lab, status }) });
+    watchers.set(lab, watcher);
+    watcher.start(initial).catch(() => watchers.delete(lab));
+  };
+  const unwatch = (lab: string) => {
+    watchers.get(lab)?.stop();
+    watchers.delete(lab);
+  };
   const labContext = { environment, emit: (event: LabEvent) => emit({ type: 'lab-event', event }) };
 
   const handlers: Handlers & { close(): void } = {
@@ -60,10 +72,12 @@ export function createLabHandlers(environment: CoreEnvironment, emit: (event: Se
       return result.status;
     },
     'labs.down': async ({ lab, purge }) => {
+      unwatch(lab);
       const result = await downLab(labContext, lab, { purge });
       return { removed: result.removed };
     },
     'labs.reset': async ({ lab }) => {
+      unwatch(lab);
       const result = await resetLab(labContext, lab);
       emit({ type: 'status-changed', lab, status: result.status });
       return result.status;
@@ -128,8 +142,14 @@ export function createLabHandlers(environment: CoreEnvironment, emit: (event: Se
       stream?.destroy();
       return { stopped: followers.delete(subscription) };
     },
-    'checks.run': async ({ lab }) => verifyLab(environment, lab),
+    'checks.run': async ({ lab }) => {
+      const checks = await verifyLab(environment, lab);
+      watch(lab, checks);
+      return checks;
+    },
     close: () => {
+      for (const watcher of watchers.values()) watcher.stop();
+      watchers.clear();
       for (const stream of followers.values()) stream.destroy();
       followers.clear();
     },

@@ -12,7 +12,8 @@ import { containerNameOf } from '../../core/planner/plan-lab.ts';
 import { SeclabError } from '../../../common/errors.ts';
 import { addLabOption, addSpecOptions, specInputFromFlags, type SpecFlags } from '../spec-options.ts';
 import { createProgressRenderer } from '../format/progress-renderer.ts';
-import { formatStatus, formatLabList, formatPreflight } from '../format/format-status.ts';
+import { formatStatus, formatLabList, formatPreflight, formatChecks } from '../format/format-status.ts';
+import { verifyLab } from '../../core/verification/verify-lab.ts';
 
 const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
@@ -60,8 +61,9 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
     .command('status')
     .description('the lab and its components, rediscovered from Docker labels (all labs without --lab)')
     .option('--lab <name>', 'one lab')
+    .option('--no-checks', "skip the security checks (components only)")
     .option('--json', 'machine-readable output')
-    .action(async (flags: { lab?: string; json?: boolean }) => {
+    .action(async (flags: { lab?: string; json?: boolean; checks: boolean }) => {
       const engine = environment.engine();
       if (!flags.lab) {
         const labs = await listLabs(engine, environment.home);
@@ -69,9 +71,11 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
         else print(formatLabList(labs));
         return;
       }
-      const status = await observeLab(engine, environment.home, flags.lab);
+      const observed = await observeLab(engine, environment.home, flags.lab);
+      const status = flags.checks && observed.state !== 'absent' ? { ...observed, checks: await verifyLab(environment, flags.lab) } : observed;
       if (flags.json) printJson(status);
-      else print(formatStatus(status));
+      else print(formatStatus(status) + (status.checks ? `\n${formatChecks(status.checks)}` : ''));
+      if (status.checks?.some((c) => c.status === 'fail' || c.status === 'error')) process.exitCode = 3;
     });
 
   addLabOption(program.command('logs'))

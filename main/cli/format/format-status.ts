@@ -1,5 +1,6 @@
 import { styleText } from 'node:util';
 import type { LabStatus, LabSummary, PreflightCheck } from '../../../common/lab-status.ts';
+import { LAYERS, type CheckResult, type CheckStatus } from '../../../common/checks.ts';
 
 const useColour = () => process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (colour: Parameters<typeof styleText>[0], text: string) => (useColour() ? styleText(colour, text) : text);
@@ -27,4 +28,34 @@ export function formatLabList(labs: LabSummary[]): string {
 export function formatPreflight(checks: PreflightCheck[]): string {
   const icon = { pass: paint('green', '✓'), warn: paint('yellow', '!'), fail: paint('red', '✕') };
   return `${checks.map((c) => `${icon[c.status]} ${c.title}: ${c.detail}${c.fix && c.status !== 'pass' ? `\n    fix: ${c.fix}` : ''}`).join('\n')}\n`;
+}
+
+const CHECK_ICON: Record<CheckStatus, { icon: string; colour: Parameters<typeof styleText>[0] }> = {
+  pass: { icon: '✓ pass', colour: 'green' },
+  fail: { icon: '✕ FAIL', colour: ['bold', 'red'] },
+  warn: { icon: '! warn', colour: 'yellow' },
+  info: { icon: 'i info', colour: 'gray' },
+  pending: { icon: '… pending', colour: 'cyan' },
+  error: { icon: '? error', colour: 'magenta' },
+};
+
+/** Layers from the outside in, each check with a word and a shape as well as a colour; evidence and fix for the ones that did not pass. */
+export function formatChecks(checks: CheckResult[]): string {
+  const lines: string[] = [];
+  for (const layer of LAYERS) {
+    const inLayer = checks.filter((c) => c.layer === layer.id);
+    if (!inLayer.length) continue;
+    lines.push(paint('bold', layer.title));
+    for (const check of inLayer) {
+      const { icon, colour } = CHECK_ICON[check.status];
+      lines.push(`  ${paint(colour, icon.padEnd(9))} ${check.id.padEnd(24)} ${check.title}`);
+      if (check.status !== 'pass') {
+        for (const line of check.evidence.slice(0, 3)) lines.push(`              ${paint('gray', line.length > 160 ? `${line.slice(0, 157)}...` : line)}`);
+        if (check.fix) lines.push(`              fix: ${check.fix}`);
+      }
+    }
+  }
+  const counts = (['pass', 'fail', 'warn', 'info', 'error'] as const).map((s) => `${checks.filter((c) => c.status === s).length} ${s}`).join(', ');
+  lines.push('', counts);
+  return `${lines.join('\n')}\n`;
 }

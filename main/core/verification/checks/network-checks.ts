@@ -60,6 +60,11 @@ export async function ipFilter(ctx: VerificationContext): Promise<Observed> {
   const observations = await ctx.outsiderObservations();
   const evidence = observations.map((o) => `from ${outsiderIp} (not on the allow list) to ${o.name} ${o.ip}:9200: ${o.httpReach?.detail}`);
   const admitted = observations.filter((o) => o.httpReach?.connected);
+  // A node that does not even complete the TCP handshake (stopped, unreachable) proves nothing about its filter.
+  const unreachable = observations.filter((o) => !o.httpReach?.connected && !o.httpReach?.tcpConnected);
+  if (!admitted.length && unreachable.length) {
+    return { status: 'error', evidence: [`${unreachable.map((o) => o.name).join(', ')} could not be reached at all (no TCP connection): the refusal proves nothing about IP filtering`, ...evidence], fix: `Start ${unreachable.map((o) => o.name).join(', ')} (seclab up) and verify again.` };
+  }
   if (admitted.length) {
     return { status: 'fail', evidence: [`${admitted.map((o) => o.name).join(', ')} answered an address outside the allow list`, ...evidence], fix: 'Set xpack.security.http.filter.enabled, .allow (the lab\'s addresses) and .deny: _all on every node.' };
   }

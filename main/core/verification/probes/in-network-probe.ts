@@ -34,7 +34,8 @@ export interface NodeObservation {
   transportWithClientCertificate?: TlsObservation;
   transportWithoutClientCertificate?: { refused: boolean; detail: string };
   httpTls?: TlsObservation;
-  httpReach?: { connected: boolean; detail: string };
+  /** `tcpConnected`: the TCP handshake completed (a node is listening), whatever happened after it. */
+  httpReach?: { connected: boolean; detail: string; tcpConnected?: boolean };
 }
 
 function readStdin(): Promise<string> {
@@ -145,15 +146,20 @@ function plaintextProbe(ip: string, port: number, timeoutMs: number): Promise<{ 
   });
 }
 
-function reach(ip: string, port: number, task: ProbeTask): Promise<{ connected: boolean; detail: string }> {
+function reach(ip: string, port: number, task: ProbeTask): Promise<{ connected: boolean; detail: string; tcpConnected: boolean }> {
   return new Promise((resolve) => {
     const socket = tlsConnect({ host: ip, port, ca: task.caPem, rejectUnauthorized: false });
     let settled = false;
+    // An IP filter accepts the TCP connection and then drops it; a node that is down never completes the TCP handshake.
+    let tcpConnected = false;
+    socket.once('connect', () => {
+      tcpConnected = true;
+    });
     const done = (connected: boolean, detail: string) => {
       if (settled) return;
       settled = true;
       socket.destroy();
-      resolve({ connected, detail });
+      resolve({ connected, detail, tcpConnected });
     };
     socket.setTimeout(task.timeoutMs, () => done(false, `no answer within ${task.timeoutMs} ms`));
     socket.once('secureConnect', () => {
