@@ -5,6 +5,7 @@ import { registerPlanCommand } from './commands/plan-command.ts';
 import { registerCertsCommand } from './commands/certs-command.ts';
 import { registerEmulatorCommand } from './commands/emulator-command.ts';
 import { registerLabCommands } from './commands/lab-commands.ts';
+import { registerUiCommand } from './commands/ui-command.ts';
 
 const environment = defaultEnvironment();
 const program = new Command('seclab')
@@ -16,6 +17,7 @@ registerLabCommands(program, environment);
 registerPlanCommand(program, environment);
 registerCertsCommand(program, environment);
 registerEmulatorCommand(program, environment);
+registerUiCommand(program, environment);
 
 try {
   await program.parseAsync(process.argv);
