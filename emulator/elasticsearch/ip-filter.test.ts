@@ -25,6 +25,11 @@ describe('IP filter rules (IPFilter semantics)', () => {
     expect(decide('10.0.0.5', { 'xpack.security.transport.filter.deny': ['_all'] }).allowed).toBe(false);
   });
 
+  it('applies transport profile lists to transport connections', () => {
+    const transport = decideConnection({ profile: 'transport', address: '10.0.0.5', settings: (name) => ({ 'transport.profiles.default.xpack.security.filter.deny': ['10.0.0.0/8'] } as Record<string, unknown>)[name], boundAddresses: [], licenseAllowsFiltering: true });
+    expect(transport).toEqual({ allowed: false, rule: 'deny 10.0.0.0/8' });
+  });
+
   it('is not applied when disabled or when the licence does not allow it (basic)', () => {
     expect(decide('10.0.0.5', { 'xpack.security.http.filter.deny': ['_all'], 'xpack.security.http.filter.enabled': 'false' }).allowed).toBe(true);
     expect(decide('10.0.0.5', { 'xpack.security.http.filter.deny': ['_all'] }, false).allowed).toBe(true);

@@ -63,11 +63,14 @@ export function decideConnection(options: {
   const { profile, settings } = options;
   if (!options.licenseAllowsFiltering) return { allowed: true };
   if (!settingAsBoolean(settings(`xpack.security.${profile}.filter.enabled`), true)) return { allowed: true };
-  let allow = settingAsList(settings(`xpack.security.${profile}.filter.allow`));
-  let deny = settingAsList(settings(`xpack.security.${profile}.filter.deny`));
-  if (profile === 'http' && allow.length === 0 && deny.length === 0) {
-    allow = settingAsList(settings('xpack.security.transport.filter.allow'));
-    deny = settingAsList(settings('xpack.security.transport.filter.deny'));
+  // Fallback chain per IPFilter: http → transport.profiles.default → xpack.security.transport.
+  const sources = profile === 'http' ? ['xpack.security.http.filter', 'transport.profiles.default.xpack.security.filter', 'xpack.security.transport.filter'] : ['transport.profiles.default.xpack.security.filter', 'xpack.security.transport.filter'];
+  let allow: string[] = [];
+  let deny: string[] = [];
+  for (const prefix of sources) {
+    allow = settingAsList(settings(`${prefix}.allow`));
+    deny = settingAsList(settings(`${prefix}.deny`));
+    if (allow.length > 0 || deny.length > 0) break;
   }
   const rules: Rule[] = [];
   if (settingAsBoolean(settings('xpack.security.filter.always_allow_bound_address'), true)) {
