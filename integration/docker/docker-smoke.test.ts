@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DockerEngine } from '../../main/core/docker/docker-engine.ts';
 import { buildEmulatorBaseImage, collectNodeRootFilesystem } from '../../main/core/emulator-images/build-emulator-images.ts';
 import { LAB_LABEL } from '../../common/lab-plan.ts';
+import { freeTestSubnet } from '../support/test-lab.ts';
 
 const engine = new DockerEngine();
 const lab = `smoke-${process.pid}`;
@@ -21,19 +22,20 @@ describe('the Docker engine, through the project’s own client', () => {
     const image = await buildEmulatorBaseImage(engine, collectNodeRootFilesystem(), () => undefined);
     expect(await engine.imageExists(image)).toBe(true);
 
-    await engine.createNetwork(network, '172.29.250.0/24', '172.29.250.1', { [LAB_LABEL]: lab });
+    const { subnet, gateway, base } = await freeTestSubnet(engine);
+    await engine.createNetwork(network, subnet, gateway, { [LAB_LABEL]: lab });
     const result = await engine.runToCompletion({
       name: container,
       image,
       user: '1000:0',
       env: {},
       labels: { [LAB_LABEL]: lab },
-      network: { name: network, ip: '172.29.250.9' },
+      network: { name: network, ip: `${base}.9` },
       cmd: ['/usr/local/bin/node', '-e', "const os=require('node:os');console.log(process.getuid(), Object.values(os.networkInterfaces()).flat().map(i=>i.address).join(' '))"],
     });
     expect(result.exitCode).toBe(0);
     expect(result.output).toContain('1000 ');
-    expect(result.output).toContain('172.29.250.9');
+    expect(result.output).toContain(`${base}.9`);
 
     const objects = await engine.labObjects(lab);
     expect(objects.networks.map((n) => n.name)).toEqual([network]);

@@ -20,7 +20,7 @@ import { SAMPLE_INDEX } from '../../main/core/stack/elasticsearch-setup.ts';
 import { verifyLab } from '../../main/core/verification/verify-lab.ts';
 import { LabWatcher } from '../../main/core/verification/lab-watcher.ts';
 import { buildEmulatorBaseImage, collectNodeRootFilesystem } from '../../main/core/emulator-images/build-emulator-images.ts';
-import { createTestLabHome, uniqueLabName, type TestLabHome } from '../support/test-lab.ts';
+import { createTestLabHome, freeTestSubnet, uniqueLabName, type TestLabHome } from '../support/test-lab.ts';
 
 const run = promisify(execFile);
 let home: TestLabHome;
@@ -209,7 +209,8 @@ describe('lab orchestrator on the real engine with emulated images', () => {
     const image = await buildEmulatorBaseImage(engine, collectNodeRootFilesystem(), () => undefined);
     const decoyLabels = { [LAB_LABEL]: decoyLab };
     await engine.createVolume(`seclab-${lab}-es09-data`, decoyLabels);
-    await engine.createNetwork(`seclab-${lab}-old`, '172.29.252.0/24', '172.29.252.1', decoyLabels);
+    const decoySubnet = await freeTestSubnet(engine);
+    await engine.createNetwork(`seclab-${lab}-old`, decoySubnet.subnet, decoySubnet.gateway, decoyLabels);
     await engine.createContainer({ name: `seclab-${lab}-es09`, image, user: '1000:0', env: {}, labels: decoyLabels, cmd: ['/usr/local/bin/node', '-e', '0'], entrypoint: [] });
 
     const result = await downLab(home.context, lab, { purge: true });

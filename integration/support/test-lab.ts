@@ -39,3 +39,13 @@ export function createTestLabHome(): TestLabHome {
     },
   };
 }
+
+/** A /24 in the lab range that no network on the engine uses now (tests never assume one is free). */
+export async function freeTestSubnet(engine: { engineSubnets(): Promise<string[]> }): Promise<{ subnet: string; gateway: string; base: string }> {
+  const taken = await engine.engineSubnets();
+  for (let index = 254; index > 100; index--) {
+    const base = `172.29.${index}`;
+    if (!taken.some((subnet) => subnet.startsWith(`${base}.`))) return { subnet: `${base}.0/24`, gateway: `${base}.1`, base };
+  }
+  throw new Error('no free test subnet in 172.29.101-254.0/24');
+}
