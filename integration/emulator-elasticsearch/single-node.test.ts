@@ -202,6 +202,20 @@ describe('authorization', () => {
     expect(answer.json.error.reason).toContain('on restricted indices [.kibana_1]');
   });
 
+  it('answers _has_privileges for the caller', async () => {
+    const answer = await es('POST', '/_security/user/_has_privileges', {
+      auth: basicAuth('logger', 'logger-pw'),
+      body: { cluster: ['monitor'], index: [{ names: ['logs-app', 'secret'], privileges: ['create_doc', 'read'] }] },
+    });
+    expect(answer.json).toEqual({
+      username: 'logger',
+      has_all_requested: false,
+      cluster: { monitor: false },
+      index: { 'logs-app': { create_doc: true, read: false }, secret: { create_doc: false, read: false } },
+      application: {},
+    });
+  });
+
   it('reports unknown paths only after authentication', async () => {
     expect((await es('GET', '/_nothing_here')).status).toBe(401);
     const answer = await es('GET', '/_nothing_here', { auth: ELASTIC });

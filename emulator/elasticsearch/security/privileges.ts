@@ -106,3 +106,50 @@ function groupGrants(group: IndexPrivilegeGroup, index: string, action: string, 
 export function rolesGrantIndexAction(roles: RoleDescriptor[], index: string, action: string, context: IndexRequestContext = {}): boolean {
   return roles.some((role) => role.indices.some((group) => groupGrants(group, index, action, context)));
 }
+
+/** Named privileges that include others (ES ClusterPrivilegeResolver / IndexPrivilege), for _has_privileges. */
+const CLUSTER_PRIVILEGE_IMPLIED_BY: Record<string, string[]> = {
+  monitor: ['manage', 'all'],
+  manage: ['all'],
+  read_security: ['manage_security', 'all'],
+  manage_security: ['all'],
+  manage_own_api_key: ['manage_api_key', 'manage_security', 'all'],
+  manage_api_key: ['manage_security', 'all'],
+  manage_service_account: ['manage_security', 'all'],
+};
+
+const INDEX_PRIVILEGE_IMPLIED_BY: Record<string, string[]> = {
+  read: ['all'],
+  write: ['all'],
+  index: ['write', 'all'],
+  create: ['index', 'write', 'all'],
+  create_doc: ['create', 'index', 'write', 'all'],
+  delete: ['write', 'all'],
+  create_index: ['manage', 'all'],
+  delete_index: ['manage', 'all'],
+  view_index_metadata: ['manage', 'all'],
+  monitor: ['manage', 'all'],
+  maintenance: ['manage', 'all'],
+  auto_configure: ['manage', 'all'],
+  manage: ['all'],
+  all: [],
+};
+
+export function rolesHaveClusterPrivilege(roles: RoleDescriptor[], privilege: string): boolean {
+  if (privilege.startsWith('cluster:')) return rolesGrantClusterAction(roles, privilege, { ownApiKeysOnly: true });
+  const granting = [privilege, ...(CLUSTER_PRIVILEGE_IMPLIED_BY[privilege] ?? ['all'])];
+  return roles.some((role) => role.cluster.some((held) => granting.includes(held)));
+}
+
+export function rolesHaveIndexPrivilege(roles: RoleDescriptor[], index: string, privilege: string): boolean {
+  if (privilege.startsWith('indices:')) return rolesGrantIndexAction(roles, index, privilege, { opType: 'create' });
+  const granting = [privilege, ...(INDEX_PRIVILEGE_IMPLIED_BY[privilege] ?? ['all'])];
+  return roles.some((role) =>
+    role.indices.some(
+      (group) =>
+        (!isRestrictedIndex(index) || group.allow_restricted_indices) &&
+        group.names.some((pattern) => matchesPattern(pattern, index)) &&
+        group.privileges.some((held) => granting.includes(held)),
+    ),
+  );
+}

@@ -8,6 +8,7 @@ import { resolveRoles, type Subject } from '../../security/authentication.js';
 import { encodeServiceToken, TOKEN_NAME_PATTERN } from '../../security/service-tokens.js';
 import { parseDuration } from '../rest-request.js';
 import type { RoleDescriptor, StoredApiKey } from '../../cluster/cluster-state.js';
+import { rolesHaveClusterPrivilege, rolesHaveIndexPrivilege } from '../../security/privileges.js';
 
 const WRITE_TIMEOUT = 30000;
 
@@ -312,7 +313,25 @@ function getServiceAccounts(context: RouteContext) {
   return ok(Object.fromEntries(accounts.map(([id, descriptor]) => [id, { role_descriptor: descriptor() }])));
 }
 
+/** GET|POST /_security/user/_has_privileges — any authenticated user may ask about itself. */
+function hasPrivileges(context: RouteContext) {
+  const { subject } = context;
+  const body = jsonBody<{ cluster?: string[]; index?: Array<{ names: string[] | string; privileges: string[] }>; application?: unknown[] }>(context.request) ?? {};
+  const holds = (check: (roles: RoleDescriptor[]) => boolean) => subject.roleSets.every(check);
+  const cluster = Object.fromEntries((body.cluster ?? []).map((privilege) => [privilege, holds((roles) => rolesHaveClusterPrivilege(roles, privilege))]));
+  const index: Record<string, Record<string, boolean>> = {};
+  for (const entry of body.index ?? []) {
+    for (const name of typeof entry.names === 'string' ? [entry.names] : entry.names) {
+      index[name] = { ...(index[name] ?? {}) };
+      for (const privilege of entry.privileges) index[name]![privilege] = holds((roles) => rolesHaveIndexPrivilege(roles, name, privilege));
+    }
+  }
+  const all = [...Object.values(cluster), ...Object.values(index).flatMap((privileges) => Object.values(privileges))].every(Boolean);
+  return ok({ username: subject.username, has_all_requested: all, cluster, index, application: {} });
+}
+
 export const securityRoutes: Route[] = [
+  { methods: ['GET', 'POST'], pattern: '/_security/user/_has_privileges', handler: hasPrivileges },
   { methods: ['GET'], pattern: '/_security/_authenticate', handler: authenticateResponse },
   { methods: ['GET'], pattern: '/_security/user', handler: getUsers },
   { methods: ['GET'], pattern: '/_security/user/{username}', handler: getUsers },
