@@ -51,7 +51,8 @@ async function expectWhole(ids: CheckId[] = ALL, timeoutMs = 120_000) {
   expect(results.every((r) => r.status === baseline[r.id]), describeResults(results)).toBe(true);
 }
 
-describe('verification on a default emulated lab', () => {
+// Each break waits for restarted components and proves the restore: minutes, not the default 60 s.
+describe('verification on a default emulated lab', { timeout: 300_000 }, () => {
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'seclab-verify-'));
     environment = defaultEnvironment({ SECLAB_HOME: home });
@@ -154,7 +155,7 @@ describe('verification on a default emulated lab', () => {
           // Kibana is down, so everything proved through Kibana cannot pass:
           'kibana.https': ['fail'], // nothing listens on Kibana's port
           'kibana.es-tls-verified': ['fail', 'error'], // its /api/status does not answer
-          'kibana.encryption-keys': ['fail', 'error'], // kibana-keystore cannot be run in a stopped container
+          'kibana.encryption-keys': ['error'], // kibana-keystore cannot be run in a stopped container: no proof either way
           'kibana.session': ['fail', 'error'], // no login, no cookie
           'fleet.agent-enrolled': ['fail', 'error'], // the agent list comes from Kibana's Fleet API
         },
@@ -226,7 +227,7 @@ describe('verification on a default emulated lab', () => {
 
   it('es03 with a certificate from another CA: it never rejoins; transport.cluster-formed fails naming es03', async () => {
     const certs = labPaths(home, LAB).certs;
-    const foreign = foreignCertificate(record, 'es03', new Date());
+    const foreign = await foreignCertificate(record, 'es03', new Date());
     await swapNodeCertificate(engine(), container('es03'), 'es03', foreign.certificatePem, foreign.keyPem);
     try {
       const results = await waitForChecks(environment, LAB, ['transport.cluster-formed'], (r) => r.status === 'fail', 90_000);
@@ -254,11 +255,12 @@ describe('verification on a default emulated lab', () => {
     try {
       const results = await verifyLab(environment, LAB);
       // The in-network probe shares es01's network stack: with es01 stopped it cannot run at all.
-      for (const id of ['transport.tls', 'transport.mutual-auth', 'http.tls', 'http.cert-valid'] as CheckId[]) {
+      // The outsider probe cannot reach es01 at all: a refusal by a node that is down proves nothing about its IP filter.
+      for (const id of ['transport.tls', 'transport.mutual-auth', 'http.tls', 'http.cert-valid', 'network.ip-filter'] as CheckId[]) {
         expect(resultOf(results, id).status, `${id}: ${resultOf(results, id).evidence.join(' | ')}`).toBe('error');
       }
       // Everything proved through es01's published port or from es01 cannot pass either.
-      const needEs01: CheckId[] = ['network.ip-filter', 'transport.cluster-formed', 'auth.required', 'auth.strong-passwords', 'auth.least-privilege', 'auth.service-accounts', 'audit.logging', 'kibana.es-tls-verified', 'kibana.session'];
+      const needEs01: CheckId[] = ['transport.cluster-formed', 'auth.required', 'auth.strong-passwords', 'auth.least-privilege', 'auth.service-accounts', 'audit.logging', 'kibana.es-tls-verified', 'kibana.session'];
       for (const id of needEs01) expect(['error', 'fail'], `${id} needs es01: ${resultOf(results, id).evidence.join(' | ')}`).toContain(resultOf(results, id).status);
       for (const result of results.filter((r) => r.status === 'error')) expect(result.evidence.join(' '), result.id).not.toBe('');
     } finally {
@@ -268,7 +270,7 @@ describe('verification on a default emulated lab', () => {
   });
 });
 
-describe('verification on a small basic-licence lab without Kibana and Fleet', () => {
+describe('verification on a small basic-licence lab without Kibana and Fleet', { timeout: 120_000 }, () => {
   const SMALL = `vb${process.pid % 100000}b`;
   let smallHome: string;
   let smallEnvironment: CoreEnvironment;

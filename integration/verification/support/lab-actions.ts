@@ -64,10 +64,10 @@ export async function tarOf(files: Array<{ name: string; content: Buffer | strin
 }
 
 /** Certificate and key for `component` from a throw-away PKI with its own CA (same names, SANs and layout as the lab's). */
-export function foreignCertificate(record: LabRecord, component: string, now: Date): { certificatePem: string; keyPem: string } {
+export async function foreignCertificate(record: LabRecord, component: string, now: Date): Promise<{ certificatePem: string; keyPem: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'seclab-foreign-pki-'));
   try {
-    const result = issueLabCertificates({ outDir: dir, components: certificateRequestsFor(record.spec, record.allocation.subnetIndex), now });
+    const result = await issueLabCertificates({ outDir: dir, components: certificateRequestsFor(record.spec, record.allocation.subnetIndex), now });
     const issued = result.certificates.find((c) => c.name === component);
     if (!issued) throw new Error(`the foreign PKI has no certificate for ${component}`);
     return { certificatePem: readFileSync(issued.certificatePath, 'utf8'), keyPem: readFileSync(issued.keyPath, 'utf8') };

@@ -60,6 +60,8 @@ export interface BreakExpectation {
  */
 export function expectBreak(results: CheckResult[], baseline: Statuses, expectation: BreakExpectation): void {
   const table = describeResults(results);
+  const moved = results.filter((r) => r.status !== baseline[r.id]).map((r) => `${r.id} ${r.status}: ${r.evidence[0]?.slice(0, 160)}`);
+  console.log(`break of ${expectation.target}:\n  ${moved.join('\n  ')}`);
   const target = resultOf(results, expectation.target);
   expect(target.status, `${expectation.target} should fail:\n${table}`).toBe('fail');
   const evidence = target.evidence.join('\n');
