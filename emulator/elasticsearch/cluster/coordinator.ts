@@ -6,7 +6,8 @@ import { ElasticsearchError, masterNotDiscovered } from '../http/rest-errors.js'
 import { applyCommand, selfGeneratedLicense, type ClusterCommand } from './commands.js';
 import { emptyMetadata, type ClusterMetadata, type DiscoveryNode, type PublishedState, type RestResult } from './cluster-state.js';
 import type { NodeStorage } from './persistence.js';
-import { describeNode, type TransportConnection, type TransportService } from './transport.js';
+import type { TransportConnection, TransportService } from './transport.js';
+import { describeNode } from './discovery-node.js';
 import { randomId } from '../security/passwords.js';
 
 const TICK_MS = 300;
@@ -414,8 +415,7 @@ export class Coordinator {
         if (!this.isMaster()) throw new Error('no longer master');
         return this.executeOnMaster(body as ClusterCommand);
       default:
-        void connection;
-        throw new Error(`No handler for action [${action}]`);
+        throw new Error(`No handler for action [${action}] from [${connection.peer?.node.name ?? 'unknown'}]`);
     }
   }
 

@@ -6,6 +6,7 @@ import { Loggers } from '../logging.js';
 import type { SslMaterial } from '../tls/tls-material.js';
 import { hostnameMismatch, presentedChain, trustFailureDiagnostic, verifyChain } from '../tls/trust.js';
 import type { DiscoveryNode } from './cluster-state.js';
+import { describeNode } from './discovery-node.js';
 
 /**
  * Node-to-node transport: real TLS (mutual by default) on the wire, then newline-delimited JSON messages.
@@ -117,16 +118,6 @@ function channelName(socket: Socket): string {
   return `Netty4TcpChannel{localAddress=/${socket.localAddress}:${socket.localPort}, remoteAddress=/${socket.remoteAddress}:${socket.remotePort}, profile=default}`;
 }
 
-function describeNode(node: DiscoveryNode): string {
-  return `{${node.name}}{${node.id}}{${node.ephemeralId}}{${node.name}}{${node.ip}}{${node.transportAddress}}{${roleLetters(node.roles)}}`;
-}
-
-export function roleLetters(roles: string[]): string {
-  const letters: Record<string, string> = { data: 'd', ingest: 'i', master: 'm', ml: 'l', remote_cluster_client: 'r', transform: 't', data_content: 's', data_hot: 'h' };
-  return roles.map((role) => letters[role] ?? '').sort().join('');
-}
-
-export { describeNode };
 
 export class TransportService {
   private server: Server | undefined;

@@ -134,7 +134,7 @@ export class HttpServerTransport {
     try {
       result = await this.dispatch(request);
     } catch (error) {
-      if (error instanceof ElasticsearchError) result = { ...error.toResult(), headers: flattenHeaders(error.headers) };
+      if (error instanceof ElasticsearchError) result = error.toResult();
       else {
         this.node.logger.warn(Loggers.http, `caught exception while handling client http traffic, closing connection: ${(error as Error).stack ?? error}`);
         result = new ElasticsearchError(500, 'exception', (error as Error).message).toResult();
@@ -202,10 +202,6 @@ export class HttpServerTransport {
     response.writeHead(result.status, headers);
     response.end(payload);
   }
-}
-
-function flattenHeaders(headers: Record<string, string | string[]>): Record<string, string> {
-  return headers as Record<string, string>;
 }
 
 /** The WWW-Authenticate challenges ride on the error body's `header` field; repeat them as real headers. */

@@ -7,6 +7,7 @@ import { EMULATED_VERSION, TAGLINE } from '../../version.js';
 import { nestSettings } from '../../cluster/dynamic-settings.js';
 import { licenseBody } from '../../license.js';
 import type { DiscoveryNode, PublishedState } from '../../cluster/cluster-state.js';
+import { roleLetters } from '../../cluster/discovery-node.js';
 import { jsonBody } from '../rest-request.js';
 
 function root(context: RouteContext) {
@@ -96,12 +97,6 @@ async function health(context: RouteContext) {
   return ok(body, met ? 200 : 408);
 }
 
-function roleLetters(roles: string[]): string {
-  const letters: Record<string, string> = { data: 'd', data_content: 's', data_hot: 'h', data_warm: 'w', data_cold: 'c', data_frozen: 'f', ingest: 'i', master: 'm', ml: 'l', remote_cluster_client: 'r', transform: 't', voting_only: 'v' };
-  const text = roles.map((role) => letters[role] ?? '').sort().join('');
-  return text || '-';
-}
-
 function catNodes(context: RouteContext) {
   guardCluster(context, 'cluster:monitor/nodes/info');
   const { node, request } = context;
@@ -119,7 +114,7 @@ function catNodes(context: RouteContext) {
     load_1m: l1!,
     load_5m: l5!,
     load_15m: l15!,
-    'node.role': roleLetters(entry.roles),
+    'node.role': roleLetters(entry.roles) || '-',
     master: entry.id === masterId ? '*' : '-',
     name: entry.name,
     id: entry.id.slice(0, 4),
@@ -138,7 +133,8 @@ function catNodes(context: RouteContext) {
 /** _cat APIs: aligned text columns by default (header only with ?v), JSON objects of strings with format=json. */
 export function catResult(query: URLSearchParams, columns: string[], rows: Array<Record<string, string | null>>) {
   if (query.get('format') === 'json') return ok(rows);
-  const table = queryFlag({ query } as never, 'v') ? [Object.fromEntries(columns.map((c) => [c, c])), ...rows] : rows;
+  const verbose = query.has('v') && query.get('v') !== 'false';
+  const table = verbose ? [Object.fromEntries(columns.map((c) => [c, c])), ...rows] : rows;
   const widths = columns.map((column) => Math.max(...table.map((row) => String(row[column] ?? '').length), 0));
   const text = table.map((row) => columns.map((column, index) => String(row[column] ?? '').padEnd(widths[index]!)).join(' ').trimEnd()).join('\n');
   return { status: 200, body: text + (text ? '\n' : ''), headers: { 'content-type': 'text/plain; charset=UTF-8' } };
