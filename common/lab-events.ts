@@ -2,9 +2,9 @@
 
 export const UP_PHASES = [
   'preflight',
+  'network',
   'images',
   'certificates',
-  'network',
   'elasticsearch',
   'security-setup',
   'kibana',

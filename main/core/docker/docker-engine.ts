@@ -176,7 +176,15 @@ export class DockerEngine {
   }
 
   async startContainer(container: string): Promise<void> {
-    await this.docker.getContainer(container).start();
+    try {
+      await this.docker.getContainer(container).start();
+    } catch (error) {
+      const taken = /Bind for (\S+) failed: port is already allocated/.exec((error as Error).message);
+      if (taken) {
+        throw new SeclabError('PORT_TAKEN', `${taken[1]} was taken by another program after seclab chose it: run the command again (free ports are chosen anew), or pass another --port-* option`, { component: container });
+      }
+      throw error;
+    }
   }
 
   async stopContainer(container: string, timeoutSeconds = 10): Promise<void> {

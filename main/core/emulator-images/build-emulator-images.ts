@@ -39,7 +39,9 @@ interface TarFile {
   mode: number;
   uid: number;
   gid: number;
-  type?: 'directory';
+  type?: 'directory' | 'symlink';
+  /** For a symlink: where it points. */
+  linkname?: string;
 }
 
 function packTar(files: TarFile[]): Promise<Buffer> {
@@ -52,6 +54,7 @@ function packTar(files: TarFile[]): Promise<Buffer> {
   });
   for (const file of files) {
     if (file.type === 'directory') pack.entry({ name: file.name, type: 'directory', mode: file.mode, uid: file.uid, gid: file.gid });
+    else if (file.type === 'symlink') pack.entry({ name: file.name, type: 'symlink', linkname: file.linkname, mode: 0o777, uid: file.uid, gid: file.gid });
     else pack.entry({ name: file.name, mode: file.mode, uid: file.uid, gid: file.gid }, file.content ?? Buffer.alloc(0));
   }
   pack.finalize();
@@ -89,10 +92,14 @@ async function baseImage(engine: DockerEngine, rootfs: RootFilesystem, onProgres
     return tag;
   }
   onProgress({ image: tag, phase: 'building' });
+  if (rootfs.missingTools.length > 0) {
+    onProgress({ image: tag, phase: 'building', line: `the host has no ${rootfs.missingTools.join(', ')}: the emulated images are built without them (Debian: apt-get install ${rootfs.missingTools.join(' ')})` });
+  }
   const context = await packTar([
     { name: 'Dockerfile', content: Buffer.from('FROM scratch\nCOPY rootfs/ /\n'), mode: 0o644, uid: 0, gid: 0 },
     ...rootfs.directories.map((dir) => ({ name: `rootfs${dir.path}`, type: 'directory' as const, mode: dir.mode, uid: 0, gid: 0 })),
     ...rootfs.readEntries().map((entry) => ({ name: `rootfs${entry.path}`, content: entry.content, mode: entry.mode, uid: 0, gid: 0 })),
+    ...rootfs.symlinks.map((link) => ({ name: `rootfs${link.path}`, type: 'symlink' as const, linkname: link.target, mode: 0o777, uid: 0, gid: 0 })),
   ]);
   await engine.buildImage(context, tag, (line) => onProgress({ image: tag, phase: 'building', line }));
   onProgress({ image: tag, phase: 'built' });

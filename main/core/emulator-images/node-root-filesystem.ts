@@ -1,10 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { collectHostTools, parseLddOutput, type HostToolsLayer } from './host-tools.ts';
+
+export { parseLddOutput };
 
 /**
  * The emulated images' base: the host's own Node runtime and the shared libraries it links,
- * at the same paths, plus the few files glibc and Node expect. No registry, no distribution.
+ * at the same paths, plus the tools layer (host-tools.ts: bash, sh, curl, grep, … that Elastic's
+ * images have and its recipes call) and the few files glibc and Node expect. No registry, no
+ * distribution.
  */
 
 export interface RootFileEntry {
@@ -19,20 +24,12 @@ export interface RootFilesystem {
   /** Read only when the base image must actually be built. */
   readEntries: () => RootFileEntry[];
   directories: Array<{ path: string; mode: number }>;
-  /** Changes when the Node binary or a library changes, so the base image is rebuilt only then. */
+  /** Absolute symlinks (`/bin/sh` → `/usr/bin/dash`). */
+  symlinks: Array<{ path: string; target: string }>;
+  /** Changes when the Node binary, a tool, a library or the tool set changes, so the base image is rebuilt only then. */
   digest: string;
-}
-
-/** Paths `ldd` prints for a binary: `libz.so.1 => /lib/x86_64-linux-gnu/libz.so.1 (0x…)` and the loader. */
-export function parseLddOutput(output: string): string[] {
-  const paths = new Set<string>();
-  for (const line of output.split('\n')) {
-    const arrow = /=>\s+(\/\S+)/.exec(line);
-    const bare = /^\s*(\/\S+)\s+\(/.exec(line);
-    const path = arrow?.[1] ?? bare?.[1];
-    if (path) paths.add(path);
-  }
-  return [...paths];
+  /** Tools of the layer the host lacks (the image is built without them). */
+  missingTools: string[];
 }
 
 const ETC_FILES = (): RootFileEntry[] => [
@@ -41,16 +38,21 @@ const ETC_FILES = (): RootFileEntry[] => [
     { path: '/etc/nsswitch.conf', content: Buffer.from('passwd: files\ngroup: files\nhosts: files dns\n'), mode: 0o644 },
 ];
 
-export function collectNodeRootFilesystem(nodeBinary = process.execPath): RootFilesystem {
+export function collectNodeRootFilesystem(nodeBinary = process.execPath, tools: HostToolsLayer = collectHostTools()): RootFilesystem {
   const realNode = realpathSync(nodeBinary);
-  const libraries = parseLddOutput(execFileSync('ldd', [realNode], { encoding: 'utf8' }));
-  const sources = [{ path: '/usr/local/bin/node', file: realNode }, ...libraries.map((library) => ({ path: library, file: realpathSync(library) }))];
+  const libraries = new Set([...parseLddOutput(execFileSync('ldd', [realNode], { encoding: 'utf8' })), ...tools.libraries]);
+  const sources = [
+    { path: '/usr/local/bin/node', file: realNode },
+    ...tools.binaries,
+    ...[...libraries].sort().map((library) => ({ path: library, file: realpathSync(library) })),
+  ];
   // Identity from path, size and mtime: hashing the 100 MB runtime on every call would cost a second.
   const digest = createHash('sha256');
   for (const source of sources) {
     const stats = statSync(source.file);
     digest.update(`${source.path}:${source.file}:${stats.size}:${stats.mtimeMs}`);
   }
+  for (const link of tools.symlinks) digest.update(`${link.path}->${link.target}`);
   for (const entry of ETC_FILES()) digest.update(entry.path).update(entry.content);
   return {
     readEntries: () => [
@@ -62,6 +64,8 @@ export function collectNodeRootFilesystem(nodeBinary = process.execPath): RootFi
       { path: '/tmp', mode: 0o1777 },
       { path: '/etc', mode: 0o755 },
     ],
+    symlinks: tools.symlinks,
     digest: digest.digest('hex').slice(0, 16),
+    missingTools: tools.missing,
   };
 }

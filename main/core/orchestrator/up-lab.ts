@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerPlan, LabPlan } from '../../../common/lab-plan.ts';
 import type { LabSpec, LabSpecInput } from '../../../common/lab-spec.ts';
-import type { LabEvent, UpPhase } from '../../../common/lab-events.ts';
+import { UP_PHASES, type LabEvent, type UpPhase } from '../../../common/lab-events.ts';
 import type { LabStatus, PreflightCheck } from '../../../common/lab-status.ts';
 import { SeclabError, serializeError } from '../../../common/errors.ts';
 import type { CoreEnvironment } from '../environment.ts';
@@ -235,11 +235,6 @@ async function startAndWait<T>(run: LabRun, plan: LabPlan, container: ContainerP
 /** Creates (fresh) or restarts (existing) every component in dependency order and waits for real readiness. */
 async function bringUpStack(run: LabRun, plan: LabPlan, spec: LabSpec, secrets: LabSecrets, certsDir: string, options: UpOptions, fresh: boolean, persistSecrets: () => void) {
   const timeouts = timeoutsFor(spec, options);
-  if (fresh) await run.phase('network', async () => {
-    await run.engine.createNetwork(plan.network.name, plan.network.subnet, plan.network.gateway, plan.network.labels);
-    run.created.networks.push(plan.network.name);
-  }, () => `${plan.network.name} ${plan.network.subnet}`);
-  else run.skip('network', `${plan.network.name} exists`);
 
   const client = await run.phase('elasticsearch', () => bringUpElasticsearch(run, plan, secrets, certsDir, timeouts.elasticsearch, fresh));
   const connections = stackConnections(plan, certsDir, secrets);
@@ -347,13 +342,10 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
   const requestedName = (input as { name?: string }).name ?? 'default';
   const existingRecord = readLabRecord(environment.home, requestedName);
   const engineLimits = existingRecord ? undefined : await probeEngineLimits(engine, requestedName).catch(() => undefined);
-  const resolved = await resolveLab(
-    environment,
-    existingRecord && !hasShapeFlags(input) ? { ...existingRecord.spec, ...input, ports: { ...existingRecord.spec.ports, ...(input as LabSpec).ports } } : input,
-    await engine.engineSubnets().catch(() => []),
-    engineLimits,
-  );
-  const { spec, plan } = resolved;
+  const specInput = existingRecord && !hasShapeFlags(input) ? { ...existingRecord.spec, ...input, ports: { ...existingRecord.spec.ports, ...(input as LabSpec).ports } } : input;
+  let resolved = await resolveLab(environment, specInput, await engine.engineSubnets().catch(() => []), engineLimits);
+  const { spec } = resolved;
+  let plan = resolved.plan;
   if (existingRecord && !sameShape(existingRecord.spec, spec)) {
     throw new SeclabError('LAB_EXISTS_DIFFERENT', `lab "${spec.name}" exists with another shape (${existingRecord.spec.elasticsearch.nodes} nodes, ${existingRecord.spec.images} images, version ${existingRecord.spec.version}): remove it first (seclab down --lab ${spec.name}) or choose another --lab name`, { lab: spec.name });
   }
@@ -368,7 +360,7 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
     if (existing) {
       const observed = await observeLab(engine, environment.home, spec.name);
       if (observed.state === 'running') {
-        for (const phase of ['preflight', 'images', 'certificates', 'network', 'elasticsearch', 'security-setup', 'kibana', 'fleet', 'agents'] as const) run.skip(phase, 'lab already running');
+        for (const phase of UP_PHASES.filter((p) => p !== 'verification')) run.skip(phase, 'lab already running');
         return { status: observed, outcome: 'already-running', preflight: [] };
       }
     }
@@ -380,6 +372,24 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
       }
       return checks;
     }, (checks) => checks.map((c) => `${c.title} ${c.status}`).join(', '));
+
+    if (!existing) {
+      // The network goes first: it reserves the lab's subnet, which the certificates' SANs name.
+      await run.phase('network', async () => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await engine.createNetwork(plan.network.name, plan.network.subnet, plan.network.gateway, plan.network.labels);
+            run.created.networks.push(plan.network.name);
+            return;
+          } catch (error) {
+            // Another lab (or program) took the subnet since it was chosen: choose again.
+            if (attempt >= 5 || !/overlaps/i.test((error as Error).message) || folderExisted) throw error;
+            resolved = await resolveLab(environment, specInput, [...(await engine.engineSubnets()), plan.network.subnet], engineLimits);
+            plan = resolved.plan;
+          }
+        }
+      }, () => `${plan.network.name} ${plan.network.subnet}`);
+    } else run.skip('network', `${plan.network.name} exists`);
 
     await run.phase('images', () => ensureImages(run, plan));
     secrets = readLabSecrets(environment.home, spec.name) ?? generateLabSecrets(environment.randomBytes);

@@ -114,13 +114,27 @@ function withoutClientCertificate(ip: string, port: number, task: ProbeTask): Pr
       resolve({ refused, detail });
     };
     const socket = tlsConnect({ host: ip, port, ca: task.caPem, rejectUnauthorized: false, minVersion: 'TLSv1.2' });
+    let secured = false;
     socket.setTimeout(task.timeoutMs, () => done(false, `the connection stayed open for ${task.timeoutMs} ms without a client certificate`));
     socket.once('secureConnect', () => {
+      secured = true;
       socket.write(Buffer.from('ping\n'));
       setTimeout(() => done(false, `handshake completed (${socket.getProtocol()}) and the connection stayed open without a client certificate`), 1500);
     });
-    socket.once('error', (error) => done(true, `refused: ${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}`.trim()));
-    socket.once('close', () => done(true, 'refused: the server closed the connection'));
+    // TLS 1.3 servers refuse a missing client certificate with an alert just after the client's handshake ends.
+    // Once the handshake has completed, only such a TLS alert is a refusal: a server that accepted the
+    // certificate-less client and then closed on our bytes (not its protocol) did not ask for a certificate.
+    const tlsAlert = (error: NodeJS.ErrnoException) => /ALERT|CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE/i.test(`${error.code ?? ''} ${error.message}`);
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      const detail = `${error.code ?? ''} ${error.message}`.trim();
+      if (!secured || tlsAlert(error)) done(true, `refused: ${detail}`);
+      else done(false, `handshake completed (${socket.getProtocol()}) without a client certificate; the connection then ended with ${detail}, not a TLS alert`);
+    });
+    socket.once('close', () =>
+      secured
+        ? done(false, `handshake completed (${socket.getProtocol()}) without a client certificate; the server closed the connection only after application data, with no TLS alert`)
+        : done(true, 'refused: the server closed the connection during the handshake'),
+    );
   });
 }
 
