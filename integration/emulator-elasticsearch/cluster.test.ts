@@ -156,4 +156,31 @@ describe('three-node cluster over mutual TLS', () => {
     expect(back.json.number_of_nodes).toBe(3);
     expect((await http(leaving, 'GET', '/_security/_authenticate', { auth: basicAuth('alice', 'alice-password') })).status).toBe(200);
   }, 40000);
+  it('elects a new master when the master goes away, and the old master rejoins as a follower', async () => {
+    const cat = await http(nodes[1]!, 'GET', '/_cat/nodes?format=json&h=name,master', { auth: ELASTIC });
+    const masterName = cat.json.find((row: { master: string }) => row.master === '*').name as string;
+    const master = nodes.find((node) => node.name === masterName)!;
+    const others = nodes.filter((node) => node !== master);
+    await master.process!.stop();
+    const health = await http(others[0]!, 'GET', '/_cluster/health?wait_for_nodes=2&timeout=20s', { auth: ELASTIC });
+    expect(health.json).toMatchObject({ number_of_nodes: 2, timed_out: false });
+    expect((await http(others[1]!, 'PUT', '/_security/user/bob', { auth: ELASTIC, body: { password: 'bob-password', roles: ['viewer'] } })).json).toEqual({ created: true });
+    master.process = new EsProcess(master.esHome, master.name === 'es01' ? { ELASTIC_PASSWORD: PASSWORD } : {});
+    await master.process.waitForLog(/^started /);
+    expect((await http(master, 'GET', '/_cluster/health?wait_for_nodes=3&timeout=20s', { auth: ELASTIC })).json.number_of_nodes).toBe(3);
+    expect((await http(master, 'GET', '/_security/_authenticate', { auth: basicAuth('bob', 'bob-password') })).status).toBe(200);
+    const after = await http(master, 'GET', '/_cat/nodes?format=json&h=name,master', { auth: ELASTIC });
+    expect(after.json.find((row: { master: string }) => row.master === '*').name).not.toBe(masterName);
+  }, 40000);
+
+  it('re-forms after a full restart from what every node persisted', async () => {
+    const before = await http(nodes[0]!, 'GET', '/', { auth: ELASTIC });
+    await Promise.all(nodes.map((node) => node.process!.stop()));
+    for (const node of nodes) node.process = new EsProcess(node.esHome);
+    await Promise.all(nodes.map((node) => node.process!.waitForLog(/^started /)));
+    const health = await http(nodes[2]!, 'GET', '/_cluster/health?wait_for_nodes=3&timeout=20s', { auth: ELASTIC });
+    expect(health.json).toMatchObject({ number_of_nodes: 3, status: 'green' });
+    expect((await http(nodes[1]!, 'GET', '/', { auth: ELASTIC })).json.cluster_uuid).toBe(before.json.cluster_uuid);
+    expect((await http(nodes[0]!, 'GET', '/shared/_doc/1', { auth: ELASTIC })).json._source).toEqual({ from: 'es03' });
+  }, 40000);
 });
