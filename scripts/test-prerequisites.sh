@@ -53,3 +53,30 @@ ensure_openssl() {
   if command -v openssl >/dev/null 2>&1; then return; fi
   if as_root && has_apt; then apt_install openssl; else missing "no openssl: install it and run npm test again"; fi
 }
+
+# The emulated images copy unzip from the host (tools layer: Elastic's Compose recipe unzips certutil's output).
+ensure_unzip() {
+  if command -v unzip >/dev/null 2>&1; then return; fi
+  if as_root && has_apt; then
+    echo "== installing Debian's unzip (copied into the emulated images)"
+    apt_install unzip
+  else
+    missing "no unzip: the emulated images copy it from the host; install it (Debian: sudo apt-get install unzip) and run npm test again"
+  fi
+}
+
+# Elastic's official multi-node Compose recipe (integration/compose-recipe) runs under Docker Compose.
+# Prefer the v2 plugin (`docker compose`); Debian 12 only ships v1 (`docker-compose`, python), which also works.
+ensure_docker_compose() {
+  if docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1; then return; fi
+  if as_root && has_apt; then
+    local package=docker-compose
+    for candidate in docker-compose-plugin docker-compose-v2; do
+      if apt-cache show "$candidate" >/dev/null 2>&1; then package=$candidate; break; fi
+    done
+    echo "== installing Debian's $package"
+    apt_install "$package"
+  else
+    missing "no Docker Compose: install it (Debian: sudo apt-get install docker-compose-v2 or docker-compose; or Docker Desktop) and run npm test again"
+  fi
+}

@@ -10,6 +10,8 @@ ensure_docker_engine
 ensure_max_map_count
 ensure_chromium
 ensure_openssl
+ensure_unzip
+ensure_docker_compose
 
 echo "== types"
 npx tsc --noEmit -p tsconfig.json
