@@ -115,9 +115,11 @@ function withoutClientCertificate(ip: string, port: number, task: ProbeTask): Pr
     };
     const socket = tlsConnect({ host: ip, port, ca: task.caPem, rejectUnauthorized: false, minVersion: 'TLSv1.2' });
     let secured = false;
+    let protocol: string | null = null;
     socket.setTimeout(task.timeoutMs, () => done(false, `the connection stayed open for ${task.timeoutMs} ms without a client certificate`));
     socket.once('secureConnect', () => {
       secured = true;
+      protocol = socket.getProtocol();
       socket.write(Buffer.from('ping\n'));
       setTimeout(() => done(false, `handshake completed (${socket.getProtocol()}) and the connection stayed open without a client certificate`), 1500);
     });
@@ -128,11 +130,11 @@ function withoutClientCertificate(ip: string, port: number, task: ProbeTask): Pr
     socket.once('error', (error: NodeJS.ErrnoException) => {
       const detail = `${error.code ?? ''} ${error.message}`.trim();
       if (!secured || tlsAlert(error)) done(true, `refused: ${detail}`);
-      else done(false, `handshake completed (${socket.getProtocol()}) without a client certificate; the connection then ended with ${detail}, not a TLS alert`);
+      else done(false, `handshake completed (${protocol}) without a client certificate; the connection then ended with ${detail}, not a TLS alert`);
     });
     socket.once('close', () =>
       secured
-        ? done(false, `handshake completed (${socket.getProtocol()}) without a client certificate; the server closed the connection only after application data, with no TLS alert`)
+        ? done(false, `handshake completed (${protocol}) without a client certificate; the server closed the connection only after application data, with no TLS alert`)
         : done(true, 'refused: the server closed the connection during the handshake'),
     );
   });
