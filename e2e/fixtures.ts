@@ -4,6 +4,8 @@ import { e2eHandlers, e2eTarget, REPO_ROOT, type E2eHandlers, type E2eTarget } f
 import { startUiServer } from './support/ui-server.ts';
 
 interface AppFixtures {
+  /** Extra environment for the app under test (e.g. SECLAB_E2E_FAIL_AT for the fake lab). */
+  appEnv: Record<string, string>;
   target: E2eTarget;
   handlers: E2eHandlers;
   /** The app's window: an Electron BrowserWindow or a Chromium tab on `seclab ui`; loaded and hydrated. */
@@ -13,12 +15,13 @@ interface AppFixtures {
 }
 
 export const test = base.extend<AppFixtures>({
+  appEnv: [{}, { option: true }],
   target: async ({}, use) => use(e2eTarget()),
   handlers: async ({}, use) => use(e2eHandlers()),
 
-  appPage: async ({ browser, target, handlers }, use, testInfo) => {
+  appPage: async ({ browser, target, handlers, appEnv }, use, testInfo) => {
     // Real labs live in a private SECLAB_HOME per test, so a run never touches a person's own labs.
-    const env = { SECLAB_HOME: testInfo.outputPath('seclab-home'), SECLAB_E2E_STEP_MS: '150' };
+    const env = { SECLAB_HOME: testInfo.outputPath('seclab-home'), SECLAB_E2E_STEP_MS: '150', ...appEnv };
     if (target === 'electron') {
       const app = await _electron.launch({
         executablePath: findElectronBinary(),

@@ -29,6 +29,18 @@ export class LabApp {
     await this.page.getByRole('radio', { name: options.emulated ? 'Emulated (offline)' : 'Official' }).check();
   }
 
+  /** Removes the lab through the app's own API (cleanup after a failed run), whatever the transport. */
+  async removeLabQuietly(lab: string): Promise<void> {
+    await this.page
+      .evaluate(async (name) => {
+        const input = { lab: name, purge: true };
+        const bridge = (window as unknown as { seclab?: Record<string, (input: unknown) => Promise<unknown>> }).seclab;
+        if (bridge) return bridge['labs.down'](input);
+        return fetch('/api/labs.down', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(input) }).then((response) => response.json());
+      }, lab)
+      .catch(() => undefined);
+  }
+
   async waitForLabHome(lab: string, timeout: number): Promise<void> {
     await expect(this.page.getByRole('heading', { level: 1, name: `Lab ${lab}`, exact: true })).toBeVisible({ timeout });
     await expect(this.tab('Security layers')).toHaveAttribute('aria-selected', 'true');

@@ -12,9 +12,15 @@ import { createFakeLabHandlers } from '../../main/web/testing/fake-lab-handlers.
 const requested = process.env.SECLAB_E2E_HANDLERS as HandlerSource | undefined;
 const source: HandlerSource = requested ?? (realHandlersExist() ? 'real' : 'fake');
 const hub = createEventHub();
+// "phase:component", e.g. "elasticsearch:es02": the fake lab fails there, as a broken certificate would.
+const [failPhase, failComponent] = (process.env.SECLAB_E2E_FAIL_AT ?? '').split(':');
 const handlers =
   source === 'fake'
-    ? createFakeLabHandlers({ emit: hub.emit, stepMs: Number(process.env.SECLAB_E2E_STEP_MS ?? 60) })
+    ? createFakeLabHandlers({
+        emit: hub.emit,
+        stepMs: Number(process.env.SECLAB_E2E_STEP_MS ?? 60),
+        ...(failPhase && failComponent ? { failAt: { phase: failPhase as 'elasticsearch', component: failComponent } } : {}),
+      })
     : await createHandlers('real', defaultEnvironment(), hub.emit);
 const ui = await startWebUi({ handlers, subscribe: hub.subscribe, port: Number(process.env.SECLAB_E2E_PORT ?? 0), log: (line) => process.stderr.write(`${line}\n`) });
 process.stdout.write(`${JSON.stringify({ url: ui.url, origin: ui.origin, port: ui.port, handlers: source })}\n`);

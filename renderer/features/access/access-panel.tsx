@@ -3,6 +3,7 @@ import type { LabAccess } from '../../../common/lab-status.ts';
 import { messageOf } from '../../api/api-error.ts';
 import { CopyButton } from '../../components/copy-button.tsx';
 import { useStores } from '../../stores/stores-context.tsx';
+import { formatFingerprint } from './format-fingerprint.ts';
 import { saveTextFile } from './save-text-file.ts';
 
 type SecretUser = 'elastic' | 'analyst' | 'writer' | 'lab_admin';
@@ -96,8 +97,8 @@ export function AccessPanel({ lab }: { lab: string }) {
         <p>Your browser and tools trust the lab once they trust this CA. Check the fingerprint before you do.</p>
         <div className="fingerprint">
           <span className="label">SHA-256</span>
-          <code className="mono fingerprint-value">{access.caFingerprintSha256}</code>
-          <CopyButton text={access.caFingerprintSha256} what="CA fingerprint" />
+          <code className="mono fingerprint-value">{formatFingerprint(access.caFingerprintSha256)}</code>
+          <CopyButton text={formatFingerprint(access.caFingerprintSha256)} what="CA fingerprint" />
         </div>
         <button type="button" className="button" onClick={() => void saveCa()}>
           Save CA…
