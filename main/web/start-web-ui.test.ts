@@ -82,6 +82,8 @@ describe('startWebUi', () => {
     expect(evil.status).toBe(403);
     expect(JSON.parse(evil.body).error.code).toBe('WRONG_ORIGIN');
     expect((await send(ui, '/api/labs.list', { method: 'POST', headers, body: '{}' })).status).toBe(403);
+    const crossSite = await send(ui, '/api/events', { headers: { Cookie: cookie, 'Sec-Fetch-Site': 'cross-site' } });
+    expect(crossSite.status).toBe(403);
   });
 
   it('refuses a request addressed to another host name (DNS rebinding)', async () => {

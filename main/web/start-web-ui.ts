@@ -69,6 +69,8 @@ export async function startWebUi(options: WebUiOptions): Promise<WebUi> {
       response.writeHead(303, { Location: '/' }).end();
       return;
     }
+    // Browsers label requests a page on another site makes; none of those may reach the API or the event stream.
+    if (isApi && request.headers['sec-fetch-site'] === 'cross-site') return refuse(403, 'CROSS_SITE', 'Requests from other sites are refused.');
     if (url.pathname === '/api/events') {
       if (request.method !== 'GET') return refuse(405, 'METHOD_NOT_ALLOWED', 'Use GET for the event stream.');
       const close = openEventStream(options.subscribe, response);

@@ -20,7 +20,7 @@ export function registerUiCommand(program: Command, environment: CoreEnvironment
     .option('--demo', 'serve an in-memory demo lab (no Docker) to try the UI')
     .action(async (flags: UiFlags) => {
       const port = flags.port === undefined ? 0 : Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      if (!Number.isInteger(port) || (port !== 0 && (port < 1024 || port > 65535))) {
         throw new SeclabError('BAD_OPTION', `--port ${flags.port} is not a port: use a whole number from 1024 to 65535, or leave it out`);
       }
       const hub = createEventHub();
