@@ -11,7 +11,6 @@ export function LogsPanel({ lab, components, initialComponent }: { lab: string; 
 
   useEffect(() => {
     if (component && (logs.lab !== lab || logs.component !== component)) void stores.logs.getState().open(lab, component);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [lab, component]);
   useEffect(() => () => void stores.logs.getState().setFollowing(false), [stores]);
 
