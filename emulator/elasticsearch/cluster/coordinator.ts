@@ -79,10 +79,13 @@ export class Coordinator {
   }
 
   start(): void {
-    if (this.config.discoveryType === 'single-node') {
-      void this.becomeMaster([]);
-    }
-    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    if (this.config.discoveryType === 'single-node') this.background(this.becomeMaster([]));
+    this.timer = setInterval(() => this.background(this.tick()), TICK_MS);
+  }
+
+  /** Background work must never take the node down with an unhandled rejection; it is logged instead. */
+  private background(work: Promise<unknown>): void {
+    work.catch((error: unknown) => this.logger.warn(Loggers.coordinator, `unexpected failure in cluster coordination: ${(error as Error).stack ?? String(error)}`));
   }
 
   stop(): void {
@@ -145,7 +148,7 @@ export class Coordinator {
     if (this.isMaster()) {
       if (now - this.lastPing >= PING_INTERVAL_MS) {
         this.lastPing = now;
-        void this.pingFollowers();
+        this.background(this.pingFollowers());
       }
     } else if (this.master) {
       if (now - this.lastMasterContact > MASTER_SILENCE_MS || !this.peers.has(this.master.id)) this.masterLost('master left (no contact)');
@@ -328,7 +331,7 @@ export class Coordinator {
   }
 
   private onPeerDisconnected(peer: DiscoveryNode): void {
-    if (this.isMaster() && this.applied?.nodes.some((node) => node.id === peer.id)) void this.removeNode(peer, 'disconnected');
+    if (this.isMaster() && this.applied?.nodes.some((node) => node.id === peer.id)) this.background(this.removeNode(peer, 'disconnected'));
     if (this.master?.id === peer.id) this.masterLost('disconnected');
   }
 
