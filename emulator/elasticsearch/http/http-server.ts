@@ -53,7 +53,8 @@ export class HttpServerTransport {
     private readonly node: NodeServices,
     private readonly filter: ConnectionFilter,
   ) {
-    const handler = (request: IncomingMessage, response: ServerResponse) => void this.handle(request, response);
+    // A client that resets mid-request must not take the node down.
+    const handler = (request: IncomingMessage, response: ServerResponse) => this.handle(request, response).catch(() => response.destroy());
     const material = node.ssl.http;
     if (material) {
       const clientAuthentication = material.settings.clientAuthentication;
