@@ -249,7 +249,7 @@ export class TransportService {
             minVersion: 'TLSv1.2',
           })
         : netConnect({ host, port, localAddress: this.options.localAddress });
-      socket.once('error', (error) => fail(error));
+      socket.on('error', (error) => fail(error));
       const start = () => {
         const connection = new TransportConnection(socket, (conn, message) => {
           if (message.t === 'welcome') {
