@@ -56,7 +56,13 @@ export function LayersPanel({ checks }: { checks: CheckResult[] | undefined }) {
               <button type="button" className={`band band-${entry.status}`} aria-pressed={entry.id === selected} data-band={entry.id} data-status={entry.status} onClick={() => setSelected(entry.id)}>
                 <span className="band-title">{entry.title}</span>
                 <span className="band-icons">
-                  {entry.checks.length === 0 && checks ? <span className="muted">not in this lab</span> : entry.checks.map((check) => <StatusIcon key={check.id} status={check.status} label={`${check.title}: ${check.status}`} />)}
+                  {!checks ? (
+                    <StatusIcon status="pending" label="verifying" />
+                  ) : entry.checks.length === 0 ? (
+                    <span className="muted">not in this lab</span>
+                  ) : (
+                    entry.checks.map((check) => <StatusIcon key={check.id} status={check.status} label={`${check.title}: ${check.status}`} />)
+                  )}
                 </span>
               </button>
             </li>

@@ -44,10 +44,18 @@ export function TopologyPanel({ status, onShowLogs }: { status: LabStatus; onSho
             <h2 id="node-details-title" className="card-title">
               {component.component}
             </h2>
+            <div className="button-row">
+              <button type="button" className="button" onClick={() => onShowLogs(component.component)}>
+                Logs of {component.component}
+              </button>
+              <button type="button" className="button button-quiet" onClick={() => setSelected(undefined)}>
+                All components
+              </button>
+            </div>
             <dl className="facts">
               <dt>State</dt>
               <dd>
-                <StatusIcon status={component.state === 'running' ? (component.health === 'unhealthy' ? 'fail' : 'pass') : 'fail'} withWord label={`${component.state}, ${component.health}`} />
+                <StatusIcon status={component.state === 'running' ? (component.health === 'unhealthy' ? 'fail' : 'pass') : 'fail'} withWord label={component.health === 'unknown' ? component.state : `${component.state}, ${component.health}`} />
               </dd>
               <dt>Runs as</dt>
               <dd className="mono">{component.user ?? 'unknown'}</dd>
@@ -62,14 +70,6 @@ export function TopologyPanel({ status, onShowLogs }: { status: LabStatus; onSho
               <dt>Certificate</dt>
               <dd className="mono small">{certificateEvidence.length ? certificateEvidence.join('\n') : 'issued by the lab CA (see Access for its fingerprint)'}</dd>
             </dl>
-            <div className="button-row">
-              <button type="button" className="button" onClick={() => onShowLogs(component.component)}>
-                Logs of {component.component}
-              </button>
-              <button type="button" className="button button-quiet" onClick={() => setSelected(undefined)}>
-                All components
-              </button>
-            </div>
           </>
         )}
       </aside>
