@@ -22,7 +22,9 @@ export function createOptionsOf(info: Docker.ContainerInspectInfo): CreateOption
   const host = info.HostConfig;
   return {
     name: info.Name.replace(/^\//, ''),
-    Image: info.Config.Image,
+    // The image id, not the tag: emulator images are rebuilt under the same tag while tests run, and a
+    // node recreated from a newer build would not be "the same container" (nor always join its cluster).
+    Image: info.Image,
     Hostname: info.Config.Hostname,
     User: info.Config.User,
     Env: [...(info.Config.Env ?? [])],
