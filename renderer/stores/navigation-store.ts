@@ -15,14 +15,33 @@ export interface NavigationState {
   dismissNotice(): void;
 }
 
-export function createNavigationStore() {
-  return createStore<NavigationState>()((set) => ({
+const PRESENTER_KEY = 'seclab.presenter';
+
+/** The presenter setting outlives a reload: a teacher sets it once per projector. */
+function storedPresenter(storage: Storage | undefined): boolean {
+  try {
+    return storage?.getItem(PRESENTER_KEY) === 'on';
+  } catch {
+    return false;
+  }
+}
+
+export function createNavigationStore(storage: Storage | undefined = globalThis.localStorage) {
+  return createStore<NavigationState>()((set, get) => ({
     screen: { name: 'start' },
     tab: 'layers',
-    presenter: false,
+    presenter: storedPresenter(storage),
     go: (screen, notice) => set({ screen, notice }),
     showTab: (tab) => set({ tab }),
-    togglePresenter: () => set((state) => ({ presenter: !state.presenter })),
+    togglePresenter: () => {
+      const presenter = !get().presenter;
+      set({ presenter });
+      try {
+        storage?.setItem(PRESENTER_KEY, presenter ? 'on' : 'off');
+      } catch {
+        // A storage-less context (private mode) keeps the setting for this session only.
+      }
+    },
     dismissNotice: () => set({ notice: undefined }),
   }));
 }
