@@ -21,3 +21,19 @@ export type LabEvent =
   | { type: 'image-progress'; lab: string; image: string; status: string; currentBytes?: number; totalBytes?: number; layers?: Record<string, { current: number; total: number }> }
   | { type: 'component-state'; lab: string; component: string; state: 'creating' | 'starting' | 'waiting' | 'ready' | 'failed' | 'removed'; detail?: string }
   | { type: 'log-line'; lab: string; component: string; line: string };
+
+/** The words every surface (CLI task list, app timeline) uses for the phases. */
+export const PHASE_TITLES: Record<UpPhase, string> = {
+  preflight: 'Preflight',
+  network: 'Network',
+  images: 'Images',
+  certificates: 'Certificates',
+  elasticsearch: 'Elasticsearch',
+  'security-setup': 'Security setup',
+  kibana: 'Kibana',
+  fleet: 'Fleet Server',
+  agents: 'Agents',
+  verification: 'Verification',
+  teardown: 'Teardown',
+  rollback: 'Rollback',
+};

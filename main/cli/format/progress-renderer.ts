@@ -1,10 +1,6 @@
 import { Listr, type ListrTask } from 'listr2';
-import { UP_PHASES, type LabEvent, type UpPhase } from '../../../common/lab-events.ts';
+import { PHASE_TITLES, UP_PHASES, type LabEvent, type UpPhase } from '../../../common/lab-events.ts';
 
-const PHASE_TITLES: Record<string, string> = {
-  preflight: 'Preflight', images: 'Images', certificates: 'Certificates', network: 'Network', elasticsearch: 'Elasticsearch',
-  'security-setup': 'Security setup', kibana: 'Kibana', fleet: 'Fleet Server', agents: 'Agents', verification: 'Verification', rollback: 'Rollback',
-};
 
 const formatBytes = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 
@@ -30,7 +26,7 @@ export function createProgressRenderer(phases: readonly UpPhase[] = UP_PHASES.fi
         if (event.detail) waiter.output(event.detail);
         waiter.resolve();
       } else if (event.outcome === 'skipped') {
-        waiter.skip(`${PHASE_TITLES[phase]} — ${event.detail ?? 'skipped'}`);
+        waiter.skip(`${PHASE_TITLES[phase as UpPhase]} — ${event.detail ?? 'skipped'}`);
         waiter.resolve();
       } else waiter.reject(new Error(event.detail ?? 'failed'));
     } else if (event.type === 'image-progress') {

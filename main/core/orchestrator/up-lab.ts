@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerPlan, LabPlan } from '../../../common/lab-plan.ts';
 import type { LabSpec, LabSpecInput } from '../../../common/lab-spec.ts';
-import { UP_PHASES, type LabEvent, type UpPhase } from '../../../common/lab-events.ts';
+import { PHASE_TITLES, UP_PHASES, type LabEvent, type UpPhase } from '../../../common/lab-events.ts';
 import type { LabStatus, PreflightCheck } from '../../../common/lab-status.ts';
 import { SeclabError, serializeError } from '../../../common/errors.ts';
 import type { CoreEnvironment } from '../environment.ts';
@@ -35,21 +35,6 @@ export interface LabContext {
   environment: CoreEnvironment;
   emit: (event: LabEvent) => void;
 }
-
-const PHASE_TITLES: Record<UpPhase, string> = {
-  preflight: 'Preflight',
-  images: 'Images',
-  certificates: 'Certificates',
-  network: 'Network',
-  elasticsearch: 'Elasticsearch',
-  'security-setup': 'Security setup',
-  kibana: 'Kibana',
-  fleet: 'Fleet Server',
-  agents: 'Agents',
-  verification: 'Verification',
-  teardown: 'Teardown',
-  rollback: 'Rollback',
-};
 
 function timeoutsFor(spec: LabSpec, options: UpOptions) {
   const slow = spec.images === 'official' ? 3 : 1;
