@@ -58,7 +58,7 @@ export function RemovalDialog({ kind, status, onCancel, onConfirm }: { kind: Rem
       <NameList title={summary.containers.length === 1 ? 'container' : 'containers'} names={summary.containers} />
       <NameList title={summary.volumes.length === 1 ? 'volume' : 'volumes'} names={summary.volumes} />
       {summary.network && <NameList title="network" names={[summary.network]} />}
-      {kind === 'reset' && <NameList title="sets of lab files (replaced by new ones)" names={[`labs/${status.lab}/certs/ (the CA and every certificate)`, `labs/${status.lab}/secrets.json (every password and token)`]} />}
+      {kind === 'reset' && <NameList title="lab files, replaced by new ones" names={[`labs/${status.lab}/certs/ (the CA and every certificate)`, `labs/${status.lab}/secrets.json (every password and token)`]} />}
       {kind === 'teardown' && (
         <label className="check-field purge">
           <input type="checkbox" checked={purge} onChange={(event) => setPurge(event.target.checked)} />
