@@ -75,6 +75,16 @@ export class VerificationContext {
     return inspection;
   }
 
+  /**
+   * Throws — so the check is `error` — when a planned container does not exist: a missing container's
+   * ports, env, user or limits cannot be proved either way (it must not read as "no port", "no secret").
+   */
+  async requireContainers(containers: ContainerPlan[]): Promise<void> {
+    const missing: string[] = [];
+    for (const container of containers) if (!(await this.inspect(container))) missing.push(container.name);
+    if (missing.length) throw new Error(`${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist (docker inspect: no such container)`);
+  }
+
   /** Transport and per-node HTTP observations, made from es01's own network stack (an allowed address). */
   nodeObservations(): Promise<NodeObservation[]> {
     this.inNetwork ??= (async () => {

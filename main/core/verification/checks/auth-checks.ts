@@ -92,6 +92,7 @@ function envOf(info: { Config: { Env?: string[] } } | undefined): Record<string,
 export async function serviceAccounts(ctx: VerificationContext): Promise<Observed> {
   const evidence: string[] = [];
   const problems: string[] = [];
+  await ctx.requireContainers([...ctx.containersOf('kibana'), ...ctx.containersOf('fleet-server')]);
   for (const kibana of ctx.containersOf('kibana')) {
     const info = await ctx.inspect(kibana);
     const env = envOf(info);

@@ -22,6 +22,7 @@ export async function agentsEnrolled(ctx: VerificationContext): Promise<Observed
   if (!agents.length) return { status: 'info', evidence: ['this lab has no agents'] };
   const evidence: string[] = [];
   const problems: string[] = [];
+  await ctx.requireContainers(agents);
   for (const agent of agents) {
     const env = envOf(await ctx.inspect(agent));
     evidence.push(`${agent.component}: FLEET_URL ${env.FLEET_URL ?? '(none)'}, FLEET_CA ${env.FLEET_CA ?? '(none)'}${env.FLEET_INSECURE ? `, FLEET_INSECURE=${env.FLEET_INSECURE}` : ''}`);

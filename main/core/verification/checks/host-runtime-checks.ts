@@ -13,6 +13,7 @@ export async function secretsInKeystores(ctx: VerificationContext): Promise<Obse
   const secretValues = Object.entries(ctx.secrets).filter(([name, value]) => value && value.length >= 8 && name !== 'agent-enrollment-token');
   const evidence: string[] = [];
   const problems: string[] = [];
+  await ctx.requireContainers(ctx.plan.containers.filter((c) => c.kind === 'elasticsearch' || c.kind === 'kibana'));
   for (const container of ctx.plan.containers.filter((c) => c.kind === 'elasticsearch' || c.kind === 'kibana')) {
     const env = envOf(await ctx.inspect(container));
     const leakedInEnv = Object.entries(env).filter(([key, value]) => secretValues.some(([, secret]) => value.includes(secret!)) || (/PASSWORD|ENCRYPTIONKEY|SERVICEACCOUNTTOKEN/i.test(key) && !/_FILE$|_PATH$/.test(key)));
@@ -58,6 +59,7 @@ export async function privateHostFiles(ctx: VerificationContext): Promise<Observ
 export async function nonRoot(ctx: VerificationContext): Promise<Observed> {
   const evidence: string[] = [];
   const problems: string[] = [];
+  await ctx.requireContainers(ctx.plan.containers);
   for (const container of ctx.plan.containers) {
     const info = await ctx.inspect(container);
     if (!info?.State.Running) {
@@ -76,6 +78,7 @@ export async function nonRoot(ctx: VerificationContext): Promise<Observed> {
 export async function memoryLimits(ctx: VerificationContext): Promise<Observed> {
   const evidence: string[] = [];
   const missing: string[] = [];
+  await ctx.requireContainers(ctx.plan.containers);
   for (const container of ctx.plan.containers) {
     const info = await ctx.inspect(container);
     const limit = info?.HostConfig.Memory ?? 0;

@@ -15,6 +15,7 @@ const noKibana = (): Observed => ({ status: 'info', evidence: ['this lab has no 
 /** Kibana's effective settings: kibana.yml overlaid by the env names kibana-docker maps. */
 async function kibanaSettings(ctx: VerificationContext): Promise<Record<string, string>> {
   const kibana = ctx.containersOf('kibana')[0];
+  await ctx.requireContainers([kibana]);
   const settings: Record<string, string> = {};
   const yml = (await ctx.readContainerFile(kibana, '/usr/share/kibana/config/kibana.yml')) ?? '';
   for (const line of yml.split('\n')) {

@@ -5,6 +5,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1']);
 export async function loopbackOnly(ctx: VerificationContext): Promise<Observed> {
   const evidence: string[] = [];
   const exposed: string[] = [];
+  await ctx.requireContainers(ctx.plan.containers);
   for (const container of ctx.plan.containers) {
     const info = await ctx.inspect(container);
     if (!info) continue;
