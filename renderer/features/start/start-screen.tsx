@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useStore } from 'zustand';
 import { labSpecSchema, type LabSpec } from '../../../common/lab-spec.ts';
 import { useStores } from '../../stores/stores-context.tsx';
@@ -16,6 +16,13 @@ export function StartScreen() {
   const problems = useStore(stores.start, (state) => state.problems);
   const preflight = useStore(stores.start, (state) => state.preflight);
   const startLab = useStartLab();
+  const hasPreflight = preflight !== undefined;
+
+  // Coming back to Start (after a teardown, say) the machine may have changed: check again.
+  useEffect(() => {
+    if (hasPreflight) void stores.start.getState().runPreflight();
+    // Once per visit; the first visit is checked by hydrate().
+  }, []);
   const blocked = Object.keys(problems).length > 0 || (preflight ?? []).some((check) => check.status === 'fail');
 
   const topology = useMemo(() => {
