@@ -112,6 +112,7 @@ test('start an emulated lab, prove every layer, use it, reset it and tear it dow
       await app.dialog().getByRole('button', { name: 'Tear down lab' }).click();
       await expect(page.getByRole('status').filter({ hasText: `Lab ${lab} torn down` })).toBeVisible({ timeout: upTimeout });
       await expect(page.getByRole('heading', { name: 'Start a secured lab' })).toBeVisible();
+      await expect(page.getByRole('alert')).toHaveCount(0);
       await shoot('torn-down');
       removed = true;
     });
