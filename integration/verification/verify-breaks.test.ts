@@ -268,6 +268,27 @@ describe('verification on a default emulated lab', { timeout: 300_000 }, () => {
     }
     await expectWhole(ALL, 180_000);
   });
+
+  // Last: it removes the lab's containers, network and volumes (the folder stays; afterAll purges it).
+  it('a lab whose containers are gone: nothing that needs a container passes', async () => {
+    await downLab({ environment, emit: noEmit }, LAB);
+    const results = await verifyLab(environment, LAB);
+    const table = describeResults(results);
+    // Host-side only: the lab folder and its keys are still there, with their modes.
+    expect(resultOf(results, 'secrets.host-files').status, table).toBe('pass');
+    for (const id of CLOUD_ONLY) expect(resultOf(results, id).status, table).toBe('info');
+    // The network is provably gone: a true fail.
+    expect(resultOf(results, 'network.dedicated').status, table).toBe('fail');
+    expect(resultOf(results, 'network.dedicated').evidence[0]).toContain('does not exist');
+    // Everything else could not be proved: `error`, naming what is missing (never a pass by absence,
+    // nor a fail with evidence about a container that is not there).
+    for (const result of results.filter((r) => !['secrets.host-files', 'network.dedicated', ...CLOUD_ONLY].includes(r.id))) {
+      expect(result.status, `${result.id}:\n${table}`).toBe('error');
+    }
+    for (const id of ['network.loopback-only', 'secrets.keystore', 'runtime.non-root', 'runtime.limits'] as CheckId[]) {
+      expect(resultOf(results, id).evidence.join(' '), id).toMatch(new RegExp(`seclab-${LAB}-es01.*do not exist`));
+    }
+  });
 });
 
 describe('verification on a small basic-licence lab without Kibana and Fleet', { timeout: 120_000 }, () => {

@@ -68,6 +68,13 @@ export function bindPortsTo(options: CreateOptions, hostIp: string): void {
 /** Removes the lab container of that name (refusing one without the lab label) and creates and starts `options` in its place. */
 export async function replaceContainer(engine: DockerEngine, options: CreateOptions, lab: string): Promise<void> {
   if (options.Labels?.[LAB_LABEL] !== lab) throw new Error(`refusing to create ${options.name}: it would not carry ${LAB_LABEL}=${lab}`);
+  // Docker would silently create a missing named volume, without the lab label: refuse instead
+  // (e.g. the lab was torn down while a restore was still under way).
+  for (const mount of options.HostConfig?.Mounts ?? []) {
+    if (mount.Type !== 'volume' || !mount.Source) continue;
+    const volume = await engine.docker.getVolume(mount.Source).inspect().catch(() => undefined);
+    if (volume?.Labels?.[LAB_LABEL] !== lab) throw new Error(`refusing to create ${options.name}: volume ${mount.Source} is missing or not a volume of lab ${lab}`);
+  }
   const current = await engine.inspectContainer(options.name);
   if (current) {
     if (current.Config.Labels?.[LAB_LABEL] !== lab) throw new Error(`refusing to replace ${options.name}: it is not a container of lab ${lab}`);
