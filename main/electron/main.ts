@@ -28,7 +28,10 @@ async function openMainWindow(): Promise<void> {
   installSecurityGuards();
   serveRenderer(join(OUT_DIR, 'renderer'));
   const hub = createEventHub();
-  registerLabIpc(ipcMain, await labHandlers(hub.emit));
+  const handlers = await labHandlers(hub.emit);
+  registerLabIpc(ipcMain, handlers);
+  // The real handlers hold log followers and lab watchers.
+  app.on('will-quit', () => (handlers as { close?: () => void }).close?.());
 
   // The scanner cannot see through mainWindowOptions(): it sets contextIsolation, sandbox and disableBlinkFeatures 'Auxclick' (window-options.ts; asserted in electron-shell.test.ts).
   const window = new BrowserWindow(mainWindowOptions(join(OUT_DIR, 'electron', 'preload.cjs'), join(OUT_DIR, '..', 'resources', 'icon.png'))); /* eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK */

@@ -40,6 +40,8 @@ export function registerUiCommand(program: Command, environment: CoreEnvironment
         const stop = () => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
+          // The real handlers hold log followers and lab watchers; let them stop before we exit.
+          (handlers as { close?: () => void }).close?.();
           void ui.close().then(resolve);
         };
         process.on('SIGINT', stop);
