@@ -280,9 +280,15 @@ describe('verification on a default emulated lab', { timeout: 300_000 }, () => {
     // The network is provably gone: a true fail.
     expect(resultOf(results, 'network.dedicated').status, table).toBe('fail');
     expect(resultOf(results, 'network.dedicated').evidence[0]).toContain('does not exist');
+    // Kibana's and Fleet Server's published ports refuse connections: "does not serve HTTPS" is a true fail.
+    for (const id of ['kibana.https', 'fleet.server-tls'] as CheckId[]) {
+      expect(resultOf(results, id).status, table).toBe('fail');
+      expect(resultOf(results, id).evidence.join(' '), id).toContain('ECONNREFUSED');
+    }
     // Everything else could not be proved: `error`, naming what is missing (never a pass by absence,
     // nor a fail with evidence about a container that is not there).
-    for (const result of results.filter((r) => !['secrets.host-files', 'network.dedicated', ...CLOUD_ONLY].includes(r.id))) {
+    const proved: string[] = ['secrets.host-files', 'network.dedicated', 'kibana.https', 'fleet.server-tls', ...CLOUD_ONLY];
+    for (const result of results.filter((r) => !proved.includes(r.id))) {
       expect(result.status, `${result.id}:\n${table}`).toBe('error');
     }
     for (const id of ['network.loopback-only', 'secrets.keystore', 'runtime.non-root', 'runtime.limits'] as CheckId[]) {
