@@ -17,5 +17,7 @@ echo "== types"
 npx tsc --noEmit -p tsconfig.json
 echo "== unit and integration (vitest)"
 npx vitest run
+echo "== Electron security lint (electronegativity)"
+npm run --silent lint:electron
 echo "== e2e (Playwright, Chromium)"
 npx playwright test
