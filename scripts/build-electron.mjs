@@ -2,23 +2,10 @@
 // Bundles the Electron main process and the preload into out/electron/ with esbuild.
 // The preload is bundled whole (CJS, only 'electron' external) because a sandboxed preload cannot require npm modules.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const realHandlers = join(root, 'main/core/lab-handlers.ts');
-
-/** Points main/electron/lab-handlers-module.ts at the real lab services once they exist. */
-const realHandlersPlugin = {
-  name: 'seclab-real-handlers',
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /lab-handlers-module\.ts$/ }, (args) =>
-      existsSync(realHandlers) ? { path: realHandlers } : { path: join(args.resolveDir, args.path) },
-    );
-  },
-};
-
 await Promise.all([
   build({
     entryPoints: [join(root, 'main/electron/main.ts')],
@@ -32,7 +19,6 @@ await Promise.all([
     // Core modules that locate files with import.meta.url get the bundle's own location.
     define: { 'import.meta.url': 'import_meta_url' },
     banner: { js: "const import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
-    plugins: [realHandlersPlugin],
     logLevel: 'warning',
   }),
   build({
@@ -47,4 +33,4 @@ await Promise.all([
     logLevel: 'warning',
   }),
 ]);
-console.log(`built out/electron/main.cjs (${existsSync(realHandlers) ? 'real lab services' : 'demo lab: main/core/lab-handlers.ts not found'}) and out/electron/preload.cjs`);
+console.log('built out/electron/main.cjs and out/electron/preload.cjs');

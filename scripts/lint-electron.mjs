@@ -14,6 +14,10 @@ const SCANNED = ['main/electron', 'preload', 'renderer'];
 const EXCLUDED_CHECKS = ['AvailableSecurityFixesGlobalCheck'];
 
 const require = createRequire(import.meta.url);
+// At load, the scanner fetches translations from the internet with `got`; tests send traffic to
+// loopback only, so hand it a `got` that answers "nothing new" and keep its bundled en-US texts.
+const gotPath = createRequire(require.resolve('@doyensec/electronegativity')).resolve('got');
+require.cache[gotPath] = { id: gotPath, filename: gotPath, loaded: true, exports: async () => ({ statusCode: 304, body: '' }) };
 const run = require('@doyensec/electronegativity');
 const electronVersion = require('electron/package.json').version;
 

@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const realHandlersExist = () => existsSync(join(REPO_ROOT, 'main/core/lab-handlers.ts'));
 
 export type E2eTarget = 'web' | 'electron';
 export type E2eHandlers = 'fake' | 'real';
@@ -13,5 +11,5 @@ export const e2eTarget = (): E2eTarget => (process.env.SECLAB_E2E_RESOLVED_TARGE
 export const e2eHandlers = (): E2eHandlers => {
   const requested = process.env.SECLAB_E2E_HANDLERS;
   if (requested === 'fake' || requested === 'real') return requested;
-  return realHandlersExist() ? 'real' : 'fake';
+  return 'real';
 };

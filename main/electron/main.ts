@@ -7,7 +7,7 @@ import { createFakeLabHandlers } from '../web/testing/fake-lab-handlers.ts';
 import { APP_ENTRY_URL } from './app-origin.ts';
 import { registerAppScheme, serveRenderer } from './app-protocol.ts';
 import { forwardEvents, registerLabIpc } from './ipc-adapter.ts';
-import { createLabHandlers } from './lab-handlers-module.ts';
+import { createLabHandlers } from '../core/lab-handlers.ts';
 import { installSecurityGuards } from './security-guards.ts';
 import { mainWindowOptions } from './window-options.ts';
 
@@ -17,18 +17,16 @@ const OUT_DIR = join(__dirname, '..');
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
 
-async function labHandlers(emit: Parameters<typeof createFakeLabHandlers>[0]['emit']): Promise<Handlers> {
+function labHandlers(emit: Parameters<typeof createFakeLabHandlers>[0]['emit']): Handlers {
   const demo = process.env.SECLAB_HANDLERS === 'fake' || process.argv.includes('--demo');
-  if (!demo && createLabHandlers) return createLabHandlers(defaultEnvironment(), emit);
-  if (!demo) process.stderr.write('seclab: the lab services are not in this build; showing the in-memory demo lab.\n');
-  return createFakeLabHandlers({ emit });
+  return demo ? createFakeLabHandlers({ emit }) : createLabHandlers(defaultEnvironment(), emit);
 }
 
 async function openMainWindow(): Promise<void> {
   installSecurityGuards();
   serveRenderer(join(OUT_DIR, 'renderer'));
   const hub = createEventHub();
-  const handlers = await labHandlers(hub.emit);
+  const handlers = labHandlers(hub.emit);
   registerLabIpc(ipcMain, handlers);
   // The real handlers hold log followers and lab watchers.
   app.on('will-quit', () => (handlers as { close?: () => void }).close?.());

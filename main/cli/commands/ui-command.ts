@@ -24,7 +24,7 @@ export function registerUiCommand(program: Command, environment: CoreEnvironment
         throw new SeclabError('BAD_OPTION', `--port ${flags.port} is not a port: use a whole number from 1024 to 65535, or leave it out`);
       }
       const hub = createEventHub();
-      const handlers = await createHandlers(flags.demo ? 'fake' : 'real', environment, hub.emit);
+      const handlers = createHandlers(flags.demo ? 'fake' : 'real', environment, hub.emit);
       const ui = await startWebUi({
         handlers,
         subscribe: hub.subscribe,
