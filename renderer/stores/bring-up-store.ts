@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { ServerEvent } from '../../common/contract.ts';
-import { UP_PHASES, type LabEvent, type UpPhase } from '../../common/lab-events.ts';
+import { PHASE_TITLES, UP_PHASES, type LabEvent, type UpPhase } from '../../common/lab-events.ts';
 import { LabApiError, messageOf } from '../api/api-error.ts';
 
 export type PhaseState = 'waiting' | 'running' | 'done' | 'skipped' | 'failed';
@@ -42,20 +42,7 @@ export interface BringUpRun {
   finished: boolean;
 }
 
-export const PHASE_TITLES: Record<UpPhase, string> = {
-  preflight: 'Preflight',
-  images: 'Images',
-  certificates: 'Certificates',
-  network: 'Network',
-  elasticsearch: 'Elasticsearch',
-  'security-setup': 'Security setup',
-  kibana: 'Kibana',
-  fleet: 'Fleet',
-  agents: 'Agents',
-  verification: 'Verification',
-  teardown: 'Teardown',
-  rollback: 'Rollback',
-};
+export { PHASE_TITLES };
 
 export interface BringUpState {
   run?: BringUpRun;

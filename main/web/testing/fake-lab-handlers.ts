@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Handlers, ServerEvent } from '../../../common/contract.ts';
 import type { CheckId, CheckStatus } from '../../../common/checks.ts';
 import { SeclabError } from '../../../common/errors.ts';
-import { UP_PHASES, type LabEvent, type UpPhase } from '../../../common/lab-events.ts';
+import { PHASE_TITLES, UP_PHASES, type LabEvent, type UpPhase } from '../../../common/lab-events.ts';
 import type { LabPlan } from '../../../common/lab-plan.ts';
 import { parseLabSpec, type LabSpec } from '../../../common/lab-spec.ts';
 import type { ComponentStatus, LabState, LabStatus, PreflightCheck } from '../../../common/lab-status.ts';
@@ -159,18 +159,7 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
   }
 
   async function bringUp(lab: FakeLab): Promise<LabStatus> {
-    const titles: Record<(typeof UP_PHASES)[number], string> = {
-      preflight: 'Preflight',
-      images: 'Images',
-      certificates: 'Certificates',
-      network: 'Network',
-      elasticsearch: 'Elasticsearch',
-      'security-setup': 'Security setup',
-      kibana: 'Kibana',
-      fleet: 'Fleet',
-      agents: 'Agents',
-      verification: 'Verification',
-    };
+    const titles = PHASE_TITLES;
     lab.state = 'creating';
     lab.checks = undefined;
     publishStatus(lab);
