@@ -95,7 +95,7 @@ describe('verification on a default emulated lab', { timeout: 300_000 }, () => {
       await client.cluster.putSettings({ persistent: { 'xpack.security.http.filter.enabled': false } });
       // Filtering is a dynamic setting: no restart, no other layer moves (the transport filter stays on).
       const results = await verifyLab(environment, LAB);
-      expectBreak(results, baseline, { target: 'network.ip-filter', evidence: [/es01.*answered an address outside the allow list/, /\.250/] });
+      expectBreak(results, baseline, { target: 'network.ip-filter', evidence: [/es01.*answered an address outside the allow list/, /from 172\.29\.\d+\.2\d\d \(not on the allow list\)/] });
     } finally {
       await client.cluster.putSettings({ persistent: { 'xpack.security.http.filter.enabled': null } });
       await client.close();

@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Handlers, ServerEvent } from '../../common/contract.ts';
 import type { LabSpecInput } from '../../common/lab-spec.ts';
-import type { LabEvent } from '../../common/lab-events.ts';
+import { PHASE_TITLES, type LabEvent } from '../../common/lab-events.ts';
+import type { LabStatus } from '../../common/lab-status.ts';
 import { SeclabError } from '../../common/errors.ts';
 import type { SecretName } from '../../common/lab-plan.ts';
 import type { CoreEnvironment } from './environment.ts';
@@ -56,6 +57,17 @@ export function createLabHandlers(environment: CoreEnvironment, emit: (event: Se
   };
   const labContext = { environment, emit: (event: LabEvent) => emit({ type: 'lab-event', event }) };
 
+  /** The app's timeline ends with the proof: every check, run once the lab is up; then the watcher keeps it fresh. */
+  const verifyAsLastPhase = async (status: LabStatus): Promise<LabStatus> => {
+    const started = Date.now();
+    labContext.emit({ type: 'phase-started', lab: status.lab, phase: 'verification', title: PHASE_TITLES.verification, at: new Date().toISOString() });
+    const checks = await verifyLab(environment, status.lab);
+    const passing = checks.filter((c) => c.status === 'pass' || c.status === 'info').length;
+    labContext.emit({ type: 'phase-finished', lab: status.lab, phase: 'verification', outcome: 'done', detail: `${passing} of ${checks.length} checks pass (or are cloud-only info)`, at: new Date().toISOString(), elapsedMs: Date.now() - started });
+    watch(status.lab, checks);
+    return { ...status, checks };
+  };
+
   const handlers: Handlers & { close(): void } = {
     'labs.list': async () => listLabs(environment.engine(), environment.home),
     'labs.plan': async ({ spec }) => planForDisplay((await resolveLab(environment, spec as LabSpecInput)).plan),
@@ -68,8 +80,9 @@ export function createLabHandlers(environment: CoreEnvironment, emit: (event: Se
     },
     'labs.up': async ({ spec }) => {
       const result = await upLab(labContext, spec as LabSpecInput);
-      emit({ type: 'status-changed', lab: result.status.lab, status: result.status });
-      return result.status;
+      const status = await verifyAsLastPhase(result.status);
+      emit({ type: 'status-changed', lab: status.lab, status });
+      return status;
     },
     'labs.down': async ({ lab, purge }) => {
       unwatch(lab);
@@ -79,8 +92,9 @@ export function createLabHandlers(environment: CoreEnvironment, emit: (event: Se
     'labs.reset': async ({ lab }) => {
       unwatch(lab);
       const result = await resetLab(labContext, lab);
-      emit({ type: 'status-changed', lab, status: result.status });
-      return result.status;
+      const status = await verifyAsLastPhase(result.status);
+      emit({ type: 'status-changed', lab, status });
+      return status;
     },
     'labs.status': async ({ lab }) => observeLab(environment.engine(), environment.home, lab),
     'labs.access': async ({ lab }) => {

@@ -22,8 +22,9 @@ export interface Observed {
   fix?: string;
 }
 
-/** Address on the lab network outside every allow list, for the IP-filter probe. */
-export const OUTSIDER_HOST_OCTET = 250;
+/** Addresses on the lab network outside every allow list, for the IP-filter probe (.200–.254). */
+const OUTSIDER_FIRST_OCTET = 200;
+const OUTSIDER_LAST_OCTET = 254;
 
 /**
  * What every probe of one verification run shares: the lab's record and plan, the live Docker
@@ -38,7 +39,7 @@ export class VerificationContext {
   readonly certsDir: string;
   private readonly inspections = new Map<string, Promise<Docker.ContainerInspectInfo | undefined>>();
   private inNetwork?: Promise<NodeObservation[]>;
-  private outsider?: Promise<NodeObservation[]>;
+  private outsider?: Promise<{ ip: string; observations: NodeObservation[] }>;
 
   constructor(
     readonly environment: CoreEnvironment,
@@ -108,14 +109,24 @@ export class VerificationContext {
   }
 
   /** HTTP reachability of every node from an address on the lab network that no allow list names. */
-  outsiderObservations(): Promise<NodeObservation[]> {
+  outsiderObservations(): Promise<{ ip: string; observations: NodeObservation[] }> {
     this.outsider ??= (async () => {
       const base = this.plan.network.gateway.split('.').slice(0, 3).join('.');
-      return runInNetworkProbe(
-        this.engine,
-        { lab: this.lab, name: `seclab-${this.lab}-outsider-${randomBytes(3).toString('hex')}`, from: { network: this.plan.network.name, ip: `${base}.${OUTSIDER_HOST_OCTET}` } },
-        { caPem: this.caPem, nodes: this.containersOf('elasticsearch').map((n) => ({ name: n.component, ip: n.ip })), timeoutMs: 3000, reachOnly: true },
-      );
+      // Another verification (the app's watcher, a CLI status) may hold an address at this moment: try another.
+      for (let attempt = 1; ; attempt++) {
+        const octet = OUTSIDER_FIRST_OCTET + (randomBytes(1)[0] % (OUTSIDER_LAST_OCTET - OUTSIDER_FIRST_OCTET + 1));
+        const ip = `${base}.${octet}`;
+        try {
+          const observations = await runInNetworkProbe(
+            this.engine,
+            { lab: this.lab, name: `seclab-${this.lab}-outsider-${randomBytes(3).toString('hex')}`, from: { network: this.plan.network.name, ip } },
+            { caPem: this.caPem, nodes: this.containersOf('elasticsearch').map((n) => ({ name: n.component, ip: n.ip })), timeoutMs: 3000, reachOnly: true },
+          );
+          return { ip, observations };
+        } catch (error) {
+          if (attempt >= 4 || !/already in use/i.test((error as Error).message)) throw error;
+        }
+      }
     })();
     return this.outsider;
   }

@@ -68,9 +68,26 @@ async function runCheck(id: CheckId, ctx: VerificationContext): Promise<CheckRes
   };
 }
 
-/** Every check of DESIGN.md as a live probe of the running lab, all at once. */
+const inFlight = new Map<string, Promise<CheckResult[]>>();
+
+/**
+ * Every check of DESIGN.md as a live probe of the running lab, all at once. Callers in one
+ * process that ask for a full run of a lab while one is under way share it (the app's watcher
+ * and a button press must not probe twice from the same addresses).
+ */
 export async function verifyLab(environment: CoreEnvironment, lab: string, only?: CheckId[]): Promise<CheckResult[]> {
-  const ctx = VerificationContext.forLab(environment, lab);
-  const ids = only ?? [...CHECK_IDS];
-  return Promise.all(ids.map((id) => runCheck(id, ctx)));
+  const key = `${environment.home}\u0000${lab}`;
+  if (!only && inFlight.has(key)) return inFlight.get(key)!;
+  const run = (async () => {
+    const ctx = VerificationContext.forLab(environment, lab);
+    const ids = only ?? [...CHECK_IDS];
+    return Promise.all(ids.map((id) => runCheck(id, ctx)));
+  })();
+  if (only) return run;
+  inFlight.set(key, run);
+  try {
+    return await run;
+  } finally {
+    inFlight.delete(key);
+  }
 }

@@ -57,8 +57,7 @@ export async function ipFilter(ctx: VerificationContext): Promise<Observed> {
   if (ctx.record.spec.license === 'basic') {
     return { status: 'info', evidence: ['the lab runs the basic licence: Elasticsearch enforces IP filtering only under a trial or paid licence, as in the real product'], fix: 'Create the lab with --license trial to see IP filtering enforced.' };
   }
-  const outsiderIp = `${ctx.plan.network.gateway.split('.').slice(0, 3).join('.')}.250`;
-  const observations = await ctx.outsiderObservations();
+  const { ip: outsiderIp, observations } = await ctx.outsiderObservations();
   const evidence = observations.map((o) => `from ${outsiderIp} (not on the allow list) to ${o.name} ${o.ip}:9200: ${o.httpReach?.detail}`);
   const admitted = observations.filter((o) => o.httpReach?.connected);
   // A node that does not even complete the TCP handshake (stopped, unreachable) proves nothing about its filter.
