@@ -205,7 +205,8 @@ async function observeNode(node: { name: string; ip: string }, task: ProbeTask):
 async function main(): Promise<void> {
   const task = JSON.parse(await readStdin()) as ProbeTask;
   const observations = await Promise.all(task.nodes.map((node) => observeNode(node, task)));
-  process.stdout.write(`${JSON.stringify(observations)}\n`);
+  // Exit as soon as the answer is out: a refused probe's grace timers would otherwise hold the process open.
+  process.stdout.write(`${JSON.stringify(observations)}\n`, () => process.exit(0));
 }
 
 main().catch((error) => {
