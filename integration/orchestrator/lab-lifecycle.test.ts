@@ -143,6 +143,13 @@ describe('lab orchestrator on the real engine with emulated images', () => {
     expect(notPassing).toEqual(['cloud.private-link:info', 'cloud.byok:info']);
   });
 
+  it('warns about a certificate that expires within 30 days', async () => {
+    const later = { ...home.environment, now: () => new Date(Date.now() + 340 * 24 * 3600 * 1000) };
+    const [check] = await verifyLab(later, lab, ['http.cert-valid']);
+    expect(check.status).toBe('warn');
+    expect(check.evidence[0]).toMatch(/es01's certificate expires in 2\d days/);
+  });
+
   it('pushes a status update when a component stops, without being asked', async () => {
     const updates: Array<{ state: string; agent?: string; enrolled?: string }> = [];
     const watcher = new LabWatcher(home.environment, lab, {
