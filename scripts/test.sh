@@ -19,5 +19,7 @@ echo "== unit and integration (vitest)"
 npx vitest run
 echo "== Electron security lint (electronegativity)"
 npm run --silent lint:electron
-echo "== e2e (Playwright, Chromium)"
+echo "== e2e (Playwright, Chromium) against a real emulated lab"
 npx playwright test
+echo "== e2e: a bring-up failure, injected into the in-memory demo lab"
+SECLAB_E2E_HANDLERS=fake npx playwright test e2e/bring-up-failure.spec.ts
