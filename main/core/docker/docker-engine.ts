@@ -298,10 +298,13 @@ export class DockerEngine {
         attached.write(spec.stdin);
         (attached as unknown as { end: () => void }).end();
       }
+      let timer: NodeJS.Timeout | undefined;
       const result = (await Promise.race([
         container.wait(),
-        new Promise((_, reject) => setTimeout(() => reject(new SeclabError('ONE_SHOT_TIMEOUT', `${spec.name} did not finish within ${timeoutMs / 1000}s`)), timeoutMs)),
-      ])) as { StatusCode: number };
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new SeclabError('ONE_SHOT_TIMEOUT', `${spec.name} did not finish within ${timeoutMs / 1000}s`)), timeoutMs);
+        }),
+      ]).finally(() => clearTimeout(timer))) as { StatusCode: number };
       await new Promise((resolve) => setTimeout(resolve, 50));
       return { exitCode: result.StatusCode, output: Buffer.concat(chunks).toString('utf8') };
     } finally {
