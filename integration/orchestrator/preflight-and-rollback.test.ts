@@ -9,7 +9,8 @@ import { planLab } from '../../main/core/planner/plan-lab.ts';
 import { runPreflight } from '../../main/core/orchestrator/preflight.ts';
 import { upLab } from '../../main/core/orchestrator/up-lab.ts';
 import { labPaths } from '../../main/core/lab-store/lab-home.ts';
-import { buildEmulatorImages, packTar } from '../../main/core/emulator-images/build-emulator-images.ts';
+import { buildEmulatorImages } from '../../main/core/emulator-images/build-emulator-images.ts';
+import { packTar } from '../../main/core/docker/tar-archive.ts';
 import { createTestLabHome, uniqueLabName, type TestLabHome } from '../support/test-lab.ts';
 
 let home: TestLabHome;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { packTar } from '../../../main/core/emulator-images/build-emulator-images.ts';
+import { packTar } from '../../../main/core/docker/tar-archive.ts';
 import { zipStored } from './zip.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import tar from 'tar-stream';
+import { packTar } from '../../../main/core/docker/tar-archive.ts';
 import type { DockerEngine } from '../../../main/core/docker/docker-engine.ts';
 import { issueLabCertificates } from '../../../main/core/pki/lab-pki.ts';
 import { certificateRequestsFor } from '../../../main/core/planner/certificate-requests.ts';
@@ -49,18 +49,8 @@ export async function waitForContainer(engine: DockerEngine, container: string, 
 }
 
 /** A tar of files owned by the Elasticsearch image's user (1000:0), as materialize-container writes them. */
-export async function tarOf(files: Array<{ name: string; content: Buffer | string; mode: number }>): Promise<Buffer> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  pack.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
-  const finished = new Promise<void>((resolve, reject) => {
-    pack.on('end', resolve);
-    pack.on('error', reject);
-  });
-  for (const file of files) pack.entry({ name: file.name, mode: file.mode, uid: 1000, gid: 0 }, typeof file.content === 'string' ? Buffer.from(file.content) : file.content);
-  pack.finalize();
-  await finished;
-  return Buffer.concat(chunks);
+export function tarOf(files: Array<{ name: string; content: Buffer | string; mode: number }>): Promise<Buffer> {
+  return packTar(files.map((file) => ({ name: file.name, mode: file.mode, uid: 1000, gid: 0, content: Buffer.from(file.content) })));
 }
 
 /** Certificate and key for `component` from a throw-away PKI with its own CA (same names, SANs and layout as the lab's). */

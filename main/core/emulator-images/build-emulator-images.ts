@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import tar from 'tar-stream';
+import { packTar, type TarFile } from '../docker/tar-archive.ts';
 import type { EmulatorImageManifest } from '../../../emulator/shared/image-manifest.ts';
 import { collectNodeRootFilesystem, type RootFilesystem } from './node-root-filesystem.ts';
 import type { DockerEngine } from '../docker/docker-engine.ts';
@@ -31,34 +31,6 @@ async function loadManifest(product: EmulatedProduct): Promise<EmulatorImageMani
     case 'elastic-agent':
       return (await import('../../../emulator/elastic-agent/image.ts')).elasticAgentImage;
   }
-}
-
-interface TarFile {
-  name: string;
-  content?: Buffer;
-  mode: number;
-  uid: number;
-  gid: number;
-  type?: 'directory' | 'symlink';
-  /** For a symlink: where it points. */
-  linkname?: string;
-}
-
-function packTar(files: TarFile[]): Promise<Buffer> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  pack.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pack.on('end', () => resolve(Buffer.concat(chunks)));
-    pack.on('error', reject);
-  });
-  for (const file of files) {
-    if (file.type === 'directory') pack.entry({ name: file.name, type: 'directory', mode: file.mode, uid: file.uid, gid: file.gid });
-    else if (file.type === 'symlink') pack.entry({ name: file.name, type: 'symlink', linkname: file.linkname, mode: 0o777, uid: file.uid, gid: file.gid });
-    else pack.entry({ name: file.name, mode: file.mode, uid: file.uid, gid: file.gid }, file.content ?? Buffer.alloc(0));
-  }
-  pack.finalize();
-  return done;
 }
 
 /** One ESM bundle per program; Node needs `.mjs` to load it as a module, hence a tiny launcher at the program's path. */
@@ -222,4 +194,4 @@ export async function emulatedImageSourceDigest(product: EmulatedProduct, versio
   return sourceDigestOf(base, await loadManifest(product), version);
 }
 
-export { baseImage as buildEmulatorBaseImage, collectNodeRootFilesystem, packTar };
+export { baseImage as buildEmulatorBaseImage, collectNodeRootFilesystem };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import tar from 'tar-stream';
+import { packTar } from '../docker/tar-archive.ts';
 import { isSecretReference, type ContainerPlan, type LabPlan, type PlannedValue } from '../../../common/lab-plan.ts';
 import { SeclabError } from '../../../common/errors.ts';
 import type { DockerEngine } from '../docker/docker-engine.ts';
@@ -38,26 +38,16 @@ async function archivesByMount(container: ContainerPlan, certsDir: string, secre
   }
   const result: Array<{ target: string; archive: Buffer }> = [];
   for (const [target, files] of groups) {
-    const pack = tar.pack();
-    const chunks: Buffer[] = [];
-    pack.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
-    const finished = new Promise<void>((resolve, reject) => {
-      pack.on('end', resolve);
-      pack.on('error', reject);
-    });
     const directories = new Set<string>();
     for (const file of files) {
-      const relative = posix.relative(target, file.path);
-      const parts = relative.split('/').slice(0, -1);
+      const parts = posix.relative(target, file.path).split('/').slice(0, -1);
       for (let i = 1; i <= parts.length; i++) directories.add(parts.slice(0, i).join('/'));
     }
-    for (const dir of [...directories].sort()) pack.entry({ name: `${dir}/`, type: 'directory', mode: 0o750, ...OWNER });
-    for (const file of files) {
-      pack.entry({ name: posix.relative(target, file.path), mode: file.mode, ...OWNER }, fileContent(file, certsDir, secrets));
-    }
-    pack.finalize();
-    await finished;
-    result.push({ target, archive: Buffer.concat(chunks) });
+    const archive = await packTar([
+      ...[...directories].sort().map((dir) => ({ name: `${dir}/`, type: 'directory' as const, mode: 0o750, ...OWNER })),
+      ...files.map((file) => ({ name: posix.relative(target, file.path), mode: file.mode, content: fileContent(file, certsDir, secrets), ...OWNER })),
+    ]);
+    result.push({ target, archive });
   }
   return result;
 }
