@@ -1,5 +1,5 @@
 import { connect as tlsConnect, checkServerIdentity } from 'node:tls';
-import { connect as netConnect } from 'node:net';
+import { plainRequest } from '../probes/plain-request.ts';
 import { X509Certificate } from 'node:crypto';
 import type { Observed, VerificationContext } from '../verification-context.ts';
 import { connectElasticsearch } from '../../stack/elasticsearch-client.ts';
@@ -91,31 +91,27 @@ export function hostTlsHandshake(port: number, caPem: string, componentName: str
 }
 
 /** A plain-HTTP request to a TLS port must get no HTTP answer. */
-export function plainHttpAnswered(port: number): Promise<{ answered: boolean; detail: string }> {
-  return new Promise((resolve) => {
-    const socket = netConnect({ host: '127.0.0.1', port });
-    let received = '';
-    let settled = false;
-    const done = (answered: boolean, detail: string) => {
-      if (settled) return;
-      settled = true;
-      socket.destroy();
-      resolve({ answered, detail });
-    };
-    socket.setTimeout(3000, () => done(/^HTTP\/1\.[01] [1-5]\d\d/.test(received), received ? `got ${JSON.stringify(received.split('\r\n')[0])}` : 'no answer'));
-    socket.once('connect', () => socket.write('GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'));
-    socket.on('data', (chunk: Buffer) => {
-      received += chunk.toString('latin1');
-      if (/^HTTP\/1\.[01] [1-5]\d\d/.test(received)) {
-        const status = received.split('\r\n')[0];
-        // Some TLS servers answer plaintext with "400 … plain HTTP request was sent to HTTPS port": refused, not served.
-        const refusal = /400/.test(status);
-        done(!refusal, `plain HTTP to 127.0.0.1:${port} answered ${JSON.stringify(status)}${refusal ? ' (a refusal)' : ''}`);
-      }
-    });
-    socket.once('error', (error) => done(false, `plain HTTP to 127.0.0.1:${port}: ${(error as NodeJS.ErrnoException).code ?? error.message}`));
-    socket.once('close', () => done(false, `plain HTTP to 127.0.0.1:${port}: connection closed without an HTTP answer`));
+export async function plainHttpAnswered(port: number): Promise<{ answered: boolean; detail: string }> {
+  const statusLine = /^HTTP\/1\.[01] [1-5]\d\d/;
+  const { received, ending, error } = await plainRequest('127.0.0.1', port, {
+    request: 'GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
+    timeoutMs: 3000,
+    isAnswer: (text) => statusLine.test(text),
   });
+  switch (ending) {
+    case 'answer': {
+      const status = received.split('\r\n')[0];
+      // Some TLS servers answer plaintext with "400 … plain HTTP request was sent to HTTPS port": refused, not served.
+      const refusal = /400/.test(status);
+      return { answered: !refusal, detail: `plain HTTP to 127.0.0.1:${port} answered ${JSON.stringify(status)}${refusal ? ' (a refusal)' : ''}` };
+    }
+    case 'timeout':
+      return { answered: statusLine.test(received), detail: received ? `got ${JSON.stringify(received.split('\r\n')[0])}` : 'no answer' };
+    case 'error':
+      return { answered: false, detail: `plain HTTP to 127.0.0.1:${port}: ${error}` };
+    case 'close':
+      return { answered: false, detail: `plain HTTP to 127.0.0.1:${port}: connection closed without an HTTP answer` };
+  }
 }
 
 export async function httpTls(ctx: VerificationContext): Promise<Observed> {

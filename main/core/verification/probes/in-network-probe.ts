@@ -5,7 +5,7 @@
  * Plain Node built-ins only: it is bundled and passed to `node -e`.
  */
 import { connect as tlsConnect, checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
-import { connect as netConnect } from 'node:net';
+import { plainRequest } from './plain-request.ts';
 import { X509Certificate } from 'node:crypto';
 
 export interface ProbeTask {
@@ -140,26 +140,19 @@ function withoutClientCertificate(ip: string, port: number, task: ProbeTask): Pr
   });
 }
 
-function plaintextProbe(ip: string, port: number, timeoutMs: number): Promise<{ answered: boolean; detail: string }> {
-  return new Promise((resolve) => {
-    const socket = netConnect({ host: ip, port });
-    let received = '';
-    let settled = false;
-    const done = (answered: boolean, detail: string) => {
-      if (settled) return;
-      settled = true;
-      socket.destroy();
-      resolve({ answered, detail });
-    };
-    socket.setTimeout(timeoutMs, () => done(received.length > 0 && /^HTTP\//.test(received), received ? `answered: ${JSON.stringify(received.slice(0, 60))}` : 'no plaintext answer (timed out)'));
-    socket.once('connect', () => socket.write('GET / HTTP/1.1\r\nHost: probe\r\n\r\n'));
-    socket.on('data', (chunk: Buffer) => {
-      received += chunk.toString('latin1');
-      if (/^HTTP\//.test(received)) done(true, `answered in plaintext: ${JSON.stringify(received.split('\r\n')[0])}`);
-    });
-    socket.once('error', (error) => done(false, `no plaintext answer: ${(error as NodeJS.ErrnoException).code ?? error.message}`));
-    socket.once('close', () => done(/^HTTP\//.test(received), received ? `closed after ${received.length} bytes that are not HTTP` : 'closed without a plaintext answer'));
-  });
+async function plaintextProbe(ip: string, port: number, timeoutMs: number): Promise<{ answered: boolean; detail: string }> {
+  const isHttp = (text: string) => /^HTTP\//.test(text);
+  const { received, ending, error } = await plainRequest(ip, port, { request: 'GET / HTTP/1.1\r\nHost: probe\r\n\r\n', timeoutMs, isAnswer: isHttp });
+  switch (ending) {
+    case 'answer':
+      return { answered: true, detail: `answered in plaintext: ${JSON.stringify(received.split('\r\n')[0])}` };
+    case 'timeout':
+      return { answered: received.length > 0 && isHttp(received), detail: received ? `answered: ${JSON.stringify(received.slice(0, 60))}` : 'no plaintext answer (timed out)' };
+    case 'error':
+      return { answered: false, detail: `no plaintext answer: ${error}` };
+    case 'close':
+      return { answered: isHttp(received), detail: received ? `closed after ${received.length} bytes that are not HTTP` : 'closed without a plaintext answer' };
+  }
 }
 
 function reach(ip: string, port: number, task: ProbeTask): Promise<{ connected: boolean; detail: string; tcpConnected: boolean }> {
