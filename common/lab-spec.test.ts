@@ -31,7 +31,11 @@ describe('lab spec', () => {
     [{ name: 'Bad_Name' }, 'name', /"Bad_Name" is not a DNS-safe lab name/],
     [{ name: 'a'.repeat(21) }, 'name', /1–20 characters/],
     [{ name: 'ends-' }, 'name', /not ending with a hyphen/],
-    [{ version: '7.17.0' }, 'version', /"7\.17\.0" is not a supported stack version/],
+    [{ version: '7.17.0' }, 'version', /7\.17\.0 is not a version this lab runs: seclab runs Elastic 9\.4\.0 and later 9\.x releases/],
+    [{ version: '8.15.0' }, 'version', /8\.15\.0 is not a version this lab runs/],
+    [{ version: '9.3.9' }, 'version', /9\.3\.9 is not a version this lab runs.*such as 9\.5\.2/],
+    [{ version: '10.0.0' }, 'version', /10\.0\.0 is not a version this lab runs/],
+    [{ version: 'latest' }, 'version', /"latest" is not a stack version: write it as X\.Y\.Z/],
     [{ images: 'docker-hub' }, 'images', /"docker-hub" is not an images mode: use "official".*or "emulated"/],
     [{ elasticsearch: { nodes: 0 } }, 'elasticsearch.nodes', /0 Elasticsearch nodes is not allowed: choose 1 to 7/],
     [{ elasticsearch: { nodes: 8 } }, 'elasticsearch.nodes', /8 Elasticsearch nodes is not allowed: choose 1 to 7/],
@@ -55,6 +59,10 @@ describe('lab spec', () => {
     const problem = problems.find((p) => p.field === field);
     expect(problem, JSON.stringify(problems)).toBeDefined();
     expect(problem!.message).toMatch(message);
+  });
+
+  it.each(['9.4.0', '9.4.5', '9.5.2', '9.12.0'])('accepts %s, a release the plan was checked against', (version) => {
+    expect(parseLabSpec({ version }).version).toBe(version);
   });
 
   it('says every problem at once, in one error', () => {

@@ -2,11 +2,34 @@ import { z } from 'zod';
 import { SeclabError } from './errors.ts';
 
 /**
- * Newest 9.x GA confirmed when this was written: 9.4.0 (the Docker library image
- * `elasticsearch:9.4.0`, seen in public Dockerfile bumps; the @elastic/elasticsearch client
- * line 9.5 exists but no 9.5 server image could be confirmed).
+ * Newest GA confirmed when this was written: 9.5.2 (tag v9.5.2 in elastic/elastic-agent, which also
+ * carries the co-located Fleet Server re-enrollment fix, elastic-agent PR #15987).
  */
-export const DEFAULT_STACK_VERSION = '9.4.0';
+export const DEFAULT_STACK_VERSION = '9.5.2';
+
+/**
+ * The oldest release the lab's plan was checked against upstream sources for (research/
+ * official-images-audit.md). Older ones cannot come up with this plan: role `description` exists
+ * from 8.15 (elasticsearch PR #107088), FLEET_SERVER_SERVICE_TOKEN_PATH from 8.8 (elastic-agent
+ * #2424), the agent's state-path fix from 8.16 (elastic-agent #4925), and the Kibana and Fleet
+ * settings and API bodies were read at the 9.4/9.5 tags.
+ */
+export const OLDEST_SUPPORTED_VERSION = '9.4.0';
+const NEWEST_SUPPORTED_MAJOR = 9;
+
+function versionParts(version: string): [number, number, number] {
+  const [major, minor, patch] = version.split('.').map(Number);
+  return [major, minor, patch];
+}
+
+export function isSupportedStackVersion(version: string): boolean {
+  const [major, minor, patch] = versionParts(version);
+  const [oldestMajor, oldestMinor, oldestPatch] = versionParts(OLDEST_SUPPORTED_VERSION);
+  if (major > NEWEST_SUPPORTED_MAJOR) return false;
+  if (major !== oldestMajor) return major > oldestMajor;
+  if (minor !== oldestMinor) return minor > oldestMinor;
+  return patch >= oldestPatch;
+}
 
 export const DEFAULT_HOST_PORTS = { elasticsearch: 9200, kibana: 5601, fleetServer: 8220 } as const;
 
@@ -27,9 +50,15 @@ const labName = z
       `"${String(issue.input)}" is not a DNS-safe lab name: use 1–20 characters, lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen`,
   });
 
-const stackVersion = z.string().regex(/^(8|9)\.\d+\.\d+$/, {
-  error: (issue) => `"${String(issue.input)}" is not a supported stack version: use an 8.x or 9.x release such as ${DEFAULT_STACK_VERSION}`,
-});
+const stackVersion = z
+  .string({ error: `must be a version string such as "${DEFAULT_STACK_VERSION}"` })
+  .regex(/^\d{1,2}\.\d{1,3}\.\d{1,3}$/, {
+    error: (issue) => `"${String(issue.input)}" is not a stack version: write it as X.Y.Z, such as ${DEFAULT_STACK_VERSION}`,
+  })
+  .refine(isSupportedStackVersion, {
+    error: (issue) =>
+      `${String(issue.input)} is not a version this lab runs: seclab runs Elastic ${OLDEST_SUPPORTED_VERSION} and later ${NEWEST_SUPPORTED_MAJOR}.x releases, whose settings and APIs it was checked against; choose one such as ${DEFAULT_STACK_VERSION}`,
+  });
 
 const memory = z
   .string()
