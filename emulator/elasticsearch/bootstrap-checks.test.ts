@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { StartupError, bootstrapFailureMessage, checkNotRunningAsRoot, runBootstrapChecks, type BootstrapCheckContext } from './bootstrap-checks.js';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StartupError, bootstrapFailureMessage, checkNotRunningAsRoot, readHostFacts, runBootstrapChecks, type BootstrapCheckContext } from './bootstrap-checks.js';
 
 function context(overrides: Partial<BootstrapCheckContext['config']> = {}, host: Partial<BootstrapCheckContext['host']> = {}, boundToNonLoopback = true): BootstrapCheckContext {
   return {
@@ -14,7 +17,7 @@ function context(overrides: Partial<BootstrapCheckContext['config']> = {}, host:
       settings: {},
       ...overrides,
     },
-    host: { maxMapCount: 262144, maxLockedMemory: 'unlimited', ...host },
+    host: { maxMapCount: 262144, maxLockedMemory: 'unlimited', maxFileDescriptors: 65535, ...host },
     boundToNonLoopback,
     allowLowMaxMapCount: false,
   };
@@ -51,6 +54,37 @@ describe('bootstrap checks', () => {
     expect(outcome.failures).toHaveLength(1);
     expect(outcome.failures[0]).toMatch(/^memory locking requested/);
     expect(outcome.warnings[0]).toContain('SECLAB_EMULATOR_ALLOW_LOW_MAX_MAP_COUNT=true');
+  });
+
+  it('fails below 65535 open files, checked before memory locking as in BootstrapChecks.checks()', () => {
+    const outcome = runBootstrapChecks(context({ memoryLock: true }, { maxFileDescriptors: 1024, maxLockedMemory: 65536 }));
+    expect(outcome.failures[0]).toBe(
+      'max file descriptors [1024] for elasticsearch process is too low, increase to at least [65535]; for more information see [https://www.elastic.co/docs/deploy-manage/deploy/self-managed/bootstrap-checks#bootstrap-checks-file-descriptor]',
+    );
+    expect(outcome.failures[1]).toMatch(/^memory locking requested/);
+    expect(runBootstrapChecks(context({}, { maxFileDescriptors: 'unlimited' })).failures).toEqual([]);
+  });
+
+  it('relaxes the open-files check only when the limit equals the declared engine cap, and says what ES would do', () => {
+    const capped = runBootstrapChecks({ ...context({}, { maxFileDescriptors: 20000 }), engineNofileCap: 20000 });
+    expect(capped.failures).toEqual([]);
+    expect(capped.warnings).toEqual([
+      expect.stringMatching(/^max file descriptors \[20000\] for elasticsearch process is too low, increase to at least \[65535\]; for more information see \[.*\] \(the engine caps open files at \[20000\]; Elastic's official image would exit with code 78 here\)$/),
+    ]);
+    expect(runBootstrapChecks({ ...context({}, { maxFileDescriptors: 1024 }), engineNofileCap: 20000 }).failures[0]).toMatch(/^max file descriptors \[1024\]/);
+    expect(runBootstrapChecks(context({}, { maxFileDescriptors: 20000 })).failures[0]).toMatch(/^max file descriptors \[20000\]/);
+  });
+
+  it('reads the hard "Max open files" limit (the JVM raises the soft limit to it) from /proc/self/limits', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seclab-proc-'));
+    mkdirSync(join(dir, 'self'));
+    writeFileSync(
+      join(dir, 'self', 'limits'),
+      'Limit                     Soft Limit           Hard Limit           Units     \n' +
+        'Max locked memory         8388608              8388608              bytes     \n' +
+        'Max open files            1024                 4096                 files     \n',
+    );
+    expect(readHostFacts(dir)).toMatchObject({ maxLockedMemory: 8388608, maxFileDescriptors: 4096 });
   });
 
   it('requires transport TLS when security is on', () => {

@@ -24,6 +24,21 @@ export interface HostFacts {
   maxMapCount: number | undefined;
   /** Soft "Max locked memory" limit from /proc/self/limits; `unlimited` or bytes. */
   maxLockedMemory: 'unlimited' | number | undefined;
+  /**
+   * The open-files limit the JVM would run with: the *hard* "Max open files" limit, because HotSpot raises the soft
+   * limit to the hard one at startup (os::init_2, MaxFDLimit, on by default on Linux) before ES's FileDescriptorCheck
+   * reads it (ProcessProbe.getMaxFileDescriptorCount).
+   */
+  maxFileDescriptors: 'unlimited' | number | undefined;
+}
+
+/** One row of /proc/self/limits: [soft, hard], each `unlimited` or a number. */
+function limitsRow(limits: string, name: string): ['unlimited' | number, 'unlimited' | number] | undefined {
+  const line = limits.split('\n').find((l) => l.startsWith(name));
+  const [soft, hard] = line?.slice(name.length).trim().split(/\s+/) ?? [];
+  if (!soft || !hard) return undefined;
+  const parse = (value: string) => (value === 'unlimited' ? 'unlimited' : Number(value));
+  return [parse(soft), parse(hard)];
 }
 
 /** The emulator reads the kernel's real values; tests point SECLAB_EMULATOR_PROC_DIR at a fake /proc. */
@@ -34,17 +49,13 @@ export function readHostFacts(procDir: string): HostFacts {
   } catch {
     maxMapCount = undefined;
   }
-  let maxLockedMemory: HostFacts['maxLockedMemory'];
+  let limits = '';
   try {
-    const line = readFileSync(join(procDir, 'self/limits'), 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('Max locked memory'));
-    const soft = line?.slice('Max locked memory'.length).trim().split(/\s+/)[0];
-    if (soft) maxLockedMemory = soft === 'unlimited' ? 'unlimited' : Number(soft);
+    limits = readFileSync(join(procDir, 'self/limits'), 'utf8');
   } catch {
-    maxLockedMemory = undefined;
+    limits = '';
   }
-  return { maxMapCount, maxLockedMemory };
+  return { maxMapCount, maxLockedMemory: limitsRow(limits, 'Max locked memory')?.[0], maxFileDescriptors: limitsRow(limits, 'Max open files')?.[1] };
 }
 
 export interface BootstrapCheckContext {
@@ -56,6 +67,11 @@ export interface BootstrapCheckContext {
   /** Bound or publishing to a non-loopback address. */
   boundToNonLoopback: boolean;
   allowLowMaxMapCount: boolean;
+  /**
+   * SECLAB_EMULATOR_ENGINE_NOFILE_CAP: the open-files limit the Docker engine is known to cap containers at. Only a limit
+   * equal to it is relaxed (to a WARN), so a genuinely low limit still fails.
+   */
+  engineNofileCap?: number;
 }
 
 export interface BootstrapCheckOutcome {
@@ -66,6 +82,7 @@ export interface BootstrapCheckOutcome {
 }
 
 const MAX_MAP_COUNT_MINIMUM = 262144;
+const FILE_DESCRIPTORS_MINIMUM = 65535;
 const DOCS = 'https://www.elastic.co/docs/deploy-manage/deploy/self-managed/bootstrap-checks';
 
 /**
@@ -81,6 +98,16 @@ export function runBootstrapChecks(context: BootstrapCheckContext): BootstrapChe
   const failed: string[] = [];
   const warnings: string[] = [];
 
+  // FileDescriptorCheck (Linux limit 65535), checked before MlockallCheck as in BootstrapChecks.checks().
+  const descriptors = host.maxFileDescriptors;
+  if (typeof descriptors === 'number' && descriptors < FILE_DESCRIPTORS_MINIMUM) {
+    const failure = `max file descriptors [${descriptors}] for elasticsearch process is too low, increase to at least [${FILE_DESCRIPTORS_MINIMUM}]; for more information see [${DOCS}#bootstrap-checks-file-descriptor]`;
+    if (enforced && context.engineNofileCap === descriptors) {
+      warnings.push(`${failure} (the engine caps open files at [${descriptors}]; Elastic's official image would exit with code ${BOOTSTRAP_CHECK_EXIT_CODE} here)`);
+    } else {
+      failed.push(failure);
+    }
+  }
   if (config.memoryLock && host.maxLockedMemory !== 'unlimited') {
     failed.push(
       `memory locking requested for elasticsearch process but memory is not locked; for more information see [${DOCS}#bootstrap-checks-memory-lock]`,

@@ -86,6 +86,8 @@ export const Loggers = {
   securityHttp: 'org.elasticsearch.xpack.security.transport.netty4.SecurityNetty4HttpServerTransport',
   sslService: 'org.elasticsearch.xpack.core.ssl.SSLService',
   coordinator: 'org.elasticsearch.cluster.coordination.Coordinator',
+  clusterBootstrapService: 'org.elasticsearch.cluster.coordination.ClusterBootstrapService',
+  settingsModule: 'org.elasticsearch.common.settings.SettingsModule',
   formationHelper: 'org.elasticsearch.cluster.coordination.ClusterFormationFailureHelper',
   clusterApplier: 'org.elasticsearch.cluster.service.ClusterApplierService',
   masterService: 'org.elasticsearch.cluster.service.MasterService',

@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { lookup } from 'node:dns/promises';
 import { networkInterfaces, hostname } from 'node:os';
 import { isIP, type Socket } from 'node:net';
 import { loadNodeConfig, type NodeConfig } from './config/node-config.js';
-import { settingAsList } from '../shared/settings-file.js';
+import { validateNodeSettings } from './config/settings-validation.js';
+import { settingAsBoolean, settingAsList } from '../shared/settings-file.js';
 import { createServerLogger, Loggers, type ServerLogger } from './logging.js';
 import {
   BOOTSTRAP_CHECK_EXIT_CODE,
@@ -69,6 +69,11 @@ function loadContexts(config: NodeConfig): { http?: SslMaterial; transport?: Ssl
   };
 }
 
+/** SECLAB_EMULATOR_ENGINE_NOFILE_CAP=<n>, a positive integer; anything else declares nothing. */
+function declaredEngineNofileCap(value: string | undefined): number | undefined {
+  return value !== undefined && /^[1-9][0-9]*$/.test(value.trim()) ? Number(value.trim()) : undefined;
+}
+
 export interface StartOptions {
   environment: NodeJS.ProcessEnv;
   args: string[];
@@ -83,6 +88,9 @@ export async function startNode({ environment, args, uid }: StartOptions, onLogg
   logger.info(Loggers.node, `version[${EMULATED_VERSION.number}], pid[${process.pid}], build[${EMULATED_VERSION.build_flavor}/${EMULATED_VERSION.build_type}/${EMULATED_VERSION.build_hash}/${EMULATED_VERSION.build_date}], OS[${process.platform}], JVM[seclab emulator on Node.js/${process.versions.node}]`);
   checkNotRunningAsRoot(uid, environment.SECLAB_EMULATOR_TEST_ALLOW_ROOT === '1');
   if (uid === 0) logger.warn(Loggers.bootstrap, 'running as root only because SECLAB_EMULATOR_TEST_ALLOW_ROOT=1 (test-only switch; the real Elasticsearch refuses)');
+  const settingsCheck = validateNodeSettings({ settings: config.settings, keystoreNames: Object.keys(config.keystore ?? {}) });
+  for (const warning of settingsCheck.warnings) logger.warn(Loggers.settingsModule, warning);
+  if (settingsCheck.error) throw settingsCheck.error;
 
   const ssl = loadContexts(config);
   mkdirSync(config.pathData, { recursive: true });
@@ -105,12 +113,21 @@ export async function startNode({ environment, args, uid }: StartOptions, onLogg
   };
   const boundAddresses = [transportHost.bind, httpHost.bind, transportHost.publish, httpHost.publish].filter((address) => address !== '0.0.0.0');
   const audit = new AuditTrail(
-    { nodeName: config.nodeName, nodeId, clusterName: config.clusterName, clusterUuid: () => coordinator?.metadata().clusterUuid ?? '', hostIp: httpHost.publish },
+    { nodeName: config.nodeName, nodeId, clusterName: config.clusterName, clusterUuid: () => coordinator?.metadata().clusterUuid ?? '', hostName: hostname(), hostIp: httpHost.publish },
     {
-      file: join(config.pathLogs, `${config.clusterName}_audit.json`),
-      alsoToStdout: environment.ELASTIC_CONTAINER === 'true',
+      // The official image's log4j2 config sends the audit appender to the console, and nowhere else.
+      write: (line) => process.stdout.write(line + '\n'),
       includeEvents: () => settingAsList(effectiveSetting('xpack.security.audit.logfile.events.include')),
       excludeEvents: () => settingAsList(effectiveSetting('xpack.security.audit.logfile.events.exclude')),
+      // LoggingAuditTrail's defaults: node id and cluster UUID on, node name, host name/address and cluster name off.
+      emit: () => ({
+        nodeName: settingAsBoolean(effectiveSetting('xpack.security.audit.logfile.emit_node_name'), false),
+        nodeId: settingAsBoolean(effectiveSetting('xpack.security.audit.logfile.emit_node_id'), true),
+        hostName: settingAsBoolean(effectiveSetting('xpack.security.audit.logfile.emit_node_host_name'), false),
+        hostAddress: settingAsBoolean(effectiveSetting('xpack.security.audit.logfile.emit_node_host_address'), false),
+        clusterName: settingAsBoolean(effectiveSetting('xpack.security.audit.logfile.emit_cluster_name'), false),
+        clusterUuid: settingAsBoolean(effectiveSetting('xpack.security.audit.logfile.emit_cluster_uuid'), true),
+      }),
       isActive: () => config.securityEnabled && config.audit.enabled && allowsAuditing(coordinator?.metadata().license, now()),
     },
   );
@@ -154,6 +171,7 @@ export async function startNode({ environment, args, uid }: StartOptions, onLogg
     host: readHostFacts(environment.SECLAB_EMULATOR_PROC_DIR ?? '/proc'),
     boundToNonLoopback,
     allowLowMaxMapCount: environment.SECLAB_EMULATOR_ALLOW_LOW_MAX_MAP_COUNT === 'true',
+    engineNofileCap: declaredEngineNofileCap(environment.SECLAB_EMULATOR_ENGINE_NOFILE_CAP),
   });
   if (outcome.enforced) logger.info(Loggers.bootstrapChecks, 'bound or publishing to a non-loopback address, enforcing bootstrap checks');
   for (const warning of outcome.warnings) logger.warn(Loggers.bootstrapChecks, warning);

@@ -289,12 +289,15 @@ describe('documents', () => {
 });
 
 describe('audit, IP filtering and licence', () => {
-  it('writes authentication_failed and access_denied audit events to <cluster>_audit.json', async () => {
-    const auditFile = join(esHome, 'logs', 'lab_audit.json');
-    expect(existsSync(auditFile)).toBe(true);
-    const events = readFileSync(auditFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  it('writes authentication_failed and access_denied audit events to stdout in the official image\'s console layout, and no audit file', async () => {
+    const lines = node.output.filter((line) => line.startsWith('{"type":"audit", '));
+    const events = lines.map((line) => JSON.parse(line));
     expect(events).toContainEqual(expect.objectContaining({ type: 'audit', 'event.type': 'rest', 'event.action': 'authentication_failed', 'user.name': 'elastic', 'url.path': '/_cluster/health', 'request.method': 'GET' }));
     expect(events).toContainEqual(expect.objectContaining({ 'event.action': 'access_denied', 'user.name': 'logger', action: 'indices:data/write/index', indices: ['secret'] }));
+    // PatternLayout: "type" then "timestamp" (yyyy-MM-dd'T'HH:mm:ss,SSSZ), then the fields in the layout's order, ", " between them.
+    expect(lines[0]).toMatch(/^\{"type":"audit", "timestamp":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d,\d{3}\+0000", "cluster\.uuid":"[^"]+", "node\.id":"[^"]+", "event\.type":/);
+    expect(events.every((event) => event['event.dataset'] === undefined && event['node.name'] === undefined)).toBe(true);
+    expect(existsSync(join(esHome, 'logs', 'lab_audit.json'))).toBe(false);
   });
 
   it('drops a denied address before TLS under the trial licence and audits connection_denied', async () => {
@@ -303,8 +306,8 @@ describe('audit, IP filtering and licence', () => {
     expect((await es('GET', '/', { auth: ELASTIC }, '127.0.0.1')).status).toBe(200);
     const refused = await es('GET', '/', { auth: ELASTIC }, '127.0.0.3').then((a) => `status ${a.status}`, (error: Error) => error.message);
     expect(refused).toMatch(/socket hang up|ECONNRESET|socket disconnected/);
-    const events = readFileSync(join(esHome, 'logs', 'lab_audit.json'), 'utf8');
-    expect(events).toMatch(/"event.type":"ip_filter","event.action":"connection_denied","origin.type":"rest","origin.address":"127\.0\.0\.3:\d+","transport.profile":".http","rule":"deny _all"/);
+    const events = node.output.filter((line) => line.startsWith('{"type":"audit", ')).join('\n');
+    expect(events).toMatch(/"event.type":"ip_filter", "event.action":"connection_denied", "origin.type":"rest", "origin.address":"127\.0\.0\.3:\d+", "transport.profile":".http", "rule":"deny _all"/);
   });
 
   it('stops enforcing the IP filter under a basic licence, as the real product does', async () => {

@@ -2,7 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Envelope, Handlers } from '../../common/contract.ts';
 import { dispatchCall } from '../../common/dispatch.ts';
 
-const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Past the limit the rest of a body is read and dropped (so the client gets the 413, not a reset), up to this much. */
+const MAX_DISCARDED_BYTES = 64 * 1024 * 1024;
+
+class BodyTooLarge extends Error {}
 
 /** POST /api/<method>: JSON body in, Envelope JSON out. Handler errors travel inside the envelope. */
 export async function handleApiCall(handlers: Handlers, method: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -15,7 +19,13 @@ export async function handleApiCall(handlers: Handlers, method: string, request:
     const text = await readBody(request);
     body = text.trim() === '' ? {} : JSON.parse(text);
   } catch (error) {
-    sendEnvelope(response, 400, refusal('INVALID_JSON', (error as Error).message === 'too large' ? 'The request body is larger than 1 MiB.' : 'The request body is not valid JSON.'));
+    if (error instanceof BodyTooLarge) {
+      response.setHeader('Connection', 'close');
+      sendEnvelope(response, 413, refusal('BODY_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB, the most an API call may send.`));
+      discardRest(request);
+      return;
+    }
+    sendEnvelope(response, 400, refusal('INVALID_JSON', 'The request body is not valid JSON.'));
     return;
   }
   const envelope = await dispatchCall(handlers, method, body);
@@ -33,17 +43,30 @@ export function sendEnvelope(response: ServerResponse, status: number, envelope:
 }
 
 function readBody(request: IncomingMessage): Promise<string> {
+  if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return Promise.reject(new BodyTooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    request.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new Error('too large'));
-        request.destroy();
+        request.off('data', onData);
+        reject(new BodyTooLarge());
       } else chunks.push(chunk);
-    });
+    };
+    request.on('data', onData);
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
   });
+}
+
+/** Closing with unread bytes makes the kernel send a reset the client may see before the 413: drain, within reason. */
+function discardRest(request: IncomingMessage): void {
+  let discarded = 0;
+  request.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > MAX_DISCARDED_BYTES) request.destroy();
+  });
+  request.on('error', () => {});
+  request.resume();
 }

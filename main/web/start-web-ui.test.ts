@@ -29,6 +29,7 @@ describe('startWebUi', () => {
   const hub = createEventHub();
   let ui: WebUi;
   let cookie = '';
+  let pageKey = '';
 
   beforeAll(async () => {
     const rendererDir = mkdtempSync(join(tmpdir(), 'seclab-renderer-'));
@@ -37,8 +38,9 @@ describe('startWebUi', () => {
   });
   afterAll(() => ui.close());
 
-  it('prints a loopback URL with a token', () => {
-    expect(ui.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{48}$/);
+  it('prints a loopback URL with a token in its query and a page key in its fragment', () => {
+    expect(ui.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{48}#key=[0-9a-f]{64}$/);
+    pageKey = new URL(ui.url).hash.slice('#key='.length);
   });
 
   it('refuses every request without the session cookie', async () => {
@@ -76,13 +78,27 @@ describe('startWebUi', () => {
     expect((await send(ui, '/..%2f..%2fetc%2fpasswd', { headers: { Cookie: cookie } })).status).toBe(404);
   });
 
+  it('refuses API calls and the event stream with the session cookie alone (every port of 127.0.0.1 receives it)', async () => {
+    const headers = { Cookie: cookie, 'Content-Type': 'application/json', Origin: ui.origin };
+    for (const key of [undefined, '', '0'.repeat(64), pageKey.slice(1)]) {
+      const withKey = key === undefined ? headers : { ...headers, 'X-Seclab-Key': key };
+      const reveal = await send(ui, '/api/labs.revealSecret', { method: 'POST', headers: withKey, body: '{"lab":"default","username":"elastic"}' });
+      expect(reveal.status).toBe(401);
+      expect(JSON.parse(reveal.body)).toMatchObject({ ok: false, error: { code: 'NO_PAGE_KEY' } });
+      expect(reveal.body).not.toMatch(/password/);
+      expect((await send(ui, '/api/events', { headers: key === undefined ? { Cookie: cookie } : { Cookie: cookie, 'X-Seclab-Key': key } })).status).toBe(401);
+    }
+    // The key without the cookie is no better.
+    expect((await send(ui, '/api/labs.list', { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: ui.origin, 'X-Seclab-Key': pageKey }, body: '{}' })).status).toBe(401);
+  });
+
   it('refuses API calls from another origin, or with no origin', async () => {
-    const headers = { Cookie: cookie, 'Content-Type': 'application/json' };
+    const headers = { Cookie: cookie, 'Content-Type': 'application/json', 'X-Seclab-Key': pageKey };
     const evil = await send(ui, '/api/labs.list', { method: 'POST', headers: { ...headers, Origin: 'http://evil.example' }, body: '{}' });
     expect(evil.status).toBe(403);
     expect(JSON.parse(evil.body).error.code).toBe('WRONG_ORIGIN');
     expect((await send(ui, '/api/labs.list', { method: 'POST', headers, body: '{}' })).status).toBe(403);
-    const crossSite = await send(ui, '/api/events', { headers: { Cookie: cookie, 'Sec-Fetch-Site': 'cross-site' } });
+    const crossSite = await send(ui, '/api/events', { headers: { Cookie: cookie, 'X-Seclab-Key': pageKey, 'Sec-Fetch-Site': 'cross-site' } });
     expect(crossSite.status).toBe(403);
   });
 
@@ -91,7 +107,7 @@ describe('startWebUi', () => {
   });
 
   it('answers API calls with envelopes, errors without stack traces', async () => {
-    const headers = { Cookie: cookie, 'Content-Type': 'application/json', Origin: ui.origin };
+    const headers = { Cookie: cookie, 'Content-Type': 'application/json', Origin: ui.origin, 'X-Seclab-Key': pageKey };
     const list = await send(ui, '/api/labs.list', { method: 'POST', headers, body: '{}' });
     expect(JSON.parse(list.body)).toEqual({ ok: true, value: [] });
     const missing = JSON.parse((await send(ui, '/api/labs.status', { method: 'POST', headers, body: '{"lab":"nope"}' })).body);
@@ -103,14 +119,37 @@ describe('startWebUi', () => {
     expect((await send(ui, '/api/labs.list', { method: 'POST', headers, body: '{' })).status).toBe(400);
   });
 
-  it('streams server events to the session', async () => {
+  it('answers a body over the limit with 413 and a message, not a reset connection', async () => {
+    const headers = { Cookie: cookie, 'Content-Type': 'application/json', Origin: ui.origin, 'X-Seclab-Key': pageKey };
+    const body = JSON.stringify({ spec: { name: 'x'.repeat(1024 * 1024 + 16) } });
+    const declared = await send(ui, '/api/labs.plan', { method: 'POST', headers, body });
+    expect(declared.status).toBe(413);
+    expect(JSON.parse(declared.body)).toMatchObject({ ok: false, error: { code: 'BODY_TOO_LARGE', message: expect.stringContaining('1 MiB') } });
+    // Chunked, so the size shows only while reading.
+    const chunked = await new Promise<Reply>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: ui.port, path: '/api/labs.plan', method: 'POST', headers: { ...headers, 'Transfer-Encoding': 'chunked' } }, (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      });
+      req.on('error', reject);
+      for (let i = 0; i < 20; i++) req.write('x'.repeat(100 * 1024));
+      req.end();
+    });
+    expect(chunked.status).toBe(413);
+    expect(JSON.parse(chunked.body).error.code).toBe('BODY_TOO_LARGE');
+    // And the server keeps serving.
+    expect((await send(ui, '/api/labs.list', { method: 'POST', headers, body: '{}' })).status).toBe(200);
+  });
+
+  it('streams server events to the session, one JSON line each', async () => {
     const received = await new Promise<string>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: ui.port, path: '/api/events', headers: { Cookie: cookie } }, (res) => {
-        expect(res.headers['content-type']).toMatch(/text\/event-stream/);
+      const req = httpRequest({ host: '127.0.0.1', port: ui.port, path: '/api/events', headers: { Cookie: cookie, 'X-Seclab-Key': pageKey } }, (res) => {
+        expect(res.headers['content-type']).toMatch(/application\/x-ndjson/);
         let text = '';
         res.on('data', (chunk) => {
           text += chunk;
-          if (text.includes('data: ')) {
+          if (text.includes('}\n')) {
             resolve(text);
             req.destroy();
           }
@@ -120,6 +159,6 @@ describe('startWebUi', () => {
       req.on('error', reject);
       req.end();
     });
-    expect(received).toContain('data: {"type":"log-line","subscription":"s1","line":"hello"}');
+    expect(received).toContain('{"type":"log-line","subscription":"s1","line":"hello"}\n');
   });
 });

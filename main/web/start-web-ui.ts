@@ -1,13 +1,13 @@
-import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Handlers } from '../../common/contract.ts';
 import { handleApiCall, refusal, sendEnvelope } from './api-route.ts';
+import { openInBrowser, type RedirectFile } from './browser-opener.ts';
 import type { SubscribeToEvents } from './event-hub.ts';
 import { openEventStream } from './event-stream.ts';
 import { ensureRendererBuilt } from './renderer-build.ts';
 import { applySecurityHeaders } from './security-headers.ts';
-import { createSessionGate, type SessionGate } from './session-gate.ts';
+import { createSessionGate, PAGE_KEY_HEADER, type SessionGate } from './session-gate.ts';
 import { serveRendererFile } from './static-files.ts';
 
 export interface WebUiOptions {
@@ -24,7 +24,7 @@ export interface WebUiOptions {
 }
 
 export interface WebUi {
-  /** The one-time URL to open (carries the token). */
+  /** The one-time URL to open: the token in its query, the page key in its fragment. */
   url: string;
   origin: string;
   port: number;
@@ -71,6 +71,10 @@ export async function startWebUi(options: WebUiOptions): Promise<WebUi> {
     }
     // Browsers label requests a page on another site makes; none of those may reach the API or the event stream.
     if (isApi && request.headers['sec-fetch-site'] === 'cross-site') return refuse(403, 'CROSS_SITE', 'Requests from other sites are refused.');
+    // Every program on 127.0.0.1 a browser talks to receives the cookie: the API also wants the page key.
+    if (isApi && !gate.isValidPageKey(request.headers[PAGE_KEY_HEADER])) {
+      return refuse(401, 'NO_PAGE_KEY', 'This tab has no page key: use the tab the `seclab ui` link opened, or restart `seclab ui` for a new link.');
+    }
     if (url.pathname === '/api/events') {
       if (request.method !== 'GET') return refuse(405, 'METHOD_NOT_ALLOWED', 'Use GET for the event stream.');
       const close = openEventStream(options.subscribe, response);
@@ -95,8 +99,8 @@ export async function startWebUi(options: WebUiOptions): Promise<WebUi> {
   const hostForUrl = host === '::1' ? '[::1]' : host;
   hostHeader = `${hostForUrl}:${port}`;
   origin = `http://${hostHeader}`;
-  const url = `${origin}/?token=${gate.token}`;
-  if (options.openBrowser) openInBrowser(url);
+  const url = `${origin}/?token=${gate.token}#key=${gate.pageKey}`;
+  const redirectFile: RedirectFile | undefined = options.openBrowser ? openInBrowser(url) : undefined;
 
   return {
     url,
@@ -105,6 +109,7 @@ export async function startWebUi(options: WebUiOptions): Promise<WebUi> {
     close: () =>
       new Promise<void>((resolve) => {
         for (const close of [...closers]) close();
+        redirectFile?.remove();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
@@ -122,11 +127,4 @@ function redeemToken(gate: SessionGate, candidate: string, response: ServerRespo
     return;
   }
   response.writeHead(303, { 'Set-Cookie': gate.cookieFor(result.session), Location: '/' }).end();
-}
-
-function openInBrowser(url: string): void {
-  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
-  const child = spawn(command, [url], { stdio: 'ignore', detached: true });
-  child.on('error', () => {});
-  child.unref();
 }

@@ -11,6 +11,7 @@ import { describeNode } from './discovery-node.js';
 import { randomId } from '../security/passwords.js';
 
 const TICK_MS = 300;
+const REMOVAL_WARNING_INTERVAL_MS = 12 * 60 * 60 * 1000;
 const PING_INTERVAL_MS = 1000;
 const MASTER_SILENCE_MS = 4000;
 const FOLLOWER_PING_FAILURES = 3;
@@ -51,6 +52,7 @@ export class Coordinator {
   private electing = false;
   private commandQueue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
+  private removalWarningTimer: NodeJS.Timeout | undefined;
   private readonly waiters = new Set<() => void>();
 
   constructor(
@@ -79,8 +81,34 @@ export class Coordinator {
   }
 
   start(): void {
+    this.logBootstrapState();
     if (this.config.discoveryType === 'single-node') this.background(this.becomeMaster([]));
     this.timer = setInterval(() => this.background(this.tick()), TICK_MS);
+  }
+
+  /**
+   * ClusterBootstrapService.logBootstrapState (ES PR #92744): a node that has joined a cluster before (its persisted
+   * state carries the cluster UUID) and still has `cluster.initial_master_nodes` set warns now and every 12 hours.
+   * Requirements print as Java's Set.toString, e.g. `[es01, es02, es03]`.
+   */
+  private logBootstrapState(): void {
+    const requirements = this.config.discoveryType === 'single-node' ? [] : [...new Set(this.config.initialMasterNodes)];
+    const clusterUuid = this.metadataValue.clusterUuid;
+    const setting = 'cluster.initial_master_nodes';
+    if (!clusterUuid) {
+      this.logger.info(Loggers.clusterBootstrapService, `this node has not joined a bootstrapped cluster yet; [${setting}] is set to [${requirements.join(', ')}]`);
+    } else if (requirements.length === 0) {
+      this.logger.info(Loggers.clusterBootstrapService, `this node is locked into cluster UUID [${clusterUuid}] and will not attempt further cluster bootstrapping`);
+    } else {
+      const warn = () =>
+        this.logger.warn(
+          Loggers.clusterBootstrapService,
+          `this node is locked into cluster UUID [${clusterUuid}] but [${setting}] is set to [${requirements.join(', ')}]; remove this setting to avoid possible data loss caused by subsequent cluster bootstrap attempts`,
+        );
+      warn();
+      this.removalWarningTimer = setInterval(warn, REMOVAL_WARNING_INTERVAL_MS);
+      this.removalWarningTimer.unref();
+    }
   }
 
   /** Background work must never take the node down with an unhandled rejection; it is logged instead. */
@@ -90,6 +118,7 @@ export class Coordinator {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.removalWarningTimer) clearInterval(this.removalWarningTimer);
     for (const connection of this.peers.values()) connection.close();
   }
 
