@@ -10,6 +10,7 @@ export const elasticsearchImage: EmulatorImageManifest = {
     [`${HOME}/bin/elasticsearch`]: 'emulator/elasticsearch/main.ts',
     [`${HOME}/bin/elasticsearch-keystore`]: 'emulator/elasticsearch/keystore-main.ts',
     [`${HOME}/bin/elasticsearch-service-tokens`]: 'emulator/elasticsearch/service-tokens-main.ts',
+    [`${HOME}/bin/elasticsearch-certutil`]: 'emulator/elasticsearch/certutil-main.ts',
     '/usr/local/bin/docker-entrypoint.sh': 'emulator/elasticsearch/docker-entrypoint.ts',
   },
   files: [
