@@ -46,19 +46,24 @@ describe('Kibana configuration rules', () => {
 });
 
 describe('kibana-docker env mapping', () => {
-  it('maps only allow-listed variables, upper-cased with dots as underscores', () => {
+  it('maps only allow-listed variables, upper-cased with dots as underscores, after the fixed cgroup flags', () => {
     const args = kibanaArgsFromEnv({
       ELASTICSEARCH_HOSTS: 'https://es01:9200',
       XPACK_SECURITY_ENCRYPTIONKEY: 'k'.repeat(32),
       SERVERNAME: 'kibana',
       ELASTICSEARCH_SSL_VERIFICATIONMODE: '',
     });
-    expect(args).toEqual(['--elasticsearch.hosts=https://es01:9200', `--xpack.security.encryptionKey=${'k'.repeat(32)}`]);
+    expect(args).toEqual([
+      '--ops.cGroupOverrides.cpuPath=/',
+      '--ops.cGroupOverrides.cpuAcctPath=/',
+      '--elasticsearch.hosts=https://es01:9200',
+      `--xpack.security.encryptionKey=${'k'.repeat(32)}`,
+    ]);
   });
 
-  it('parses --setting=value, -c and --allow-root', () => {
+  it('parses --setting=value (JSON-parsed when it parses), -c and --allow-root', () => {
     expect(parseKibanaCliArgs(['--server.port=5602', '-c', '/x.yml', '--allow-root'])).toEqual({
-      settings: { 'server.port': '5602' },
+      settings: { 'server.port': 5602 },
       configFiles: ['/x.yml'],
       allowRoot: true,
     });

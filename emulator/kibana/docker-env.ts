@@ -1,10 +1,12 @@
 /**
  * The env → `--setting=value` mapping of the official image's `/usr/local/bin/kibana-docker`
- * (elastic/kibana src/dev/build/tasks/os_packages/docker_generator/resources/base/bin/kibana-docker):
+ * (elastic/kibana src/dev/build/tasks/os_packages/docker_generator/resources/base/bin/kibana-docker;
+ * checked against the script shipped in elastic/dockerfiles at v9.2.4, the newest published there):
  * only allow-listed settings are mapped; the env name is the setting upper-cased with `.` → `_`;
  * empty values are skipped; every other variable is ignored.
  * This is the security- and Fleet-relevant part of that allow-list (the full list also covers
- * maps, reporting capture, task manager, … which this emulator does not implement).
+ * maps, reporting capture, task manager, … which this emulator does not implement); every entry
+ * here is in the upstream list.
  */
 export const KIBANA_DOCKER_SETTINGS: readonly string[] = [
   'elasticsearch.customHeaders',
@@ -77,7 +79,6 @@ export const KIBANA_DOCKER_SETTINGS: readonly string[] = [
   'xpack.fleet.agents.fleet_server.hosts',
   'xpack.fleet.agents.kibana.host',
   'xpack.fleet.agents.tlsCheckDisabled',
-  'xpack.fleet.enabled',
   'xpack.fleet.packages',
   'xpack.fleet.registryProxyUrl',
   'xpack.fleet.registryUrl',
@@ -87,12 +88,8 @@ export const KIBANA_DOCKER_SETTINGS: readonly string[] = [
   'xpack.security.audit.enabled',
   'xpack.security.authc.providers',
   'xpack.security.cookieName',
-  'xpack.security.enabled',
   'xpack.security.encryptionKey',
   'xpack.security.loginAssistanceMessage',
-  'xpack.security.public.hostname',
-  'xpack.security.public.port',
-  'xpack.security.public.protocol',
   'xpack.security.sameSiteCookies',
   'xpack.security.secureCookies',
   'xpack.security.session.cleanupInterval',
@@ -105,11 +102,20 @@ export function envVarNameForSetting(setting: string): string {
   return setting.toUpperCase().replace(/\./g, '_');
 }
 
+/** The script always passes these first, so Kibana reads cgroup stats from the container's root. */
+export const KIBANA_DOCKER_FIXED_ARGS: readonly string[] = ['--ops.cGroupOverrides.cpuPath=/', '--ops.cGroupOverrides.cpuAcctPath=/'];
+
+/**
+ * The arguments the script passes to bin/kibana. It collects `--setting=value` into one string and
+ * expands it unquoted (`exec bin/kibana … ${longopts} "$@"`), so bash splits it on whitespace: a value
+ * with a space becomes two arguments. (Pathname expansion of those words is not emulated: it only
+ * changes a word that matches a file in the working directory.)
+ */
 export function kibanaArgsFromEnv(env: NodeJS.ProcessEnv): string[] {
-  const args: string[] = [];
+  let longopts = '';
   for (const setting of KIBANA_DOCKER_SETTINGS) {
     const value = env[envVarNameForSetting(setting)];
-    if (value) args.push(`--${setting}=${value}`);
+    if (value) longopts += ` --${setting}=${value}`;
   }
-  return args;
+  return [...KIBANA_DOCKER_FIXED_ARGS, ...longopts.split(/[ \t\n]+/).filter(Boolean)];
 }

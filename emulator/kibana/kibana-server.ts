@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { KibanaConfig } from './config';
 import type { Logger } from './logger';
-import type { FlatSettings } from '../shared/settings-file';
 import { createElasticsearchClients } from './es-client';
 import { ElasticsearchStatusService } from './status-service';
 import { SessionCookies } from './session-cookie';
@@ -15,7 +14,6 @@ import { fleetRoutes } from './routes/fleet';
 import { FleetService } from './fleet/fleet-service';
 import { EnrollmentKeyService } from './fleet/enrollment-keys';
 import { applyFleetPreconfiguration } from './fleet/preconfiguration';
-import { settingAsList } from '../shared/settings-file';
 import { logConfigurationWarnings } from './startup-warnings';
 
 export interface RunningKibana {
@@ -24,7 +22,7 @@ export interface RunningKibana {
 }
 
 /** Wires config, Elasticsearch clients, status, sessions and routes into one listening Kibana. */
-export async function startKibana(config: KibanaConfig, rawSettings: FlatSettings, uuid: string, logger: Logger): Promise<RunningKibana> {
+export async function startKibana(config: KibanaConfig, uuid: string, logger: Logger): Promise<RunningKibana> {
   logConfigurationWarnings(config, logger);
 
   const clients = createElasticsearchClients(config.elasticsearch);
@@ -34,10 +32,10 @@ export async function startKibana(config: KibanaConfig, rawSettings: FlatSetting
   const authenticator = new Authenticator(clients, sessions);
   const now = () => new Date();
 
-  const outputHosts = settingAsList(rawSettings['xpack.fleet.agents.elasticsearch.hosts'] ?? rawSettings['xpack.fleet.agents.elasticsearch.host']);
+  const outputHosts = config.fleet.outputHosts;
   const fleet = new FleetService(clients.internal, {
     outputHosts: outputHosts.length ? outputHosts : ['http://localhost:9200'],
-    fleetServerHosts: settingAsList(rawSettings['xpack.fleet.agents.fleet_server.hosts']),
+    fleetServerHosts: config.fleet.fleetServerHosts,
   });
   const enrollmentKeys = new EnrollmentKeyService(clients.internal);
 
@@ -63,7 +61,7 @@ export async function startKibana(config: KibanaConfig, rawSettings: FlatSetting
   logger.get('http.server.Kibana').info(`http server running at ${scheme}://${config.server.host}:${config.server.port}`);
 
   status.onFirstConnection(() => {
-    applyFleetPreconfiguration(rawSettings, fleet, enrollmentKeys, logger.get('plugins.fleet')).catch((error: unknown) =>
+    applyFleetPreconfiguration(config.fleet, fleet, enrollmentKeys, logger.get('plugins.fleet')).catch((error: unknown) =>
       logger.get('plugins.fleet').error(`Failed to apply preconfiguration: ${error instanceof Error ? error.message : String(error)}`),
     );
   });

@@ -1,4 +1,4 @@
-import { readYamlSettings, type FlatSettings } from '../shared/settings-file';
+import { flattenSettings, readYamlSettings, type FlatSettings } from '../shared/settings-file';
 import { readKeystore, type KeystoreEntries } from '../shared/keystore-file';
 import type { KibanaPaths } from './paths';
 import type { KibanaCliArgs } from './cli-args';
@@ -22,9 +22,15 @@ export function keystoreSettingValue(raw: string): unknown {
   }
 }
 
+/** A value that is an object (JSON from a flag or the keystore) merges key by key, as lodash's merge does. */
+function mergeSetting(into: FlatSettings, name: string, value: unknown): void {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) Object.assign(into, flattenSettings(value, name));
+  else into[name] = value;
+}
+
 function keystoreSettings(entries: KeystoreEntries | undefined): FlatSettings {
   const out: FlatSettings = {};
-  for (const [name, value] of Object.entries(entries ?? {})) out[name] = keystoreSettingValue(value.toString('utf8'));
+  for (const [name, value] of Object.entries(entries ?? {})) mergeSetting(out, name, keystoreSettingValue(value.toString('utf8')));
   return out;
 }
 
@@ -32,7 +38,7 @@ export function loadRawKibanaSettings(paths: KibanaPaths, cli: KibanaCliArgs): R
   const ymlFiles = cli.configFiles.length > 0 ? cli.configFiles : [paths.ymlFile];
   const settings: FlatSettings = {};
   for (const file of ymlFiles) Object.assign(settings, readYamlSettings(file));
-  Object.assign(settings, cli.settings);
+  for (const [name, value] of Object.entries(cli.settings)) mergeSetting(settings, name, value);
   const keystore = readKeystore(paths.keystoreFile);
   Object.assign(settings, keystoreSettings(keystore));
   return { settings, keystoreNames: Object.keys(keystore ?? {}) };

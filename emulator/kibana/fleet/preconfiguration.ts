@@ -1,18 +1,7 @@
-import type { FlatSettings } from '../../shared/settings-file';
+import type { KibanaConfig } from '../config';
 import type { Logger } from '../logger';
 import type { FleetService } from './fleet-service';
 import type { EnrollmentKeyService } from './enrollment-keys';
-
-function objectList(value: unknown): Array<Record<string, unknown>> {
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value) as unknown;
-    } catch {
-      return [];
-    }
-  }
-  return Array.isArray(value) ? value.filter((v): v is Record<string, unknown> => !!v && typeof v === 'object') : [];
-}
 
 /**
  * `xpack.fleet.outputs`, `xpack.fleet.fleetServerHosts` and `xpack.fleet.agentPolicies` from kibana.yml,
@@ -20,14 +9,12 @@ function objectList(value: unknown): Array<Record<string, unknown>> {
  * missing objects are created with `is_preconfigured: true`; existing ones are left alone.
  */
 export async function applyFleetPreconfiguration(
-  settings: FlatSettings,
+  preconfigured: KibanaConfig['fleet'],
   fleet: FleetService,
   enrollmentKeys: EnrollmentKeyService,
   logger: Logger,
 ): Promise<void> {
-  const outputs = objectList(settings['xpack.fleet.outputs']);
-  const hosts = objectList(settings['xpack.fleet.fleetServerHosts']);
-  const policies = objectList(settings['xpack.fleet.agentPolicies']);
+  const { outputs, fleetServerHostObjects: hosts, agentPolicies: policies } = preconfigured;
   if (outputs.length + hosts.length + policies.length === 0) return;
 
   await fleet.setup();
