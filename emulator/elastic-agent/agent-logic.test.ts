@@ -11,12 +11,16 @@ describe('container env', () => {
     expect(setup.fleetServer.elasticsearch.host).toBe('https://es:9200');
     expect(setup.fleet.ca).toBe('/ca.crt');
     expect(setup.fleetServer.policyId).toBe('fs');
-    expect(setup.fleetServer.port).toBe(8220);
+    expect(setup.fleetServer.port).toBe('');
     expect(setup.paths.state).toBe('/usr/share/elastic-agent/state');
   });
   it('parses Go durations', () => {
     expect(parseGoDurationMs('1m30s', 0)).toBe(90_000);
     expect(parseGoDurationMs('bogus', 7)).toBe(7);
+    // time.ParseDuration refuses a bare number ("missing unit"), except 0.
+    expect(parseGoDurationMs('30', 7)).toBe(7);
+    expect(parseGoDurationMs('0', 7)).toBe(0);
+    expect(parseGoDurationMs('-1s', 7)).toBe(-1000);
   });
 });
 

@@ -1,5 +1,5 @@
 /** The `elastic-agent` command line: `container`, `status [--output …]`, `version [--binary-only]`. */
-import { readContainerSetup } from './container-env';
+import { containerPaths } from './container-env';
 import { runContainer } from './run-container';
 import { runStatusCommand } from './status-command';
 import { fetchDaemonState } from './control-socket';
@@ -7,7 +7,7 @@ import { AGENT_BUILD_TIME, AGENT_COMMIT, AGENT_VERSION } from './version';
 
 export async function runElasticAgentCli(argv: string[]): Promise<void> {
   const [command = "run", ...rest] = argv;
-  const statePath = readContainerSetup(process.env).paths.state;
+  const statePath = containerPaths(process.env).state;
   const buildLine = `${AGENT_VERSION} (build: ${AGENT_COMMIT} at ${AGENT_BUILD_TIME.replace('T', ' ').replace('Z', ' +0000 UTC')})`;
   switch (command) {
     case 'container':

@@ -1,8 +1,11 @@
 /**
- * Entry of `/usr/local/bin/docker-entrypoint`: the official image's script is
- * `elastic-agent container "$@"`; this runs the same command line with the same arguments.
+ * Entry of `/usr/local/bin/docker-entrypoint`: the official image's script
+ * (dev-tools/packaging/templates/docker/docker-entrypoint.elastic-agent.tmpl) sets `umask 0007` and runs
+ * `elastic-agent container "$@"`; this does the same.
  */
 import { runElasticAgentCli } from './cli';
+
+process.umask(0o007);
 
 runElasticAgentCli(['container', ...process.argv.slice(2)]).catch((error: unknown) => {
   process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -11,6 +11,8 @@ export interface FleetConnection {
   insecure: boolean;
   cert: string;
   certKey: string;
+  /** false for the co-located Fleet Server's internal endpoint (tlscommon VerifyCertificate: chain only). */
+  verifyHostname?: boolean;
 }
 
 export class FleetRequestError extends Error {
@@ -18,6 +20,8 @@ export class FleetRequestError extends Error {
     message: string,
     readonly kind: 'transport' | 'connection-refused' | 'http',
     readonly statusCode?: number,
+    /** The Go transport error alone, e.g. "dial tcp 127.0.0.1:8221: connect: connection refused". */
+    readonly goMessage = '',
   ) {
     super(message);
   }
@@ -52,6 +56,7 @@ export function fleetRequest(connection: FleetConnection, method: string, path: 
     if (connection.insecure) options.rejectUnauthorized = false;
     if (connection.cert) options.cert = readFileSync(connection.cert);
     if (connection.certKey) options.key = readFileSync(connection.certKey);
+    if (connection.verifyHostname === false) options.checkServerIdentity = () => undefined;
   }
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
@@ -72,7 +77,8 @@ export function fleetRequest(connection: FleetConnection, method: string, path: 
     req.on('timeout', () => req.destroy(new Error('Client.Timeout exceeded while awaiting headers')));
     req.on('error', (error) => {
       const kind = isConnectionRefused(error) ? 'connection-refused' : 'transport';
-      reject(new FleetRequestError(`fail to execute request to fleet-server: ${goTlsErrorMessage(error)}`, kind));
+      const goMessage = goTlsErrorMessage(error);
+      reject(new FleetRequestError(`fail to execute request to fleet-server: ${goMessage}`, kind, undefined, goMessage));
     });
     if (payload) req.write(payload);
     req.end();

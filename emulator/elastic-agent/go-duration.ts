@@ -1,15 +1,27 @@
-/** Go `time.ParseDuration` for the values the container env takes (`10m`, `30s`, `1h30m`, `500ms`). */
-const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/**
+ * Go `time.ParseDuration`: a signed sequence of decimal numbers with units (`10m`, `1h30m`, `-1s`,
+ * `500ms`); a bare number is refused ("missing unit") except `0`. Returns milliseconds, or undefined
+ * for text Go refuses, so callers apply the fallback the agent applies (setup_config.go envTimeout).
+ */
+const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-export function parseGoDurationMs(text: string | undefined, fallbackMs: number): number {
-  if (!text) return fallbackMs;
-  const trimmed = text.trim();
-  if (/^-?\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+export function parseGoDuration(text: string): number | undefined {
+  const match = /^([-+]?)(.*)$/.exec(text) as RegExpExecArray;
+  const [, sign, rest] = match;
+  if (rest === '0') return 0;
+  if (!rest) return undefined;
   let total = 0;
-  let matched = '';
-  for (const m of trimmed.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
+  let consumed = '';
+  for (const m of rest.matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
     total += Number(m[1]) * (UNITS[m[2] as string] ?? 0);
-    matched += m[0];
+    consumed += m[0];
   }
-  return matched === trimmed && matched !== '' ? total : fallbackMs;
+  if (consumed !== rest) return undefined;
+  return sign === '-' ? -total : total;
+}
+
+/** envTimeout semantics: unset or unparsable → the fallback. */
+export function parseGoDurationMs(text: string | undefined, fallbackMs: number): number {
+  if (text === undefined) return fallbackMs;
+  return parseGoDuration(text) ?? fallbackMs;
 }

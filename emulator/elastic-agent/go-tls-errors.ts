@@ -47,6 +47,11 @@ export function goTlsErrorMessage(error: unknown): string {
   if (!findCode(error) && UNKNOWN_AUTHORITY_MESSAGES.some((m) => text.includes(m))) return 'x509: certificate signed by unknown authority';
   if (!findCode(error) && text.includes('certificate has expired')) return 'x509: certificate has expired or is not yet valid';
   if (!findCode(error) && text.includes('ECONNREFUSED')) return 'dial tcp: connect: connection refused';
+  // Go's http.Transport refuses a header value with a line break (e.g. a token file ending in "\n",
+  // which fleet-server reads untrimmed) before dialling; Node's clients say "invalid authorization header".
+  if (/invalid authorization header|Invalid character in header content \["authorization"\]/i.test(text)) {
+    return 'net/http: invalid header field value for "Authorization"';
+  }
   const found = findCode(error);
   const code = found?.code ?? '';
   if (UNKNOWN_AUTHORITY_CODES.has(code)) return 'x509: certificate signed by unknown authority';
@@ -63,7 +68,10 @@ export function goTlsErrorMessage(error: unknown): string {
       .join(', ');
     return `x509: certificate is valid for ${valid}, not ${found?.host ?? 'the requested host'}`;
   }
-  if (code === 'ECONNREFUSED') return `dial tcp: connect: connection refused`;
+  if (code === 'ECONNREFUSED') {
+    const { address, port } = found as NodeTlsError & { address?: string; port?: number };
+    return address ? `dial tcp ${address.includes(':') ? `[${address}]` : address}:${port}: connect: connection refused` : 'dial tcp: connect: connection refused';
+  }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `dial tcp: lookup ${found?.host ?? ''}: no such host`;
   if (code === 'ECONNRESET') return 'read: connection reset by peer';
   if (code === 'EPROTO' || code.startsWith('ERR_SSL')) return `remote error: tls: ${found?.message ?? code}`;

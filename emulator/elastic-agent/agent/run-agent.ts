@@ -1,7 +1,7 @@
 import type { ContainerSetup } from '../container-env';
 import type { AgentLogger } from '../logger';
 import type { DaemonState, UnitState } from '../control-socket';
-import { readEnrolledState, writeEnrolledState, type EnrolledState } from '../agent-state';
+import { hashEnrollmentToken, persistedFleetClient, writeEnrolledState, type EnrolledState } from '../agent-state';
 import { fleetRequest, type FleetConnection } from '../fleet-client';
 import { AGENT_COMMIT, AGENT_VERSION } from '../version';
 import { enrollWithBackoff, localMetadata } from './enroll';
@@ -18,16 +18,25 @@ export interface RunningAgent {
   stop(): void;
 }
 
-/** Agent mode of `elastic-agent container` (FLEET_ENROLL=1): enroll once (state survives restarts), then check in. */
-export function runEnrolledAgent(setup: ContainerSetup, logger: AgentLogger): RunningAgent {
+/**
+ * Agent mode of `elastic-agent container` (FLEET_ENROLL=1): enroll unless the container decided to keep
+ * the stored enrollment (`keep`, should-enroll.ts), then check in. An enrolled agent talks to the Fleet
+ * host it stored, as the real one does.
+ */
+export function runEnrolledAgent(setup: ContainerSetup, logger: AgentLogger, keep: EnrolledState | undefined): RunningAgent {
   const fleet = setup.fleet;
-  if (!fleet.url) throw new AgentSetupError('fleet-server URL is required: set FLEET_URL');
-  const connection: FleetConnection = { url: fleet.url, ca: fleet.ca, insecure: fleet.insecure, cert: fleet.cert, certKey: fleet.certKey };
+  const tls = { ca: fleet.ca, insecure: fleet.insecure, cert: fleet.cert, certKey: fleet.certKey };
+  let connection: FleetConnection = keep ? { url: `${keep.protocol}://${keep.hosts[0]}`, ...tls } : { url: fleet.url, ...tls };
 
   let stopped = false;
-  let enrolled: EnrolledState | undefined = fleet.force ? undefined : readEnrolledState(setup.paths.state);
-  let fleetState: UnitState = enrolled ? 'STARTING' : 'STOPPED';
-  let fleetMessage = enrolled ? 'Connecting to Fleet' : 'Not enrolled into Fleet';
+  let enrolled: EnrolledState | undefined = keep;
+  // coordinator.go: a managed agent's Fleet state starts STARTING with no message; the agent state turns
+  // HEALTHY "Running" once a policy is applied (here: the first successful check-in). Fleet connectivity
+  // never changes the agent state (elastic-agent PR #2239), so `elastic-agent status` exits 0 while the
+  // Fleet state is FAILED.
+  let fleetState: UnitState = 'STARTING';
+  let fleetMessage = '';
+  let policyApplied = false;
   let timer: NodeJS.Timeout | undefined;
 
   const checkin = async () => {
@@ -43,6 +52,7 @@ export function runEnrolledAgent(setup: ContainerSetup, logger: AgentLogger): Ru
         if (fleetState !== 'HEALTHY') logger.info('Fleet checkin succeeded', { 'agent.id': enrolled.agentId });
         fleetState = 'HEALTHY';
         fleetMessage = 'Connected';
+        policyApplied = true;
       } else {
         const body = response.body as { error?: string; message?: string };
         fleetState = 'FAILED';
@@ -65,17 +75,22 @@ export function runEnrolledAgent(setup: ContainerSetup, logger: AgentLogger): Ru
 
   let enrolledPromise: Promise<void>;
   if (enrolled) {
-    logger.info('Elastic Agent is already enrolled into Fleet; skipping enrollment (set FLEET_FORCE to re-enroll)', { 'agent.id': enrolled.agentId });
+    logger.info('Elastic Agent is already enrolled into Fleet; skipping enrollment', { 'agent.id': enrolled.agentId });
     enrolledPromise = Promise.resolve();
     scheduleCheckins();
   } else {
-    if (!fleet.enrollmentToken) throw new AgentSetupError('enrollment token is required: set FLEET_ENROLLMENT_TOKEN');
+    // The real container would look the token up in Kibana (KIBANA_FLEET_HOST, FLEET_TOKEN_POLICY_NAME); not emulated.
+    if (!fleet.enrollmentToken) throw new AgentSetupError('enrollment token is required: set FLEET_ENROLLMENT_TOKEN (fetching one from Kibana is not emulated)');
     enrolledPromise = enrollWithBackoff(connection, fleet.enrollmentToken, fleet.tags, fleet.enrollTimeoutMs, logger, () => stopped).then((result) => {
-      enrolled = { ...result, fleetUrl: fleet.url, enrolledAt: new Date().toISOString() };
-      writeEnrolledState(setup.paths.state, enrolled);
+      enrolled = {
+        ...result,
+        ...persistedFleetClient(fleet.url),
+        enrolledAt: new Date().toISOString(),
+        enrollmentTokenHash: hashEnrollmentToken(fleet.enrollmentToken),
+      };
+      connection = { url: fleet.url, ...tls };
+      writeEnrolledState(setup.paths.config, enrolled);
       logger.info('Successfully enrolled the Elastic Agent.', { 'agent.id': result.agentId });
-      fleetState = 'STARTING';
-      fleetMessage = 'Connecting to Fleet';
       scheduleCheckins();
     });
   }
@@ -84,8 +99,8 @@ export function runEnrolledAgent(setup: ContainerSetup, logger: AgentLogger): Ru
     enrolled: enrolledPromise,
     daemonState: () => ({
       info: { id: enrolled?.agentId ?? '', version: AGENT_VERSION, commit: AGENT_COMMIT },
-      state: enrolled ? 'HEALTHY' : 'STARTING',
-      message: enrolled ? 'Running' : 'Waiting for initial configuration and composable variables',
+      state: policyApplied ? 'HEALTHY' : 'STARTING',
+      message: policyApplied ? 'Running' : 'Starting',
       fleet_state: fleetState,
       fleet_message: fleetMessage,
       components: [],

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { ContainerSetup } from '../container-env';
-import { resolveServiceToken } from '../container-env';
 import type { AgentLogger } from '../logger';
 import type { DaemonState } from '../control-socket';
 import { AGENT_COMMIT, AGENT_VERSION } from '../version';
@@ -11,6 +10,8 @@ import { FleetAgentsService, extractApiKey } from './agents-service';
 import { createFleetServerHttpServer, type FleetServerTls } from './http-server';
 import { FleetServerSelfEnrollment } from './self-enrollment';
 import { generateSelfSignedFleetServerCertificate } from './self-signed';
+import type { EnrolledState } from '../agent-state';
+import { bootstrapFleetServerUrl } from '../should-enroll';
 
 export class ContainerSetupError extends Error {}
 
@@ -23,13 +24,13 @@ function fleetServerTls(setup: ContainerSetup, logger: AgentLogger): FleetServer
     if (fs.insecureHttp) return undefined;
     logger.info('Generating self-signed certificate for Fleet Server');
     const generated = generateSelfSignedFleetServerCertificate();
-    return { ...generated, clientAuth: fs.clientAuth, clientCa: setup.fleet.ca || undefined };
+    return { ...generated, clientAuth: (fs.clientAuth || 'none') as FleetServerTls['clientAuth'], clientCa: setup.fleet.ca || undefined };
   }
   return {
     cert: readFileSync(fs.cert, 'utf8'),
     key: readFileSync(fs.certKey, 'utf8'),
     passphrase: fs.certKeyPassphrasePath ? readFileSync(fs.certKeyPassphrasePath, 'utf8').trim() : undefined,
-    clientAuth: fs.clientAuth,
+    clientAuth: (fs.clientAuth || 'none') as FleetServerTls['clientAuth'],
     clientCa: setup.fleet.ca || undefined,
   };
 }
@@ -40,23 +41,26 @@ export interface RunningFleetServer {
   stop(): Promise<void>;
 }
 
-export async function runFleetServer(setup: ContainerSetup, logger: AgentLogger): Promise<RunningFleetServer> {
+/**
+ * `serviceToken` is what fleet-server authenticates with (service-token.ts); `enrollment` is the stored
+ * enrollment to keep, or undefined to enroll again (should-enroll.ts).
+ */
+export async function runFleetServer(
+  setup: ContainerSetup,
+  logger: AgentLogger,
+  serviceToken: string,
+  enrollment: EnrolledState | undefined,
+): Promise<RunningFleetServer> {
   const fsLogger = logger.with({ component: { id: 'fleet-server-default', binary: 'fleet-server' }, 'service.name': 'fleet-server' });
-  let serviceToken: string;
-  try {
-    serviceToken = resolveServiceToken(setup.fleetServer.elasticsearch);
-  } catch (error) {
-    throw new ContainerSetupError(`failed to read service token: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (!serviceToken) {
-    // The real container would ask Kibana for a token with KIBANA_FLEET_USERNAME/PASSWORD; not emulated.
-    throw new ContainerSetupError('fleet-server bootstrap requires FLEET_SERVER_SERVICE_TOKEN or FLEET_SERVER_SERVICE_TOKEN_PATH');
-  }
+  if (!serviceToken) throw new ContainerSetupError('fleet-server bootstrap requires FLEET_SERVER_SERVICE_TOKEN or FLEET_SERVER_SERVICE_TOKEN_PATH');
   const tls = fleetServerTls(setup, logger);
   const clients = createFleetServerEsClients(setup.fleetServer.elasticsearch, serviceToken);
   const health = new FleetServerHealth(clients.service, setup.fleetServer.elasticsearch.host, fsLogger);
   const agents = new FleetAgentsService(clients);
-  const selfEnrollment = new FleetServerSelfEnrollment(clients.service, setup.paths.state, setup.fleetServer.policyId, logger);
+  const selfEnrollment = new FleetServerSelfEnrollment(clients.service, setup.paths.config, setup.fleetServer.policyId, logger, {
+    keep: enrollment,
+    internalUrl: bootstrapFleetServerUrl(setup),
+  });
 
   const isApiKeyValid = async (header: string | undefined) => {
     try {
@@ -68,12 +72,15 @@ export async function runFleetServer(setup: ContainerSetup, logger: AgentLogger)
     }
   };
   const server = createFleetServerHttpServer({ health, agents, tls, logger: fsLogger, isApiKeyValid });
-  const host = tls ? setup.fleetServer.host : setup.fleetServer.host || 'localhost';
+  // enroll.CreateFleetServerBootstrapConfig: empty host → 0.0.0.0, empty port → 8220; plain HTTP without a
+  // certificate binds localhost unless FLEET_SERVER_HOST says otherwise (prepareFleetTLS).
+  const host = setup.fleetServer.host || (tls ? '0.0.0.0' : 'localhost');
+  const port = Number(setup.fleetServer.port || '8220');
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(setup.fleetServer.port, host, () => resolve());
+    server.listen(port, host, () => resolve());
   });
-  fsLogger.info(`server listening on ${host}:${setup.fleetServer.port} (${tls ? 'https' : 'http'})`, { bind: `${host}:${setup.fleetServer.port}` });
+  fsLogger.info(`server listening on ${host}:${port} (${tls ? 'https' : 'http'})`, { bind: `${host}:${port}` });
 
   let enrolling = false;
   health.start(() => {

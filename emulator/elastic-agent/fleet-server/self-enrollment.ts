@@ -2,14 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Client } from '@elastic/elasticsearch';
 import type { AgentLogger } from '../logger';
-import { readEnrolledState, writeEnrolledState } from '../agent-state';
+import { persistedFleetClient, writeEnrolledState, type EnrolledState } from '../agent-state';
 import { AGENT_VERSION } from '../version';
 import { AGENTS_INDEX, FLEET_POLICIES_INDEX } from './agents-service';
 
 /**
  * The Fleet Server container is an agent too: once its policy (FLEET_SERVER_POLICY_ID, else the policy
  * flagged `default_fleet_server`) is in `.fleet-policies`, it records itself in `.fleet-agents` and keeps
- * its own `last_checkin` fresh, so Kibana lists it like any other agent.
+ * its own `last_checkin` fresh, so Kibana lists it like any other agent. It keeps the stored agent id only
+ * when the container decided not to enroll again (should-enroll.ts); otherwise it is a new agent, as a
+ * re-enrolled real Fleet Server is (the old record stays behind, offline). The stored Fleet host is the
+ * internal endpoint localhost:8221, as the real enrollment persists it.
  */
 export class FleetServerSelfEnrollment {
   agentId: string | undefined;
@@ -20,9 +23,10 @@ export class FleetServerSelfEnrollment {
 
   constructor(
     private readonly client: Client,
-    private readonly statePath: string,
+    private readonly configPath: string,
     private readonly requestedPolicyId: string,
     private readonly logger: AgentLogger,
+    private readonly enrollment: { keep: EnrolledState | undefined; internalUrl: string },
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -50,9 +54,9 @@ export class FleetServerSelfEnrollment {
         }
         return;
       }
-      const saved = readEnrolledState(this.statePath);
-      const agentId = saved?.policyId === policyId ? saved.agentId : randomUUID();
-      const enrolledAt = saved?.policyId === policyId ? saved.enrolledAt : this.now().toISOString();
+      const kept = this.enrollment.keep;
+      const agentId = kept ? kept.agentId : randomUUID();
+      const enrolledAt = kept ? kept.enrolledAt : this.now().toISOString();
       await this.client.index({
         index: AGENTS_INDEX,
         id: agentId,
@@ -68,7 +72,14 @@ export class FleetServerSelfEnrollment {
         },
         refresh: 'wait_for',
       });
-      writeEnrolledState(this.statePath, { agentId, accessApiKey: '', fleetUrl: 'local', policyId, enrolledAt });
+      writeEnrolledState(this.configPath, {
+        agentId,
+        accessApiKey: kept?.accessApiKey ?? '',
+        ...persistedFleetClient(this.enrollment.internalUrl),
+        policyId,
+        enrolledAt,
+        enrollmentTokenHash: kept?.enrollmentTokenHash ?? '',
+      });
       this.agentId = agentId;
       this.policyId = policyId;
       this.logger.info('Successfully enrolled the Elastic Agent.', { 'agent.id': agentId, 'policy.id': policyId });
