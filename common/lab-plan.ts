@@ -39,14 +39,29 @@ export interface VolumeMount {
   source: string;
   target: string;
   readOnly: boolean;
+  /**
+   * Set where the image has no folder at `target`: a fresh volume then starts root:root 0755, and
+   * the image user could not write it. The orchestrator gives it this owner before the container starts.
+   */
+  owner?: { uid: number; gid: number; mode: number };
 }
 
 export interface PlannedFile {
   /** Absolute path inside the container. */
   path: string;
   /** Where the content comes from: a file of the lab's PKI, or a secret. */
-  from: { certificate: string; part: 'ca' | 'certificate' | 'key' } | SecretReference;
+  from: { certificate: string; part: 'ca' | 'certificate' | 'key' } | SecretReference | { text: string };
   mode: number;
+}
+
+/** Docker's HEALTHCHECK, as Elastic's Compose recipe gives each service one. */
+export interface HealthcheckPlan {
+  /** `CMD-SHELL` form: run by the image's /bin/sh in the container's working directory. */
+  test: ['CMD-SHELL', string];
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  retries: number;
+  startPeriodSeconds: number;
 }
 
 export interface KeystoreEntry {
@@ -73,6 +88,14 @@ export interface ContainerPlan {
   settings: Record<string, PlannedValue>;
   keystore: KeystoreEntry[];
   files: PlannedFile[];
+  /**
+   * Files rewritten once the cluster has formed: settings that only bootstrap a cluster
+   * (cluster.initial_master_nodes) must not stay for later restarts.
+   */
+  filesOnceFormed: PlannedFile[];
+  /** Linux capabilities dropped from the container's bounding set; none is added back. */
+  capDrop: string[];
+  healthcheck: HealthcheckPlan;
   dependsOn: string[];
 }
 
@@ -106,6 +129,10 @@ export interface LabPlan {
 }
 
 export const REDACTED = '<redacted>';
+
+export function isTextContent(value: unknown): value is { text: string } {
+  return typeof value === 'object' && value !== null && 'text' in value;
+}
 
 export function isSecretReference(value: unknown): value is SecretReference {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && 'secret' in value;

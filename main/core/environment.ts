@@ -11,6 +11,8 @@ export interface CoreEnvironment {
   engine: () => DockerEngine;
   now: () => Date;
   randomBytes: (size: number) => Buffer;
+  /** Where official images come from; SECLAB_OFFICIAL_REGISTRY points tests at a local address. */
+  officialRegistry?: string;
 }
 
 export function defaultEnvironment(env: NodeJS.ProcessEnv = process.env): CoreEnvironment {
@@ -20,5 +22,6 @@ export function defaultEnvironment(env: NodeJS.ProcessEnv = process.env): CoreEn
     engine: () => (engine ??= new DockerEngine()),
     now: () => new Date(),
     randomBytes: (size) => randomBytes(size),
+    ...(env.SECLAB_OFFICIAL_REGISTRY ? { officialRegistry: env.SECLAB_OFFICIAL_REGISTRY } : {}),
   };
 }

@@ -16,7 +16,7 @@ import { upLab } from './orchestrator/up-lab.ts';
 import { downLab } from './orchestrator/down-lab.ts';
 import { resetLab } from './orchestrator/reset-lab.ts';
 import { listLabs, observeLab } from './orchestrator/observe-lab.ts';
-import { runPreflight } from './orchestrator/preflight.ts';
+import { preflightLab } from './orchestrator/lab-preflight.ts';
 import { readLabRecord } from './lab-store/lab-records.ts';
 import { labPaths } from './lab-store/lab-home.ts';
 import { readLabSecrets, requireSecret, scrubSecrets } from './lab-store/lab-secrets.ts';
@@ -71,13 +71,7 @@ export function createLabHandlers(environment: CoreEnvironment, emit: (event: Se
   const handlers: Handlers & { close(): void } = {
     'labs.list': async () => listLabs(environment.engine(), environment.home),
     'labs.plan': async ({ spec }) => planForDisplay((await resolveLab(environment, spec as LabSpecInput)).plan),
-    'labs.preflight': async ({ spec }) => {
-      const engine = environment.engine();
-      const { plan } = await resolveLab(environment, spec as LabSpecInput, await engine.engineSubnets().catch(() => []));
-      const objects = await engine.labObjects(plan.lab).catch(() => ({ containers: [] as Array<{ state: string }> }));
-      const running = objects.containers.some((c) => c.state === 'running');
-      return runPreflight({ engine, plan, portsHeldByLab: running ? plan.containers.flatMap((c) => c.ports.map((p) => p.hostPort)) : [], labExists: objects.containers.length > 0 });
-    },
+    'labs.preflight': async ({ spec }) => preflightLab(environment, spec as LabSpecInput),
     'labs.up': async ({ spec }) => {
       const result = await upLab(labContext, spec as LabSpecInput);
       const status = await verifyAsLastPhase(result.status);

@@ -48,6 +48,23 @@ export class EnrollmentKeyService {
     return key;
   }
 
+  /**
+   * DELETE /api/fleet/enrollment_api_keys/{id} without forceDelete: the API key is invalidated in
+   * Elasticsearch and the record kept, marked inactive (fleet/server/services/api_keys/enrollment_api_key.ts).
+   */
+  async revoke(id: string): Promise<boolean> {
+    let key: EnrollmentApiKey;
+    try {
+      key = (await this.client.get<EnrollmentApiKey>({ index: ENROLLMENT_API_KEYS_INDEX, id }))._source as EnrollmentApiKey;
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return false;
+      throw error;
+    }
+    await this.client.security.invalidateApiKey({ ids: [key.api_key_id] });
+    await this.client.update({ index: ENROLLMENT_API_KEYS_INDEX, id, doc: { active: false }, refresh: 'wait_for' });
+    return true;
+  }
+
   async list(filters: Record<string, string>): Promise<EnrollmentApiKey[]> {
     const must: Array<Record<string, unknown>> = [];
     for (const field of ['policy_id', 'active', 'name', 'api_key_id'] as const) {

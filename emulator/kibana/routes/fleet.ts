@@ -98,6 +98,11 @@ export function fleetRoutes(deps: FleetRouteDeps): Route[] {
       const item = await enrollmentKeys.create(policyId, typeof body.name === 'string' ? body.name : undefined);
       sendJson(ctx.res, 200, { item, action: 'created' });
     }),
+    fleetRoute('DELETE', '/api/fleet/enrollment_api_keys/{id}', async (ctx) => {
+      const id = ctx.params.id as string;
+      if (!(await enrollmentKeys.revoke(id))) return sendBoom(ctx.res, 404, `Enrollment api key ${id} not found`);
+      sendJson(ctx.res, 200, { action: 'deleted' });
+    }),
     fleetRoute('GET', '/api/fleet/agents', async ({ res, url }) => {
       const agents = await listAgents(deps.internalClient, {
         showInactive: url.searchParams.get('showInactive') === 'true',

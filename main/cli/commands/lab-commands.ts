@@ -4,7 +4,7 @@ import { upLab } from '../../core/orchestrator/up-lab.ts';
 import { downAllLabs, downLab } from '../../core/orchestrator/down-lab.ts';
 import { resetLab } from '../../core/orchestrator/reset-lab.ts';
 import { listLabs, observeLab } from '../../core/orchestrator/observe-lab.ts';
-import { runPreflight } from '../../core/orchestrator/preflight.ts';
+import { preflightLab } from '../../core/orchestrator/lab-preflight.ts';
 import { resolveLab } from '../../core/planner/plan-service.ts';
 import { readLabRecord } from '../../core/lab-store/lab-records.ts';
 import { readLabSecrets, scrubSecrets } from '../../core/lab-store/lab-secrets.ts';
@@ -107,11 +107,7 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
     .description("the preflight checks `up` runs, alone: Docker, memory, vm.max_map_count, ports, disk, existing lab")
     .option('--json', 'machine-readable output')
     .action(async (flags: SpecFlags & { json?: boolean }) => {
-      const engine = environment.engine();
-      const { plan } = await resolveLab(environment, specInputFromFlags(flags), await engine.engineSubnets().catch(() => []));
-      const objects = await engine.labObjects(plan.lab).catch(() => ({ containers: [] }));
-      const running = objects.containers.some((c) => c.state === 'running');
-      const checks = await runPreflight({ engine, plan, portsHeldByLab: running ? plan.containers.flatMap((c) => c.ports.map((p) => p.hostPort)) : [], labExists: objects.containers.length > 0 });
+      const checks = await preflightLab(environment, specInputFromFlags(flags));
       if (flags.json) printJson(checks);
       else print(formatPreflight(checks));
       if (checks.some((c) => c.status === 'fail')) process.exitCode = 1;

@@ -5,6 +5,13 @@ import { LAYERS, type CheckResult, type CheckStatus } from '../../../common/chec
 const useColour = () => process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (colour: Parameters<typeof styleText>[0], text: string) => (useColour() ? styleText(colour, text) : text);
 
+const HEALTH_COLOUR: Record<LabStatus['components'][number]['health'], Parameters<typeof styleText>[0]> = {
+  healthy: 'green',
+  starting: 'cyan',
+  unhealthy: 'red',
+  unknown: 'gray',
+};
+
 export function formatStatus(status: LabStatus): string {
   const badge = status.emulated ? paint(['bold', 'yellow'], ' EMULATED') : '';
   const lines = [
@@ -13,8 +20,10 @@ export function formatStatus(status: LabStatus): string {
     '',
     ...status.components.map((c) => {
       const state = c.state === 'running' ? paint('green', c.state) : paint('red', c.state);
+      const health = paint(HEALTH_COLOUR[c.health], c.health);
       const ports = c.ports.map((p) => `${p.hostIp}:${p.hostPort}→${p.containerPort}`).join(', ');
-      return `  ${c.component.padEnd(13)} ${state.padEnd(useColour() ? 17 : 8)} ${(c.ip ?? '').padEnd(15)} ${ports}`;
+      const pad = (text: string, width: number) => text.padEnd(width + (useColour() ? 9 : 0));
+      return `  ${c.component.padEnd(13)} ${pad(state, 8)} ${pad(health, 9)} ${(c.ip ?? '').padEnd(15)} ${ports}`;
     }),
   ];
   return `${lines.join('\n')}\n`;

@@ -42,7 +42,12 @@ export interface ContainerSpec {
   mounts?: Array<{ source: string; target: string; readOnly: boolean }>;
   openStdin?: boolean;
   restartPolicy?: 'no' | 'on-failure' | 'unless-stopped';
+  /** Dropped from the bounding set; every seclab container drops all unless it names its own list. */
+  capDrop?: string[];
+  healthcheck?: { test: string[]; intervalSeconds: number; timeoutSeconds: number; retries: number; startPeriodSeconds: number };
 }
+
+const NANOSECONDS_PER_SECOND = 1e9;
 
 export interface OneShotResult {
   exitCode: number;
@@ -147,6 +152,15 @@ export class DockerEngine {
       AttachStdin: spec.openStdin ?? false,
       AttachStdout: spec.openStdin ?? false,
       AttachStderr: spec.openStdin ?? false,
+      Healthcheck: spec.healthcheck
+        ? {
+            Test: spec.healthcheck.test,
+            Interval: spec.healthcheck.intervalSeconds * NANOSECONDS_PER_SECOND,
+            Timeout: spec.healthcheck.timeoutSeconds * NANOSECONDS_PER_SECOND,
+            Retries: spec.healthcheck.retries,
+            StartPeriod: spec.healthcheck.startPeriodSeconds * NANOSECONDS_PER_SECOND,
+          }
+        : undefined,
       HostConfig: {
         PortBindings: bindings,
         Memory: spec.memoryBytes,
@@ -155,6 +169,7 @@ export class DockerEngine {
         NetworkMode: spec.networkMode ?? spec.network?.name,
         RestartPolicy: { Name: spec.restartPolicy ?? 'no' },
         SecurityOpt: ['no-new-privileges'],
+        CapDrop: spec.capDrop ?? ['ALL'],
       },
       NetworkingConfig: spec.network && !spec.networkMode
         ? {
@@ -265,6 +280,11 @@ export class DockerEngine {
         },
       );
     });
+  }
+
+  /** Has the engine fetch the image's manifest from its registry, without pulling a layer. */
+  async inspectRemoteImage(tag: string): Promise<void> {
+    await this.docker.getImage(tag).distribution({});
   }
 
   async pullImage(tag: string, onProgress: (event: { id?: string; status: string; current?: number; total?: number }) => void): Promise<void> {

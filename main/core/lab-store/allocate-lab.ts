@@ -34,15 +34,14 @@ export async function allocateLab(spec: LabSpec, context: AllocationContext): Pr
   const own = context.labs.find((record) => record.spec.name === spec.name);
   const others = context.labs.filter((record) => record.spec.name !== spec.name);
   if (own) {
+    // What the engine granted and where the images came from stay as recorded; ports may be chosen again.
     return {
-      subnetIndex: own.allocation.subnetIndex,
+      ...own.allocation,
       ports: {
         elasticsearch: spec.ports.elasticsearch ?? own.allocation.ports.elasticsearch,
         kibana: spec.ports.kibana ?? own.allocation.ports.kibana,
         fleetServer: spec.ports.fleetServer ?? own.allocation.ports.fleetServer,
       },
-      ...(own.allocation.memoryLock === undefined ? {} : { memoryLock: own.allocation.memoryLock }),
-      ...(own.allocation.raiseFileLimit === undefined ? {} : { raiseFileLimit: own.allocation.raiseFileLimit }),
     };
   }
   const takenSubnets = new Set(others.map((record) => record.allocation.subnetIndex));

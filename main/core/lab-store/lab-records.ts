@@ -19,6 +19,8 @@ const recordSchema = z.object({
     ports: z.object({ elasticsearch: z.number(), kibana: z.number(), fleetServer: z.number() }),
     memoryLock: z.boolean().optional(),
     raiseFileLimit: z.boolean().optional(),
+    fileLimitCap: z.number().int().optional(),
+    officialRegistry: z.string().optional(),
   }),
   createdAt: z.string(),
 });

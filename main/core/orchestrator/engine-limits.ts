@@ -5,7 +5,11 @@ import { buildEmulatorBaseImage, collectNodeRootFilesystem } from '../emulator-i
 export interface EngineLimits {
   memoryLock: boolean;
   raiseFileLimit: boolean;
+  /** The open-files limit a container gets when it asks for nothing (known when it can't be raised). */
+  fileLimitCap?: number;
 }
+
+const READ_OPEN_FILES_LIMIT = "const line = require('fs').readFileSync('/proc/self/limits', 'utf8').split('\\n').find((l) => l.startsWith('Max open files')); console.log(line.split(/\\s+/)[4])";
 
 /**
  * Whether the engine may grant the ulimits Elastic's recipe asks for (memlock unlimited,
@@ -14,23 +18,33 @@ export interface EngineLimits {
  */
 export async function probeEngineLimits(engine: DockerEngine, lab: string): Promise<EngineLimits> {
   const image = await buildEmulatorBaseImage(engine, collectNodeRootFilesystem(), () => undefined);
+  const runProbe = (script: string, ulimits: Array<{ name: string; soft: number; hard: number }>) =>
+    engine.runToCompletion({
+      name: `seclab-${lab}-limits-${randomBytes(3).toString('hex')}`,
+      image,
+      user: '1000:0',
+      env: {},
+      labels: { 'seclab.lab': lab, 'seclab.role': 'engine-probe' },
+      entrypoint: ['/usr/local/bin/node'],
+      cmd: ['-e', script],
+      ulimits,
+    }, 30_000);
   const tryLimit = async (name: string, soft: number, hard: number) => {
     try {
-      const result = await engine.runToCompletion({
-        name: `seclab-${lab}-limits-${randomBytes(3).toString('hex')}`,
-        image,
-        user: '1000:0',
-        env: {},
-        labels: { 'seclab.lab': lab, 'seclab.role': 'engine-probe' },
-        entrypoint: ['/usr/local/bin/node'],
-        cmd: ['-e', '0'],
-        ulimits: [{ name, soft, hard }],
-      }, 30_000);
-      return result.exitCode === 0;
+      return (await runProbe('0', [{ name, soft, hard }])).exitCode === 0;
     } catch {
       return false;
     }
   };
-  const [memoryLock, raiseFileLimit] = await Promise.all([tryLimit('memlock', -1, -1), tryLimit('nofile', 65535, 65535)]);
-  return { memoryLock, raiseFileLimit };
+  const defaultFileLimit = async () => {
+    try {
+      const result = await runProbe(READ_OPEN_FILES_LIMIT, []);
+      const hard = Number(result.output.trim().split('\n').pop());
+      return result.exitCode === 0 && Number.isInteger(hard) ? hard : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const [memoryLock, raiseFileLimit, fileLimitCap] = await Promise.all([tryLimit('memlock', -1, -1), tryLimit('nofile', 65535, 65535), defaultFileLimit()]);
+  return { memoryLock, raiseFileLimit, ...(raiseFileLimit || fileLimitCap === undefined ? {} : { fileLimitCap }) };
 }

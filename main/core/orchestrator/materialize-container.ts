@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { packTar } from '../docker/tar-archive.ts';
-import { isSecretReference, type ContainerPlan, type LabPlan, type PlannedValue } from '../../../common/lab-plan.ts';
+import { isSecretReference, isTextContent, type ContainerPlan, type LabPlan, type PlannedFile, type PlannedValue } from '../../../common/lab-plan.ts';
 import { SeclabError } from '../../../common/errors.ts';
 import type { DockerEngine } from '../docker/docker-engine.ts';
 import { requireSecret, scrubSecrets, type LabSecrets } from '../lab-store/lab-secrets.ts';
@@ -21,17 +21,18 @@ export function resolvePlannedValue(value: PlannedValue, secrets: LabSecrets): s
   return String(value);
 }
 
-function fileContent(file: ContainerPlan['files'][number], certsDir: string, secrets: LabSecrets): Buffer {
+function fileContent(file: PlannedFile, certsDir: string, secrets: LabSecrets): Buffer {
   if (isSecretReference(file.from)) return Buffer.from(requireSecret(secrets, file.from.secret));
+  if (isTextContent(file.from)) return Buffer.from(file.from.text);
   const { certificate, part } = file.from;
   if (part === 'ca') return readFileSync(join(certsDir, 'ca', 'ca.crt'));
   return readFileSync(join(certsDir, certificate, `${certificate}.${part === 'key' ? 'key' : 'crt'}`));
 }
 
 /** Files grouped under the volume mount that holds them, as tar archives relative to that mount. */
-async function archivesByMount(container: ContainerPlan, certsDir: string, secrets: LabSecrets): Promise<Array<{ target: string; archive: Buffer }>> {
-  const groups = new Map<string, ContainerPlan['files']>();
-  for (const file of container.files) {
+async function archivesByMount(container: ContainerPlan, plannedFiles: PlannedFile[], certsDir: string, secrets: LabSecrets): Promise<Array<{ target: string; archive: Buffer }>> {
+  const groups = new Map<string, PlannedFile[]>();
+  for (const file of plannedFiles) {
     const mount = container.mounts.filter((m) => file.path.startsWith(`${m.target}/`)).sort((a, b) => b.target.length - a.target.length)[0];
     if (!mount) throw new SeclabError('PLAN_INVALID', `${container.component}: ${file.path} is not under any volume of the container`);
     groups.set(mount.target, [...(groups.get(mount.target) ?? []), file]);
@@ -113,9 +114,30 @@ export async function materializeContainer(
     ulimits: container.ulimits,
     mounts,
     restartPolicy: 'no',
+    capDrop: container.capDrop,
+    healthcheck: container.healthcheck,
   });
   created.containers.push(container.name);
-  for (const { target, archive } of await archivesByMount(container, certsDir, secrets)) {
+  await giveVolumesTheirOwners(engine, container);
+  await copyFilesInto(engine, container, container.files, certsDir, secrets);
+}
+
+/** Writes planned files into a created or running container's volumes, owned by the image user. */
+export async function copyFilesInto(engine: DockerEngine, container: ContainerPlan, files: PlannedFile[], certsDir: string, secrets: LabSecrets): Promise<void> {
+  for (const { target, archive } of await archivesByMount(container, files, certsDir, secrets)) {
     await engine.putArchive(container.name, target, archive);
+  }
+}
+
+/**
+ * A fresh volume over a path the image lacks starts root:root 0755. Docker applies a tar
+ * directory entry's owner and mode to a folder that exists, the mount point included, so the
+ * mount's folder is sent into its parent: no root helper container is needed.
+ */
+async function giveVolumesTheirOwners(engine: DockerEngine, container: ContainerPlan): Promise<void> {
+  for (const mount of container.mounts) {
+    if (!mount.owner) continue;
+    const archive = await packTar([{ name: `${posix.basename(mount.target)}/`, type: 'directory', mode: mount.owner.mode, uid: mount.owner.uid, gid: mount.owner.gid }]);
+    await engine.putArchive(container.name, posix.dirname(mount.target), archive);
   }
 }

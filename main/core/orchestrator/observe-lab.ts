@@ -6,6 +6,14 @@ import { listLabRecords, readLabRecord } from '../lab-store/lab-records.ts';
 import { planLab } from '../planner/plan-lab.ts';
 
 const KIND_ORDER: ComponentKind[] = ['elasticsearch', 'kibana', 'fleet-server', 'agent'];
+const ROLE_LABEL = 'seclab.role';
+
+/** The lab's own healthcheck (the plan gives every container one), as the engine last ran it. */
+function healthOf(info: Awaited<ReturnType<DockerEngine['inspectContainer']>>): ComponentStatus['health'] {
+  if (!info?.State.Running) return 'unhealthy';
+  const status = info.State.Health?.Status;
+  return status === 'healthy' || status === 'starting' || status === 'unhealthy' ? status : 'unknown';
+}
 
 /**
  * A lab as the engine shows it now: rediscovered from the `seclab.lab` labels and the lab's
@@ -21,7 +29,8 @@ export async function observeLab(engine: DockerEngine, home: string, lab: string
   const components: ComponentStatus[] = [];
   const planned = plan?.containers ?? [];
   const seen = new Set<string>();
-  for (const container of objects.containers) {
+  // One-shot helpers (keystore tools, probes) carry the lab's label too, but are no component of it.
+  for (const container of objects.containers.filter((c) => !c.labels[ROLE_LABEL])) {
     const info = await engine.inspectContainer(container.id);
     const component = container.labels[COMPONENT_LABEL] ?? container.name;
     seen.add(component);
@@ -33,7 +42,7 @@ export async function observeLab(engine: DockerEngine, home: string, lab: string
       container: container.name,
       image: info?.Config.Image ?? '',
       state: info?.State.Status ?? container.state,
-      health: info?.State.Health?.Status === 'healthy' ? 'healthy' : info?.State.Running ? 'unknown' : 'unhealthy',
+      health: healthOf(info),
       ip: network?.IPAddress || planned.find((p) => p.component === component)?.ip,
       ports: Object.entries(bindings).flatMap(([containerPort, hostBindings]) =>
         (hostBindings ?? []).map((b: { HostIp: string; HostPort: string }) => ({ hostIp: b.HostIp, hostPort: Number(b.HostPort), containerPort: Number(containerPort.split('/')[0]) })),

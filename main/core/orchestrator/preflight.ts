@@ -17,7 +17,84 @@ export interface PreflightInputs {
   freeDiskBytes?: (path: string) => number | undefined;
   isPortFree?: (port: number) => Promise<boolean>;
   engineIsLocal?: boolean;
-  engineLimits?: { memoryLock?: boolean; raiseFileLimit?: boolean };
+  engineLimits?: { memoryLock?: boolean; raiseFileLimit?: boolean; fileLimitCap?: number };
+}
+
+const REGISTRY_TIMEOUT_MS = 15_000;
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms)));
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Official images must be on this machine or reachable: asked of the engine (which does the pulling)
+ * before anything is created, so an offline machine hears it at once and is offered emulated images.
+ */
+async function officialImagesCheck(engine: DockerEngine, plan: LabPlan): Promise<PreflightCheck> {
+  const images = [...new Set(plan.containers.map((c) => c.image))];
+  const missing: string[] = [];
+  for (const image of images) if (!(await engine.imageExists(image))) missing.push(image);
+  if (!missing.length) return { id: 'images', title: 'Images', status: 'pass', detail: `${images.length} official images on this machine` };
+  const registry = missing[0].split('/')[0];
+  try {
+    await withTimeout(Promise.all(missing.map((image) => engine.inspectRemoteImage(image))), REGISTRY_TIMEOUT_MS, registry);
+    return { id: 'images', title: 'Images', status: 'pass', detail: `${missing.length} to pull from ${registry}: ${missing.join(', ')}` };
+  } catch (error) {
+    const reason = (error as Error).message.replace(/^\(HTTP code \d+\) [a-z ]+ - /, '').split('\n')[0];
+    return {
+      id: 'images',
+      title: 'Registry unreachable',
+      status: 'fail',
+      detail: `the Docker engine could not reach ${registry} for ${missing.join(', ')}, and they are not on this machine (${reason})`,
+      fix: `Start the lab on emulated images, built here with no registry (seclab up --images emulated), or connect the engine to ${registry} and try again.`,
+    };
+  }
+}
+
+const FILE_LIMIT_NEEDED = 65535;
+const RAISE_ENGINE_LIMITS =
+  `raise the engine's default ulimits: dockerd --default-ulimit nofile=${FILE_LIMIT_NEEDED}:${FILE_LIMIT_NEEDED} (or "default-ulimits" in /etc/docker/daemon.json), ` +
+  `or LimitNOFILE=1048576 in docker.service (systemctl edit docker), then restart Docker`;
+
+/**
+ * A multi-node cluster binds transport to the lab network, so Elasticsearch enforces its bootstrap
+ * checks and exits 78 below 65535 open files (BootstrapChecks.FileDescriptorCheck). Memory locking
+ * is only asked for where the engine grants it, as start-local does inside LXC.
+ */
+function containerLimitsCheck(plan: LabPlan, limits: NonNullable<PreflightInputs['engineLimits']>): PreflightCheck {
+  const nodes = plan.containers.filter((c) => c.kind === 'elasticsearch').length;
+  const fileCap = limits.fileLimitCap === undefined ? 'below 65535' : `at ${limits.fileLimitCap}`;
+  const memlockNote = limits.memoryLock === false ? '; memlock cannot be unlimited, so the lab runs without bootstrap.memory_lock (as start-local does inside LXC)' : '';
+  if (limits.raiseFileLimit === false && nodes >= 2) {
+    if (!plan.emulated) {
+      return {
+        id: 'memlock',
+        title: 'Container limits',
+        status: 'fail',
+        detail: `the engine caps open files ${fileCap}: Elasticsearch enforces its bootstrap checks in a ${nodes}-node cluster and exits with code 78 below ${FILE_LIMIT_NEEDED} ("max file descriptors [...] is too low")${memlockNote}`,
+        fix: `Either ${RAISE_ENGINE_LIMITS}; or run one node (--nodes 1), planned as single-node discovery, where the bootstrap checks are not enforced.`,
+      };
+    }
+    return {
+      id: 'memlock',
+      title: 'Container limits',
+      status: 'warn',
+      detail: `the engine caps open files ${fileCap}: Elastic's official images would exit with code 78 in a ${nodes}-node cluster here; the emulated nodes log that bootstrap-check failure and run on${memlockNote}`,
+      fix: `Before using official images, ${RAISE_ENGINE_LIMITS}; or use --nodes 1.`,
+    };
+  }
+  if (limits.memoryLock === false || limits.raiseFileLimit === false) {
+    return {
+      id: 'memlock',
+      title: 'Container limits',
+      status: 'warn',
+      detail: `the engine caps container ulimits${limits.raiseFileLimit === false ? ` (open files ${fileCap}; a single node does not enforce the bootstrap checks)` : ''}${memlockNote}`,
+      fix: 'For production-like settings run Docker where containers may raise ulimits (not rootless, not inside LXC), e.g. LimitMEMLOCK=infinity and LimitNOFILE=1048576 in docker.service.',
+    };
+  }
+  return { id: 'memlock', title: 'Container limits', status: 'pass', detail: `memlock unlimited and ${FILE_LIMIT_NEEDED} open files can be granted` };
 }
 
 function localMaxMapCount(): number | undefined {
@@ -55,6 +132,8 @@ export async function runPreflight(inputs: PreflightInputs): Promise<PreflightCh
     return checks;
   }
 
+  if (!inputs.plan.emulated) checks.push(await officialImagesCheck(inputs.engine, inputs.plan));
+
   const needed = inputs.plan.containers.reduce((sum, c) => sum + c.memoryBytes, 0);
   const memoryStatus = needed > engineInfo.memoryBytes ? 'fail' : needed > engineInfo.memoryBytes * 0.8 ? 'warn' : 'pass';
   checks.push({
@@ -83,23 +162,7 @@ export async function runPreflight(inputs: PreflightInputs): Promise<PreflightCh
     }
   }
 
-  if (inputs.engineLimits) {
-    const capped = [
-      ...(inputs.engineLimits.memoryLock === false ? ['memlock cannot be unlimited'] : []),
-      ...(inputs.engineLimits.raiseFileLimit === false ? ['open files cannot be raised to 65535'] : []),
-    ];
-    checks.push(
-      capped.length
-        ? {
-            id: 'memlock',
-            title: 'Container limits',
-            status: 'warn',
-            detail: `the engine caps container ulimits (${capped.join('; ')}): the lab runs without bootstrap.memory_lock, like start-local inside LXC`,
-            fix: 'For production-like settings run Docker where containers may raise ulimits (not rootless, not inside LXC), e.g. LimitMEMLOCK=infinity and LimitNOFILE=1048576 in docker.service.',
-          }
-        : { id: 'memlock', title: 'Container limits', status: 'pass', detail: 'memlock unlimited and 65535 open files can be granted' },
-    );
-  }
+  if (inputs.engineLimits) checks.push(containerLimitsCheck(inputs.plan, inputs.engineLimits));
 
   const isPortFree = inputs.isPortFree ?? isLoopbackPortFree;
   const wanted = inputs.plan.containers.flatMap((c) => c.ports.map((p) => ({ component: c.component, port: p.hostPort })));

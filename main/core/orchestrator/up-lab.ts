@@ -18,8 +18,8 @@ import { issueLabCertificates } from '../pki/lab-pki.ts';
 import { buildEmulatorImages, type EmulatedProduct } from '../emulator-images/build-emulator-images.ts';
 import { connectElasticsearch } from '../stack/elasticsearch-client.ts';
 import { configureLabSecurity, indexSampleData, observeClusterFormed } from '../stack/elasticsearch-setup.ts';
-import { observeAgentsOnline, observeFleetServerHealthy, observeKibanaAvailable, setUpFleet, type KibanaConnection } from '../stack/kibana-fleet-setup.ts';
-import { materializeContainer, type CreatedObjects } from './materialize-container.ts';
+import { observeAgentsOnline, observeFleetServerHealthy, observeKibanaAvailable, revokeEnrollmentToken, setUpFleet, type KibanaConnection } from '../stack/kibana-fleet-setup.ts';
+import { copyFilesInto, materializeContainer, type CreatedObjects } from './materialize-container.ts';
 import { runPreflight } from './preflight.ts';
 import { probeEngineLimits } from './engine-limits.ts';
 import { waitUntil, type Observation } from './wait-until.ts';
@@ -186,6 +186,8 @@ async function bringUpElasticsearch(run: LabRun, plan: LabPlan, secrets: LabSecr
       const failed = nodes.find((n) => error.message.includes(`${n.component} exited`)) ?? nodes[0];
       throw new SeclabError(error.code, error.message, { ...error.context, component: failed.component, logTail: await logTailOf(run.engine, failed.name, secrets) });
     });
+    // The cluster has formed: bootstrap-only settings go, so no later restart sees them.
+    await Promise.all(nodes.filter((node) => node.filesOnceFormed.length).map((node) => copyFilesInto(run.engine, node, node.filesOnceFormed, certsDir, secrets)));
     nodes.forEach((node) => run.emit({ type: 'component-state', lab: run.lab, component: node.component, state: 'ready', detail: `cluster ${health.status}, ${health.nodes} nodes` }));
     return client;
   } catch (error) {
@@ -293,8 +295,9 @@ async function bringUpStack(run: LabRun, plan: LabPlan, spec: LabSpec, secrets: 
         const failed = agents.find((a) => seclab.message.includes(`${a.component} exited`)) ?? agents[0];
         throw new SeclabError(seclab.code ?? 'COMPONENT_FAILED', seclab.message, { ...seclab.context, component: failed.component, logTail: await logTailOf(run.engine, failed.name, secrets) });
       }
+      await revokeEnrollmentToken(kibanaConnection, requireSecret(secrets, 'agent-enrollment-token'));
       agents.forEach((agent) => run.emit({ type: 'component-state', lab: run.lab, component: agent.component, state: 'ready', detail: 'online' }));
-    });
+    }, () => `${agents.length} agent(s) online; enrollment token revoked`);
   } else run.skip('agents', 'no agents in this lab');
 }
 

@@ -16,6 +16,10 @@ export interface LabAllocation {
   memoryLock?: boolean;
   /** Whether the engine can raise the open-files limit to Elasticsearch's 65535; same story as memoryLock. */
   raiseFileLimit?: boolean;
+  /** Where it can't: the open-files limit containers get (this sandbox's engine: 20000). */
+  fileLimitCap?: number;
+  /** The registry official images come from, when not Elastic's own. */
+  officialRegistry?: string;
 }
 
 export function subnetOf(subnetIndex: number): { subnet: string; gateway: string; base: string } {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLabSpec } from '../../../common/lab-spec.ts';
+import { DEFAULT_STACK_VERSION, parseLabSpec } from '../../../common/lab-spec.ts';
 import { planLab } from './plan-lab.ts';
 import { planForDisplay } from './plan-for-display.ts';
 import { LAB_LABEL, REDACTED } from '../../../common/lab-plan.ts';
@@ -28,7 +28,7 @@ describe('plan', () => {
     expect(es.map((c) => c.component)).toEqual(Array.from({ length: nodes }, (_, i) => `es0${i + 1}`));
     for (const [index, node] of es.entries()) {
       const name = node.component;
-      expect(node.image).toBe('docker.elastic.co/elasticsearch/elasticsearch:9.4.0');
+      expect(node.image).toBe(`docker.elastic.co/elasticsearch/elasticsearch:${DEFAULT_STACK_VERSION}`);
       expect(node.user).toBe('1000:0');
       expect(node.ip).toBe(`172.29.3.${11 + index}`);
       expect(node.settings).toMatchObject({
@@ -75,7 +75,9 @@ describe('plan', () => {
     const kibana = plan.containers.find((c) => c.kind === 'kibana')!;
     expect(kibana.env).toMatchObject({
       SERVER_SSL_ENABLED: 'true',
-      ELASTICSEARCH_HOSTS: 'https://es01:9200',
+      // kibana-docker passes env as flags; Kibana takes an array from a flag only as JSON.
+      SERVER_SSL_SUPPORTEDPROTOCOLS: '["TLSv1.2","TLSv1.3"]',
+      ELASTICSEARCH_HOSTS: '["https://es01:9200","https://es02:9200","https://es03:9200"]',
       ELASTICSEARCH_USERNAME: 'kibana_system',
       ELASTICSEARCH_SSL_VERIFICATIONMODE: 'full',
       XPACK_SECURITY_SESSION_IDLETIMEOUT: '1h',
@@ -89,7 +91,9 @@ describe('plan', () => {
     ]);
     expect(Object.keys(kibana.env).some((k) => /PASSWORD|ENCRYPTIONKEY/.test(k))).toBe(false);
     const fleet = plan.containers.find((c) => c.kind === 'fleet-server')!;
-    expect(fleet.env).toMatchObject({ FLEET_SERVER_ELASTICSEARCH_CA: '/usr/share/elastic-agent/certs/ca/ca.crt', FLEET_URL: 'https://fleet-server:8220' });
+    expect(fleet.env).toMatchObject({ FLEET_SERVER_ELASTICSEARCH_CA: '/usr/share/elastic-agent/certs/ca/ca.crt' });
+    // A co-located Fleet Server with FLEET_URL re-enrolls on every restart before 9.5.2 (elastic-agent#15922).
+    expect(fleet.env).not.toHaveProperty('FLEET_URL');
     expect(fleet.env).not.toHaveProperty('FLEET_SERVER_SERVICE_TOKEN');
     const agent = plan.containers.find((c) => c.kind === 'agent')!;
     expect(agent.env).toMatchObject({ FLEET_CA: '/usr/share/elastic-agent/certs/ca/ca.crt', FLEET_ENROLLMENT_TOKEN: REDACTED });
@@ -100,13 +104,57 @@ describe('plan', () => {
     const official = displayed(3);
     const emulated = displayed(3, { images: 'emulated' });
     expect(emulated.containers.map((c) => c.image)).toEqual([
-      ...Array(3).fill('seclab-emulator/elasticsearch:9.4.0'),
-      'seclab-emulator/kibana:9.4.0',
-      'seclab-emulator/elastic-agent:9.4.0',
-      'seclab-emulator/elastic-agent:9.4.0',
+      ...Array(3).fill(`seclab-emulator/elasticsearch:${DEFAULT_STACK_VERSION}`),
+      `seclab-emulator/kibana:${DEFAULT_STACK_VERSION}`,
+      `seclab-emulator/elastic-agent:${DEFAULT_STACK_VERSION}`,
+      `seclab-emulator/elastic-agent:${DEFAULT_STACK_VERSION}`,
     ]);
     const strip = (p: typeof official) => p.containers.map(({ image: _image, ...rest }) => rest);
     expect(strip(emulated)).toEqual(strip(official));
+  });
+
+  it('keeps cluster.initial_master_nodes out of env, in elasticsearch.yml only until the cluster has formed', () => {
+    const plan = planLab(parseLabSpec({}), allocation);
+    for (const node of plan.containers.filter((c) => c.kind === 'elasticsearch')) {
+      expect(node.env).not.toHaveProperty('cluster.initial_master_nodes');
+      const yml = node.files.find((f) => f.path.endsWith('/config/elasticsearch.yml'))!;
+      expect(yml.from).toEqual({ text: 'cluster.name: "docker-cluster"\nnetwork.host: 0.0.0.0\ncluster.initial_master_nodes: ["es01", "es02", "es03"]\n' });
+      expect(node.filesOnceFormed).toEqual([{ path: yml.path, from: { text: 'cluster.name: "docker-cluster"\nnetwork.host: 0.0.0.0\n' }, mode: 0o664 }]);
+    }
+    const single = planLab(parseLabSpec({ elasticsearch: { nodes: 1 } }), allocation).containers[0];
+    expect(single.files.some((f) => f.path.endsWith('elasticsearch.yml'))).toBe(false);
+    expect(single.filesOnceFormed).toEqual([]);
+  });
+
+  it('drops every capability and gives every container a healthcheck', () => {
+    const plan = planLab(parseLabSpec({}), allocation);
+    for (const container of plan.containers) {
+      expect(container.capDrop, container.component).toEqual(['ALL']);
+      expect(container.healthcheck.test[0]).toBe('CMD-SHELL');
+      expect(container.healthcheck.intervalSeconds).toBeGreaterThan(0);
+    }
+    expect(plan.containers.find((c) => c.kind === 'elasticsearch')!.healthcheck.test[1]).toContain('--cacert config/certs/ca/ca.crt https://localhost:9200');
+    expect(plan.containers.find((c) => c.kind === 'kibana')!.healthcheck.test[1]).toContain('https://localhost:5601');
+    expect(plan.containers.find((c) => c.kind === 'fleet-server')!.healthcheck.test[1]).toContain('https://localhost:8220/api/status');
+  });
+
+  it("gives the agents' volumes to uid 1000: the agent image has no state/ folder for a fresh volume to copy", () => {
+    const plan = planLab(parseLabSpec({}), allocation);
+    for (const container of plan.containers.filter((c) => c.kind === 'agent' || c.kind === 'fleet-server')) {
+      expect(container.mounts.map((m) => [m.target, m.owner])).toEqual([
+        ['/usr/share/elastic-agent/certs', { uid: 1000, gid: 0, mode: 0o770 }],
+        ['/usr/share/elastic-agent/state', { uid: 1000, gid: 0, mode: 0o770 }],
+      ]);
+    }
+  });
+
+  it('tells emulated nodes the engine caps open files, and only them', () => {
+    const capped = { ...allocation, raiseFileLimit: false, fileLimitCap: 20000 };
+    const emulated = planLab(parseLabSpec({ images: 'emulated' }), capped).containers[0];
+    expect(emulated.env.SECLAB_EMULATOR_ENGINE_NOFILE_CAP).toBe('20000');
+    expect(emulated.ulimits.some((u) => u.name === 'nofile')).toBe(false);
+    expect(planLab(parseLabSpec({}), capped).containers[0].env).not.toHaveProperty('SECLAB_EMULATOR_ENGINE_NOFILE_CAP');
+    expect(planLab(parseLabSpec({ images: 'emulated' }), allocation).containers[0].env).not.toHaveProperty('SECLAB_EMULATOR_ENGINE_NOFILE_CAP');
   });
 
   it('holds no secret value: only references, shown as <redacted>', () => {

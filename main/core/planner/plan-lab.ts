@@ -22,10 +22,21 @@ export const FLEET_SERVER_POLICY_ID = 'fleet-server-policy';
 export const AGENT_POLICY_ID = 'lab-agent-policy';
 const KIBANA_MEMORY = 1024 ** 3;
 const AGENT_MEMORY = 512 * 1024 ** 2;
+/** The official image's config/elasticsearch.yml (distribution/docker/src/docker/config/elasticsearch.yml). */
+const IMAGE_ELASTICSEARCH_YML = 'cluster.name: "docker-cluster"\nnetwork.host: 0.0.0.0\n';
+/** Every lab container runs as uid 1000 under no-new-privileges: no product needs a capability. */
+const DROP_ALL_CAPABILITIES = ['ALL'];
 
-export function imageFor(spec: LabSpec, product: 'elasticsearch' | 'kibana' | 'elastic-agent'): string {
+/** Checked often at first so `docker ps` shows health soon after start; the start period forgives slow official images. */
+function healthcheck(command: string): ContainerPlan['healthcheck'] {
+  return { test: ['CMD-SHELL', command], intervalSeconds: 5, timeoutSeconds: 5, retries: 12, startPeriodSeconds: 120 };
+}
+
+export const ELASTIC_REGISTRY = 'docker.elastic.co';
+
+export function imageFor(spec: LabSpec, product: 'elasticsearch' | 'kibana' | 'elastic-agent', registry = ELASTIC_REGISTRY): string {
   if (spec.images === 'emulated') return `seclab-emulator/${product}:${spec.version}`;
-  return `docker.elastic.co/${product}/${product}:${spec.version}`;
+  return `${registry}/${product}/${product}:${spec.version}`;
 }
 
 export const containerNameOf = (lab: string, component: string) => `seclab-${lab}-${component}`;
@@ -47,6 +58,19 @@ function volume(lab: string, component: string, purpose: VolumePlan['purpose'], 
     mount: { type: 'volume', source: name, target, readOnly: false },
   };
 }
+
+/**
+ * The agent image has no certs/ or state/ folder (Dockerfile.elastic-agent.tmpl creates data/ only),
+ * so these volumes start root:root; with no-new-privileges the agent can't chown them itself
+ * (elastic-agent#2435): "preparing STATE_PATH(...) failed: ... permission denied".
+ */
+function agentVolume(lab: string, component: string, purpose: 'certs' | 'state') {
+  const { plan, mount } = volume(lab, component, purpose, `${AGENT_HOME}/${purpose}`);
+  return { plan, mount: { ...mount, owner: { uid: 1000, gid: 0, mode: 0o770 } } };
+}
+
+/** `elastic-agent status` exits non-zero until the agent and its Fleet connection are healthy. */
+const AGENT_HEALTHCHECK = 'elastic-agent status';
 
 function certificateFiles(certificate: string, dir: string): PlannedFile[] {
   return [
@@ -95,10 +119,14 @@ function planElasticsearchNode(spec: LabSpec, allocation: LabAllocation, node: s
     'cluster.routing.allocation.disk.watermark.flood_stage': '1gb',
     'ingest.geoip.downloader.enabled': 'false',
   };
+  const bootstrapSettings: Record<string, string> = {};
   if (nodes.length === 1) {
     settings['discovery.type'] = 'single-node';
   } else {
-    settings['cluster.initial_master_nodes'] = nodes.join(',');
+    // Only while the cluster forms: Elastic's docs say to remove it afterwards, and ES warns on
+    // every restart while it stays (elasticsearch PR #92744). It goes in elasticsearch.yml, which
+    // the orchestrator rewrites without it once the cluster has formed; env would keep it forever.
+    bootstrapSettings['cluster.initial_master_nodes'] = nodes.join(',');
     settings['discovery.seed_hosts'] = nodes.filter((other) => other !== node).join(',');
   }
   if (spec.license === 'trial') {
@@ -114,12 +142,19 @@ function planElasticsearchNode(spec: LabSpec, allocation: LabAllocation, node: s
   }
   const keystore: KeystoreEntry[] = [{ setting: 'bootstrap.password', secret: 'elastic-password' }];
   const env: Record<string, PlannedValue> = { ...settings, ES_JAVA_OPTS: `-Xms${heapMegabytes}m -Xmx${heapMegabytes}m` };
+  if (spec.images === 'emulated' && allocation.raiseFileLimit === false && allocation.fileLimitCap !== undefined) {
+    // Emulated images only: the engine measured to cap open files below ES's bootstrap check. The
+    // emulated node then logs the failure Elastic's image would exit 78 with, instead of exiting.
+    env.SECLAB_EMULATOR_ENGINE_NOFILE_CAP = String(allocation.fileLimitCap);
+  }
+  const yml = `${ES_HOME}/config/elasticsearch.yml`;
+  const bootstrapYml = Object.entries(bootstrapSettings).map(([key, value]) => `${key}: [${value.split(',').map((n) => `"${n}"`).join(', ')}]\n`).join('');
   const container: ContainerPlan = {
     name: containerNameOf(spec.name, node),
     component: node,
     kind: 'elasticsearch',
     hostname: node,
-    image: imageFor(spec, 'elasticsearch'),
+    image: imageFor(spec, 'elasticsearch', allocation.officialRegistry),
     user: '1000:0',
     ip,
     // As in the recipe, only the first node publishes its HTTP port, and only on loopback.
@@ -132,9 +167,16 @@ function planElasticsearchNode(spec: LabSpec, allocation: LabAllocation, node: s
     mounts: [config.mount, data.mount],
     labels: labelsOf(spec.name, node, 'elasticsearch'),
     env,
-    settings: settingsWithKeystore(settings, keystore),
+    settings: settingsWithKeystore({ ...settings, ...bootstrapSettings }, keystore),
     keystore,
-    files: certificateFiles(node, `${ES_HOME}/config/certs`),
+    files: [
+      ...certificateFiles(node, `${ES_HOME}/config/certs`),
+      ...(bootstrapYml ? [{ path: yml, from: { text: IMAGE_ELASTICSEARCH_YML + bootstrapYml }, mode: 0o664 }] : []),
+    ],
+    filesOnceFormed: bootstrapYml ? [{ path: yml, from: { text: IMAGE_ELASTICSEARCH_YML }, mode: 0o664 }] : [],
+    capDrop: DROP_ALL_CAPABILITIES,
+    // Elastic's Compose recipe's healthcheck: TLS verified against the lab CA, and security on.
+    healthcheck: healthcheck("curl -s --cacert config/certs/ca/ca.crt https://localhost:9200 | grep -q 'missing authentication credentials'"),
     dependsOn: [],
   };
   return { container, volumes: [config.plan, data.plan] };
@@ -143,7 +185,7 @@ function planElasticsearchNode(spec: LabSpec, allocation: LabAllocation, node: s
 function planKibana(spec: LabSpec, allocation: LabAllocation, ip: string) {
   const config = volume(spec.name, 'kibana', 'config', `${KIBANA_HOME}/config`);
   const data = volume(spec.name, 'kibana', 'data', `${KIBANA_HOME}/data`);
-  const settings: Record<string, string> = {
+  const settings: Record<string, string | string[]> = {
     'server.name': 'kibana',
     'server.host': '0.0.0.0',
     'server.publicBaseUrl': `https://localhost:${allocation.ports.kibana}`,
@@ -151,8 +193,9 @@ function planKibana(spec: LabSpec, allocation: LabAllocation, ip: string) {
     'server.ssl.certificate': 'config/certs/kibana/kibana.crt',
     'server.ssl.key': 'config/certs/kibana/kibana.key',
     'server.ssl.certificateAuthorities': 'config/certs/ca/ca.crt',
-    'server.ssl.supportedProtocols': 'TLSv1.2,TLSv1.3',
-    'elasticsearch.hosts': 'https://es01:9200',
+    // An array setting: from env it must arrive as a JSON array (kbn-config-schema refuses "TLSv1.2,TLSv1.3").
+    'server.ssl.supportedProtocols': ['TLSv1.2', 'TLSv1.3'],
+    'elasticsearch.hosts': elasticsearchNodeNames(spec).map((node) => `https://${node}:9200`),
     'elasticsearch.username': 'kibana_system',
     'elasticsearch.ssl.certificateAuthorities': 'config/certs/ca/ca.crt',
     'elasticsearch.ssl.verificationMode': 'full',
@@ -167,15 +210,16 @@ function planKibana(spec: LabSpec, allocation: LabAllocation, ip: string) {
     { setting: 'xpack.encryptedSavedObjects.encryptionKey', secret: 'kibana-saved-objects-encryption-key' },
     { setting: 'xpack.reporting.encryptionKey', secret: 'kibana-reporting-encryption-key' },
   ];
-  // kibana-docker maps allow-listed settings from upper-cased env names (`.` → `_`).
+  // kibana-docker maps allow-listed settings from upper-cased env names (`.` → `_`) to `--setting=value`
+  // flags, word-split; Kibana's CLI JSON-parses each flag value (src/cli/command.js), so arrays go as JSON.
   const env: Record<string, PlannedValue> = {};
-  for (const [setting, value] of Object.entries(settings)) env[setting.toUpperCase().replace(/\./g, '_')] = value;
+  for (const [setting, value] of Object.entries(settings)) env[setting.toUpperCase().replace(/\./g, '_')] = Array.isArray(value) ? JSON.stringify(value) : value;
   const container: ContainerPlan = {
     name: containerNameOf(spec.name, 'kibana'),
     component: 'kibana',
     kind: 'kibana',
     hostname: 'kibana',
-    image: imageFor(spec, 'kibana'),
+    image: imageFor(spec, 'kibana', allocation.officialRegistry),
     user: '1000:0',
     ip,
     ports: [{ hostIp: '127.0.0.1', hostPort: allocation.ports.kibana, containerPort: 5601 }],
@@ -187,14 +231,18 @@ function planKibana(spec: LabSpec, allocation: LabAllocation, ip: string) {
     settings: settingsWithKeystore(settings, keystore),
     keystore,
     files: certificateFiles('kibana', `${KIBANA_HOME}/config/certs`),
+    filesOnceFormed: [],
+    capDrop: DROP_ALL_CAPABILITIES,
+    // The recipe's check (an unauthenticated visit is sent to the login page), over verified TLS.
+    healthcheck: healthcheck("curl -s -I --cacert config/certs/ca/ca.crt https://localhost:5601 | grep -q 'HTTP/1.1 302 Found'"),
     dependsOn: elasticsearchNodeNames(spec),
   };
   return { container, volumes: [config.plan, data.plan] };
 }
 
 function planFleetServer(spec: LabSpec, allocation: LabAllocation, ip: string) {
-  const certs = volume(spec.name, 'fleet-server', 'certs', `${AGENT_HOME}/certs`);
-  const state = volume(spec.name, 'fleet-server', 'state', `${AGENT_HOME}/state`);
+  const certs = agentVolume(spec.name, 'fleet-server', 'certs');
+  const state = agentVolume(spec.name, 'fleet-server', 'state');
   const tokenPath = `${AGENT_HOME}/certs/secrets/fleet-server-service-token`;
   const env: Record<string, PlannedValue> = {
     FLEET_SERVER_ENABLE: '1',
@@ -207,7 +255,8 @@ function planFleetServer(spec: LabSpec, allocation: LabAllocation, ip: string) {
     FLEET_SERVER_SERVICE_TOKEN_PATH: tokenPath,
     FLEET_SERVER_CERT: `${AGENT_HOME}/certs/fleet-server/fleet-server.crt`,
     FLEET_SERVER_CERT_KEY: `${AGENT_HOME}/certs/fleet-server/fleet-server.key`,
-    FLEET_URL: 'https://fleet-server:8220',
+    // No FLEET_URL: a co-located Fleet Server enrolls through localhost:8221, and with FLEET_URL set
+    // 9.4.x re-enrolls on every restart (elastic-agent#15922, fixed in 9.5.2 by PR #15987).
     FLEET_CA: `${AGENT_HOME}/certs/ca/ca.crt`,
   };
   const container: ContainerPlan = {
@@ -215,7 +264,7 @@ function planFleetServer(spec: LabSpec, allocation: LabAllocation, ip: string) {
     component: 'fleet-server',
     kind: 'fleet-server',
     hostname: 'fleet-server',
-    image: imageFor(spec, 'elastic-agent'),
+    image: imageFor(spec, 'elastic-agent', allocation.officialRegistry),
     user: '1000:0',
     ip,
     ports: [{ hostIp: '127.0.0.1', hostPort: allocation.ports.fleetServer, containerPort: 8220 }],
@@ -230,14 +279,17 @@ function planFleetServer(spec: LabSpec, allocation: LabAllocation, ip: string) {
       ...certificateFiles('fleet-server', `${AGENT_HOME}/certs`),
       { path: tokenPath, from: { secret: 'fleet-server-service-token' }, mode: 0o600 },
     ],
+    filesOnceFormed: [],
+    capDrop: DROP_ALL_CAPABILITIES,
+    healthcheck: healthcheck('curl -s --cacert certs/ca/ca.crt https://localhost:8220/api/status | grep -q HEALTHY'),
     dependsOn: ['kibana'],
   };
   return { container, volumes: [certs.plan, state.plan] };
 }
 
-function planAgent(spec: LabSpec, agent: string, ip: string) {
-  const certs = volume(spec.name, agent, 'certs', `${AGENT_HOME}/certs`);
-  const state = volume(spec.name, agent, 'state', `${AGENT_HOME}/state`);
+function planAgent(spec: LabSpec, allocation: LabAllocation, agent: string, ip: string) {
+  const certs = agentVolume(spec.name, agent, 'certs');
+  const state = agentVolume(spec.name, agent, 'state');
   const env: Record<string, PlannedValue> = {
     FLEET_ENROLL: '1',
     FLEET_URL: 'https://fleet-server:8220',
@@ -250,7 +302,7 @@ function planAgent(spec: LabSpec, agent: string, ip: string) {
     component: agent,
     kind: 'agent',
     hostname: agent,
-    image: imageFor(spec, 'elastic-agent'),
+    image: imageFor(spec, 'elastic-agent', allocation.officialRegistry),
     user: '1000:0',
     ip,
     ports: [],
@@ -262,6 +314,9 @@ function planAgent(spec: LabSpec, agent: string, ip: string) {
     settings: { ...env },
     keystore: [],
     files: [{ path: `${AGENT_HOME}/certs/ca/ca.crt`, from: { certificate: 'ca', part: 'ca' }, mode: 0o644 }],
+    filesOnceFormed: [],
+    capDrop: DROP_ALL_CAPABILITIES,
+    healthcheck: healthcheck(AGENT_HEALTHCHECK),
     dependsOn: ['fleet-server'],
   };
   return { container, volumes: [certs.plan, state.plan] };
@@ -274,7 +329,7 @@ export function planLab(spec: LabSpec, allocation: LabAllocation): LabPlan {
     ...elasticsearchNodeNames(spec).map((node, index) => planElasticsearchNode(spec, allocation, node, index, addresses)),
     ...(spec.kibana ? [planKibana(spec, allocation, addresses.kibana)] : []),
     ...(spec.fleetServer ? [planFleetServer(spec, allocation, addresses['fleet-server'])] : []),
-    ...agentNames(spec).map((agent) => planAgent(spec, agent, addresses[agent])),
+    ...agentNames(spec).map((agent) => planAgent(spec, allocation, agent, addresses[agent])),
   ];
   const { subnet, gateway } = subnetOf(allocation.subnetIndex);
   return {

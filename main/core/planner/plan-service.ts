@@ -20,7 +20,7 @@ export async function resolveLab(
   environment: CoreEnvironment,
   input: LabSpecInput,
   engineSubnets: string[] = [],
-  engineLimits?: { memoryLock: boolean; raiseFileLimit: boolean },
+  engineLimits?: { memoryLock: boolean; raiseFileLimit: boolean; fileLimitCap?: number },
 ): Promise<ResolvedLab> {
   const requested = parseLabSpec(input);
   const existing = readLabRecord(environment.home, requested.name);
@@ -30,6 +30,7 @@ export async function resolveLab(
     engineSubnets: existing ? [] : engineSubnets,
     isPortFree: isLoopbackPortFree,
   });
-  const allocation = existing || !engineLimits ? allocated : { ...allocated, ...engineLimits };
+  const measured = existing || !engineLimits ? allocated : { ...allocated, ...engineLimits };
+  const allocation = environment.officialRegistry && requested.images === 'official' && !existing ? { ...measured, officialRegistry: environment.officialRegistry } : measured;
   return { spec: requested, allocation, plan: planLab(requested, allocation) };
 }

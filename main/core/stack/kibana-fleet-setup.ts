@@ -23,11 +23,37 @@ async function expectOk<T>(kibana: KibanaConnection, method: string, path: strin
   return response.body;
 }
 
+interface ServiceStatus {
+  level?: string;
+  summary?: string;
+}
+
+export interface KibanaStatusBody {
+  status?: { overall?: ServiceStatus; core?: Record<string, ServiceStatus>; plugins?: Record<string, ServiceStatus> };
+}
+
+/**
+ * Kibana serves once its core services are available. A degraded plugin (task manager on a busy
+ * machine, say) leaves the overall level `degraded` for good on some hosts, so waiting for
+ * `available` could run to the timeout on a Kibana that works: decide from what it reports.
+ */
+export function kibanaReadiness(httpStatus: number, body: KibanaStatusBody | undefined): Observation<string> {
+  const overall = body?.status?.overall?.level;
+  const core = body?.status?.core ?? {};
+  const coreDown = ['elasticsearch', 'savedObjects'].filter((service) => core[service]?.level !== 'available');
+  if (overall === 'available' && httpStatus === 200) return { ready: true, value: 'available' };
+  if (overall === 'degraded' && !coreDown.length) {
+    const degraded = Object.entries(body?.status?.plugins ?? {}).filter(([, plugin]) => plugin.level && plugin.level !== 'available').map(([name]) => name);
+    return { ready: true, value: `degraded${degraded.length ? ` (${degraded.slice(0, 5).join(', ')})` : ''}: core services available` };
+  }
+  const summary = body?.status?.overall?.summary;
+  const waitingFor = coreDown.length && overall ? `; core ${coreDown.map((service) => `${service} ${core[service]?.level ?? 'unknown'}`).join(', ')}` : '';
+  return { ready: false, detail: `HTTP ${httpStatus}, status ${overall ?? 'unknown'}${summary ? `: ${summary}` : ''}${waitingFor}` };
+}
+
 export async function observeKibanaAvailable(kibana: KibanaConnection): Promise<Observation<string>> {
-  const response = await kibanaCall<{ status?: { overall?: { level?: string; summary?: string } } }>(kibana, 'GET', '/api/status');
-  const level = response.body?.status?.overall?.level;
-  if (response.status === 200 && level === 'available') return { ready: true, value: level };
-  return { ready: false, detail: `HTTP ${response.status}, status ${level ?? 'unknown'}${response.body?.status?.overall?.summary ? `: ${response.body.status.overall.summary}` : ''}` };
+  const response = await kibanaCall<KibanaStatusBody>(kibana, 'GET', '/api/status');
+  return kibanaReadiness(response.status, response.body);
 }
 
 export interface FleetSetupInput {
@@ -77,6 +103,28 @@ export async function setUpFleet(kibana: KibanaConnection, input: FleetSetupInpu
   if (active) return { enrollmentToken: active.api_key };
   const created = await expectOk<{ item: { api_key: string } }>(kibana, 'POST', '/api/fleet/enrollment_api_keys', { policy_id: input.agentPolicyId, name: 'lab' });
   return { enrollmentToken: created.item.api_key };
+}
+
+interface EnrollmentApiKeyItem {
+  id: string;
+  api_key: string;
+  active: boolean;
+  policy_id: string;
+}
+
+export async function findEnrollmentKey(kibana: KibanaConnection, token: string): Promise<EnrollmentApiKeyItem | undefined> {
+  const keys = await expectOk<{ items: EnrollmentApiKeyItem[] }>(kibana, 'GET', '/api/fleet/enrollment_api_keys?perPage=1000');
+  return keys.items.find((key) => key.api_key === token);
+}
+
+/**
+ * Once the lab's agents are enrolled the token has done its job, but Elastic's agent image reads it
+ * only from env (no FLEET_ENROLLMENT_TOKEN_PATH in setup_config.go), where `docker inspect` shows
+ * it: revoke it (Fleet invalidates the API key and marks it inactive) so it enrolls nothing more.
+ */
+export async function revokeEnrollmentToken(kibana: KibanaConnection, token: string): Promise<void> {
+  const key = await findEnrollmentKey(kibana, token);
+  if (key?.active) await expectOk(kibana, 'DELETE', `/api/fleet/enrollment_api_keys/${encodeURIComponent(key.id)}`);
 }
 
 export async function observeFleetServerHealthy(url: string, caPem: string): Promise<Observation<string>> {

@@ -124,10 +124,10 @@ export const CHECK_CATALOG: Record<CheckId, CheckMetadata> = {
     fix: 'Run the containers as uid 1000 (the images\' own unprivileged user).',
   },
   'runtime.limits': {
-    title: 'Every container has a memory limit',
+    title: 'Every container has a memory limit; Elasticsearch gets the open files it needs',
     section: 'User roles',
-    why: 'A limit keeps one runaway component from starving the others and the host.',
-    fix: 'Give each container a memory limit (seclab sets one per component).',
+    why: 'A limit keeps one runaway component from starving the others and the host; Elasticsearch refuses to run a multi-node cluster with fewer than 65535 open files.',
+    fix: 'Give each container a memory limit (seclab sets one per component), and let the engine grant 65535 open files (dockerd --default-ulimit nofile=65535:65535).',
   },
   'fleet.server-tls': {
     title: 'Fleet Server serves HTTPS on 8220 with a lab certificate',

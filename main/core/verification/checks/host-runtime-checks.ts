@@ -2,6 +2,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { labPaths } from '../../lab-store/lab-home.ts';
 import { envOf } from './auth-checks.ts';
+import { requireSecret } from '../../lab-store/lab-secrets.ts';
+import { findEnrollmentKey } from '../../stack/kibana-fleet-setup.ts';
+import type { ContainerPlan } from '../../../../common/lab-plan.ts';
 import type { Observed, VerificationContext } from '../verification-context.ts';
 
 const YML_OF: Record<string, string> = {
@@ -27,12 +30,30 @@ export async function secretsInKeystores(ctx: VerificationContext): Promise<Obse
     if (leakedInYml.length || passwordLines.length) problems.push(`${container.component}'s yml holds a secret`);
     if (leakedInLogs.length) problems.push(`${container.component}'s log shows a secret`);
   }
+  await enrollmentTokensRevoked(ctx, evidence, problems);
   const es01 = ctx.containersOf('elasticsearch')[0];
   const listing = await ctx.exec(es01, ['/usr/share/elasticsearch/bin/elasticsearch-keystore', 'list']).catch((error: Error) => ({ exitCode: -1, output: error.message }));
   evidence.push(`es01 elasticsearch-keystore list (exit ${listing.exitCode}): ${listing.output.split('\n').map((l) => l.trim()).filter(Boolean).join(', ')}`);
   return problems.length
-    ? { status: 'fail', evidence: [problems.join('; '), ...evidence], fix: `Remove the secret from ${problems.map((p) => p.split(' ')[0]).join(', ')}'s env/yml and add it to the keystore instead (seclab reset restores the lab's layout).` }
+    ? { status: 'fail', evidence: [problems.join('; '), ...evidence], fix: `Remove the secret from ${problems.map((p) => p.split(/'s? /)[0]).join(', ')}'s env/yml and add it to the keystore instead, and revoke an enrollment token once its agents are enrolled (seclab reset restores the lab's layout).` }
     : { status: 'pass', evidence };
+}
+
+/** The one secret left in env (the agent image reads the enrollment token nowhere else) must no longer work. */
+async function enrollmentTokensRevoked(ctx: VerificationContext, evidence: string[], problems: string[]): Promise<void> {
+  const agents = ctx.containersOf('agent');
+  if (!agents.length || !ctx.connections.kibana) return;
+  const kibana = { url: ctx.connections.kibana.url, caPem: ctx.caPem, username: 'lab_admin', password: requireSecret(ctx.secrets, 'lab-admin-password') };
+  for (const agent of agents) {
+    const token = envOf(await ctx.inspect(agent)).FLEET_ENROLLMENT_TOKEN;
+    if (!token) {
+      evidence.push(`${agent.component}: no enrollment token in env`);
+      continue;
+    }
+    const key = await findEnrollmentKey(kibana, token);
+    evidence.push(`${agent.component}: env holds FLEET_ENROLLMENT_TOKEN (Elastic's agent image reads it only from env); Fleet lists that key as ${key ? (key.active ? 'ACTIVE' : 'revoked') : 'deleted'}`);
+    if (key?.active) problems.push(`${agent.component}'s enrollment token in env still enrolls agents`);
+  }
 }
 
 export async function privateHostFiles(ctx: VerificationContext): Promise<Observed> {
@@ -75,6 +96,15 @@ export async function nonRoot(ctx: VerificationContext): Promise<Observed> {
   return problems.length ? { status: 'fail', evidence: [problems.join('; '), ...evidence], fix: 'Run every container as uid 1000 (--user 1000:0), the images\' unprivileged user.' } : { status: 'pass', evidence };
 }
 
+const OPEN_FILES_NEEDED = 65535;
+
+async function openFilesOf(ctx: VerificationContext, container: ContainerPlan): Promise<number | undefined> {
+  const limits = await ctx.exec(container, ['cat', '/proc/1/limits']).catch(() => undefined);
+  const line = limits?.output.split('\n').find((l) => l.startsWith('Max open files'));
+  const soft = line?.slice('Max open files'.length).trim().split(/\s+/)[0];
+  return soft === undefined ? undefined : soft === 'unlimited' ? Infinity : Number(soft);
+}
+
 export async function memoryLimits(ctx: VerificationContext): Promise<Observed> {
   const evidence: string[] = [];
   const missing: string[] = [];
@@ -85,5 +115,25 @@ export async function memoryLimits(ctx: VerificationContext): Promise<Observed> 
     evidence.push(`${container.component}: ${limit ? `${Math.round(limit / 1024 ** 2)} MiB` : 'NO limit'}`);
     if (!limit) missing.push(container.component);
   }
-  return missing.length ? { status: 'fail', evidence: [`no memory limit on ${missing.join(', ')}`, ...evidence] } : { status: 'pass', evidence };
+  if (missing.length) return { status: 'fail', evidence: [`no memory limit on ${missing.join(', ')}`, ...evidence] };
+
+  // Elasticsearch enforces its bootstrap checks in a multi-node cluster (transport on the lab network).
+  const nodes = ctx.containersOf('elasticsearch');
+  const short: string[] = [];
+  for (const node of nodes) {
+    const openFiles = await openFilesOf(ctx, node);
+    evidence.push(`${node.component}: ${openFiles === undefined ? 'open-files limit unreadable' : `${openFiles} open files`} for its main process`);
+    if (openFiles !== undefined && openFiles < OPEN_FILES_NEEDED) short.push(`${node.component} (${openFiles})`);
+  }
+  if (nodes.length >= 2 && short.length) {
+    const consequence = ctx.plan.emulated
+      ? "Elastic's official image would exit with code 78 here (\"max file descriptors [...] is too low, increase to at least [65535]\"); the emulated nodes log that failure and run on"
+      : 'Elasticsearch refuses to start in a multi-node cluster below that';
+    return {
+      status: ctx.plan.emulated ? 'warn' : 'fail',
+      evidence: [`the engine caps open files below ${OPEN_FILES_NEEDED}: ${short.join(', ')}. ${consequence}`, ...evidence],
+      fix: 'Raise the engine\'s default ulimits (dockerd --default-ulimit nofile=65535:65535, or LimitNOFILE=1048576 in docker.service), then seclab reset; or run one node (--nodes 1).',
+    };
+  }
+  return { status: 'pass', evidence };
 }
