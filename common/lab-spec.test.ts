@@ -61,8 +61,14 @@ describe('lab spec', () => {
     expect(problem!.message).toMatch(message);
   });
 
-  it.each(['9.4.0', '9.4.5', '9.5.2', '9.12.0'])('accepts %s, a release the plan was checked against', (version) => {
+  it.each(['9.5.2', '9.12.0'])('accepts %s, a release the plan was checked against', (version) => {
     expect(parseLabSpec({ version }).version).toBe(version);
+  });
+
+  it('accepts 9.4.x without a Fleet Server, and refuses it with one (re-enrollment on every restart before 9.5.2)', () => {
+    expect(parseLabSpec({ version: '9.4.5', fleetServer: false, agents: 0 }).version).toBe('9.4.5');
+    const problems = problemsOf({ version: '9.5.1' });
+    expect(problems).toEqual([{ field: 'version', message: expect.stringMatching(/Fleet Server 9\.5\.1 enrolls again on every restart.*elastic-agent#15922.*use 9\.5\.2 or later, or leave Fleet Server out/) }]);
   });
 
   it('says every problem at once, in one error', () => {

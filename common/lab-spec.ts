@@ -15,6 +15,12 @@ export const DEFAULT_STACK_VERSION = '9.5.2';
  * settings and API bodies were read at the 9.4/9.5 tags.
  */
 export const OLDEST_SUPPORTED_VERSION = '9.4.0';
+/**
+ * A co-located Fleet Server with a custom certificate needs FLEET_URL (enroll_cmd.go prepareFleetTLS),
+ * and before 9.5.2 FLEET_URL makes it enroll again on every restart, filling Fleet with offline Fleet
+ * Servers (elastic-agent#15922, fixed by PR #15987).
+ */
+export const OLDEST_FLEET_SERVER_VERSION = '9.5.2';
 const NEWEST_SUPPORTED_MAJOR = 9;
 
 function versionParts(version: string): [number, number, number] {
@@ -22,13 +28,16 @@ function versionParts(version: string): [number, number, number] {
   return [major, minor, patch];
 }
 
-export function isSupportedStackVersion(version: string): boolean {
+export function isAtLeastVersion(version: string, oldest: string): boolean {
   const [major, minor, patch] = versionParts(version);
-  const [oldestMajor, oldestMinor, oldestPatch] = versionParts(OLDEST_SUPPORTED_VERSION);
-  if (major > NEWEST_SUPPORTED_MAJOR) return false;
+  const [oldestMajor, oldestMinor, oldestPatch] = versionParts(oldest);
   if (major !== oldestMajor) return major > oldestMajor;
   if (minor !== oldestMinor) return minor > oldestMinor;
   return patch >= oldestPatch;
+}
+
+export function isSupportedStackVersion(version: string): boolean {
+  return versionParts(version)[0] <= NEWEST_SUPPORTED_MAJOR && isAtLeastVersion(version, OLDEST_SUPPORTED_VERSION);
 }
 
 export const DEFAULT_HOST_PORTS = { elasticsearch: 9200, kibana: 5601, fleetServer: 8220 } as const;
@@ -126,6 +135,13 @@ export const labSpecSchema = z
         code: 'custom',
         path: ['fleetServer'],
         message: 'Fleet Server needs Kibana (Fleet is set up through Kibana): turn Kibana on, or Fleet Server off',
+      });
+    }
+    if (spec.fleetServer && isSupportedStackVersion(spec.version) && !isAtLeastVersion(spec.version, OLDEST_FLEET_SERVER_VERSION)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['version'],
+        message: `Fleet Server ${spec.version} enrolls again on every restart with the lab's certificate (elastic-agent#15922, fixed in ${OLDEST_FLEET_SERVER_VERSION}): use ${OLDEST_FLEET_SERVER_VERSION} or later, or leave Fleet Server out (--no-fleet --agents 0)`,
       });
     }
     if (spec.agents > 0 && !spec.fleetServer) {

@@ -91,9 +91,8 @@ describe('plan', () => {
     ]);
     expect(Object.keys(kibana.env).some((k) => /PASSWORD|ENCRYPTIONKEY/.test(k))).toBe(false);
     const fleet = plan.containers.find((c) => c.kind === 'fleet-server')!;
-    expect(fleet.env).toMatchObject({ FLEET_SERVER_ELASTICSEARCH_CA: '/usr/share/elastic-agent/certs/ca/ca.crt' });
-    // A co-located Fleet Server with FLEET_URL re-enrolls on every restart before 9.5.2 (elastic-agent#15922).
-    expect(fleet.env).not.toHaveProperty('FLEET_URL');
+    // FLEET_URL is required with a custom Fleet Server certificate (enroll_cmd.go prepareFleetTLS).
+    expect(fleet.env).toMatchObject({ FLEET_SERVER_ELASTICSEARCH_CA: '/usr/share/elastic-agent/certs/ca/ca.crt', FLEET_URL: 'https://fleet-server:8220' });
     expect(fleet.env).not.toHaveProperty('FLEET_SERVER_SERVICE_TOKEN');
     const agent = plan.containers.find((c) => c.kind === 'agent')!;
     expect(agent.env).toMatchObject({ FLEET_CA: '/usr/share/elastic-agent/certs/ca/ca.crt', FLEET_ENROLLMENT_TOKEN: REDACTED });

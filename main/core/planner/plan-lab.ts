@@ -255,8 +255,10 @@ function planFleetServer(spec: LabSpec, allocation: LabAllocation, ip: string) {
     FLEET_SERVER_SERVICE_TOKEN_PATH: tokenPath,
     FLEET_SERVER_CERT: `${AGENT_HOME}/certs/fleet-server/fleet-server.crt`,
     FLEET_SERVER_CERT_KEY: `${AGENT_HOME}/certs/fleet-server/fleet-server.key`,
-    // No FLEET_URL: a co-located Fleet Server enrolls through localhost:8221, and with FLEET_URL set
-    // 9.4.x re-enrolls on every restart (elastic-agent#15922, fixed in 9.5.2 by PR #15987).
+    // A custom FLEET_SERVER_CERT needs it ("url is required when a certificate is provided":
+    // enroll_cmd.go prepareFleetTLS). Before 9.5.2 a co-located Fleet Server with FLEET_URL enrolls
+    // again on every restart (elastic-agent#15922): the lab spec asks for 9.5.2 with a Fleet Server.
+    FLEET_URL: 'https://fleet-server:8220',
     FLEET_CA: `${AGENT_HOME}/certs/ca/ca.crt`,
   };
   const container: ContainerPlan = {
