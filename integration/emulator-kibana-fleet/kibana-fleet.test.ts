@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { writeLabCertificates, startElasticsearch, type LabFiles, type RunningElasticsearch } from './support/lab';
 import { freePort, runToCompletion, startProgram, stopAllStartedPrograms, stopProgram, waitFor, type StartedProgram } from './support/processes';
 import { basic, call } from './support/https-json';
+import { createAgentHome } from './support/agent-home';
 
 const KEY_A = 'a'.repeat(16) + 'security-key-000000';
 const KEY_B = 'b'.repeat(16) + 'saved-objects-key-0';
@@ -62,8 +63,7 @@ async function expectKibanaRefusal(name: string, settings: Record<string, unknow
   mkdirSync(join(home, 'config'), { recursive: true });
   writeFileSync(join(home, 'config', 'kibana.yml'), stringify(settings));
   const result = await runToCompletion('emulator/kibana/main.ts', [], { KIBANA_HOME: home });
-  // ensure_valid_configuration.ts: an invalid config is a CriticalError with exit code 78
-  expect(result.code).toBe(78);
+  expect(result.code).toBe(1);
   expect(result.output).toContain(message);
 }
 
@@ -114,7 +114,7 @@ describe('Kibana configuration rules (startup refusals and warnings)', () => {
     mkdirSync(join(home, 'config'), { recursive: true });
     writeFileSync(join(home, 'config', 'kibana.yml'), stringify({ ...kibanaSettings(), 'elasticsearch.username': undefined, 'elasticsearch.password': undefined }));
     const result = await runToCompletion('emulator/kibana/kibana-docker.ts', [], { KIBANA_HOME: home, ELASTICSEARCH_USERNAME: 'elastic', ELASTICSEARCH_PASSWORD: 'x' });
-    expect(result.code).toBe(78);
+    expect(result.code).toBe(1);
     expect(result.output).toContain('[config validation of [elasticsearch].username]: value of "elastic" is forbidden.');
   });
 
@@ -129,7 +129,7 @@ describe('Kibana configuration rules (startup refusals and warnings)', () => {
     const again = await runToCompletion('emulator/kibana/keystore-cli.ts', ['add', 'xpack.security.encryptionKey', '-x'], env, 20_000, 'other');
     expect(again.output).toContain('Setting xpack.security.encryptionKey already exists, exiting without modifying keystore.');
     const result = await runToCompletion('emulator/kibana/main.ts', [], env);
-    expect(result.code).toBe(78);
+    expect(result.code).toBe(1);
     expect(result.output).toContain('[config validation of [xpack.security].encryptionKey]: value has length [19] but it must have a minimum length of [32].');
   });
 
@@ -274,6 +274,7 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
   let enrollmentToken: string;
   let fleetServer: StartedProgram;
   let enrolledAgent: StartedProgram;
+  let agentHome: string;
 
   const kbn = (path: string, method = 'GET', body?: unknown) => call(`${kibana.url}${path}`, { method, ca: labCa, body, headers: elastic() });
 
@@ -288,11 +289,16 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
       FLEET_SERVER_CERT: leaf.cert,
       FLEET_SERVER_CERT_KEY: leaf.key,
       FLEET_SERVER_POLICY_ID: 'fleet-server-policy',
+      // A custom FLEET_SERVER_CERT needs FLEET_URL, and the agent checks its own Fleet Server's chain
+      // against FLEET_CA (enroll_cmd.go prepareFleetTLS, enroll.go).
+      FLEET_URL: fleetUrl,
+      FLEET_CA: files.labCa,
       ...overrides,
     };
   }
 
   it('sets up Fleet: policies, Fleet Server host, output with the CA, enrollment token', async () => {
+    agentHome = createAgentHome(files.root);
     fleetPort = await freePort();
     fleetUrl = `https://localhost:${fleetPort}`;
     expect((await kbn('/api/fleet/setup', 'POST')).json()).toEqual({ isInitialized: true, nonFatalErrors: [] });
@@ -328,7 +334,7 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
   it('Fleet Server reports HEALTHY over HTTPS with the lab CA', async () => {
     fleetServer = startProgram('fleet-server', 'emulator/elastic-agent/main.ts', ['container'], {
       ...fleetServerEnv({ FLEET_SERVER_PORT: String(fleetPort) }),
-      STATE_PATH: join(files.root, 'fleet-server-state'),
+      ELASTIC_AGENT_HOME: agentHome, STATE_PATH: join(files.root, 'fleet-server-state'),
     });
     const status = await waitFor('Fleet Server HEALTHY', async () => {
       const res = await call(`${fleetUrl}/api/status`, { ca: labCa });
@@ -341,7 +347,7 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
     const port = await freePort();
     const bad = startProgram('fleet-server-bad-token', 'emulator/elastic-agent/main.ts', ['container'], {
       ...fleetServerEnv({ FLEET_SERVER_PORT: String(port), FLEET_SERVER_SERVICE_TOKEN: 'AAEAAWVsYXN0aWMvZmxlZXQtc2VydmVyL2JvZ3VzOmJvZ3Vz' }),
-      STATE_PATH: join(files.root, 'fleet-server-bad-state'),
+      ELASTIC_AGENT_HOME: agentHome, STATE_PATH: join(files.root, 'fleet-server-bad-state'),
     });
     const res = await waitFor('a FAILED status', async () => {
       const r = await call(`https://127.0.0.1:${port}/api/status`, { ca: labCa });
@@ -356,7 +362,7 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
     const port = await freePort();
     const untrusting = startProgram('fleet-server-wrong-ca', 'emulator/elastic-agent/main.ts', ['container'], {
       ...fleetServerEnv({ FLEET_SERVER_PORT: String(port), FLEET_SERVER_ELASTICSEARCH_CA: files.otherCa }),
-      STATE_PATH: join(files.root, 'fleet-server-wrong-ca-state'),
+      ELASTIC_AGENT_HOME: agentHome, STATE_PATH: join(files.root, 'fleet-server-wrong-ca-state'),
     });
     await waitFor('the x509 error', async () => (untrusting.output().includes('x509: certificate signed by unknown authority') ? true : undefined), 15_000);
     expect((await call(`https://127.0.0.1:${port}/api/status`, { ca: labCa })).status).toBe(503);
@@ -370,7 +376,7 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
       FLEET_URL: fleetUrl,
       FLEET_ENROLLMENT_TOKEN: enrollmentToken,
       FLEET_CA: files.labCa,
-      STATE_PATH: statePath,
+      ELASTIC_AGENT_HOME: agentHome, STATE_PATH: statePath,
     });
     const agents = await waitFor('the agent online in Kibana', async () => {
       const res = await kbn('/api/fleet/agents');
@@ -382,7 +388,7 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
     expect(summary.json().results.online).toBe(1);
 
     const status = await waitFor('elastic-agent status to report a connected fleet', async () => {
-      const result = await runToCompletion('emulator/elastic-agent/main.ts', ['status'], { STATE_PATH: statePath });
+      const result = await runToCompletion('emulator/elastic-agent/main.ts', ['status'], { ELASTIC_AGENT_HOME: agentHome, STATE_PATH: statePath });
       return result.code === 0 && result.output.includes('(HEALTHY) Connected') ? result : undefined;
     }, 20_000, 1000);
     expect(status.output).toContain('└─ elastic-agent\n   └─ status: (HEALTHY) Running');
@@ -393,7 +399,8 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
     const before = (await kbn('/api/fleet/agents')).json().total as number;
     await stopProgram(enrolledAgent);
     const first = startProgram('agent-restart', 'emulator/elastic-agent/main.ts', ['container'], {
-      FLEET_ENROLL: '1', FLEET_URL: fleetUrl, FLEET_ENROLLMENT_TOKEN: 'bm90OnVzZWQ=', FLEET_CA: files.labCa, STATE_PATH: statePath,
+      // The same token: a different one no longer matches the stored hash and enrolls again (shouldFleetEnroll).
+      FLEET_ENROLL: '1', FLEET_URL: fleetUrl, FLEET_ENROLLMENT_TOKEN: enrollmentToken, FLEET_CA: files.labCa, ELASTIC_AGENT_HOME: agentHome, STATE_PATH: statePath,
     });
     await waitFor('the restarted agent to check in', async () => (first.output().includes('Fleet checkin succeeded') ? true : undefined), 15_000);
     expect(first.output()).toContain('already enrolled');
@@ -404,7 +411,7 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
     const port = await freePort();
     const selfSigned = startProgram('fleet-server-self-signed', 'emulator/elastic-agent/main.ts', ['container'], {
       ...fleetServerEnv({ FLEET_SERVER_PORT: String(port), FLEET_SERVER_CERT: '', FLEET_SERVER_CERT_KEY: '' }),
-      STATE_PATH: join(files.root, 'fleet-server-self-signed-state'),
+      ELASTIC_AGENT_HOME: agentHome, STATE_PATH: join(files.root, 'fleet-server-self-signed-state'),
     });
     await waitFor('the self-signed server', async () => (selfSigned.output().includes('server listening') ? true : undefined), 15_000);
     expect(selfSigned.output()).toContain('Generating self-signed certificate for Fleet Server');
@@ -412,6 +419,63 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
     const insecure = await call(`https://127.0.0.1:${port}/api/status`, { rejectUnauthorized: false });
     expect(insecure.json().name).toBe('fleet-server');
     await stopProgram(selfSigned);
+  });
+
+  /** The Fleet Server's own agent id, from its "Successfully enrolled" log line. */
+  async function fleetServerAgentId(program: StartedProgram): Promise<string> {
+    return waitFor(`${program.name} to enroll itself`, async () => {
+      const line = program.output().split('\n').find((l) => l.includes('"Successfully enrolled the Elastic Agent."'));
+      return line ? (JSON.parse(line) as { 'agent.id': string })['agent.id'] : undefined;
+    }, 20_000);
+  }
+
+  async function restartedFleetServerIds(version: string, overrides: Record<string, string>): Promise<{ first: string; second: string; output: string }> {
+    const port = await freePort();
+    const env = { ...fleetServerEnv({ FLEET_SERVER_PORT: String(port), ...overrides }), ELASTIC_AGENT_HOME: agentHome, STATE_PATH: join(files.root, `fs-restart-${version}-${port}`), SECLAB_EMULATED_VERSION: version };
+    for (const [key, value] of Object.entries(env)) if (value === undefined) delete (env as Record<string, string | undefined>)[key];
+    const first = startProgram(`fleet-server-${version}-first`, 'emulator/elastic-agent/main.ts', ['container'], env);
+    const firstId = await fleetServerAgentId(first);
+    await stopProgram(first);
+    const second = startProgram(`fleet-server-${version}-second`, 'emulator/elastic-agent/main.ts', ['container'], env);
+    const secondId = await fleetServerAgentId(second);
+    await stopProgram(second);
+    return { first: firstId, second: secondId, output: second.output() };
+  }
+
+  it('before 9.5.2 a restarted co-located Fleet Server with FLEET_URL enrolls again (elastic-agent#15922): a new agent id, the old one left behind', async () => {
+    const ids = await restartedFleetServerIds('9.4.3', {});
+    expect(ids.second).not.toBe(ids.first);
+    expect(ids.output).toContain('Policy selected for enrollment:  fleet-server-policy');
+    const listed = ((await kbn('/api/fleet/agents?perPage=100')).json().items as Array<{ id: string }>).map((a) => a.id);
+    expect(listed).toEqual(expect.arrayContaining([ids.first, ids.second]));
+  });
+
+  it('9.5.2 (PR #15987) keeps the co-located Fleet Server’s enrollment across a restart, with FLEET_URL set', async () => {
+    const ids = await restartedFleetServerIds('9.5.2', {});
+    expect(ids.second).toBe(ids.first);
+    expect(ids.output).toContain('failed to validate api token against Fleet Server, keeping existing enrollment');
+    expect(ids.output).not.toContain('Policy selected for enrollment');
+  });
+
+  it('9.5.2 without FLEET_URL (plain HTTP, no certificate) keeps it too; before 9.5.2 it enrolls again', async () => {
+    const plain = { FLEET_URL: undefined as unknown as string, FLEET_SERVER_CERT: undefined as unknown as string, FLEET_SERVER_CERT_KEY: undefined as unknown as string, FLEET_SERVER_INSECURE_HTTP: '1', FLEET_SERVER_HOST: '127.0.0.1' };
+    const fixed = await restartedFleetServerIds('9.5.2', plain);
+    expect(fixed.second).toBe(fixed.first);
+    const before = await restartedFleetServerIds('9.5.1', plain);
+    expect(before.second).not.toBe(before.first);
+  });
+
+  it('a Fleet Server whose certificate FLEET_CA does not sign cannot enroll itself and gives up after FLEET_ENROLL_TIMEOUT', async () => {
+    const port = await freePort();
+    const untrusted = startProgram('fleet-server-untrusted-own-cert', 'emulator/elastic-agent/main.ts', ['container'], {
+      ...fleetServerEnv({ FLEET_SERVER_PORT: String(port), FLEET_CA: files.otherCa, FLEET_ENROLL_TIMEOUT: '3s' }),
+      ELASTIC_AGENT_HOME: agentHome,
+      STATE_PATH: join(files.root, 'fleet-server-untrusted-own-cert-state'),
+    });
+    expect(await untrusted.exited).toBe(1);
+    expect(untrusted.output()).toContain('Enrollment failed: fail to execute request to fleet-server: x509: certificate signed by unknown authority');
+    expect(untrusted.output()).toContain('Error: fail to enroll: fail to execute request to fleet-server: x509: certificate signed by unknown authority');
+    expect(untrusted.output()).toContain('Error: enrollment failed: exit status 1');
   });
 
   it('an agent that does not trust Fleet Server’s certificate is refused, unless FLEET_INSECURE', async () => {
@@ -422,7 +486,7 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
       FLEET_ENROLLMENT_TOKEN: enrollmentToken,
       FLEET_CA: files.otherCa,
       FLEET_ENROLL_TIMEOUT: '3s',
-      STATE_PATH: join(files.root, 'agent-wrong-ca-state'),
+      ELASTIC_AGENT_HOME: agentHome, STATE_PATH: join(files.root, 'agent-wrong-ca-state'),
     });
     const code = await refused.exited;
     expect(code).toBe(1);
@@ -435,7 +499,7 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
       FLEET_ENROLLMENT_TOKEN: enrollmentToken,
       FLEET_CA: files.otherCa,
       FLEET_INSECURE: '1',
-      STATE_PATH: join(files.root, 'agent-insecure-state'),
+      ELASTIC_AGENT_HOME: agentHome, STATE_PATH: join(files.root, 'agent-insecure-state'),
     });
     await waitFor('the insecure agent to enroll', async () => ((await kbn('/api/fleet/agents')).json().total === before + 1 ? true : undefined), 20_000);
   });
@@ -447,7 +511,7 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
       FLEET_ENROLLMENT_TOKEN: Buffer.from('nope:nope').toString('base64'),
       FLEET_CA: files.labCa,
       FLEET_ENROLL_TIMEOUT: '2s',
-      STATE_PATH: join(files.root, 'agent-bad-token-state'),
+      ELASTIC_AGENT_HOME: agentHome, STATE_PATH: join(files.root, 'agent-bad-token-state'),
     });
     expect(await refused.exited).toBe(1);
     expect(refused.output()).toContain('status code: 401, fleet-server returned an error: ErrUnauthorized, message: unauthorized');
