@@ -45,3 +45,9 @@ describe('elastic-agent status (human)', () => {
     expect(text).toBe('┌─ fleet\n│  └─ status: (HEALTHY) Connected\n└─ elastic-agent\n   └─ status: (HEALTHY) Running');
   });
 });
+
+describe('Go transport wording', () => {
+  it("maps a line break in the Authorization header to Go's refusal", () => {
+    expect(goTlsErrorMessage(new Error('invalid authorization header'))).toBe('net/http: invalid header field value for "Authorization"');
+  });
+});

@@ -83,7 +83,10 @@ export async function runContainer(env: NodeJS.ProcessEnv): Promise<void> {
   let daemonReady: Promise<void> = Promise.resolve();
   try {
     if (setup.fleetServer.enable) {
-      const fleetServer = await runFleetServer(setup, logger, serviceToken, keep);
+      const fleetServer = await runFleetServer(setup, logger, serviceToken, keep, (message) => {
+        process.stderr.write(`Error: ${message}\n${TROUBLESHOOT}\n`);
+        die('enrollment failed: exit status 1');
+      });
       daemonState = fleetServer.daemonState;
       stopMode = fleetServer.stop;
     } else if (setup.fleet.enroll) {

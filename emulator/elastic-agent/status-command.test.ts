@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { agentStateDocument, renderHumanStatus } from './status-command';
-import type { DaemonState } from './control-socket';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { agentStateDocument, renderHumanStatus, runStatusCommand } from './status-command';
+import { serveControlSocket, type DaemonState } from './control-socket';
 
 const degraded: DaemonState = {
   info: { id: '9a4921cc', version: '8.8.0', commit: 'adf44ef2' },
@@ -55,5 +58,23 @@ describe('elastic-agent status output (status.go, testdata/status)', () => {
   it('yaml: fleet_state/fleet_message and [] for no components', () => {
     const doc = agentStateDocument({ ...degraded, fleet_state: 'FAILED', components: [] }, 'yaml');
     expect(doc).toMatchObject({ state: 3, components: [], fleet_state: 4, fleet_message: 'Connected' });
+  });
+});
+
+describe('elastic-agent status exit code', () => {
+  it('exits 0 while the agent is HEALTHY even though Fleet is FAILED, 1 when the agent is DEGRADED', async () => {
+    const statePath = mkdtempSync(join(tmpdir(), 'ea-status-'));
+    let current: DaemonState = { ...degraded, state: 'HEALTHY', message: 'Running', fleet_state: 'FAILED', fleet_message: 'fail to checkin to fleet-server', components: [] };
+    const server = await serveControlSocket(statePath, () => current);
+    const stdout = process.stdout.write;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    try {
+      expect(await runStatusCommand(['--output', 'json'], statePath)).toBe(0);
+      current = degraded;
+      expect(await runStatusCommand([], statePath)).toBe(1);
+    } finally {
+      process.stdout.write = stdout;
+      server.close();
+    }
   });
 });

@@ -13,6 +13,8 @@ export interface FleetServerTls {
   passphrase?: string;
   clientAuth: 'none' | 'optional' | 'required';
   clientCa?: string;
+  /** Set when the certificate was generated (no FLEET_SERVER_CERT): the agent trusts it as its own CA. */
+  generatedCaPem?: string;
 }
 
 function send(res: ServerResponse, statusCode: number, body: unknown): void {

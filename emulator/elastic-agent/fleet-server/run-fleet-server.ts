@@ -12,6 +12,7 @@ import { FleetServerSelfEnrollment } from './self-enrollment';
 import { generateSelfSignedFleetServerCertificate } from './self-signed';
 import type { EnrolledState } from '../agent-state';
 import { bootstrapFleetServerUrl } from '../should-enroll';
+import { fleetRequest, FleetRequestError } from '../fleet-client';
 
 export class ContainerSetupError extends Error {}
 
@@ -24,7 +25,7 @@ function fleetServerTls(setup: ContainerSetup, logger: AgentLogger): FleetServer
     if (fs.insecureHttp) return undefined;
     logger.info('Generating self-signed certificate for Fleet Server');
     const generated = generateSelfSignedFleetServerCertificate();
-    return { ...generated, clientAuth: (fs.clientAuth || 'none') as FleetServerTls['clientAuth'], clientCa: setup.fleet.ca || undefined };
+    return { ...generated, generatedCaPem: generated.cert, clientAuth: (fs.clientAuth || 'none') as FleetServerTls['clientAuth'], clientCa: setup.fleet.ca || undefined };
   }
   return {
     cert: readFileSync(fs.cert, 'utf8'),
@@ -50,6 +51,7 @@ export async function runFleetServer(
   logger: AgentLogger,
   serviceToken: string,
   enrollment: EnrolledState | undefined,
+  onEnrollGiveUp: (message: string) => void = () => undefined,
 ): Promise<RunningFleetServer> {
   const fsLogger = logger.with({ component: { id: 'fleet-server-default', binary: 'fleet-server' }, 'service.name': 'fleet-server' });
   if (!serviceToken) throw new ContainerSetupError('fleet-server bootstrap requires FLEET_SERVER_SERVICE_TOKEN or FLEET_SERVER_SERVICE_TOKEN_PATH');
@@ -57,9 +59,25 @@ export async function runFleetServer(
   const clients = createFleetServerEsClients(setup.fleetServer.elasticsearch, serviceToken);
   const health = new FleetServerHealth(clients.service, setup.fleetServer.elasticsearch.host, fsLogger);
   const agents = new FleetAgentsService(clients);
+  const host = setup.fleetServer.host || (tls ? '0.0.0.0' : 'localhost');
+  const port = Number(setup.fleetServer.port || '8220');
+  const ownEndpoint = `${tls ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/`;
   const selfEnrollment = new FleetServerSelfEnrollment(clients.service, setup.paths.config, setup.fleetServer.policyId, logger, {
     keep: enrollment,
     internalUrl: bootstrapFleetServerUrl(setup),
+    reachOwnEndpoint: async () => {
+      // A generated certificate comes with its CA as the trusted one (prepareFleetTLS); else FLEET_CA.
+      const ca = tls?.generatedCaPem ? undefined : setup.fleet.ca;
+      if (tls?.clientAuth === 'required') return undefined; // would need the agent's client certificate; not emulated
+      try {
+        await fleetRequest({ url: ownEndpoint, ca: ca ?? '', insecure: setup.fleet.insecure || !!tls?.generatedCaPem, cert: '', certKey: '', verifyHostname: false }, 'GET', 'api/status', '');
+        return undefined;
+      } catch (error) {
+        return error instanceof FleetRequestError ? error.goMessage : String(error);
+      }
+    },
+    giveUp: (message) => onEnrollGiveUp(message),
+    timeoutMs: setup.fleet.enrollTimeoutMs,
   });
 
   const isApiKeyValid = async (header: string | undefined) => {
@@ -74,8 +92,6 @@ export async function runFleetServer(
   const server = createFleetServerHttpServer({ health, agents, tls, logger: fsLogger, isApiKeyValid });
   // enroll.CreateFleetServerBootstrapConfig: empty host → 0.0.0.0, empty port → 8220; plain HTTP without a
   // certificate binds localhost unless FLEET_SERVER_HOST says otherwise (prepareFleetTLS).
-  const host = setup.fleetServer.host || (tls ? '0.0.0.0' : 'localhost');
-  const port = Number(setup.fleetServer.port || '8220');
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

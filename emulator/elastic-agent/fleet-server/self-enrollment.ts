@@ -20,13 +20,22 @@ export class FleetServerSelfEnrollment {
   lastCheckinOk = false;
   lastError = '';
   private waitingLogged = false;
+  private readonly startedAt = Date.now();
 
   constructor(
     private readonly client: Client,
     private readonly configPath: string,
     private readonly requestedPolicyId: string,
     private readonly logger: AgentLogger,
-    private readonly enrollment: { keep: EnrolledState | undefined; internalUrl: string },
+    private readonly enrollment: {
+      keep: EnrolledState | undefined;
+      internalUrl: string;
+      /** The enroll request over the internal endpoint; resolves to Go's error text when it fails. */
+      reachOwnEndpoint?: () => Promise<string | undefined>;
+      /** After FLEET_ENROLL_TIMEOUT of failed attempts. */
+      giveUp?: (message: string) => void;
+      timeoutMs?: number;
+    },
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -55,6 +64,17 @@ export class FleetServerSelfEnrollment {
         return;
       }
       const kept = this.enrollment.keep;
+      if (!kept && this.enrollment.reachOwnEndpoint) {
+        // enroll.go: the agent enrolls with its own Fleet Server at https://localhost:8221, checking the chain
+        // of FLEET_SERVER_CERT against FLEET_CA (→ KIBANA_CA → ELASTICSEARCH_CA) but not the host name.
+        const failure = await this.enrollment.reachOwnEndpoint();
+        if (failure) {
+          const message = `fail to execute request to fleet-server: ${failure}`;
+          this.logger.warn(`Enrollment failed: ${message}`);
+          if (Date.now() - this.startedAt > (this.enrollment.timeoutMs ?? Number.POSITIVE_INFINITY)) this.enrollment.giveUp?.(`fail to enroll: ${message}`);
+          return;
+        }
+      }
       const agentId = kept ? kept.agentId : randomUUID();
       const enrolledAt = kept ? kept.enrolledAt : this.now().toISOString();
       await this.client.index({
