@@ -36,7 +36,9 @@ export class LabApp {
         const input = { lab: name, purge: true };
         const bridge = (window as unknown as { seclab?: Record<string, (input: unknown) => Promise<unknown>> }).seclab;
         if (bridge) return bridge['labs.down'](input);
-        return fetch('/api/labs.down', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(input) }).then((response) => response.json());
+        // seclab ui wants the page key the tab took from the link's fragment (renderer/api/page-key.ts).
+        const key = sessionStorage.getItem('seclab.pageKey') ?? '';
+        return fetch('/api/labs.down', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Seclab-Key': key }, body: JSON.stringify(input) }).then((response) => response.json());
       }, lab)
       .catch(() => undefined);
   }

@@ -1,18 +1,33 @@
 import { METHOD_NAMES, type Envelope, type LabApi, type MethodName, type ServerEvent } from '../../common/contract.ts';
 import { LabApiError, unwrapEnvelope } from './api-error.ts';
 
+/** The header `seclab ui` wants on every /api call and on the event stream (main/web/session-gate.ts). */
+export const PAGE_KEY_HEADER = 'X-Seclab-Key';
+
+export interface HttpApiOptions {
+  /** From the link's fragment (see page-key.ts); without it the server refuses every call. */
+  pageKey?: string;
+  fetchImpl?: typeof fetch;
+  /** Pause before the event stream is opened again after it ends or fails. */
+  reconnectMs?: number;
+}
+
 /**
- * LabApi over `seclab ui`: POST /api/<method> and one EventSource on /api/events, both
- * same-origin, so the session cookie and CSP connect-src 'self' cover them.
+ * LabApi over `seclab ui`: POST /api/<method> and one streamed GET /api/events (one JSON line
+ * per event), both same-origin with the session cookie and the page-key header. The stream is
+ * read with fetch, not EventSource, because EventSource cannot send a header.
  */
-export function createHttpApi(fetchImpl: typeof fetch = (...args) => fetch(...args), openEvents: () => EventSource = () => new EventSource('/api/events')): LabApi {
+export function createHttpApi(options: HttpApiOptions = {}): LabApi {
+  const fetchImpl = options.fetchImpl ?? ((...args) => fetch(...args));
+  const reconnectMs = options.reconnectMs ?? 2000;
+  const keyHeaders: Record<string, string> = options.pageKey ? { [PAGE_KEY_HEADER]: options.pageKey } : {};
   const listeners = new Set<(event: ServerEvent) => void>();
-  let source: EventSource | undefined;
+  let stream: AbortController | undefined;
 
   async function call(method: MethodName, input: unknown): Promise<unknown> {
     const response = await fetchImpl(`/api/${method}`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', ...keyHeaders },
       body: JSON.stringify(input ?? {}),
       credentials: 'same-origin',
     });
@@ -25,13 +40,36 @@ export function createHttpApi(fetchImpl: typeof fetch = (...args) => fetch(...ar
     return unwrapEnvelope(envelope);
   }
 
-  function ensureEventSource(): void {
-    if (source) return;
-    source = openEvents();
-    source.onmessage = (message) => {
-      const event = JSON.parse(String(message.data)) as ServerEvent;
-      for (const listener of [...listeners]) listener(event);
-    };
+  function deliver(line: string): void {
+    if (line.trim() === '') return; // keep-alive
+    const event = JSON.parse(line) as ServerEvent;
+    for (const listener of [...listeners]) listener(event);
+  }
+
+  async function readEvents(controller: AbortController): Promise<void> {
+    while (!controller.signal.aborted) {
+      let refused = false;
+      try {
+        const response = await fetchImpl('/api/events', { headers: keyHeaders, credentials: 'same-origin', signal: controller.signal });
+        refused = response.status === 401 || response.status === 403;
+        if (response.ok && response.body) {
+          const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+          let buffered = '';
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            const lines = (buffered + value).split('\n');
+            buffered = lines.pop() ?? '';
+            lines.forEach(deliver);
+          }
+        }
+      } catch {
+        // A dropped stream (server restart, sleep) is opened again below.
+      }
+      // Without a session or key, asking again cannot help; the calls' own errors say why.
+      if (refused || controller.signal.aborted) return;
+      await new Promise((resolve) => setTimeout(resolve, reconnectMs));
+    }
   }
 
   const methods = Object.fromEntries(METHOD_NAMES.map((method) => [method, (input: unknown) => call(method, input)]));
@@ -39,12 +77,15 @@ export function createHttpApi(fetchImpl: typeof fetch = (...args) => fetch(...ar
     ...methods,
     onEvent(listener) {
       listeners.add(listener);
-      ensureEventSource();
+      if (!stream) {
+        stream = new AbortController();
+        void readEvents(stream);
+      }
       return () => {
         listeners.delete(listener);
         if (listeners.size === 0) {
-          source?.close();
-          source = undefined;
+          stream?.abort();
+          stream = undefined;
         }
       };
     },
