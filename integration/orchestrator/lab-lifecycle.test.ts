@@ -88,6 +88,54 @@ describe('lab orchestrator on the real engine with emulated images', () => {
     expect(agents.filter((a) => a.status === 'online').length).toBeGreaterThanOrEqual(2); // fleet-server + agent01
   });
 
+  it("gives Elastic's images what they need: health in docker ps, no capabilities, bootstrap-only settings gone, the enrollment token spent", async () => {
+    const engine = home.environment.engine();
+    const deadline = Date.now() + 90_000;
+    let components = (await observeLab(engine, home.home, lab)).components;
+    while (components.some((c) => c.health !== 'healthy') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      components = (await observeLab(engine, home.home, lab)).components;
+    }
+    expect(components.map((c) => `${c.component}:${c.health}`)).toEqual(['es01', 'es02', 'es03', 'kibana', 'fleet-server', 'agent01'].map((c) => `${c}:healthy`));
+    const { stdout: ps } = await run('docker', ['ps', '--filter', `label=${LAB_LABEL}=${lab}`, '--format', '{{.Names}} {{.Status}}']);
+    for (const component of components) {
+      expect(ps.split('\n').find((line) => line.startsWith(`${component.container} `))).toMatch(/ Up .*\(healthy\)$/);
+    }
+
+    for (const component of components) {
+      const info = (await engine.inspectContainer(component.container))!;
+      expect(info.HostConfig.CapDrop, component.component).toEqual(['ALL']);
+      expect(info.HostConfig.CapAdd ?? [], component.component).toEqual([]);
+      expect(info.HostConfig.SecurityOpt, component.component).toContain('no-new-privileges');
+    }
+
+    // cluster.initial_master_nodes only bootstraps: never in env, and gone from elasticsearch.yml once formed.
+    for (const node of components.filter((c) => c.kind === 'elasticsearch')) {
+      const info = (await engine.inspectContainer(node.container))!;
+      expect(info.Config.Env.some((entry) => entry.startsWith('cluster.initial_master_nodes='))).toBe(false);
+      const { stdout: yml } = await run('docker', ['exec', node.container, 'cat', '/usr/share/elasticsearch/config/elasticsearch.yml']);
+      expect(yml).toBe('cluster.name: "docker-cluster"\nnetwork.host: 0.0.0.0\n');
+    }
+
+    // The agent image has no state/ folder: the lab's volume was given to uid 1000 before the agent started.
+    const { stdout: stateFolder } = await run('docker', ['exec', `seclab-${lab}-agent01`, 'ls', '-ldn', '/usr/share/elastic-agent/state']);
+    expect(stateFolder).toMatch(/^drwxrwx--- +\d+ 1000 0 /);
+
+    // The token docker inspect still shows (the agent image reads it only from env) enrolls nothing more.
+    const { record, secrets, caPem } = connections();
+    const enroll = await httpsJson<{ error?: string }>({
+      method: 'POST',
+      url: `https://127.0.0.1:${record.allocation.ports.fleetServer}/api/fleet/agents/enroll`,
+      caPem,
+      headers: { Authorization: `ApiKey ${secrets['agent-enrollment-token']}`, 'User-Agent': 'Elastic Agent v9.5.2' },
+      body: { type: 'PERMANENT', metadata: { local: { elastic: { agent: { version: '9.5.2' } }, host: { hostname: 'rogue' } }, user_provided: {} } },
+    });
+    expect(enroll.status, enroll.text).toBe(401);
+    const [keystore] = await verifyLab(home.environment, lab, ['secrets.keystore']);
+    expect(keystore.status).toBe('pass');
+    expect(keystore.evidence.join('\n')).toMatch(/agent01: env holds FLEET_ENROLLMENT_TOKEN .*Fleet lists that key as revoked/);
+  });
+
   it('is idempotent: up on a running lab changes nothing', async () => {
     const before = await labelledObjectCount(lab);
     const password = readLabSecrets(home.home, lab)!['elastic-password'];
@@ -118,6 +166,10 @@ describe('lab orchestrator on the real engine with emulated images', () => {
 
     const restarted = await upLab(home.context, { name: lab });
     expect(restarted.outcome).toBe('started');
+    // The restarted nodes no longer see cluster.initial_master_nodes, so ES has nothing to warn about.
+    for (const node of ['es01', 'es02', 'es03']) {
+      expect(await engine.logs(`seclab-${lab}-${node}`, { tail: 400 })).not.toMatch(/locked into cluster UUID .* but \[cluster\.initial_master_nodes\] is set/);
+    }
     expect(restarted.status.state).toBe('running');
     expect(readLabSecrets(home.home, lab)!['elastic-password']).toBe(password);
     const after = elastic();
@@ -137,10 +189,17 @@ describe('lab orchestrator on the real engine with emulated images', () => {
     expect(status.components.find((c: { component: string }) => c.component === 'es01').ports).toEqual([
       { hostIp: '127.0.0.1', hostPort: connections().record.allocation.ports.elasticsearch, containerPort: 9200 },
     ]);
-    // The layers ride along: every check of DESIGN.md, pass or (cloud-only) info.
+    // The layers ride along: every check of DESIGN.md, pass or (cloud-only) info; on an engine that caps
+    // open files below ES's bootstrap check, runtime.limits warns and names the cap.
     expect(status.checks).toHaveLength(25);
     const notPassing = status.checks.filter((c: { status: string }) => c.status !== 'pass').map((c: { id: string; status: string }) => `${c.id}:${c.status}`);
-    expect(notPassing).toEqual(['cloud.private-link:info', 'cloud.byok:info']);
+    const capped = connections().record.allocation.raiseFileLimit === false;
+    expect(notPassing).toEqual([...(capped ? ['runtime.limits:warn'] : []), 'cloud.private-link:info', 'cloud.byok:info']);
+    if (capped) {
+      const limits = status.checks.find((c: { id: string }) => c.id === 'runtime.limits');
+      expect(limits.evidence[0]).toMatch(/the engine caps open files below 65535: es01 \(\d+\).*official image would exit with code 78/);
+    }
+    expect(status.components.every((c: { health: string }) => ['healthy', 'starting'].includes(c.health))).toBe(true);
   });
 
   it('warns about a certificate that expires within 30 days', async () => {
