@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CheckResult } from './checks.ts';
 import type { LabEvent } from './lab-events.ts';
+import { labNameSchema } from './lab-spec.ts';
 import type { LabAccess, LabStatus, LabSummary, PreflightCheck } from './lab-status.ts';
 
 /**
@@ -9,7 +10,15 @@ import type { LabAccess, LabStatus, LabSummary, PreflightCheck } from './lab-sta
  * validated with its zod schema before a handler sees it.
  */
 
-const labName = z.object({ lab: z.string().min(1).max(20) });
+/**
+ * Names travel into folder paths and Docker API paths: the lab name follows the lab spec's
+ * DNS-safe rule, and a component name the planner's shape (es01, kibana, fleet-server,
+ * agent01). The handlers then check the component against the lab's own plan.
+ */
+const componentName = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, {
+  error: (issue) => `"${String(issue.input)}" is not a component name: use a name such as es01, kibana, fleet-server or agent01`,
+});
+const labName = z.object({ lab: labNameSchema });
 const specInput = z.object({ spec: z.record(z.string(), z.unknown()) });
 
 export const contract = {
@@ -23,8 +32,8 @@ export const contract = {
   'labs.access': { input: labName, output: {} as LabAccess },
   'labs.revealSecret': { input: labName.extend({ username: z.enum(['elastic', 'analyst', 'writer', 'lab_admin']) }), output: {} as { username: string; password: string } },
   'labs.caCertificate': { input: labName, output: {} as { pem: string; fingerprintSha256: string } },
-  'labs.logs': { input: labName.extend({ component: z.string().min(1), tail: z.number().int().min(1).max(5000).default(200) }), output: {} as { lines: string[] } },
-  'logs.follow': { input: labName.extend({ component: z.string().min(1) }), output: {} as { subscription: string } },
+  'labs.logs': { input: labName.extend({ component: componentName, tail: z.number().int().min(1).max(5000).default(200) }), output: {} as { lines: string[] } },
+  'logs.follow': { input: labName.extend({ component: componentName }), output: {} as { subscription: string } },
   'logs.unfollow': { input: z.object({ subscription: z.string() }), output: {} as { stopped: boolean } },
   'checks.run': { input: labName, output: {} as CheckResult[] },
 } as const;

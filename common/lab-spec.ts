@@ -52,7 +52,8 @@ export function memoryToBytes(memory: string): number {
   return amount * (match[2].toLowerCase() === 'g' ? 1024 ** 3 : 1024 ** 2);
 }
 
-const labName = z
+/** DNS-safe, and so also safe in folder names and Docker object names: the one rule for a lab's name. */
+export const labNameSchema = z
   .string({ error: 'must be a string such as "default" or "workshop-1"' })
   .regex(/^[a-z](?:[a-z0-9-]{0,18}[a-z0-9])?$/, {
     error: (issue) =>
@@ -96,7 +97,7 @@ function countBetween(field: string, min: number, max: number) {
 
 export const labSpecSchema = z
   .object({
-    name: labName.default('default'),
+    name: labNameSchema.default('default'),
     version: stackVersion.default(DEFAULT_STACK_VERSION),
     images: z
       .enum(['official', 'emulated'], {

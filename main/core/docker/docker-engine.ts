@@ -2,6 +2,7 @@ import Docker from 'dockerode';
 import { PassThrough, type Readable } from 'node:stream';
 import { LAB_LABEL } from '../../../common/lab-plan.ts';
 import { SeclabError } from '../../../common/errors.ts';
+import { checkedImageReference, checkedObjectName } from './docker-names.ts';
 
 /**
  * The only module that talks to the Docker engine. Every object it creates carries the
@@ -42,6 +43,8 @@ export interface ContainerSpec {
   mounts?: Array<{ source: string; target: string; readOnly: boolean }>;
   openStdin?: boolean;
   restartPolicy?: 'no' | 'on-failure' | 'unless-stopped';
+  /** The engine removes the container once it exits (one-shot containers). */
+  autoRemove?: boolean;
   /** Dropped from the bounding set; every seclab container drops all unless it names its own list. */
   capDrop?: string[];
   healthcheck?: { test: string[]; intervalSeconds: number; timeoutSeconds: number; retries: number; startPeriodSeconds: number };
@@ -68,6 +71,23 @@ export class DockerEngine {
   constructor(docker?: Docker) {
     // dockerode reads DOCKER_HOST (unix, tcp with DOCKER_TLS_VERIFY/DOCKER_CERT_PATH, ssh://).
     this.docker = docker ?? new Docker();
+  }
+
+  // Every name that goes into a request path passes Docker's own name rule first (docker-names.ts).
+  private container(name: string): Docker.Container {
+    return this.docker.getContainer(checkedObjectName('container', name));
+  }
+
+  private volume(name: string): Docker.Volume {
+    return this.docker.getVolume(checkedObjectName('volume', name));
+  }
+
+  private network(idOrName: string): Docker.Network {
+    return this.docker.getNetwork(checkedObjectName('network', idOrName));
+  }
+
+  private image(reference: string): Docker.Image {
+    return this.docker.getImage(checkedImageReference(reference));
   }
 
   async version(): Promise<EngineVersion> {
@@ -115,6 +135,7 @@ export class DockerEngine {
 
   async createNetwork(name: string, subnet: string, gateway: string, labels: Record<string, string>): Promise<void> {
     requireLabLabel('network', name, labels);
+    checkedObjectName('network', name);
     await this.docker.createNetwork({
       Name: name,
       Driver: 'bridge',
@@ -126,11 +147,14 @@ export class DockerEngine {
 
   async createVolume(name: string, labels: Record<string, string>): Promise<void> {
     requireLabLabel('volume', name, labels);
+    checkedObjectName('volume', name);
     await this.docker.createVolume({ Name: name, Labels: labels });
   }
 
   async createContainer(spec: ContainerSpec): Promise<string> {
     requireLabLabel('container', spec.name, spec.labels);
+    checkedObjectName('container', spec.name);
+    checkedImageReference(spec.image);
     const exposed: Record<string, object> = {};
     const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
     for (const port of spec.ports ?? []) {
@@ -168,6 +192,7 @@ export class DockerEngine {
         Mounts: spec.mounts?.map((m) => ({ Type: 'volume' as const, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
         NetworkMode: spec.networkMode ?? spec.network?.name,
         RestartPolicy: { Name: spec.restartPolicy ?? 'no' },
+        AutoRemove: spec.autoRemove ?? false,
         SecurityOpt: ['no-new-privileges'],
         CapDrop: spec.capDrop ?? ['ALL'],
       },
@@ -187,12 +212,12 @@ export class DockerEngine {
 
   /** Copies a tar archive into a created or running container (volumes included). */
   async putArchive(container: string, path: string, archive: Buffer): Promise<void> {
-    await this.docker.getContainer(container).putArchive(archive, { path });
+    await this.container(container).putArchive(archive, { path });
   }
 
   async startContainer(container: string): Promise<void> {
     try {
-      await this.docker.getContainer(container).start();
+      await this.container(container).start();
     } catch (error) {
       const taken = /Bind for (\S+) failed: port is already allocated/.exec((error as Error).message);
       if (taken) {
@@ -203,14 +228,14 @@ export class DockerEngine {
   }
 
   async stopContainer(container: string, timeoutSeconds = 10): Promise<void> {
-    const info = await this.docker.getContainer(container).inspect();
+    const info = await this.container(container).inspect();
     requireLabLabel('container', container, info.Config.Labels);
-    if (info.State.Running) await this.docker.getContainer(container).stop({ t: timeoutSeconds });
+    if (info.State.Running) await this.container(container).stop({ t: timeoutSeconds });
   }
 
   async inspectContainer(container: string): Promise<Docker.ContainerInspectInfo | undefined> {
     try {
-      return await this.docker.getContainer(container).inspect();
+      return await this.container(container).inspect();
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -221,36 +246,36 @@ export class DockerEngine {
     const info = await this.inspectContainer(container);
     if (!info) return;
     requireLabLabel('container', container, info.Config.Labels);
-    await this.docker.getContainer(info.Id).remove({ force: true, v: false });
+    await this.container(info.Id).remove({ force: true, v: false });
   }
 
   async removeVolume(name: string): Promise<void> {
     let info: { Labels?: Record<string, string> | null };
     try {
-      info = await this.docker.getVolume(name).inspect();
+      info = await this.volume(name).inspect();
     } catch (error) {
       if (isNotFound(error)) return;
       throw error;
     }
     requireLabLabel('volume', name, info.Labels);
-    await this.docker.getVolume(name).remove();
+    await this.volume(name).remove();
   }
 
   async removeNetwork(idOrName: string): Promise<void> {
     let info: { Name: string; Labels?: Record<string, string> };
     try {
-      info = await this.docker.getNetwork(idOrName).inspect();
+      info = await this.network(idOrName).inspect();
     } catch (error) {
       if (isNotFound(error)) return;
       throw error;
     }
     requireLabLabel('network', info.Name, info.Labels);
-    await this.docker.getNetwork(idOrName).remove();
+    await this.network(idOrName).remove();
   }
 
   async imageExists(tag: string): Promise<boolean> {
     try {
-      await this.docker.getImage(tag).inspect();
+      await this.image(tag).inspect();
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;
@@ -259,13 +284,13 @@ export class DockerEngine {
   }
 
   async imageLabels(tag: string): Promise<Record<string, string>> {
-    const info = await this.docker.getImage(tag).inspect();
+    const info = await this.image(tag).inspect();
     return info.Config?.Labels ?? {};
   }
 
   /** Builds from a tar build context (Dockerfile at its root) with the engine's classic builder. */
   async buildImage(context: Readable | Buffer, tag: string, onLine?: (line: string) => void): Promise<void> {
-    const stream = await this.docker.buildImage(context as NodeJS.ReadableStream, { t: tag, rm: true, forcerm: true });
+    const stream = await this.docker.buildImage(context as NodeJS.ReadableStream, { t: checkedImageReference(tag), rm: true, forcerm: true });
     await new Promise<void>((resolve, reject) => {
       this.docker.modem.followProgress(
         stream,
@@ -284,11 +309,11 @@ export class DockerEngine {
 
   /** Has the engine fetch the image's manifest from its registry, without pulling a layer. */
   async inspectRemoteImage(tag: string): Promise<void> {
-    await this.docker.getImage(tag).distribution({});
+    await this.image(tag).distribution({});
   }
 
   async pullImage(tag: string, onProgress: (event: { id?: string; status: string; current?: number; total?: number }) => void): Promise<void> {
-    const stream = await this.docker.pull(tag);
+    const stream = await this.docker.pull(checkedImageReference(tag));
     await new Promise<void>((resolve, reject) => {
       this.docker.modem.followProgress(
         stream,
@@ -300,47 +325,72 @@ export class DockerEngine {
   }
 
   /**
-   * Runs a labelled container to completion (keystore tools and the like), feeding `stdin`,
-   * and removes it. Output is returned for error messages; callers must not log it raw if
-   * the command could echo a secret.
+   * Runs a labelled container to completion (keystore tools and the like), feeding `stdin`.
+   * The engine removes it when it exits (AutoRemove, as `docker run --rm`), so a CLI killed
+   * mid-run leaves none behind. As the docker CLI does for --rm, the output is attached and the
+   * wait for removal registered before the start, so nothing is lost to the removal. Output is
+   * returned for error messages; callers must not log it raw if the command could echo a secret.
    */
   async runToCompletion(spec: ContainerSpec & { stdin?: string }, timeoutMs = 120_000): Promise<OneShotResult> {
-    const id = await this.createContainer({ ...spec, openStdin: spec.stdin !== undefined });
-    const container = this.docker.getContainer(id);
+    const id = await this.createContainer({ ...spec, openStdin: spec.stdin !== undefined, autoRemove: true });
+    const container = this.container(id);
+    let removal: Readable | undefined;
     try {
       const output = new PassThrough();
       const chunks: Buffer[] = [];
       output.on('data', (chunk: Buffer) => chunks.push(chunk));
       const attached = (await container.attach({ stream: true, stdin: spec.stdin !== undefined, stdout: true, stderr: true, hijack: true })) as NodeJS.ReadWriteStream;
+      const outputComplete = new Promise<void>((resolve) => {
+        attached.on('end', resolve);
+        attached.on('close', resolve);
+        attached.on('error', () => resolve());
+      });
       container.modem.demuxStream(attached, output, output);
+      removal = await this.openRemovalWait(id);
+      const exited = readWaitResult(removal);
       await container.start();
       if (spec.stdin !== undefined) {
         attached.write(spec.stdin);
         (attached as unknown as { end: () => void }).end();
       }
       let timer: NodeJS.Timeout | undefined;
-      const result = (await Promise.race([
-        container.wait(),
-        new Promise((_, reject) => {
+      const result = await Promise.race([
+        exited,
+        new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new SeclabError('ONE_SHOT_TIMEOUT', `${spec.name} did not finish within ${timeoutMs / 1000}s`)), timeoutMs);
         }),
-      ]).finally(() => clearTimeout(timer))) as { StatusCode: number };
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      ]).finally(() => clearTimeout(timer));
+      await Promise.race([outputComplete, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
       return { exitCode: result.StatusCode, output: Buffer.concat(chunks).toString('utf8') };
     } finally {
-      await container.remove({ force: true }).catch(() => undefined);
+      removal?.destroy();
+      // After a timeout or a failed start the container may still be there.
+      await this.docker.getContainer(id).remove({ force: true }).catch(() => undefined);
     }
+  }
+
+  /** POST /containers/{id}/wait?condition=removed; resolves once the engine has registered the wait (it sends the headers then). */
+  private openRemovalWait(id: string): Promise<Readable> {
+    return new Promise((resolve, reject) => {
+      this.docker.modem.dial(
+        { path: `/containers/${checkedObjectName('container', id)}/wait?`, method: 'POST', isStream: true, options: { condition: 'removed' }, statusCodes: { 200: true, 400: 'bad parameter', 404: 'no such container', 500: 'server error' } },
+        (error, stream) => (error ? reject(error) : resolve(stream as Readable)),
+      );
+    });
   }
 
   async logs(container: string, options: { tail?: number; follow?: false; since?: number }): Promise<string>;
   async logs(container: string, options: { tail?: number; follow: true; since?: number }): Promise<Readable>;
   async logs(container: string, options: { tail?: number; follow?: boolean; since?: number }): Promise<string | Readable> {
-    const handle = this.docker.getContainer(container);
+    const handle = this.container(container);
     if (options.follow) {
       const raw = await handle.logs({ follow: true, stdout: true, stderr: true, tail: options.tail ?? 100, since: options.since });
       const output = new PassThrough();
       handle.modem.demuxStream(raw, output, output);
       raw.on('end', () => output.end());
+      // A dropped engine connection ends the follow with an error for whoever listens; never the process.
+      raw.on('error', (error: Error) => output.destroy(error));
+      output.on('error', () => undefined);
       return output;
     }
     const raw = (await handle.logs({ follow: false, stdout: true, stderr: true, tail: options.tail ?? 100, since: options.since })) as Buffer;
@@ -364,4 +414,19 @@ export function demuxBuffer(raw: Buffer): string {
     offset += 8 + size;
   }
   return Buffer.concat(parts).toString('utf8');
+}
+
+function readWaitResult(stream: Readable): Promise<{ StatusCode: number }> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    stream.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    stream.on('end', () => {
+      try {
+        resolve(JSON.parse(body) as { StatusCode: number });
+      } catch {
+        reject(new SeclabError('ONE_SHOT_WAIT_FAILED', `the engine's answer to waiting for a one-shot container was not JSON: ${body.slice(0, 200)}`));
+      }
+    });
+    stream.on('error', reject);
+  });
 }

@@ -1,0 +1,113 @@
+import { spawn } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAB_LABEL } from '../../../common/lab-plan.ts';
+import { buildEmulatorBaseImage, collectNodeRootFilesystem } from '../emulator-images/build-emulator-images.ts';
+import { DockerEngine } from './docker-engine.ts';
+
+const HOSTILE = ['x/../../../127.0.0.1:47999/p', '../x', 'a/b', 'x?y=1', 'x#', '.hidden', '-x', '', 'x y', 'x%2f..'];
+
+/** A stand-in engine on 127.0.0.1 that records every path asked of it. */
+async function recordingEngine(answer: (request: IncomingMessage, response: import('node:http').ServerResponse) => void) {
+  const paths: string[] = [];
+  const server: Server = createServer((request, response) => {
+    paths.push(request.url ?? '');
+    answer(request, response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const engine = new DockerEngine(new Docker({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, protocol: 'http' }));
+  return { engine, paths, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe('DockerEngine keeps names out of request paths unless Docker would take them', () => {
+  it('refuses hostile container, volume, network and image names before any request', async () => {
+    const fake = await recordingEngine((_, response) => response.writeHead(404, { 'Content-Type': 'application/json' }).end('{"message":"no such object"}'));
+    try {
+      for (const name of HOSTILE) {
+        await expect(fake.engine.inspectContainer(name), name).rejects.toMatchObject({ code: 'INVALID_NAME' });
+        await expect(fake.engine.logs(name, { tail: 1 }), name).rejects.toMatchObject({ code: 'INVALID_NAME' });
+        await expect(fake.engine.logs(name, { follow: true }), name).rejects.toMatchObject({ code: 'INVALID_NAME' });
+        await expect(fake.engine.removeContainer(name), name).rejects.toMatchObject({ code: 'INVALID_NAME' });
+        await expect(fake.engine.removeVolume(name), name).rejects.toMatchObject({ code: 'INVALID_NAME' });
+        await expect(fake.engine.removeNetwork(name), name).rejects.toMatchObject({ code: 'INVALID_NAME' });
+        await expect(fake.engine.stopContainer(name), name).rejects.toMatchObject({ code: 'INVALID_NAME' });
+        await expect(fake.engine.putArchive(name, '/', Buffer.alloc(0)), name).rejects.toMatchObject({ code: 'INVALID_NAME' });
+      }
+      for (const image of ['x/../../127.0.0.1:47999/p', 'repo//x', 'repo/./x', 'Repo/X', 'x:tag/..', '../x']) {
+        await expect(fake.engine.imageExists(image), image).rejects.toMatchObject({ code: 'INVALID_NAME' });
+      }
+      expect(fake.paths).toEqual([]);
+      // Names the planner makes pass.
+      expect(await fake.engine.inspectContainer('seclab-workshop-1-fleet-server')).toBeUndefined();
+      expect(await fake.engine.imageExists('docker.elastic.co/elasticsearch/elasticsearch:9.4.0')).toBe(false);
+      expect(await fake.engine.imageExists('localhost:5000/seclab-emulator/elastic-agent:9.4.0')).toBe(false);
+      expect(fake.paths).toEqual(['/containers/seclab-workshop-1-fleet-server/json', '/images/docker.elastic.co/elasticsearch/elasticsearch:9.4.0/json', '/images/localhost:5000/seclab-emulator/elastic-agent:9.4.0/json']);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('ends a followed log with an error event, not a crash, when the engine connection drops', async () => {
+    const fake = await recordingEngine((_, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/vnd.docker.raw-stream' });
+      response.write(Buffer.concat([Buffer.from([1, 0, 0, 0, 0, 0, 0, 6]), Buffer.from('hello\n')]));
+      setTimeout(() => response.socket?.destroy(), 50);
+    });
+    try {
+      const stream = await fake.engine.logs('seclab-x-es01', { follow: true });
+      const text: string[] = [];
+      stream.on('data', (chunk: Buffer) => text.push(chunk.toString()));
+      await new Promise((resolve) => stream.on('close', resolve));
+      expect(text.join('')).toBe('hello\n');
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe('one-shot containers on the real engine', () => {
+  const engine = new DockerEngine();
+  const lab = `oneshot-${process.pid}`;
+  let image = '';
+
+  beforeAll(async () => {
+    image = await buildEmulatorBaseImage(engine, collectNodeRootFilesystem(), () => undefined);
+  });
+  afterAll(async () => {
+    for (const container of (await engine.labObjects(lab)).containers) await engine.removeContainer(container.name).catch(() => undefined);
+  });
+
+  it('returns the whole output and exit code, and the container is gone', async () => {
+    const result = await engine.runToCompletion({
+      name: `seclab-${lab}-echo`,
+      image,
+      user: '1000:0',
+      env: {},
+      labels: { [LAB_LABEL]: lab },
+      networkMode: 'none',
+      stdin: 'from stdin',
+      cmd: ['/usr/local/bin/node', '-e', "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{console.log('x'.repeat(100000).length, s);process.exit(3)})"],
+    });
+    expect(result).toEqual({ exitCode: 3, output: '100000 from stdin\n' });
+    expect((await engine.labObjects(lab)).containers).toEqual([]);
+  });
+
+  it('is removed by the engine itself when the process that started it is killed', async () => {
+    const name = `seclab-${lab}-orphan`;
+    const script = `
+      import { DockerEngine } from './main/core/docker/docker-engine.ts';
+      await new DockerEngine().runToCompletion({ name: ${JSON.stringify(name)}, image: ${JSON.stringify(image)}, user: '1000:0', env: {}, labels: { ${JSON.stringify(LAB_LABEL)}: ${JSON.stringify(lab)} }, networkMode: 'none', cmd: ['/usr/local/bin/node', '-e', 'setTimeout(() => {}, 3000)'] });
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: process.cwd(), stdio: 'ignore' });
+    try {
+      await expect.poll(async () => (await engine.inspectContainer(name))?.State.Running ?? false, { timeout: 30_000, interval: 200 }).toBe(true);
+      expect((await engine.inspectContainer(name))?.HostConfig.AutoRemove).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    // Nobody is left to remove it: the engine does, once it exits.
+    await expect.poll(async () => (await engine.inspectContainer(name)) === undefined, { timeout: 30_000, interval: 250 }).toBe(true);
+  });
+});
