@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
+import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +24,15 @@ const free = async () => true;
 async function objectCount(lab: string) {
   const o = await engine.labObjects(lab);
   return o.containers.length + o.volumes.length + o.networks.length;
+}
+
+const run = promisify(execFile);
+
+/** A loopback port nothing listens on: the registry of a machine without one. */
+async function closedLoopbackPort(): Promise<number> {
+  const { server, port } = await listenOnLoopback();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 function listenOnLoopback(): Promise<{ server: Server; port: number }> {
@@ -77,6 +88,73 @@ describe('preflight: each failure in one line with its fix, nothing created', ()
   it('warns that a lab of that name exists', async () => {
     const checks = await runPreflight({ engine, plan, portsHeldByLab: [], labExists: true, isPortFree: free });
     expect(checks.find((c) => c.id === 'lab-exists')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/exists already/) });
+  });
+
+  it('refuses official images in a multi-node cluster where the engine caps open files, naming the cap and both fixes', async () => {
+    const capped = { memoryLock: false, raiseFileLimit: false, fileLimitCap: 20000 };
+    const official = planLab(parseLabSpec({ name: 'capped' }), { ...allocation, ...capped });
+    const [limits] = (await runPreflight({ engine, plan: official, portsHeldByLab: [], labExists: false, isPortFree: free, engineLimits: capped })).filter((c) => c.id === 'memlock');
+    expect(limits).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/caps open files at 20000: Elasticsearch enforces its bootstrap checks in a 3-node cluster and exits with code 78 below 65535/),
+      fix: expect.stringMatching(/--default-ulimit nofile=65535:65535.*LimitNOFILE.*--nodes 1/),
+    });
+    const single = planLab(parseLabSpec({ name: 'capped', elasticsearch: { nodes: 1 } }), { ...allocation, ...capped });
+    expect((await runPreflight({ engine, plan: single, portsHeldByLab: [], labExists: false, isPortFree: free, engineLimits: capped })).find((c) => c.id === 'memlock')).toMatchObject({ status: 'warn' });
+    const emulated = planLab(parseLabSpec({ name: 'capped', images: 'emulated' }), { ...allocation, ...capped });
+    expect((await runPreflight({ engine, plan: emulated, portsHeldByLab: [], labExists: false, isPortFree: free, engineLimits: capped })).find((c) => c.id === 'memlock')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringMatching(/Elastic's official images would exit with code 78 in a 3-node cluster here; the emulated nodes log that bootstrap-check failure/),
+    });
+  });
+
+  it('seclab doctor measures the engine: on this capped engine it fails for official images and warns for emulated ones', async () => {
+    const closedPort = await closedLoopbackPort();
+    const env = { ...process.env, SECLAB_HOME: home.home, SECLAB_OFFICIAL_REGISTRY: `127.0.0.1:${closedPort}`, NO_COLOR: '1' };
+    const doctor = (args: string[]) => run(process.execPath, ['bin/seclab.mjs', 'doctor', '--lab', uniqueLabName('doc'), ...args], { env, timeout: 120_000 }).then(
+      (result) => ({ code: 0, stdout: result.stdout }),
+      (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+    );
+    const official = await doctor(['--nodes', '3']);
+    const emulated = await doctor(['--images', 'emulated', '--nodes', '3']);
+    const limits = await import('../../main/core/orchestrator/engine-limits.ts').then((m) => m.probeEngineLimits(engine, uniqueLabName('dl')));
+    if (limits.raiseFileLimit) {
+      expect(official.stdout).toMatch(/✓ Container limits/);
+      return;
+    }
+    expect(official.code).toBe(1);
+    expect(official.stdout).toMatch(new RegExp(`✕ Container limits: the engine caps open files at ${limits.fileLimitCap}: .*exits with code 78`));
+    expect(official.stdout).toMatch(/fix: Either raise the engine's default ulimits: dockerd --default-ulimit nofile=65535:65535.*or run one node \(--nodes 1\)/);
+    expect(emulated.stdout).toMatch(new RegExp(`! Container limits: the engine caps open files at ${limits.fileLimitCap}`));
+    expect(emulated.stdout).not.toMatch(/✕/);
+    expect(emulated.code).toBe(0);
+  });
+
+  it('an offline machine hears at preflight that the registry is unreachable, and is offered emulated images; nothing is created', async () => {
+    const closedPort = await closedLoopbackPort();
+    const registry = `127.0.0.1:${closedPort}`;
+    const official = planLab(parseLabSpec({ name: 'offline' }), { ...allocation, officialRegistry: registry });
+    expect(official.containers[0].image).toBe(`${registry}/elasticsearch/elasticsearch:${official.version}`);
+    const images = (await runPreflight({ engine, plan: official, portsHeldByLab: [], labExists: false, isPortFree: free })).find((c) => c.id === 'images');
+    expect(images).toMatchObject({
+      status: 'fail',
+      title: 'Registry unreachable',
+      detail: expect.stringContaining(`the Docker engine could not reach ${registry} for ${registry}/elasticsearch/elasticsearch:`),
+      fix: expect.stringMatching(/seclab up --images emulated/),
+    });
+
+    const offlineHome = createTestLabHome();
+    const lab = uniqueLabName('off');
+    try {
+      const context = { ...offlineHome.context, environment: { ...offlineHome.environment, officialRegistry: registry } };
+      await expect(upLab(context, { name: lab })).rejects.toMatchObject({ code: 'PREFLIGHT_FAILED', message: expect.stringMatching(/Registry unreachable: the Docker engine could not reach/) });
+      const phases = offlineHome.events.filter((e) => e.type === 'phase-finished').map((e) => (e.type === 'phase-finished' ? `${e.phase}:${e.outcome}` : ''));
+      expect(phases).toEqual(['preflight:failed', 'rollback:done']);
+      expect(await objectCount(lab)).toBe(0);
+      expect(existsSync(labPaths(offlineHome.home, lab).root)).toBe(false);
+    } finally {
+      await offlineHome.cleanup([lab]);
+    }
   });
 
   it('up stops at a failed preflight and creates nothing', async () => {
