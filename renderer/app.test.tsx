@@ -29,6 +29,27 @@ describe('App', () => {
     expect(screen.getByText('vm.max_map_count')).toBeTruthy();
   });
 
+  it('offers the same lab on emulated images when the registry is unreachable, with one button', async () => {
+    const api = createMemoryApi();
+    const official = api['labs.preflight'];
+    api['labs.preflight'] = async (input) => {
+      const checks = await official(input);
+      if ((input.spec as { images?: string }).images === 'emulated') return checks;
+      return [...checks, { id: 'images', title: 'Registry unreachable', status: 'fail', detail: 'the Docker engine could not reach docker.elastic.co', fix: 'seclab up --images emulated' }];
+    };
+    const started: unknown[] = [];
+    const up = api['labs.up'];
+    api['labs.up'] = async (input) => {
+      started.push(input.spec);
+      return up(input);
+    };
+    await renderApp(api);
+    expect((screen.getByRole('button', { name: 'Start lab' }) as HTMLButtonElement).disabled).toBe(true);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Start on emulated images' })));
+    await waitFor(() => expect(started).toHaveLength(1));
+    expect(started[0]).toMatchObject({ images: 'emulated' });
+  });
+
   it('opens a running lab on its security layers with the EMULATED badge', async () => {
     const api = createMemoryApi();
     await api['labs.up']({ spec: { images: 'emulated' } });

@@ -3,7 +3,8 @@ import { StatusIcon } from '../../components/status-icon.tsx';
 import { useStores } from '../../stores/stores-context.tsx';
 import { CopyButton } from '../../components/copy-button.tsx';
 
-export function PreflightList() {
+/** `onUseEmulated`: start the same lab on emulated images (offered when the registry can't be reached). */
+export function PreflightList({ onUseEmulated }: { onUseEmulated?: () => void }) {
   const stores = useStores();
   const preflight = useStore(stores.start, (state) => state.preflight);
   const preflightState = useStore(stores.start, (state) => state.preflightState);
@@ -22,6 +23,11 @@ export function PreflightList() {
             <span className="preflight-fix">
               Fix: <code className="mono">{check.fix}</code> <CopyButton text={check.fix} what={`fix for ${check.title}`} />
             </span>
+          )}
+          {check.id === 'images' && check.status === 'fail' && onUseEmulated && (
+            <button type="button" className="button button-primary" onClick={onUseEmulated}>
+              Start on emulated images
+            </button>
           )}
         </li>
       ))}

@@ -55,7 +55,12 @@ export function StartScreen() {
           <h2 id="preflight-title" className="card-title">
             Before you start
           </h2>
-          <PreflightList />
+          <PreflightList
+            onUseEmulated={() => {
+              stores.start.getState().setOption('images', 'emulated');
+              void startLab({ ...options, images: 'emulated' });
+            }}
+          />
         </section>
         <div className="start-action">
           <button type="button" className="button button-primary button-huge" disabled={blocked} onClick={() => void startLab(options)}>
