@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import type { LabSpecInput } from '../../common/lab-spec.ts';
+import { labNameSchema, type LabSpecInput } from '../../common/lab-spec.ts';
+import { SeclabError } from '../../common/errors.ts';
 
 export interface SpecFlags {
   lab: string;
@@ -16,8 +17,20 @@ export interface SpecFlags {
   portFleetServer?: string;
 }
 
+/**
+ * `--lab NAME`, checked by the lab spec's DNS-safe rule as it is parsed: the name becomes a
+ * folder under SECLAB_HOME and part of Docker object names, so `../x` stops here.
+ */
+export function labNameOption(description = 'lab name'): Option {
+  return new Option('--lab <name>', description).default('default').argParser((value: string) => {
+    const parsed = labNameSchema.safeParse(value);
+    if (!parsed.success) throw new SeclabError('BAD_OPTION', `--lab: ${parsed.error.issues[0]?.message ?? 'not a lab name'}`);
+    return parsed.data;
+  });
+}
+
 export function addLabOption(command: Command): Command {
-  return command.option('--lab <name>', 'lab name', 'default');
+  return command.addOption(labNameOption());
 }
 
 export function addSpecOptions(command: Command): Command {

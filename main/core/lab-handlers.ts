@@ -19,7 +19,7 @@ import { listLabs, observeLab } from './orchestrator/observe-lab.ts';
 import { preflightLab } from './orchestrator/lab-preflight.ts';
 import { readLabRecord } from './lab-store/lab-records.ts';
 import { labPaths } from './lab-store/lab-home.ts';
-import { readLabSecrets, requireSecret, scrubSecrets } from './lab-store/lab-secrets.ts';
+import { createEventScrubber, readLabSecrets, requireSecret, scrubSecrets } from './lab-store/lab-secrets.ts';
 import { planLab } from './planner/plan-lab.ts';
 import { verifyLab } from './verification/verify-lab.ts';
 import { LabWatcher } from './verification/lab-watcher.ts';
@@ -42,7 +42,10 @@ function requireRecord(environment: CoreEnvironment, lab: string) {
  * web UI's HTTP server, and called in-process by tests. `emit` pushes events to whichever
  * transport serves it.
  */
-export function createLabHandlers(environment: CoreEnvironment, emit: (event: ServerEvent) => void): Handlers & { close(): void } {
+export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: (event: ServerEvent) => void): Handlers & { close(): void } {
+  // The one place events leave core for the UI: failure details, check evidence and log lines are scrubbed here.
+  const scrub = createEventScrubber(environment.home);
+  const emit = (event: ServerEvent) => emitUnscrubbed(scrub(event.type === 'lab-event' ? event.event.lab : event.type === 'status-changed' ? event.lab : undefined, event));
   const followers = new Map<string, Readable>();
   const watchers = new Map<string, LabWatcher>();
   const watch = (lab: string, initial?: import('../../common/checks.ts').CheckResult[]) => {
@@ -56,6 +59,21 @@ export function createLabHandlers(environment: CoreEnvironment, emit: (event: Se
     watchers.delete(lab);
   };
   const labContext = { environment, emit: (event: LabEvent) => emit({ type: 'lab-event', event }) };
+
+  /** A component is one of the lab's plan (else INVALID_INPUT listing them) whose labelled container exists. */
+  const requireComponentContainer = async (lab: string, component: string): Promise<string> => {
+    const record = requireRecord(environment, lab);
+    const components = planLab(record.spec, record.allocation).containers.map((c) => c.component);
+    if (!components.includes(component)) {
+      throw new SeclabError('INVALID_INPUT', `lab "${lab}" has no component "${component}": choose one of ${components.join(', ')}`, { lab, component });
+    }
+    const name = containerNameOf(lab, component);
+    const info = await environment.engine().inspectContainer(name);
+    if (!info || info.Config.Labels?.['seclab.lab'] !== lab) {
+      throw new SeclabError('UNKNOWN_COMPONENT', `${component} of lab "${lab}" has no container: start the lab (\`seclab up --lab ${lab}\`) to see its logs`, { lab, component });
+    }
+    return name;
+  };
 
   /** The app's timeline ends with the proof: every check, run once the lab is up; then the watcher keeps it fresh. */
   const verifyAsLastPhase = async (status: LabStatus): Promise<LabStatus> => {
@@ -118,19 +136,13 @@ export function createLabHandlers(environment: CoreEnvironment, emit: (event: Se
     },
     'labs.logs': async ({ lab, component, tail }) => {
       const engine = environment.engine();
-      const name = containerNameOf(lab, component);
-      const info = await engine.inspectContainer(name);
-      if (!info || info.Config.Labels?.['seclab.lab'] !== lab) {
-        throw new SeclabError('UNKNOWN_COMPONENT', `lab "${lab}" has no component "${component}"`, { lab, component });
-      }
+      const name = await requireComponentContainer(lab, component);
       const secrets = readLabSecrets(environment.home, lab) ?? {};
       return { lines: scrubSecrets(await engine.logs(name, { tail }), secrets).split('\n').filter((line) => line.length > 0) };
     },
     'logs.follow': async ({ lab, component }) => {
       const engine = environment.engine();
-      const name = containerNameOf(lab, component);
-      const info = await engine.inspectContainer(name);
-      if (!info || info.Config.Labels?.['seclab.lab'] !== lab) throw new SeclabError('UNKNOWN_COMPONENT', `lab "${lab}" has no component "${component}"`, { lab, component });
+      const name = await requireComponentContainer(lab, component);
       const secrets = readLabSecrets(environment.home, lab) ?? {};
       const subscription = randomUUID();
       const stream = await engine.logs(name, { tail: 0, follow: true });
@@ -141,6 +153,9 @@ export function createLabHandlers(environment: CoreEnvironment, emit: (event: Se
         partial = lines.pop() ?? '';
         for (const line of lines) emit({ type: 'log-line', subscription, line: scrubSecrets(line, secrets) });
       });
+      // An engine that drops the follow ends it; the error has a listener, so it can never end the process.
+      stream.on('error', () => followers.delete(subscription));
+      stream.on('close', () => followers.delete(subscription));
       stream.on('end', () => followers.delete(subscription));
       followers.set(subscription, stream);
       return { subscription };

@@ -7,10 +7,12 @@ import { listLabs, observeLab } from '../../core/orchestrator/observe-lab.ts';
 import { preflightLab } from '../../core/orchestrator/lab-preflight.ts';
 import { resolveLab } from '../../core/planner/plan-service.ts';
 import { readLabRecord } from '../../core/lab-store/lab-records.ts';
-import { readLabSecrets, scrubSecrets } from '../../core/lab-store/lab-secrets.ts';
-import { containerNameOf } from '../../core/planner/plan-lab.ts';
+import { createEventScrubber, readLabSecrets, scrubSecrets } from '../../core/lab-store/lab-secrets.ts';
+import type { LabEvent } from '../../../common/lab-events.ts';
+import { containerNameOf, planLab } from '../../core/planner/plan-lab.ts';
 import { SeclabError } from '../../../common/errors.ts';
-import { addLabOption, addSpecOptions, specInputFromFlags, type SpecFlags } from '../spec-options.ts';
+import { addLabOption, addSpecOptions, labNameOption, specInputFromFlags, type SpecFlags } from '../spec-options.ts';
+import { pipeScrubbedLogs } from '../follow-logs.ts';
 import { createProgressRenderer } from '../format/progress-renderer.ts';
 import { formatStatus, formatLabList, formatPreflight, formatChecks } from '../format/format-status.ts';
 import { verifyLab } from '../../core/verification/verify-lab.ts';
@@ -19,13 +21,17 @@ const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text 
 const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
 
 export function registerLabCommands(program: Command, environment: CoreEnvironment): void {
+  // Events leave core here for the terminal: each one scrubbed with its lab's secrets.
+  const scrub = createEventScrubber(environment.home);
+  const scrubbed = (listener: (event: LabEvent) => void) => (event: LabEvent) => listener(scrub(event.lab, event));
+
   addSpecOptions(program.command('up'))
     .description('create and start a secured lab (or start a stopped one); waits until every component is ready')
     .option('--keep-on-failure', 'leave what was created when something fails, for inspection')
     .option('--json', 'print the final state as JSON (no live task list)')
     .action(async (flags: SpecFlags & { keepOnFailure?: boolean; json?: boolean }) => {
       const renderer = flags.json ? undefined : createProgressRenderer();
-      const work = () => upLab({ environment, emit: renderer?.listener ?? (() => undefined) }, specInputFromFlags(flags), { keepOnFailure: flags.keepOnFailure });
+      const work = () => upLab({ environment, emit: renderer ? scrubbed(renderer.listener) : () => undefined }, specInputFromFlags(flags), { keepOnFailure: flags.keepOnFailure });
       const result = renderer ? await renderer.run(work) : await work();
       if (flags.json) printJson({ outcome: result.outcome, ...result.status });
       else {
@@ -51,7 +57,7 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
     .option('--json', 'print the final state as JSON')
     .action(async (flags: { lab: string; json?: boolean }) => {
       const renderer = flags.json ? undefined : createProgressRenderer();
-      const work = () => resetLab({ environment, emit: renderer?.listener ?? (() => undefined) }, flags.lab);
+      const work = () => resetLab({ environment, emit: renderer ? scrubbed(renderer.listener) : () => undefined }, flags.lab);
       const result = renderer ? await renderer.run(work) : await work();
       if (flags.json) printJson(result.status);
       else print(formatStatus(result.status));
@@ -60,7 +66,7 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
   program
     .command('status')
     .description('the lab and its components, rediscovered from Docker labels (all labs without --lab)')
-    .option('--lab <name>', 'one lab')
+    .addOption(labNameOption('one lab').default(undefined))
     .option('--no-checks', "skip the security checks (components only)")
     .option('--json', 'machine-readable output')
     .action(async (flags: { lab?: string; json?: boolean; checks: boolean }) => {
@@ -86,11 +92,15 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
     .action(async (component: string, flags: { lab: string; follow?: boolean; tail: string }) => {
       const engine = environment.engine();
       const record = readLabRecord(environment.home, flags.lab);
+      if (!record) throw new SeclabError('LAB_NOT_FOUND', `there is no lab named "${flags.lab}" (see \`seclab status\` for the labs there are)`);
+      const components = planLab(record.spec, record.allocation).containers.map((c) => c.component);
+      if (!components.includes(component)) {
+        throw new SeclabError('UNKNOWN_COMPONENT', `lab "${flags.lab}" has no component "${component}": choose one of ${components.join(', ')}`);
+      }
       const name = containerNameOf(flags.lab, component);
       const info = await engine.inspectContainer(name);
       if (!info || info.Config.Labels?.['seclab.lab'] !== flags.lab) {
-        const components = record ? (await observeLab(engine, environment.home, flags.lab)).components.map((c) => c.component) : [];
-        throw new SeclabError('UNKNOWN_COMPONENT', `lab "${flags.lab}" has no component "${component}"${components.length ? `: choose one of ${components.join(', ')}` : ''}`);
+        throw new SeclabError('UNKNOWN_COMPONENT', `${component} of lab "${flags.lab}" has no container: start the lab (\`seclab up --lab ${flags.lab}\`) to see its logs`);
       }
       const secrets = readLabSecrets(environment.home, flags.lab) ?? {};
       const tail = Number(flags.tail) || 200;
@@ -98,9 +108,7 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
         print(scrubSecrets(await engine.logs(name, { tail }), secrets));
         return;
       }
-      const stream = await engine.logs(name, { tail, follow: true });
-      stream.on('data', (chunk: Buffer) => process.stdout.write(scrubSecrets(chunk.toString('utf8'), secrets)));
-      await new Promise((resolve) => stream.on('end', resolve));
+      await pipeScrubbedLogs(await engine.logs(name, { tail, follow: true }), secrets, (text) => process.stdout.write(text));
     });
 
   addSpecOptions(program.command('doctor'))
