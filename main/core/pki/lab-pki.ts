@@ -1,9 +1,10 @@
 import { generateKeyPair as generateKeyPairAsync, createHash, X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { ensurePrivateDirectory, writePrivateFileAtomically } from '../files/private-files.ts';
+import { SeclabError } from '../../../common/errors.ts';
 
 export interface CertificateRequest {
   /** Component name; also the certificate's CN and its folder and file names (certutil layout). */
@@ -166,6 +167,30 @@ function loadReusableCa(caDir: string, now: Date, renewWithinDays: number) {
 }
 
 /**
+ * `certs --out DIR` may name a folder that is not seclab's (a home folder, a shared /tmp):
+ * only a folder seclab creates is made 0700 — an existing one keeps its mode (the keys are
+ * safe in the 0700 ca/ and <component>/ folders below it) — and an existing folder holding
+ * anything but an earlier certificate layout (ca/) is refused rather than written into.
+ */
+function prepareOutputFolder(outDir: string): void {
+  if (!existsSync(outDir)) {
+    ensurePrivateDirectory(outDir);
+    return;
+  }
+  if (!statSync(outDir).isDirectory()) {
+    throw new SeclabError('CERTS_OUT_NOT_A_FOLDER', `${outDir} is a file, not a folder: give --out a new or empty folder`);
+  }
+  const entries = readdirSync(outDir);
+  const earlierLayout = entries.includes('ca') && statSync(join(outDir, 'ca')).isDirectory();
+  if (entries.length > 0 && !earlierLayout) {
+    throw new SeclabError(
+      'CERTS_OUT_NOT_EMPTY',
+      `${outDir} already holds other files (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}): give --out a new or empty folder, or one seclab certs wrote before; nothing was written and its permissions were left as they are`,
+    );
+  }
+}
+
+/**
  * The lab's PKI in elasticsearch-certutil's PEM layout: ca/ca.crt, ca/ca.key and
  * <name>/<name>.crt|.key per component. Certificates that still verify, carry the wanted
  * SANs and are not near expiry are kept; the rest are issued again.
@@ -174,7 +199,7 @@ export async function issueLabCertificates(options: IssueOptions): Promise<LabPk
   const caValidityDays = options.caValidityDays ?? 3 * 365;
   const leafValidityDays = options.leafValidityDays ?? 365;
   const renewWithinDays = options.renewWithinDays ?? 30;
-  ensurePrivateDirectory(options.outDir);
+  prepareOutputFolder(options.outDir);
   const caDir = join(options.outDir, 'ca');
   ensurePrivateDirectory(caDir);
 
