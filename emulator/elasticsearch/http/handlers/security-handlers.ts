@@ -9,6 +9,7 @@ import { encodeServiceToken, TOKEN_NAME_PATTERN } from '../../security/service-t
 import { parseDuration } from '../rest-request.js';
 import type { RoleDescriptor, StoredApiKey } from '../../cluster/cluster-state.js';
 import { rolesHaveClusterPrivilege, rolesHaveIndexPrivilege } from '../../security/privileges.js';
+import { checkChangePasswordBody, checkPutUserBody, checkRoleBody } from '../../security/security-request-bodies.js';
 
 const WRITE_TIMEOUT = 30000;
 
@@ -36,12 +37,11 @@ function validatePassword(password: unknown): string {
 }
 
 async function putUser(context: RouteContext) {
-  guardCluster(context, 'cluster:admin/xpack/security/user/put');
   const username = context.params.username!;
   const body = jsonBody<Record<string, unknown>>(context.request, true)!;
-  if (body.username !== undefined && body.username !== username) {
-    throw badRequest(`[username] in source does not match the username provided [${username}]`);
-  }
+  // RestPutUserAction parses the body (PutUserRequestBuilder.source) before the action is authorized.
+  checkPutUserBody(username, body);
+  guardCluster(context, 'cluster:admin/xpack/security/user/put');
   let passwordHash: string | undefined;
   if (body.password !== undefined) passwordHash = hashSecret(validatePassword(body.password));
   else if (typeof body.password_hash === 'string') passwordHash = body.password_hash;
@@ -97,8 +97,11 @@ async function changePassword(context: RouteContext) {
   const username = context.params.username ?? subject.username;
   // Users may change their own password without manage_security (ES ChangePasswordRequest "self" rule).
   const self = subject.kind === 'user' && subject.username === username;
-  if (!self) guardCluster(context, 'cluster:admin/xpack/security/user/change_password');
   const body = jsonBody<Record<string, unknown>>(context.request, true)!;
+  // RestChangePasswordAction: ChangePasswordRequestBuilder.source, then ChangePasswordRequest.validate, then the action.
+  checkChangePasswordBody(body);
+  if (body.password === undefined && body.password_hash === undefined) throw validationFailed('password must be specified');
+  if (!self) guardCluster(context, 'cluster:admin/xpack/security/user/change_password');
   let passwordHash: string;
   if (typeof body.password_hash === 'string') passwordHash = body.password_hash;
   else passwordHash = hashSecret(validatePassword(body.password));
@@ -136,8 +139,10 @@ function normaliseRole(body: Record<string, unknown>): RoleDescriptor {
 }
 
 async function putRole(context: RouteContext) {
-  guardCluster(context, 'cluster:admin/xpack/security/role/put');
   const body = jsonBody<Record<string, unknown>>(context.request, true)!;
+  // RestPutRoleAction parses the role (RoleDescriptor.parse) before the action is authorized.
+  checkRoleBody(context.params.name!, body);
+  guardCluster(context, 'cluster:admin/xpack/security/role/put');
   return context.node.submit({ kind: 'put_role', name: context.params.name!, role: normaliseRole(body) }, WRITE_TIMEOUT);
 }
 
