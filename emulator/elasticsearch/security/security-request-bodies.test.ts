@@ -37,6 +37,9 @@ describe('security request bodies: what Elasticsearch refuses', () => {
     expect(refusal(() => checkRoleBody('r', { indices: [{ privileges: ['read'] }] }))).toEqual(parse(`${prefix} missing required [names] field`));
     expect(refusal(() => checkRoleBody('r', { indices: [{ names: 'a' }] }))).toEqual(parse(`${prefix} missing required [privileges] field`));
     expect(refusal(() => checkRoleBody('r', { indices: [{ names: [], privileges: ['read'] }] }))).toEqual(parse(`${prefix} [names] cannot be an empty array`));
+    expect(refusal(() => checkRoleBody('r', { indices: [{ names: ['a'], privileges: ['read'], fields: ['f'] }] }))).toEqual(
+      parse('["fields": [...]] format has changed for field permissions in role [r], use ["field_security": {"grant":[...],"except":[...]}] instead'),
+    );
     expect(refusal(() => checkRoleBody('r', { indices: { names: ['a'] } }))).toEqual(parse(`${prefix} expected field [indices] value to be an array, but found [START_OBJECT] instead`));
   });
 

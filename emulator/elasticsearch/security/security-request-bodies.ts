@@ -55,7 +55,7 @@ const ROLE_FIELDS = new Set([
   'type',
 ]);
 
-const INDEX_FIELDS = new Set(['names', 'privileges', 'field_security', 'query', 'allow_restricted_indices', 'fields']);
+const INDEX_FIELDS = new Set(['names', 'privileges', 'field_security', 'query', 'allow_restricted_indices']);
 
 export function checkRoleBody(name: string, body: unknown): void {
   if (tokenOf(body) !== 'START_OBJECT') throw parsingError(`failed to parse role [${name}]. expected an object but found [${tokenOf(body)}] instead`);
@@ -78,6 +78,12 @@ function checkIndices(role: string, field: string, value: unknown): void {
       throw parsingError(`${prefix} expected field [${field}] value to be an array of objects, but found an array element of type [${tokenOf(entry)}]`);
     }
     for (const [key, item] of Object.entries(entry as Json)) {
+      // PUT role parses with allow2xFormat = false: the 2.x `fields` list has its own refusal.
+      if (key === 'fields') {
+        throw parsingError(
+          `["fields": [...]] format has changed for field permissions in role [${role}], use ["field_security": {"grant":[...],"except":[...]}] instead`,
+        );
+      }
       if (!INDEX_FIELDS.has(key)) throw parsingError(`${prefix} unexpected field [${key}]`);
       if (key === 'names') {
         if (Array.isArray(item) && item.length === 0) throw parsingError(`${prefix} [names] cannot be an empty array`);
