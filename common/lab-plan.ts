@@ -29,7 +29,8 @@ export type PlannedValue = string | number | boolean | string[] | SecretReferenc
 export type ComponentKind = 'elasticsearch' | 'kibana' | 'fleet-server' | 'agent';
 
 export interface PortBinding {
-  hostIp: '127.0.0.1';
+  /** Always loopback, except while a workshop lesson shows what 0.0.0.0 exposes. */
+  hostIp: '127.0.0.1' | '0.0.0.0';
   hostPort: number;
   containerPort: number;
 }
@@ -126,7 +127,18 @@ export interface LabPlan {
   users: Array<{ username: string; roles: string[]; secret: SecretName; description: string }>;
   roles: Array<{ name: string; cluster: string[]; indices: Array<{ names: string[]; privileges: string[] }>; description: string }>;
   endpoints: { elasticsearch: string; kibana?: string; fleetServer?: string };
+  /** Workshop only: the layers this plan turns off on purpose (planLab's `broken` option). */
+  broken?: string[];
+  /**
+   * Workshop only: state that lives in Elasticsearch's API or on the host rather than in container
+   * config, as named steps the orchestrator applies; the plan without them reverts them.
+   */
+  workshopSteps?: WorkshopStep[];
 }
+
+export type WorkshopStep =
+  | { break: string; kind: 'cluster-settings'; persistent: Record<string, string | boolean> }
+  | { break: string; kind: 'host-folder-mode'; mode: number };
 
 export const REDACTED = '<redacted>';
 

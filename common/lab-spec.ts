@@ -16,9 +16,9 @@ export const DEFAULT_STACK_VERSION = '9.5.2';
  */
 export const OLDEST_SUPPORTED_VERSION = '9.4.0';
 /**
- * A co-located Fleet Server with a custom certificate needs FLEET_URL (enroll_cmd.go prepareFleetTLS),
- * and before 9.5.2 FLEET_URL makes it enroll again on every restart, filling Fleet with offline Fleet
- * Servers (elastic-agent#15922, fixed by PR #15987).
+ * Before 9.5.2 a co-located Fleet Server enrolls again on every restart (its stored host,
+ * localhost:8221, never matches FLEET_URL, which a custom certificate requires), filling Fleet with
+ * offline Fleet Servers (elastic-agent#15922, fixed by PR #15987).
  */
 export const OLDEST_FLEET_SERVER_VERSION = '9.5.2';
 const NEWEST_SUPPORTED_MAJOR = 9;
@@ -142,7 +142,7 @@ export const labSpecSchema = z
       context.addIssue({
         code: 'custom',
         path: ['version'],
-        message: `Fleet Server ${spec.version} enrolls again on every restart with the lab's certificate (elastic-agent#15922, fixed in ${OLDEST_FLEET_SERVER_VERSION}): use ${OLDEST_FLEET_SERVER_VERSION} or later, or leave Fleet Server out (--no-fleet --agents 0)`,
+        message: `Fleet Server ${spec.version} enrolls again on every restart (elastic-agent#15922, fixed in ${OLDEST_FLEET_SERVER_VERSION}): use ${OLDEST_FLEET_SERVER_VERSION} or later, or leave Fleet Server out (--no-fleet --agents 0)`,
       });
     }
     if (spec.agents > 0 && !spec.fleetServer) {

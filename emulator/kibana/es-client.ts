@@ -29,7 +29,9 @@ export function tlsOptionsFor(config: KibanaConfig['elasticsearch']): Connection
 
 export function createElasticsearchClients(config: KibanaConfig['elasticsearch']): ElasticsearchClients {
   const tls = tlsOptionsFor(config);
-  const common = { nodes: config.hosts, tls, requestTimeout: config.requestTimeoutMs, maxRetries: 0 };
+  // Kibana sets no maxRetries (client_config.ts parseClientOptions), so the client's default applies:
+  // a connection or TLS error on one of several hosts is retried on the next one.
+  const common = { nodes: config.hosts, tls, requestTimeout: config.requestTimeoutMs };
   const internal = new Client({
     ...common,
     auth: config.serviceAccountToken

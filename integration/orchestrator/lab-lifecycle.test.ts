@@ -133,7 +133,7 @@ describe('lab orchestrator on the real engine with emulated images', () => {
     expect(enroll.status, enroll.text).toBe(401);
     const [keystore] = await verifyLab(home.environment, lab, ['secrets.keystore']);
     expect(keystore.status).toBe('pass');
-    expect(keystore.evidence.join('\n')).toMatch(/agent01: env holds FLEET_ENROLLMENT_TOKEN .*Fleet lists that key as revoked/);
+    expect(keystore.evidence.join('\n')).toMatch(/agent01: env holds FLEET_ENROLLMENT_TOKEN .*its API key \S+ is invalidated/);
   });
 
   it('is idempotent: up on a running lab changes nothing', async () => {

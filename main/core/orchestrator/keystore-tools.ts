@@ -9,6 +9,7 @@ import type { ComponentKind } from '../../../common/lab-plan.ts';
 export interface KeystoreTool {
   create: string[];
   add: (setting: string) => string[];
+  remove: (setting: string) => string[];
 }
 
 export function keystoreToolFor(kind: ComponentKind): KeystoreTool | undefined {
@@ -17,11 +18,13 @@ export function keystoreToolFor(kind: ComponentKind): KeystoreTool | undefined {
       return {
         create: ['/usr/share/elasticsearch/bin/elasticsearch-keystore', 'create'],
         add: (setting) => ['/usr/share/elasticsearch/bin/elasticsearch-keystore', 'add', '-x', '-f', setting],
+        remove: (setting) => ['/usr/share/elasticsearch/bin/elasticsearch-keystore', 'remove', setting],
       };
     case 'kibana':
       return {
         create: ['/usr/share/kibana/bin/kibana-keystore', 'create'],
         add: (setting) => ['/usr/share/kibana/bin/kibana-keystore', 'add', setting, '--stdin', '--force'],
+        remove: (setting) => ['/usr/share/kibana/bin/kibana-keystore', 'remove', setting],
       };
     default:
       return undefined;

@@ -71,34 +71,53 @@ export async function materializeContainer(
     await engine.createVolume(volume.name, volume.labels);
     created.volumes.push(volume.name);
   }
-  const mounts = container.mounts.map((m) => ({ source: m.source, target: m.target, readOnly: m.readOnly }));
   const tool = keystoreToolFor(container.kind);
   if (tool && container.keystore.length > 0) {
-    const steps: Array<{ cmd: string[]; stdin?: string; setting?: string }> = [
+    await runKeystoreSteps(engine, container, [
       { cmd: tool.create },
       ...container.keystore.map((entry) => ({ cmd: tool.add(entry.setting), stdin: `${requireSecret(secrets, entry.secret)}\n`, setting: entry.setting })),
-    ];
-    for (const [index, step] of steps.entries()) {
-      const result = await engine.runToCompletion({
-        name: `${container.name}-keystore-${index}`,
-        image: container.image,
-        user: container.user,
-        env: {},
-        labels: { ...container.labels, 'seclab.role': 'keystore-tool' },
-        entrypoint: step.cmd.slice(0, 1),
-        cmd: step.cmd.slice(1),
-        mounts,
-        stdin: step.stdin,
-      });
-      if (result.exitCode !== 0) {
-        throw new SeclabError(
-          'KEYSTORE_FAILED',
-          `${container.component}: the image's keystore tool failed${step.setting ? ` adding ${step.setting}` : ' creating the keystore'} (exit ${result.exitCode}): ${scrubSecrets(result.output, secrets).trim().split('\n').slice(-3).join(' ')}`,
-          { component: container.component, phase: 'keystore' },
-        );
-      }
+    ], secrets);
+  }
+  await createPlannedContainer(engine, plan, container, secrets);
+  created.containers.push(container.name);
+  await giveVolumesTheirOwners(engine, container);
+  await copyFilesInto(engine, container, container.files, certsDir, secrets);
+}
+
+export interface KeystoreStep {
+  cmd: string[];
+  stdin?: string;
+  setting?: string;
+}
+
+/** The image's own keystore tool, one step per one-shot container with the component's volumes (the container itself is not running). */
+export async function runKeystoreSteps(engine: DockerEngine, container: ContainerPlan, steps: KeystoreStep[], secrets: LabSecrets): Promise<void> {
+  const mounts = container.mounts.map((m) => ({ source: m.source, target: m.target, readOnly: m.readOnly }));
+  for (const [index, step] of steps.entries()) {
+    const result = await engine.runToCompletion({
+      name: `${container.name}-keystore-${index}`,
+      image: container.image,
+      user: container.user,
+      env: {},
+      labels: { ...container.labels, 'seclab.role': 'keystore-tool' },
+      entrypoint: step.cmd.slice(0, 1),
+      cmd: step.cmd.slice(1),
+      mounts,
+      stdin: step.stdin,
+    });
+    if (result.exitCode !== 0) {
+      throw new SeclabError(
+        'KEYSTORE_FAILED',
+        `${container.component}: the image's keystore tool failed${step.setting ? ` on ${step.setting}` : ' creating the keystore'} (exit ${result.exitCode}): ${scrubSecrets(result.output, secrets).trim().split('\n').slice(-3).join(' ')}`,
+        { component: container.component, phase: 'keystore' },
+      );
     }
   }
+}
+
+/** The container itself, as planned, over volumes that already exist (a new lab's, or a recreated container's). */
+export async function createPlannedContainer(engine: DockerEngine, plan: LabPlan, container: ContainerPlan, secrets: LabSecrets): Promise<void> {
+  const mounts = container.mounts.map((m) => ({ source: m.source, target: m.target, readOnly: m.readOnly }));
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(container.env)) env[key] = resolvePlannedValue(value, secrets);
   await engine.createContainer({
@@ -117,9 +136,6 @@ export async function materializeContainer(
     capDrop: container.capDrop,
     healthcheck: container.healthcheck,
   });
-  created.containers.push(container.name);
-  await giveVolumesTheirOwners(engine, container);
-  await copyFilesInto(engine, container, container.files, certsDir, secrets);
 }
 
 /** Writes planned files into a created or running container's volumes, owned by the image user. */

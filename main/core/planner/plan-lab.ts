@@ -13,6 +13,8 @@ import {
 import { agentNames, elasticsearchNodeNames, memoryToBytes, type LabSpec } from '../../../common/lab-spec.ts';
 import { componentAddresses, subnetOf, type LabAllocation } from './lab-addresses.ts';
 import { certificateRequestsFor } from './certificate-requests.ts';
+import { applyBreaks } from './plan-breaks.ts';
+import type { BreakId } from '../../../common/workshop.ts';
 
 const ES_HOME = '/usr/share/elasticsearch';
 const KIBANA_HOME = '/usr/share/kibana';
@@ -69,8 +71,12 @@ function agentVolume(lab: string, component: string, purpose: 'certs' | 'state')
   return { plan, mount: { ...mount, owner: { uid: 1000, gid: 0, mode: 0o770 } } };
 }
 
-/** `elastic-agent status` exits non-zero until the agent and its Fleet connection are healthy. */
-const AGENT_HEALTHCHECK = 'elastic-agent status';
+/**
+ * `elastic-agent status` exits 0 once the agent's own state is HEALTHY, whatever Fleet says
+ * (status.go; coordinator.go keeps the Fleet state apart), so Fleet's state must be read too:
+ * `fleet_state: 2` (HEALTHY) in its YAML output, read with sh and grep, which both images have.
+ */
+const AGENT_HEALTHCHECK = "status=$(elastic-agent status --output yaml) && echo \"$status\" | grep -q '^fleet_state: 2$'";
 
 function certificateFiles(certificate: string, dir: string): PlannedFile[] {
   return [
@@ -256,8 +262,8 @@ function planFleetServer(spec: LabSpec, allocation: LabAllocation, ip: string) {
     FLEET_SERVER_CERT: `${AGENT_HOME}/certs/fleet-server/fleet-server.crt`,
     FLEET_SERVER_CERT_KEY: `${AGENT_HOME}/certs/fleet-server/fleet-server.key`,
     // A custom FLEET_SERVER_CERT needs it ("url is required when a certificate is provided":
-    // enroll_cmd.go prepareFleetTLS). Before 9.5.2 a co-located Fleet Server with FLEET_URL enrolls
-    // again on every restart (elastic-agent#15922): the lab spec asks for 9.5.2 with a Fleet Server.
+    // enroll_cmd.go prepareFleetTLS). Before 9.5.2 a co-located Fleet Server enrolls again on every
+    // restart, with or without it (elastic-agent#15922): the lab spec asks for 9.5.2 with a Fleet Server.
     FLEET_URL: 'https://fleet-server:8220',
     FLEET_CA: `${AGENT_HOME}/certs/ca/ca.crt`,
   };
@@ -324,8 +330,17 @@ function planAgent(spec: LabSpec, allocation: LabAllocation, agent: string, ip: 
   return { container, volumes: [certs.plan, state.plan] };
 }
 
-/** Pure: the same spec and allocation always give the same plan. */
-export function planLab(spec: LabSpec, allocation: LabAllocation): LabPlan {
+export interface PlanOptions {
+  /** Workshop: layers to turn off on purpose (plan-breaks.ts); the plan without them is the secured lab. */
+  broken?: readonly BreakId[];
+}
+
+/** Pure: the same spec, allocation and options always give the same plan. */
+export function planLab(spec: LabSpec, allocation: LabAllocation, options: PlanOptions = {}): LabPlan {
+  return applyBreaks(planSecuredLab(spec, allocation), options.broken ?? []);
+}
+
+function planSecuredLab(spec: LabSpec, allocation: LabAllocation): LabPlan {
   const addresses = componentAddresses(spec, allocation.subnetIndex);
   const parts = [
     ...elasticsearchNodeNames(spec).map((node, index) => planElasticsearchNode(spec, allocation, node, index, addresses)),

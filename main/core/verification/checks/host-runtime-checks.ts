@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { labPaths } from '../../lab-store/lab-home.ts';
 import { envOf } from './auth-checks.ts';
 import { requireSecret } from '../../lab-store/lab-secrets.ts';
-import { findEnrollmentKey } from '../../stack/kibana-fleet-setup.ts';
+import { httpsJson } from '../../stack/https-json.ts';
 import type { ContainerPlan } from '../../../../common/lab-plan.ts';
 import type { Observed, VerificationContext } from '../verification-context.ts';
 
@@ -39,20 +39,29 @@ export async function secretsInKeystores(ctx: VerificationContext): Promise<Obse
     : { status: 'pass', evidence };
 }
 
-/** The one secret left in env (the agent image reads the enrollment token nowhere else) must no longer work. */
+/**
+ * The one secret left in env (the agent image reads the enrollment token nowhere else) must no longer
+ * work: the token is base64 of `<API key id>:<key>`, and Elasticsearch, which Fleet Server asks,
+ * says whether that key is invalidated.
+ */
 async function enrollmentTokensRevoked(ctx: VerificationContext, evidence: string[], problems: string[]): Promise<void> {
-  const agents = ctx.containersOf('agent');
-  if (!agents.length || !ctx.connections.kibana) return;
-  const kibana = { url: ctx.connections.kibana.url, caPem: ctx.caPem, username: 'lab_admin', password: requireSecret(ctx.secrets, 'lab-admin-password') };
-  for (const agent of agents) {
+  for (const agent of ctx.containersOf('agent')) {
     const token = envOf(await ctx.inspect(agent)).FLEET_ENROLLMENT_TOKEN;
     if (!token) {
       evidence.push(`${agent.component}: no enrollment token in env`);
       continue;
     }
-    const key = await findEnrollmentKey(kibana, token);
-    evidence.push(`${agent.component}: env holds FLEET_ENROLLMENT_TOKEN (Elastic's agent image reads it only from env); Fleet lists that key as ${key ? (key.active ? 'ACTIVE' : 'revoked') : 'deleted'}`);
-    if (key?.active) problems.push(`${agent.component}'s enrollment token in env still enrolls agents`);
+    const keyId = Buffer.from(token, 'base64').toString('utf8').split(':')[0];
+    const answer = await httpsJson<{ api_keys?: Array<{ invalidated?: boolean }> }>({
+      url: `${ctx.connections.elasticsearchUrl}/_security/api_key?id=${encodeURIComponent(keyId)}`,
+      caPem: ctx.caPem,
+      basicAuth: { username: 'elastic', password: requireSecret(ctx.secrets, 'elastic-password') },
+      timeoutMs: 5000,
+    });
+    const key = answer.body?.api_keys?.[0];
+    const state = answer.status === 404 || (answer.status === 200 && !key) ? 'deleted' : key ? (key.invalidated ? 'invalidated' : 'VALID') : `unknown (HTTP ${answer.status})`;
+    evidence.push(`${agent.component}: env holds FLEET_ENROLLMENT_TOKEN (Elastic's agent image reads it only from env); its API key ${keyId} is ${state}`);
+    if (state === 'VALID') problems.push(`${agent.component}'s enrollment token in env still enrolls agents`);
   }
 }
 
