@@ -3,6 +3,8 @@ import type { CheckResult } from './checks.ts';
 import type { LabEvent } from './lab-events.ts';
 import { labNameSchema } from './lab-spec.ts';
 import type { LabAccess, LabStatus, LabSummary, PreflightCheck } from './lab-status.ts';
+import { LAYERS } from './checks.ts';
+import type { ChallengeBoard, Lesson, LessonStep, LessonSummary, WorkshopNotice } from './workshop.ts';
 
 /**
  * The one API between the renderer and the lab services. Electron IPC (preload) and the web
@@ -20,6 +22,9 @@ const componentName = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, {
 });
 const labName = z.object({ lab: labNameSchema });
 const specInput = z.object({ spec: z.record(z.string(), z.unknown()) });
+/** Lesson ids name files in resources/lessons/: the file-name shape only. */
+const lessonId = z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, { error: (issue) => `"${String(issue.input)}" is not a lesson id: use one such as http-tls (seclab lesson list)` });
+const challengeSlot = z.number().int().min(1).max(20);
 
 export const contract = {
   'labs.list': { input: z.object({}), output: {} as LabSummary[] },
@@ -36,6 +41,18 @@ export const contract = {
   'logs.follow': { input: labName.extend({ component: componentName }), output: {} as { subscription: string } },
   'logs.unfollow': { input: z.object({ subscription: z.string() }), output: {} as { stopped: boolean } },
   'checks.run': { input: labName, output: {} as CheckResult[] },
+  'lessons.list': { input: z.object({}), output: {} as LessonSummary[] },
+  'lessons.show': { input: z.object({ id: lessonId }), output: {} as Lesson },
+  'lessons.current': { input: labName, output: {} as { workshop: WorkshopNotice | null } },
+  'lessons.break': { input: labName.extend({ id: lessonId }), output: {} as LessonStep },
+  'lessons.observe': { input: labName.extend({ id: lessonId }), output: {} as LessonStep },
+  'lessons.restore': { input: labName.extend({ id: lessonId.optional() }), output: {} as LessonStep },
+  'challenges.start': { input: labName.extend({ count: z.number().int().min(1).max(10).default(1), lessons: z.array(lessonId).max(10).optional() }), output: {} as ChallengeBoard },
+  'challenges.score': { input: labName, output: {} as ChallengeBoard },
+  'challenges.hint': { input: labName.extend({ slot: challengeSlot }), output: {} as { slot: number; step: number; of: number; hint: string } },
+  'challenges.name': { input: labName.extend({ layer: z.enum(LAYERS.map((l) => l.id) as [string, ...string[]]) }), output: {} as { correct: boolean; slot?: number; message: string; board: ChallengeBoard } },
+  'challenges.repair': { input: labName.extend({ slot: challengeSlot }), output: {} as ChallengeBoard },
+  'challenges.stop': { input: labName, output: {} as ChallengeBoard },
 } as const;
 
 export type Contract = typeof contract;

@@ -1,6 +1,7 @@
 import type { CheckResult } from './checks.ts';
 import type { ComponentKind } from './lab-plan.ts';
 import type { LabSpec } from './lab-spec.ts';
+import type { WorkshopNotice } from './workshop.ts';
 
 export type LabState = 'absent' | 'creating' | 'running' | 'degraded' | 'stopped' | 'failed';
 
@@ -29,6 +30,10 @@ export interface LabStatus {
   components: ComponentStatus[];
   /** Present once verification ran. */
   checks?: CheckResult[];
+  /** Present while a workshop lesson or challenge has a layer off on purpose: say so in words. */
+  workshop?: WorkshopNotice;
+  /** Set when this status first restored a lesson whose process was killed mid-break: what was restored. */
+  workshopRecovered?: string;
 }
 
 export interface LabSummary {

@@ -80,6 +80,8 @@ export interface DemonstrationResult {
   output: string[];
   /** One sentence: what the output shows. */
   shows: string;
+  /** Whether the consequence happened (the header was readable, the rogue got in, the search returned hits). */
+  happened: boolean;
   ranAt: string;
 }
 

@@ -23,6 +23,8 @@ import { createEventScrubber, readLabSecrets, requireSecret, scrubSecrets } from
 import { planLab } from './planner/plan-lab.ts';
 import { verifyLab } from './verification/verify-lab.ts';
 import { LabWatcher } from './verification/lab-watcher.ts';
+import { createWorkshopHandlers } from './workshop/workshop-handlers.ts';
+import { recoverInterruptedWorkshop } from './workshop/lesson-engine.ts';
 
 const PASSWORD_OF: Record<string, SecretName> = {
   elastic: 'elastic-password',
@@ -59,6 +61,9 @@ export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: 
     watchers.delete(lab);
   };
   const labContext = { environment, emit: (event: LabEvent) => emit({ type: 'lab-event', event }) };
+  const workshop = createWorkshopHandlers(environment, labContext);
+  // App start: a lesson left broken by a process that died (the app, a killed CLI) is restored.
+  void workshop.recoverInterruptedLessons();
 
   /** A component is one of the lab's plan (else INVALID_INPUT listing them) whose labelled container exists. */
   const requireComponentContainer = async (lab: string, component: string): Promise<string> => {
@@ -91,6 +96,7 @@ export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: 
     'labs.plan': async ({ spec }) => planForDisplay((await resolveLab(environment, spec as LabSpecInput)).plan),
     'labs.preflight': async ({ spec }) => preflightLab(environment, spec as LabSpecInput),
     'labs.up': async ({ spec }) => {
+      await recoverInterruptedWorkshop(labContext, (spec as { name?: string }).name ?? 'default');
       const result = await upLab(labContext, spec as LabSpecInput);
       const status = await verifyAsLastPhase(result.status);
       emit({ type: 'status-changed', lab: status.lab, status });
@@ -108,7 +114,11 @@ export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: 
       emit({ type: 'status-changed', lab, status });
       return status;
     },
-    'labs.status': async ({ lab }) => observeLab(environment.engine(), environment.home, lab),
+    'labs.status': async ({ lab }) => {
+      const recovered = await recoverInterruptedWorkshop(labContext, lab);
+      const status = await observeLab(environment.engine(), environment.home, lab);
+      return recovered ? { ...status, workshopRecovered: recovered } : status;
+    },
     'labs.access': async ({ lab }) => {
       const record = requireRecord(environment, lab);
       const plan = planLab(record.spec, record.allocation);
@@ -170,6 +180,7 @@ export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: 
       watch(lab, checks);
       return checks;
     },
+    ...workshop,
     close: () => {
       for (const watcher of watchers.values()) watcher.stop();
       watchers.clear();

@@ -4,6 +4,7 @@ import { SeclabError } from '../../../common/errors.ts';
 import type { DockerEngine } from '../docker/docker-engine.ts';
 import { listLabRecords, readLabRecord } from '../lab-store/lab-records.ts';
 import { planLab } from '../planner/plan-lab.ts';
+import { noticeOf, readWorkshopJournal } from '../workshop/workshop-journal.ts';
 
 const KIND_ORDER: ComponentKind[] = ['elasticsearch', 'kibana', 'fleet-server', 'agent'];
 const ROLE_LABEL = 'seclab.role';
@@ -80,7 +81,18 @@ export async function observeLab(engine: DockerEngine, home: string, lab: string
     network: { name: plan.network.name, subnet: plan.network.subnet },
     endpoints: plan.endpoints,
     components,
+    ...workshopNoticeOf(home, lab),
   };
+}
+
+/** While a layer is off on purpose, the status says so in words (an unreadable journal must not hide the lab). */
+function workshopNoticeOf(home: string, lab: string): Pick<LabStatus, 'workshop'> {
+  try {
+    const journal = readWorkshopJournal(home, lab);
+    return journal ? { workshop: noticeOf(journal) } : {};
+  } catch {
+    return {};
+  }
 }
 
 export async function listLabs(engine: DockerEngine, home: string): Promise<LabSummary[]> {

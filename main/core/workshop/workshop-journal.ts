@@ -84,7 +84,9 @@ export function noticeOf(journal: WorkshopJournal): WorkshopNotice {
       kind: 'challenge',
       phase: journal.phase,
       since: journal.since,
-      message: `challenge in progress: ${open} of ${entries.length} broken layer${entries.length === 1 ? '' : 's'} still to find (which ones is hidden)`,
+      message: open
+        ? `challenge in progress: ${open} of ${entries.length} broken layer${entries.length === 1 ? '' : 's'} still to find (which ones is hidden)`
+        : `challenge complete: all ${entries.length} broken layer${entries.length === 1 ? '' : 's'} fixed`,
     };
   }
   const what = journal.summary ?? `${journal.broken.join(', ')} off`;

@@ -295,6 +295,15 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
       publishStatus(lab);
       return lab.checks;
     },
+    // The workshop needs a real lab: the in-memory demo offers none of it (the Workshop screen's own fakes belong with that screen).
+    ...Object.fromEntries(
+      (['lessons.list', 'lessons.show', 'lessons.current', 'lessons.break', 'lessons.observe', 'lessons.restore', 'challenges.start', 'challenges.score', 'challenges.hint', 'challenges.name', 'challenges.repair', 'challenges.stop'] as const).map((method) => [
+        method,
+        async () => {
+          throw new SeclabError('NOT_IN_DEMO', `${method} needs a real lab: the demo lab is in memory and has no layers to break`);
+        },
+      ]),
+    ) as unknown as Pick<Handlers, Extract<keyof Handlers, `lessons.${string}` | `challenges.${string}`>>,
   };
 }
 
