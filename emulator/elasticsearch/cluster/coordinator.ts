@@ -178,6 +178,7 @@ export class Coordinator {
       if (now - this.lastPing >= PING_INTERVAL_MS) {
         this.lastPing = now;
         this.background(this.pingFollowers());
+        this.background(this.yieldToAnotherMaster());
       }
     } else if (this.master) {
       if (now - this.lastMasterContact > MASTER_SILENCE_MS || !this.peers.has(this.master.id)) this.masterLost('master left (no contact)');
@@ -357,6 +358,30 @@ export class Coordinator {
         if (failures >= FOLLOWER_PING_FAILURES) await this.removeNode(node, connection ? 'followers check retry count exceeded' : 'disconnected');
       }),
     );
+  }
+
+  /**
+   * ES never has two masters of one cluster: a term's election needs a quorum of votes, and each node
+   * votes once. This stand-in elects without votes, so after a quick restart two nodes can each see a
+   * quorum and both lead. Whoever finds another master of the same cluster in a newer term (or the same
+   * term under a lower node name) steps down and joins it, as a node does that loses an election.
+   */
+  private async yieldToAnotherMaster(): Promise<void> {
+    const statuses = await Promise.all(
+      this.connectedPeerConnections().map((connection) => connection.request<PeerStatus>('internal:cluster/status', {}, PING_INTERVAL_MS).catch(() => undefined)),
+    );
+    const rival = statuses.find(
+      (status) =>
+        status !== undefined &&
+        status.masterId === status.node.id &&
+        status.clusterUuid === this.metadataValue.clusterUuid &&
+        (status.term > this.term || (status.term === this.term && status.node.name < this.localNode.name)),
+    );
+    if (rival && this.isMaster()) this.masterLost(`another master, ${rival.node.name}, leads term ${rival.term}`);
+  }
+
+  private connectedPeerConnections() {
+    return [...this.peers.values()].filter((connection) => !connection.closed);
   }
 
   private onPeerDisconnected(peer: DiscoveryNode): void {
