@@ -63,7 +63,8 @@ async function expectKibanaRefusal(name: string, settings: Record<string, unknow
   mkdirSync(join(home, 'config'), { recursive: true });
   writeFileSync(join(home, 'config', 'kibana.yml'), stringify(settings));
   const result = await runToCompletion('emulator/kibana/main.ts', [], { KIBANA_HOME: home });
-  expect(result.code).toBe(1);
+  // ensure_valid_configuration.ts: an invalid config is a CriticalError with exit code 78
+  expect(result.code).toBe(78);
   expect(result.output).toContain(message);
 }
 
@@ -114,7 +115,7 @@ describe('Kibana configuration rules (startup refusals and warnings)', () => {
     mkdirSync(join(home, 'config'), { recursive: true });
     writeFileSync(join(home, 'config', 'kibana.yml'), stringify({ ...kibanaSettings(), 'elasticsearch.username': undefined, 'elasticsearch.password': undefined }));
     const result = await runToCompletion('emulator/kibana/kibana-docker.ts', [], { KIBANA_HOME: home, ELASTICSEARCH_USERNAME: 'elastic', ELASTICSEARCH_PASSWORD: 'x' });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(78);
     expect(result.output).toContain('[config validation of [elasticsearch].username]: value of "elastic" is forbidden.');
   });
 
@@ -129,7 +130,7 @@ describe('Kibana configuration rules (startup refusals and warnings)', () => {
     const again = await runToCompletion('emulator/kibana/keystore-cli.ts', ['add', 'xpack.security.encryptionKey', '-x'], env, 20_000, 'other');
     expect(again.output).toContain('Setting xpack.security.encryptionKey already exists, exiting without modifying keystore.');
     const result = await runToCompletion('emulator/kibana/main.ts', [], env);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(78);
     expect(result.output).toContain('[config validation of [xpack.security].encryptionKey]: value has length [19] but it must have a minimum length of [32].');
   });
 
