@@ -5,6 +5,9 @@
  * restore every check is back to the fresh lab's status (runtime.limits is `warn` on a capped
  * engine: the baseline is the fresh lab, not "all pass").
  */
+import { spawn, execFile } from 'node:child_process';
+import { chmodSync, statSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_IDS, type CheckId } from '../../common/checks.ts';
 import type { LessonStep } from '../../common/workshop.ts';
@@ -15,6 +18,12 @@ import { verifyLab } from '../../main/core/verification/verify-lab.ts';
 import { loadLessons } from '../../main/core/workshop/lesson-files.ts';
 import { breakLesson, restoreLesson } from '../../main/core/workshop/lesson-engine.ts';
 import { readWorkshopJournal } from '../../main/core/workshop/workshop-journal.ts';
+import { hintChallenge, nameChallengeLayer, scoreChallenge, startChallenge, stopChallenge } from '../../main/core/workshop/challenge-engine.ts';
+import { labPaths } from '../../main/core/lab-store/lab-home.ts';
+import { connectElasticsearch } from '../../main/core/stack/elasticsearch-client.ts';
+import { readLabRecord } from '../../main/core/lab-store/lab-records.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createTestLabHome, uniqueLabName, type TestLabHome } from '../support/test-lab.ts';
 import { describeResults, statusesOf, waitForChecks, type Statuses } from '../verification/support/verify-helpers.ts';
 
@@ -86,4 +95,70 @@ describe('lessons on one emulated lab', { timeout: 600_000 }, () => {
       expect(results.every((r) => r.status === baseline[r.id]), describeResults(results)).toBe(true);
     });
   }
+
+  it('challenge: layers broken silently; a scripted student fixes them with the security API and chmod; the board records it', async () => {
+    const board = await startChallenge(test.context, LAB, { lessons: ['least-privilege', 'host-files'] });
+    expect(board.entries.map((e) => [e.solved, e.lesson, e.layer])).toEqual([[false, undefined, undefined], [false, undefined, undefined]]);
+    const status = await observeLab(test.environment.engine(), test.home, LAB);
+    expect(status.workshop?.message).toBe('challenge in progress: 2 of 2 broken layers still to find (which ones is hidden)');
+    expect(JSON.stringify(status.workshop)).not.toMatch(/least-privilege|host-files/);
+    expect(hintChallenge(test.context, LAB, 1).step).toBe(1);
+    expect(nameChallengeLayer(test.context, LAB, 'fleet').correct).toBe(false);
+
+    // The student, without the app: the official client as lab_admin, and chmod.
+    const record = readLabRecord(test.home, LAB)!;
+    const secrets = readLabSecrets(test.home, LAB)!;
+    const client = connectElasticsearch({ url: `https://127.0.0.1:${record.allocation.ports.elasticsearch}`, caPem: readFileSync(join(labPaths(test.home, LAB).certs, 'ca', 'ca.crt'), 'utf8'), auth: { username: 'lab_admin', password: requireSecret(secrets, 'lab-admin-password') } });
+    try {
+      const role = (await client.security.getRole({ name: 'lab_analyst' })).lab_analyst;
+      expect(role.indices[0].privileges).toContain('delete_index');
+      await client.security.putRole({ name: 'lab_analyst', indices: [{ names: ['lab-*'], privileges: ['read', 'view_index_metadata'] }] });
+    } finally {
+      await client.close();
+    }
+    chmodSync(labPaths(test.home, LAB).root, 0o700);
+
+    const scored = await scoreChallenge(test.context, LAB);
+    expect(scored.solved, JSON.stringify(scored.entries)).toBe(2);
+    expect(scored.active).toBe(false);
+    expect(scored.entries.map((e) => [e.lesson, e.fixedWith])).toEqual([['least-privilege', 'real-tool'], ['host-files', 'real-tool']]);
+    expect(scored.entries[0].hintsUsed).toBe(1);
+    for (const entry of scored.entries) expect(entry.secondsToFix).toBeGreaterThanOrEqual(0);
+    await stopChallenge(test.context, LAB);
+    expect(readWorkshopJournal(test.home, LAB)).toBeUndefined();
+    expect(statSync(labPaths(test.home, LAB).root).mode & 0o777).toBe(0o700);
+    const results = await waitForChecks(test.environment, LAB, [...CHECK_IDS], (r) => r.status === baseline[r.id], 120_000);
+    expect(results.every((r) => r.status === baseline[r.id]), describeResults(results)).toBe(true);
+  });
+
+  it('a `seclab lesson break` killed mid-break (SIGKILL) is restored by the next `seclab status`, which says so', async () => {
+    const env = { ...process.env, SECLAB_HOME: test.home, NO_COLOR: '1' };
+    const es02 = `seclab-${LAB}-es02`;
+    const createdBefore = (await test.environment.engine().inspectContainer(es02))!.Created;
+    const child = spawn(process.execPath, ['bin/seclab.mjs', 'lesson', 'break', 'http-tls', '--lab', LAB], { env, stdio: 'ignore' });
+    try {
+      // Wait until the break is under way: the journal says "breaking" and es02 has been recreated.
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        const journal = readWorkshopJournal(test.home, LAB);
+        const created = (await test.environment.engine().inspectContainer(es02))?.Created;
+        if (journal?.phase === 'breaking' && created && created !== createdBefore) break;
+        expect(journal?.phase, 'the break finished before it could be killed').not.toBe('broken');
+        if (Date.now() > deadline) throw new Error('the break never got under way');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      child.kill('SIGKILL');
+    }
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(readWorkshopJournal(test.home, LAB)?.phase).toBe('breaking');
+
+    const { stdout } = await promisify(execFile)(process.execPath, ['bin/seclab.mjs', 'status', '--lab', LAB, '--json'], { env, maxBuffer: 16 * 1024 * 1024 }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+    const status = JSON.parse(stdout) as { workshopRecovered?: string; workshop?: unknown };
+    expect(status.workshopRecovered).toMatch(new RegExp(`restored lab "${LAB}" after an interrupted lesson http-tls: \`seclab lesson break http-tls\` \\(pid \\d+\\) is gone`));
+    expect(status.workshop).toBeUndefined();
+    expect(readWorkshopJournal(test.home, LAB)).toBeUndefined();
+    const results = await waitForChecks(test.environment, LAB, [...CHECK_IDS], (r) => r.status === baseline[r.id], 120_000);
+    expect(results.every((r) => r.status === baseline[r.id]), describeResults(results)).toBe(true);
+  });
 });

@@ -6,6 +6,7 @@ import { registerCertsCommand } from './commands/certs-command.ts';
 import { registerEmulatorCommand } from './commands/emulator-command.ts';
 import { registerLabCommands } from './commands/lab-commands.ts';
 import { registerUiCommand } from './commands/ui-command.ts';
+import { registerWorkshopCommands } from './commands/workshop-commands.ts';
 
 const environment = defaultEnvironment();
 const program = new Command('seclab')
@@ -18,6 +19,7 @@ registerPlanCommand(program, environment);
 registerCertsCommand(program, environment);
 registerEmulatorCommand(program, environment);
 registerUiCommand(program, environment);
+registerWorkshopCommands(program, environment);
 
 try {
   await program.parseAsync(process.argv);

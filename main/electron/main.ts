@@ -30,6 +30,15 @@ async function openMainWindow(): Promise<void> {
   registerLabIpc(ipcMain, handlers);
   // The real handlers hold log followers and lab watchers.
   app.on('will-quit', () => (handlers as { close?: () => void }).close?.());
+  // A lesson the app holds broken is restored before the app quits (the journal covers a killed app at the next start).
+  let lessonsRestored = false;
+  app.on('before-quit', (event) => {
+    const restore = (handlers as { restoreHeldLessons?: () => Promise<string[]> }).restoreHeldLessons;
+    if (lessonsRestored || !restore) return;
+    event.preventDefault();
+    lessonsRestored = true;
+    void restore().catch(() => []).finally(() => app.quit());
+  });
 
   // The scanner cannot see through mainWindowOptions(): it sets contextIsolation, sandbox and disableBlinkFeatures 'Auxclick' (window-options.ts; asserted in electron-shell.test.ts).
   const window = new BrowserWindow(mainWindowOptions(join(OUT_DIR, 'electron', 'preload.cjs'), join(OUT_DIR, '..', 'resources', 'icon.png'))); /* eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK */

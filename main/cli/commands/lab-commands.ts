@@ -16,6 +16,7 @@ import { pipeScrubbedLogs } from '../follow-logs.ts';
 import { createProgressRenderer } from '../format/progress-renderer.ts';
 import { formatStatus, formatLabList, formatPreflight, formatChecks } from '../format/format-status.ts';
 import { verifyLab } from '../../core/verification/verify-lab.ts';
+import { recoverInterruptedWorkshop } from '../../core/workshop/lesson-engine.ts';
 
 const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
@@ -30,6 +31,9 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
     .option('--keep-on-failure', 'leave what was created when something fails, for inspection')
     .option('--json', 'print the final state as JSON (no live task list)')
     .action(async (flags: SpecFlags & { keepOnFailure?: boolean; json?: boolean }) => {
+      // A lesson left broken by a killed process is restored before anything else.
+      const recovered = await recoverInterruptedWorkshop({ environment, emit: () => undefined }, flags.lab);
+      if (recovered) process.stderr.write(`${recovered}\n`);
       const renderer = flags.json ? undefined : createProgressRenderer();
       const work = () => upLab({ environment, emit: renderer ? scrubbed(renderer.listener) : () => undefined }, specInputFromFlags(flags), { keepOnFailure: flags.keepOnFailure });
       const result = renderer ? await renderer.run(work) : await work();
@@ -77,7 +81,10 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
         else print(formatLabList(labs));
         return;
       }
-      const observed = await observeLab(engine, environment.home, flags.lab);
+      // A lesson whose process was killed mid-break is restored first, and the status says so.
+      const recovered = await recoverInterruptedWorkshop({ environment, emit: () => undefined }, flags.lab);
+      if (recovered && !flags.json) print(recovered);
+      const observed = { ...(await observeLab(engine, environment.home, flags.lab)), ...(recovered ? { workshopRecovered: recovered } : {}) };
       const status = flags.checks && observed.state !== 'absent' ? { ...observed, checks: await verifyLab(environment, flags.lab) } : observed;
       if (flags.json) printJson(status);
       else print(formatStatus(status) + (status.checks ? `\n${formatChecks(status.checks)}` : ''));

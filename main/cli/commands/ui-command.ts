@@ -40,9 +40,13 @@ export function registerUiCommand(program: Command, environment: CoreEnvironment
         const stop = () => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
-          // The real handlers hold log followers and lab watchers; let them stop before we exit.
-          (handlers as { close?: () => void }).close?.();
-          void ui.close().then(resolve);
+          // A lesson broken from the browser is restored first; the real handlers hold log followers and lab watchers too.
+          const restore = (handlers as { restoreHeldLessons?: () => Promise<string[]> }).restoreHeldLessons?.() ?? Promise.resolve([]);
+          void restore.catch(() => []).then((restored) => {
+            for (const line of restored) process.stderr.write(`${line}\n`);
+            (handlers as { close?: () => void }).close?.();
+            return ui.close();
+          }).then(resolve);
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);

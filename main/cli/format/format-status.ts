@@ -16,6 +16,8 @@ export function formatStatus(status: LabStatus): string {
   const badge = status.emulated ? paint(['bold', 'yellow'], ' EMULATED') : '';
   const lines = [
     `Lab "${status.lab}"${badge} — ${status.state}, Elastic ${status.version}${status.network ? `, network ${status.network.name} ${status.network.subnet}` : ''}`,
+    // A layer off on purpose is said in words, before anything else (UI.md: the header says so).
+    ...(status.workshop ? [paint(['bold', 'yellow'], `  ! ${status.workshop.message}`)] : []),
     ...Object.entries(status.endpoints).map(([name, url]) => `  ${name.padEnd(14)} ${url}`),
     '',
     ...status.components.map((c) => {

@@ -6,7 +6,7 @@ import { planLab } from '../planner/plan-lab.ts';
 import { applyPlanChange } from '../orchestrator/apply-plan-change.ts';
 import type { LabContext } from '../orchestrator/up-lab.ts';
 import { verifyLab } from '../verification/verify-lab.ts';
-import { findLesson, loadLessons, LESSONS_DIR } from './lesson-files.ts';
+import { findLesson, loadLessons, lessonsDir } from './lesson-files.ts';
 import { recoverInterruptedWorkshop } from './lesson-engine.ts';
 import { noticeOf, readWorkshopJournal, removeWorkshopJournal, writeWorkshopJournal, type WorkshopJournal } from './workshop-journal.ts';
 
@@ -62,7 +62,7 @@ function pickAtRandom<T>(items: T[], count: number, randomBytes: (size: number) 
 
 /** Breaks `lessons` (the teacher's choice) or `count` layers at random, silently. */
 export async function startChallenge(context: LabContext, lab: string, request: { count?: number; lessons?: string[] }, options: ChallengeOptions = {}): Promise<ChallengeBoard> {
-  const dir = options.lessonsDir ?? LESSONS_DIR;
+  const dir = options.lessonsDir ?? lessonsDir();
   const record = requireRecord(context, lab);
   await recoverInterruptedWorkshop(context, lab);
   const existing = readWorkshopJournal(context.environment.home, lab);
@@ -104,7 +104,7 @@ export async function startChallenge(context: LabContext, lab: string, request: 
 
 /** Runs every check and records each layer the verifier now sees fixed, with the time it took. */
 export async function scoreChallenge(context: LabContext, lab: string, options: ChallengeOptions = {}): Promise<ChallengeBoard> {
-  const dir = options.lessonsDir ?? LESSONS_DIR;
+  const dir = options.lessonsDir ?? lessonsDir();
   const journal = requireChallenge(context, lab);
   const checks = await verifyLab(context.environment, lab);
   const passes = (id: string) => ['pass', 'info', 'warn'].includes(checks.find((c) => c.id === id)?.status ?? 'fail');
@@ -127,7 +127,7 @@ export function hintChallenge(context: LabContext, lab: string, slot: number, op
   const journal = requireChallenge(context, lab);
   const entry = journal.challenge.entries[slot - 1];
   if (!entry) throw new SeclabError('INVALID_INPUT', `the challenge has ${journal.challenge.entries.length} broken layer(s): choose a slot from 1 to ${journal.challenge.entries.length}`, { lab });
-  const hints = findLesson(entry.lesson, options.lessonsDir ?? LESSONS_DIR).hints;
+  const hints = findLesson(entry.lesson, options.lessonsDir ?? lessonsDir()).hints;
   const step = Math.min(entry.hintsUsed + 1, hints.length);
   if (step > entry.hintsUsed) {
     const entries = journal.challenge.entries.map((e, i) => (i === slot - 1 ? { ...e, hintsUsed: step } : e));
@@ -138,7 +138,7 @@ export function hintChallenge(context: LabContext, lab: string, slot: number, op
 
 /** A student names the layer they believe is broken: right, and the repair action is offered for it. */
 export function nameChallengeLayer(context: LabContext, lab: string, layer: LayerId, options: ChallengeOptions = {}): { correct: boolean; slot?: number; message: string; board: ChallengeBoard } {
-  const dir = options.lessonsDir ?? LESSONS_DIR;
+  const dir = options.lessonsDir ?? lessonsDir();
   const journal = requireChallenge(context, lab);
   const index = journal.challenge.entries.findIndex((entry) => !entry.solvedAt && !entry.named && findLesson(entry.lesson, dir).layer === layer);
   const next: WorkshopJournal = index < 0
@@ -171,7 +171,7 @@ export async function repairChallengeLayer(context: LabContext, lab: string, slo
 
 /** Ends the challenge: whatever is still broken is restored, and the final board returned. */
 export async function stopChallenge(context: LabContext, lab: string, options: ChallengeOptions = {}): Promise<ChallengeBoard> {
-  const dir = options.lessonsDir ?? LESSONS_DIR;
+  const dir = options.lessonsDir ?? lessonsDir();
   const journal = requireChallenge(context, lab);
   const record = requireRecord(context, lab);
   writeWorkshopJournal(context.environment.home, lab, { ...journal, phase: 'restoring', heldBy: { pid: process.pid, command: 'challenge stop' } });

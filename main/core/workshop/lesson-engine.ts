@@ -7,7 +7,7 @@ import { applyPlanChange } from '../orchestrator/apply-plan-change.ts';
 import type { LabContext } from '../orchestrator/up-lab.ts';
 import { verifyLab } from '../verification/verify-lab.ts';
 import { runDemonstration } from './demonstrations/run-demonstration.ts';
-import { findLesson, LESSONS_DIR } from './lesson-files.ts';
+import { findLesson, lessonsDir } from './lesson-files.ts';
 import { isAbandoned, noticeOf, readWorkshopJournal, removeWorkshopJournal, writeWorkshopJournal, type WorkshopJournal } from './workshop-journal.ts';
 
 /**
@@ -85,7 +85,7 @@ function refuseIfBusy(context: LabContext, lab: string, lessonId: string): void 
 }
 
 export async function breakLesson(context: LabContext, lab: string, lessonId: string, options: LessonOptions = {}): Promise<LessonStep> {
-  const lesson = findLesson(lessonId, options.lessonsDir ?? LESSONS_DIR);
+  const lesson = findLesson(lessonId, options.lessonsDir ?? lessonsDir());
   const record = requireLab(context, lab);
   const recovered = await recoverInterruptedWorkshop(context, lab);
   refuseIfBusy(context, lab, lesson.id);
@@ -103,7 +103,13 @@ export async function breakLesson(context: LabContext, lab: string, lessonId: st
     heldBy: { pid: process.pid, command: options.command ?? `lesson break ${lesson.id}` },
   };
   writeWorkshopJournal(home, lab, journal);
-  await applyPlanChange(context, planLab(record.spec, record.allocation), brokenPlan);
+  try {
+    await applyPlanChange(context, planLab(record.spec, record.allocation), brokenPlan);
+  } catch (error) {
+    // A break that failed half-way is taken back at once; the lesson never leaves the lab broken.
+    const restored = await restoreJournal(context, lab, journal).then(() => 'the lab was restored', (restoreError: Error) => `the restore failed too (${restoreError.message}); the next \`seclab status --lab ${lab}\` tries again`);
+    throw new SeclabError('LESSON_BREAK_FAILED', `lesson ${lesson.id}: the break could not be applied (${(error as Error).message}); ${restored}`, { lab });
+  }
   writeWorkshopJournal(home, lab, { ...journal, phase: 'broken', heldBy: options.hold ? journal.heldBy : undefined });
   await settle(context, lab, lesson.checks, (r) => !passing(r), options.settleTimeoutMs ?? 60_000);
   const step = await observeLesson(context, lab, lesson.id, options);
@@ -112,7 +118,7 @@ export async function breakLesson(context: LabContext, lab: string, lessonId: st
 
 /** The checks now and the lesson's demonstration, live; changes nothing. */
 export async function observeLesson(context: LabContext, lab: string, lessonId: string, options: LessonOptions = {}): Promise<LessonStep> {
-  const lesson = findLesson(lessonId, options.lessonsDir ?? LESSONS_DIR);
+  const lesson = findLesson(lessonId, options.lessonsDir ?? lessonsDir());
   requireLab(context, lab);
   const [checks, demonstration] = await Promise.all([verifyLab(context.environment, lab), runDemonstration(context.environment, lab, lesson)]);
   const journal = readWorkshopJournal(context.environment.home, lab);
@@ -128,7 +134,7 @@ export async function restoreLesson(context: LabContext, lab: string, lessonId?:
   const id = lessonId ?? journal?.lesson;
   if (!id) throw new SeclabError('NO_LESSON', `no lesson is in progress on lab "${lab}": name the lesson to restore (seclab lesson restore ID)`, { lab });
   if (journal && journal.lesson !== id) throw new SeclabError('WORKSHOP_BUSY', `${noticeOf(journal).message}, not lesson ${id}: restore that one (\`seclab lesson restore ${journal.lesson} --lab ${lab}\`)`, { lab });
-  const lesson = findLesson(id, options.lessonsDir ?? LESSONS_DIR);
+  const lesson = findLesson(id, options.lessonsDir ?? lessonsDir());
   requireLab(context, lab);
   // Without a journal the restore still applies the secured plan: it is the same whatever was broken.
   const brokenJournal: WorkshopJournal = journal ?? { kind: 'lesson', lesson: lesson.id, summary: lesson.break.summary, broken: [lesson.break.id], phase: 'broken', since: context.environment.now().toISOString() };

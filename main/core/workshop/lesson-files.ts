@@ -7,8 +7,16 @@ import { CHECK_IDS, LAYERS } from '../../../common/checks.ts';
 import { SeclabError } from '../../../common/errors.ts';
 import { BREAK_IDS, DEMONSTRATION_IDS, type Lesson } from '../../../common/workshop.ts';
 
-/** resources/lessons/: one `<id>.md` per lesson; a teacher adds one without touching code. */
-export const LESSONS_DIR = fileURLToPath(new URL('../../../resources/lessons/', import.meta.url));
+/**
+ * resources/lessons/: one `<id>.md` per lesson; a teacher adds one without touching code.
+ * Found from the sources (main/core/workshop/) or from the Electron bundle (out/electron/);
+ * SECLAB_LESSONS_DIR points elsewhere.
+ */
+export function lessonsDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SECLAB_LESSONS_DIR) return env.SECLAB_LESSONS_DIR;
+  const candidates = ['../../../resources/lessons/', '../../resources/lessons/'].map((relative) => fileURLToPath(new URL(relative, import.meta.url)));
+  return candidates.find((dir) => existsSync(dir)) ?? candidates[0];
+}
 
 const LAYER_IDS = LAYERS.map((layer) => layer.id) as [string, ...string[]];
 
@@ -78,7 +86,7 @@ export function parseLessonFile(path: string, text: string, shownAs = path): Les
 }
 
 /** Every lesson in the folder, sorted by id; the first bad file stops the load with its name and field. */
-export function loadLessons(dir = LESSONS_DIR): Lesson[] {
+export function loadLessons(dir = lessonsDir()): Lesson[] {
   if (!existsSync(dir)) throw new SeclabError('LESSONS_MISSING', `the lessons folder ${dir} does not exist`);
   const shown = (file: string) => relative(process.cwd(), join(dir, file)) || file;
   return readdirSync(dir)
@@ -87,7 +95,7 @@ export function loadLessons(dir = LESSONS_DIR): Lesson[] {
     .map((file) => parseLessonFile(join(dir, file), readFileSync(join(dir, file), 'utf8'), shown(file).startsWith('..') ? join(dir, file) : shown(file)));
 }
 
-export function findLesson(id: string, dir = LESSONS_DIR): Lesson {
+export function findLesson(id: string, dir = lessonsDir()): Lesson {
   const lessons = loadLessons(dir);
   const lesson = lessons.find((l) => l.id === id);
   if (!lesson) throw new SeclabError('UNKNOWN_LESSON', `there is no lesson "${id}": choose one of ${lessons.map((l) => l.id).join(', ')} (seclab lesson list)`);
