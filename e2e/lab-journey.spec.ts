@@ -1,15 +1,26 @@
 import { expect, test } from './fixtures.ts';
 import { LabApp } from './support/lab-app.ts';
+import { readLabRecord } from '../main/core/lab-store/lab-records.ts';
 
 const BANDS = ['network', 'cluster', 'users', 'kibana', 'secrets', 'runtime', 'fleet', 'audit'];
+
+/**
+ * Every band passes, except that on an engine that caps open files below Elasticsearch's 65535 (this
+ * CI's does) the runtime band warns: runtime.limits names the cap and what it means for Elastic's images.
+ */
+function expectedBandStatus(band: string, home: string, lab: string): string {
+  const capped = readLabRecord(home, lab)?.allocation.raiseFileLimit === false;
+  return band === 'runtime' && capped ? 'warn' : 'pass';
+}
 
 /**
  * The one-click promise, end to end: Start → bring-up progress → every layer green → reveal and
  * copy the password → es02's logs → reset → teardown. Runs against the real lab services with
  * emulated images, or the in-memory lab (SECLAB_E2E_HANDLERS=fake).
  */
-test('start an emulated lab, prove every layer, use it, reset it and tear it down', async ({ appPage: page, shoot, handlers, target }) => {
+test('start an emulated lab, prove every layer, use it, reset it and tear it down', async ({ appPage: page, shoot, handlers, target }, testInfo) => {
   const app = new LabApp(page);
+  const home = testInfo.outputPath('seclab-home');
   const lab = handlers === 'fake' ? 'default' : `e2e${Date.now() % 100000}`;
   const upTimeout = handlers === 'fake' ? 30_000 : 10 * 60_000;
   const verifyTimeout = handlers === 'fake' ? 15_000 : 3 * 60_000;
@@ -45,7 +56,7 @@ test('start an emulated lab, prove every layer, use it, reset it and tear it dow
     });
 
     await test.step('Security layers: every band green, evidence one click away', async () => {
-      for (const band of BANDS) await expect(app.band(band)).toHaveAttribute('data-status', 'pass', { timeout: verifyTimeout });
+      for (const band of BANDS) await expect(app.band(band)).toHaveAttribute('data-status', expectedBandStatus(band, home, lab), { timeout: verifyTimeout });
       await app.band('cluster').click();
       await expect(page.getByRole('heading', { level: 2, name: 'Cluster communication' })).toBeVisible();
       const mutualAuth = page.locator('[data-check="transport.mutual-auth"]');
@@ -96,7 +107,7 @@ test('start an emulated lab, prove every layer, use it, reset it and tear it dow
       await app.dialog().getByRole('button', { name: 'Reset lab' }).click();
       await expect(page.getByRole('heading', { level: 1, name: new RegExp(`Resetting lab ${lab}|Lab ${lab}`) })).toBeVisible();
       await app.waitForLabHome(lab, upTimeout);
-      for (const band of BANDS) await expect(app.band(band)).toHaveAttribute('data-status', 'pass', { timeout: verifyTimeout });
+      for (const band of BANDS) await expect(app.band(band)).toHaveAttribute('data-status', expectedBandStatus(band, home, lab), { timeout: verifyTimeout });
       await shoot('after-reset');
     });
 

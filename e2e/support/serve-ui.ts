@@ -20,6 +20,7 @@ const handlers =
         emit: hub.emit,
         stepMs: Number(process.env.SECLAB_E2E_STEP_MS ?? 60),
         ...(failPhase && failComponent ? { failAt: { phase: failPhase as 'elasticsearch', component: failComponent } } : {}),
+        offline: process.env.SECLAB_E2E_OFFLINE === '1',
       })
     : createHandlers('real', defaultEnvironment(), hub.emit);
 const ui = await startWebUi({ handlers, subscribe: hub.subscribe, port: Number(process.env.SECLAB_E2E_PORT ?? 0), log: (line) => process.stderr.write(`${line}\n`) });

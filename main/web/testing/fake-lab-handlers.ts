@@ -23,6 +23,8 @@ export interface FakeLabOptions {
   checkOverrides?: Partial<Record<CheckId, CheckStatus>>;
   /** Fail bring-up at this phase, with the failing component's log tail. */
   failAt?: { phase: UpPhase; component: string };
+  /** A machine that cannot reach Elastic's registry: official images fail preflight. */
+  offline?: boolean;
 }
 
 interface FakeLab {
@@ -218,6 +220,15 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
         },
         { id: 'ports', title: 'Ports', status: 'pass', detail: '9200, 5601 and 8220 are free on 127.0.0.1' },
       ];
+      if (options.offline && parsed.images === 'official') {
+        checks.push({
+          id: 'images',
+          title: 'Registry unreachable',
+          status: 'fail',
+          detail: `the Docker engine could not reach docker.elastic.co for docker.elastic.co/elasticsearch/elasticsearch:${parsed.version} and 2 more, and they are not on this machine (connect: connection refused)`,
+          fix: 'Start the lab on emulated images, built here with no registry (seclab up --images emulated), or connect the engine to docker.elastic.co and try again.',
+        });
+      }
       if (labs.has(parsed.name)) {
         checks.push({ id: 'lab-exists', title: 'Lab name', status: 'warn', detail: `a lab named "${parsed.name}" exists`, fix: 'pick another name, or Reset it' });
       }
