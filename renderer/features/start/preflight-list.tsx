@@ -25,7 +25,7 @@ export function PreflightList({ onUseEmulated }: { onUseEmulated?: () => void })
             </span>
           )}
           {check.id === 'images' && check.status === 'fail' && onUseEmulated && (
-            <button type="button" className="button button-primary" onClick={onUseEmulated}>
+            <button type="button" className="button button-primary preflight-action" onClick={onUseEmulated}>
               Start on emulated images
             </button>
           )}
