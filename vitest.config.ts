@@ -8,5 +8,7 @@ export default defineConfig({
     // Docker-backed suites share one engine on a 2-core machine: run files one at a time.
     fileParallelism: false,
     reporters: ['default'],
+    // Official images come from a closed loopback port in tests: nothing asks a registry on the internet.
+    env: { SECLAB_OFFICIAL_REGISTRY: '127.0.0.1:9' },
   },
 });

@@ -21,7 +21,8 @@ export const test = base.extend<AppFixtures>({
 
   appPage: async ({ browser, target, handlers, appEnv }, use, testInfo) => {
     // Real labs live in a private SECLAB_HOME per test, so a run never touches a person's own labs.
-    const env = { SECLAB_HOME: testInfo.outputPath('seclab-home'), SECLAB_E2E_STEP_MS: '150', ...appEnv };
+    // Official images come from a closed loopback port: the Start screen's preflight asks nothing of the internet.
+    const env = { SECLAB_HOME: testInfo.outputPath('seclab-home'), SECLAB_E2E_STEP_MS: '150', SECLAB_OFFICIAL_REGISTRY: '127.0.0.1:9', ...appEnv };
     if (target === 'electron') {
       const app = await _electron.launch({
         executablePath: findElectronBinary(),

@@ -13,6 +13,9 @@ ensure_openssl
 ensure_unzip
 ensure_docker_compose
 
+# Official images come from a closed loopback port (9, discard) in every test: no test asks the internet.
+export SECLAB_OFFICIAL_REGISTRY=127.0.0.1:9
+
 echo "== types"
 npx tsc --noEmit -p tsconfig.json
 echo "== unit and integration (vitest)"

@@ -91,7 +91,8 @@ describe('preflight: each failure in one line with its fix, nothing created', ()
   });
 
   it('refuses official images in a multi-node cluster where the engine caps open files, naming the cap and both fixes', async () => {
-    const capped = { memoryLock: false, raiseFileLimit: false, fileLimitCap: 20000 };
+    // Official plans name a registry: a closed loopback port, so no test asks anything of the internet.
+    const capped = { memoryLock: false, raiseFileLimit: false, fileLimitCap: 20000, officialRegistry: `127.0.0.1:${await closedLoopbackPort()}` };
     const official = planLab(parseLabSpec({ name: 'capped' }), { ...allocation, ...capped });
     const [limits] = (await runPreflight({ engine, plan: official, portsHeldByLab: [], labExists: false, isPortFree: free, engineLimits: capped })).filter((c) => c.id === 'memlock');
     expect(limits).toMatchObject({

@@ -20,6 +20,7 @@ export function formatStatus(status: LabStatus): string {
     ...(status.workshop ? [paint(['bold', 'yellow'], `  ! ${status.workshop.message}`)] : []),
     ...Object.entries(status.endpoints).map(([name, url]) => `  ${name.padEnd(14)} ${url}`),
     '',
+    paint('gray', `  ${'COMPONENT'.padEnd(13)} ${'STATE'.padEnd(8)} ${'HEALTH'.padEnd(9)} ${'IP'.padEnd(15)} PORTS`),
     ...status.components.map((c) => {
       const state = c.state === 'running' ? paint('green', c.state) : paint('red', c.state);
       const health = paint(HEALTH_COLOUR[c.health], c.health);
