@@ -102,6 +102,8 @@ export const KEY_SETTINGS: readonly KeySetting[] = [
     'xpack.security.audit.logfile.emit_node_name', 'xpack.security.audit.logfile.emit_node_host_address', 'xpack.security.audit.logfile.emit_node_host_name',
     'xpack.security.audit.logfile.emit_node_id', 'xpack.security.audit.logfile.emit_cluster_name', 'xpack.security.audit.logfile.emit_cluster_uuid',
   ),
+  // x-pack core: AnonymousUser.USERNAME_SETTING / ROLES_SETTING; security AuthorizationService.ANONYMOUS_AUTHORIZATION_EXCEPTION_SETTING
+  ...plain('xpack.security.authc.anonymous.username', 'xpack.security.authc.anonymous.roles', 'xpack.security.authc.anonymous.authz_exception'),
   // x-pack security: ReservedRealm.BOOTSTRAP_ELASTIC_PASSWORD, AUTOCONFIG_ELASTIC_PASSWORD_HASH
   ...secure('bootstrap.password', 'autoconfiguration.password_hash'),
 ];

@@ -44,8 +44,31 @@ export interface NodeConfig {
   memoryLock: boolean;
   bootstrapPassword: string | undefined;
   audit: { enabled: boolean; includeEvents: string[]; excludeEvents: string[] };
+  /** `xpack.security.authc.anonymous.*`: present only when anonymous access is on (roles set and not empty). */
+  anonymous: AnonymousAccess | undefined;
   /** `-Des.enforce.bootstrap.checks=true` in ES_JAVA_OPTS, the real switch that enforces checks on loopback. */
   enforceBootstrapChecks: boolean;
+}
+
+export interface AnonymousAccess {
+  username: string;
+  roles: string[];
+  /** `authz_exception`: a denied anonymous request gets 403 (true, the default) or 401 asking for credentials. */
+  authzException: boolean;
+}
+
+/**
+ * AnonymousUser.isAnonymousEnabled: the roles setting exists and is not empty; the username defaults to
+ * `_anonymous` (x-pack/plugin/core/.../security/user/AnonymousUser.java).
+ */
+export function readAnonymousAccess(settings: FlatSettings): AnonymousAccess | undefined {
+  const roles = settingAsList(settings['xpack.security.authc.anonymous.roles']);
+  if (roles.length === 0) return undefined;
+  return {
+    username: settingAsString(settings, 'xpack.security.authc.anonymous.username') ?? '_anonymous',
+    roles,
+    authzException: settingAsBoolean(settings['xpack.security.authc.anonymous.authz_exception'], true),
+  };
 }
 
 export function settingAsString(settings: FlatSettings, name: string): string | undefined {
@@ -147,6 +170,7 @@ export function loadNodeConfig({ environment, args }: ConfigSources): NodeConfig
       includeEvents: settingAsList(settings['xpack.security.audit.logfile.events.include']),
       excludeEvents: settingAsList(settings['xpack.security.audit.logfile.events.exclude']),
     },
+    anonymous: readAnonymousAccess(settings),
     enforceBootstrapChecks: /(^|\s)-Des\.enforce\.bootstrap\.checks=true(\s|$)/.test(environment.ES_JAVA_OPTS ?? ''),
   };
 }

@@ -15,7 +15,7 @@ export function auditSubjectFields(subject: Subject): Record<string, unknown> {
   const fields: Record<string, unknown> = {
     'user.name': subject.username,
     'user.realm': subject.realm.name,
-    'authentication.type': subject.authenticationType === 'realm' ? 'REALM' : subject.authenticationType === 'api_key' ? 'API_KEY' : 'TOKEN',
+    'authentication.type': subject.authenticationType.toUpperCase(),
   };
   if (subject.kind === 'user') fields['user.roles'] = subject.assignedRoles;
   if (subject.apiKey) Object.assign(fields, { 'apikey.id': subject.apiKey.id, 'apikey.name': subject.apiKey.name });

@@ -155,6 +155,7 @@ export class HttpServerTransport {
         bootstrapPassword: node.config.bootstrapPassword,
         fileServiceTokens: node.fileServiceTokens(),
         now: node.now(),
+        anonymous: node.config.anonymous,
       });
       if (!outcome.ok) {
         node.audit.record('rest', outcome.attemptedUser === undefined && !request.headers.authorization ? 'anonymous_access_denied' : 'authentication_failed', {

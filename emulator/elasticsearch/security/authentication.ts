@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { ClusterMetadata, RoleDescriptor } from '../cluster/cluster-state.js';
+import type { AnonymousAccess } from '../config/node-config.js';
 import { ElasticsearchError } from '../http/rest-errors.js';
 import { RESERVED_USERS, SERVICE_ACCOUNTS, builtinRole } from './builtin-roles.js';
 import { verifySecret } from './passwords.js';
@@ -21,7 +22,9 @@ export interface Subject {
   email: string | null;
   metadata: Record<string, unknown>;
   realm: Realm;
-  authenticationType: 'realm' | 'api_key' | 'token';
+  authenticationType: 'realm' | 'api_key' | 'token' | 'anonymous';
+  /** Only for the anonymous user: whether a denied request gets 403 (authz_exception) or 401. */
+  anonymousAuthzException?: boolean;
   apiKey?: { id: string; name: string };
   token?: { type: string; name: string };
   roleSets: RoleDescriptor[][];
@@ -41,6 +44,8 @@ export interface AuthenticationInputs {
   bootstrapPassword: string | undefined;
   fileServiceTokens: Map<string, string>;
   now: number;
+  /** `xpack.security.authc.anonymous.*` when anonymous access is on. */
+  anonymous?: AnonymousAccess;
 }
 
 export type AuthenticationOutcome =
@@ -88,6 +93,30 @@ function userSubject(
     authenticationType: 'realm',
     roleSets: [resolved.descriptors],
   };
+}
+
+/**
+ * AuthenticatorChain.handleNullToken: with anonymous access on, a request that carries no credentials is
+ * authenticated as the anonymous user, realm `__anonymous`, authentication type ANONYMOUS. AnonymousUser is a
+ * ReservedUser, hence `_reserved: true` in its metadata.
+ */
+function anonymousSubject(anonymous: AnonymousAccess, metadata: ClusterMetadata): Subject {
+  return {
+    ...userSubject(anonymous.username, anonymous.roles, { full_name: null, email: null, metadata: { _reserved: true } }, { name: '__anonymous', type: '__anonymous' }, metadata),
+    authenticationType: 'anonymous',
+    anonymousAuthzException: anonymous.authzException,
+  };
+}
+
+/**
+ * Authentication.maybeAddAnonymousRoles / Subject.buildRoleReferencesForUser: with anonymous access on, every user
+ * authenticated by a realm also holds the anonymous roles (API keys and service accounts do not).
+ */
+function withAnonymousRoles(subject: Subject, inputs: AuthenticationInputs): Subject {
+  const anonymous = inputs.anonymous;
+  if (!anonymous || subject.kind !== 'user' || subject.username === anonymous.username) return subject;
+  const roles = [...subject.assignedRoles, ...anonymous.roles.filter((role) => !subject.assignedRoles.includes(role))];
+  return { ...userSubject(subject.username, roles, { full_name: subject.fullName, email: subject.email, metadata: subject.metadata }, subject.realm, inputs.metadata) };
 }
 
 export function authenticateBasic(username: string, password: string, inputs: AuthenticationInputs): Subject | undefined {
@@ -166,7 +195,10 @@ function authenticateServiceToken(value: string, inputs: AuthenticationInputs): 
 
 export function authenticate(inputs: AuthenticationInputs): AuthenticationOutcome {
   const header = inputs.authorization?.trim();
-  if (!header) return { ok: false, error: authenticationError(`missing authentication credentials for REST request [${inputs.uri}]`) };
+  if (!header) {
+    if (inputs.anonymous) return { ok: true, subject: anonymousSubject(inputs.anonymous, inputs.metadata) };
+    return { ok: false, error: authenticationError(`missing authentication credentials for REST request [${inputs.uri}]`) };
+  }
   const space = header.indexOf(' ');
   const scheme = (space > 0 ? header.slice(0, space) : header).toLowerCase();
   const credential = space > 0 ? header.slice(space + 1).trim() : '';
@@ -176,8 +208,9 @@ export function authenticate(inputs: AuthenticationInputs): AuthenticationOutcom
     const colon = decoded.indexOf(':');
     if (colon < 0) return { ok: false, error: authenticationError('error attempting to authenticate request') };
     const username = decoded.slice(0, colon);
+    // Wrong Basic credentials never fall back to anonymous: the realms extracted a token (RealmsAuthenticator).
     const subject = authenticateBasic(username, decoded.slice(colon + 1), inputs);
-    if (subject) return { ok: true, subject };
+    if (subject) return { ok: true, subject: withAnonymousRoles(subject, inputs) };
     return { ok: false, error: authenticationError(`unable to authenticate user [${username}] for REST request [${inputs.uri}]`), attemptedUser: username };
   }
   if (scheme === 'apikey') {
@@ -191,5 +224,8 @@ export function authenticate(inputs: AuthenticationInputs): AuthenticationOutcom
     if (subject) return { ok: true, subject };
     return { ok: false, error: authenticationError(genericFailure) };
   }
+  // A scheme no authenticator extracts is a request without credentials; ApiKey and Bearer never fall back
+  // (AuthenticatorChain.shouldFallbackToAnonymous).
+  if (inputs.anonymous) return { ok: true, subject: anonymousSubject(inputs.anonymous, inputs.metadata) };
   return { ok: false, error: authenticationError(genericFailure) };
 }

@@ -1,5 +1,5 @@
 import { ElasticsearchError } from '../http/rest-errors.js';
-import type { Subject } from './authentication.js';
+import { authenticationError, type Subject } from './authentication.js';
 import {
   CLUSTER_ACTION_GRANTED_BY,
   INDEX_ACTION_GRANTED_BY,
@@ -21,6 +21,8 @@ export function describeSubject(subject: Subject): string {
 }
 
 export function accessDenied(subject: Subject, action: string, kind: 'cluster' | 'index', indices?: string[]): ElasticsearchError {
+  // AuthorizationService.denialException: the anonymous user with authz_exception false is asked to authenticate.
+  if (subject.authenticationType === 'anonymous' && subject.anonymousAuthzException === false) return authenticationError(`action [${action}] requires authentication`);
   const grantedBy = (kind === 'index' ? INDEX_ACTION_GRANTED_BY[action] : CLUSTER_ACTION_GRANTED_BY[action]) ?? ['all'];
   let context = '';
   if (indices && indices.length > 0) {
