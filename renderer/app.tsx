@@ -4,6 +4,7 @@ import { AppHeader } from './components/app-header.tsx';
 import { BringUpScreen } from './features/bring-up/bring-up-screen.tsx';
 import { LabScreen } from './features/lab/lab-screen.tsx';
 import { StartScreen } from './features/start/start-screen.tsx';
+import { WorkshopScreen } from './features/workshop/workshop-screen.tsx';
 import { useStores } from './stores/stores-context.tsx';
 
 export function App() {
@@ -44,6 +45,8 @@ export function App() {
           <StartScreen />
         ) : screen.name === 'bring-up' ? (
           <BringUpScreen />
+        ) : screen.name === 'workshop' ? (
+          <WorkshopScreen key={screen.lab} lab={screen.lab} />
         ) : (
           <LabScreen key={screen.lab} lab={screen.lab} />
         )}

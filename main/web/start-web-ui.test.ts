@@ -162,3 +162,27 @@ describe('startWebUi', () => {
     expect(received).toContain('{"type":"log-line","subscription":"s1","line":"hello"}\n');
   });
 });
+
+describe('startWebUi --lesson', () => {
+  it('puts the lesson in the one-time link and keeps it through the token exchange; a bad id is refused before listening', async () => {
+    const hub = createEventHub();
+    const rendererDir = mkdtempSync(join(tmpdir(), 'seclab-renderer-'));
+    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>seclab</title>');
+    const handlers = createFakeLabHandlers({ emit: hub.emit, stepMs: 0 });
+    await expect(startWebUi({ handlers, subscribe: hub.subscribe, rendererDir, lesson: '../etc' })).rejects.toThrow('not a lesson id');
+    const ui = await startWebUi({ handlers, subscribe: hub.subscribe, rendererDir, lesson: 'http-tls' });
+    try {
+      expect(ui.url).toMatch(/\/\?token=[0-9a-f]{48}&lesson=http-tls#key=[0-9a-f]{64}$/);
+      const link = new URL(ui.url);
+      const redeemed = await send(ui, link.pathname + link.search);
+      expect(redeemed.status).toBe(303);
+      expect(redeemed.headers.location).toBe('/?lesson=http-tls');
+      const cookie = String(redeemed.headers['set-cookie']).split(';')[0];
+      // The link opened again in the same browser lands on the lesson too; a lesson in another shape is dropped.
+      expect((await send(ui, link.pathname + link.search, { headers: { Cookie: cookie } })).headers.location).toBe('/?lesson=http-tls');
+      expect((await send(ui, `/?token=x&lesson=${encodeURIComponent('<b>')}`, { headers: { Cookie: cookie } })).headers.location).toBe('/');
+    } finally {
+      await ui.close();
+    }
+  });
+});

@@ -21,6 +21,8 @@ export interface WebUiOptions {
   /** Built renderer to serve; default: out/renderer, built on demand. */
   rendererDir?: string;
   log?: (line: string) => void;
+  /** A lesson to open on (`seclab ui --lesson ID`): the link carries it, and the token exchange keeps it. */
+  lesson?: string;
 }
 
 export interface WebUi {
@@ -34,6 +36,7 @@ export interface WebUi {
 export async function startWebUi(options: WebUiOptions): Promise<WebUi> {
   const host = options.host ?? '127.0.0.1';
   if (!['127.0.0.1', '::1', 'localhost'].includes(host)) throw new Error(`seclab ui binds loopback only, not ${host}`);
+  if (options.lesson !== undefined && !LESSON_ID.test(options.lesson)) throw new Error(`"${options.lesson}" is not a lesson id: use one such as http-tls (seclab lesson list)`);
   const rendererDir = options.rendererDir ?? (await ensureRendererBuilt(options.log));
   const gate = createSessionGate();
   const closers = new Set<() => void>();
@@ -60,13 +63,13 @@ export async function startWebUi(options: WebUiOptions): Promise<WebUi> {
     if (request.headers.host !== hostHeader) return refuse(403, 'WRONG_HOST', 'This server only answers requests addressed to ' + hostHeader + '.');
 
     if (!isApi && url.searchParams.has('token') && request.method === 'GET' && !gate.isValidSession(request.headers.cookie)) {
-      return redeemToken(gate, url.searchParams.get('token') ?? '', response);
+      return redeemToken(gate, url.searchParams.get('token') ?? '', response, landingOf(url));
     }
     if (!gate.isValidSession(request.headers.cookie)) {
       return refuse(401, 'NO_SESSION', 'Open the link that `seclab ui` printed (it carries a one-time token); this browser has no session.');
     }
     if (url.searchParams.has('token')) {
-      response.writeHead(303, { Location: '/' }).end();
+      response.writeHead(303, { Location: landingOf(url) }).end();
       return;
     }
     // Browsers label requests a page on another site makes; none of those may reach the API or the event stream.
@@ -99,7 +102,7 @@ export async function startWebUi(options: WebUiOptions): Promise<WebUi> {
   const hostForUrl = host === '::1' ? '[::1]' : host;
   hostHeader = `${hostForUrl}:${port}`;
   origin = `http://${hostHeader}`;
-  const url = `${origin}/?token=${gate.token}#key=${gate.pageKey}`;
+  const url = `${origin}/?token=${gate.token}${options.lesson ? `&lesson=${options.lesson}` : ''}#key=${gate.pageKey}`;
   const redirectFile: RedirectFile | undefined = options.openBrowser ? openInBrowser(url) : undefined;
 
   return {
@@ -116,7 +119,15 @@ export async function startWebUi(options: WebUiOptions): Promise<WebUi> {
   };
 }
 
-function redeemToken(gate: SessionGate, candidate: string, response: ServerResponse): void {
+const LESSON_ID = /^[a-z][a-z0-9-]{0,40}$/;
+
+/** Where the token exchange lands: the app's root, with the lesson the link named (the key stays in the fragment). */
+function landingOf(url: URL): string {
+  const lesson = url.searchParams.get('lesson');
+  return lesson && LESSON_ID.test(lesson) ? `/?lesson=${lesson}` : '/';
+}
+
+function redeemToken(gate: SessionGate, candidate: string, response: ServerResponse, landing: string): void {
   const result = gate.redeem(candidate);
   if ('refused' in result) {
     const message =
@@ -126,5 +137,5 @@ function redeemToken(gate: SessionGate, candidate: string, response: ServerRespo
     response.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end(message);
     return;
   }
-  response.writeHead(303, { 'Set-Cookie': gate.cookieFor(result.session), Location: '/' }).end();
+  response.writeHead(303, { 'Set-Cookie': gate.cookieFor(result.session), Location: landing }).end();
 }

@@ -1,6 +1,7 @@
 import { useStore } from 'zustand';
 import { useStores } from '../stores/stores-context.tsx';
 import { LabStateBadge } from './lab-state-badge.tsx';
+import { StatusIcon } from './status-icon.tsx';
 
 export function AppHeader() {
   const stores = useStores();
@@ -29,6 +30,12 @@ export function AppHeader() {
             </span>
           )}
         </div>
+      )}
+      {status?.workshop && (
+        <p className="header-workshop" role="status" data-workshop={status.workshop.kind}>
+          <StatusIcon status={status.workshop.phase === 'broken' ? 'warn' : 'pending'} withWord label={status.workshop.kind === 'challenge' ? 'Challenge' : status.workshop.phase === 'broken' ? 'Off on purpose' : status.workshop.phase === 'breaking' ? 'Breaking' : 'Restoring'} />
+          <span>{status.workshop.message}</span>
+        </p>
       )}
       <button type="button" className="button button-quiet presenter-toggle" aria-pressed={presenter} onClick={() => stores.navigation.getState().togglePresenter()}>
         {presenter ? 'Presenter: on' : 'Presenter'}

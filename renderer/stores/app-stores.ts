@@ -4,15 +4,25 @@ import { createLabsStore } from './labs-store.ts';
 import { createLogsStore } from './logs-store.ts';
 import { createNavigationStore } from './navigation-store.ts';
 import { createStartStore } from './start-store.ts';
+import { createWorkshopStore } from './workshop-store.ts';
 
 export type AppStores = ReturnType<typeof createAppStores>;
 
 /** Every store, built from one injected LabApi (the preload, the web server, or a test fake). */
-export function createAppStores(api: LabApi, options: { now?: () => number; preflightDebounceMs?: number } = {}) {
+export interface AppStoreOptions {
+  now?: () => number;
+  preflightDebounceMs?: number;
+  /** A lesson the page was opened on (`?lesson=ID`, `#/workshop/lesson/ID`, `seclab ui --lesson ID`). */
+  initialLesson?: string;
+}
+
+export function createAppStores(api: LabApi, options: AppStoreOptions = {}) {
+  const labs = createLabsStore(api);
   const stores = {
     api,
     navigation: createNavigationStore(),
-    labs: createLabsStore(api),
+    labs,
+    workshop: createWorkshopStore(api, { now: options.now, onLabChanged: (lab) => void labs.getState().loadStatus(lab) }),
     start: createStartStore(api, options.preflightDebounceMs),
     bringUp: createBringUpStore(options.now),
     logs: createLogsStore(api),
@@ -21,6 +31,7 @@ export function createAppStores(api: LabApi, options: { now?: () => number; pref
     stores.labs.getState().applyEvent(event);
     stores.bringUp.getState().applyEvent(event);
     stores.logs.getState().applyEvent(event);
+    stores.workshop.getState().applyEvent(event);
   });
   return {
     ...stores,
@@ -28,7 +39,15 @@ export function createAppStores(api: LabApi, options: { now?: () => number; pref
     async hydrate(): Promise<void> {
       await Promise.all([stores.labs.getState().refresh(), stores.start.getState().runPreflight()]);
       const running = stores.labs.getState().summaries.find((summary) => summary.state === 'running' || summary.state === 'degraded');
-      if (running && (await stores.labs.getState().loadStatus(running.lab))) stores.navigation.getState().go({ name: 'lab', lab: running.lab });
+      const opened = running && (await stores.labs.getState().loadStatus(running.lab));
+      if (running && opened && options.initialLesson) {
+        stores.navigation.getState().go({ name: 'workshop', lab: running.lab });
+        await stores.workshop.getState().open(running.lab, options.initialLesson);
+      } else if (running && opened) {
+        stores.navigation.getState().go({ name: 'lab', lab: running.lab });
+      } else if (options.initialLesson) {
+        stores.navigation.getState().go({ name: 'start' }, `Lesson ${options.initialLesson} needs a running lab: start one here, then open Workshop.`);
+      }
     },
     dispose(): void {
       stopListening();

@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 
-export type Screen = { name: 'start' } | { name: 'bring-up'; lab: string } | { name: 'lab'; lab: string };
+export type Screen = { name: 'start' } | { name: 'bring-up'; lab: string } | { name: 'lab'; lab: string } | { name: 'workshop'; lab: string };
 export type LabTab = 'topology' | 'layers' | 'access' | 'logs';
 
 export interface NavigationState {

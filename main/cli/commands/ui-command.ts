@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { SeclabError } from '../../../common/errors.ts';
 import type { CoreEnvironment } from '../../core/environment.ts';
+import { findLesson } from '../../core/workshop/lesson-files.ts';
 import { createEventHub } from '../../web/event-hub.ts';
 import { createHandlers } from '../../web/lab-handlers-source.ts';
 import { startWebUi } from '../../web/start-web-ui.ts';
@@ -9,6 +10,7 @@ interface UiFlags {
   port?: string;
   open?: boolean;
   demo?: boolean;
+  lesson?: string;
 }
 
 export function registerUiCommand(program: Command, environment: CoreEnvironment): void {
@@ -18,11 +20,14 @@ export function registerUiCommand(program: Command, environment: CoreEnvironment
     .option('--port <port>', 'port on 127.0.0.1 (default: a free one)')
     .option('--no-open', 'do not open a browser, only print the link')
     .option('--demo', 'serve an in-memory demo lab (no Docker) to try the UI')
+    .option('--lesson <id>', 'open the app on this workshop lesson (seclab lesson list)')
     .action(async (flags: UiFlags) => {
       const port = flags.port === undefined ? 0 : Number(flags.port);
       if (!Number.isInteger(port) || (port !== 0 && (port < 1024 || port > 65535))) {
         throw new SeclabError('BAD_OPTION', `--port ${flags.port} is not a port: use a whole number from 1024 to 65535, or leave it out`);
       }
+      // An unknown lesson is named now, with the list, not after the browser opened.
+      if (flags.lesson !== undefined) findLesson(flags.lesson);
       const hub = createEventHub();
       const handlers = createHandlers(flags.demo ? 'fake' : 'real', environment, hub.emit);
       const ui = await startWebUi({
@@ -30,6 +35,7 @@ export function registerUiCommand(program: Command, environment: CoreEnvironment
         subscribe: hub.subscribe,
         port,
         openBrowser: flags.open !== false,
+        lesson: flags.lesson,
         log: (line) => process.stderr.write(`${line}\n`),
       });
       process.stdout.write(

@@ -8,11 +8,12 @@ import { parseLabSpec, type LabSpec } from '../../../common/lab-spec.ts';
 import type { ComponentStatus, LabState, LabStatus, PreflightCheck } from '../../../common/lab-status.ts';
 import { planLab } from '../../core/planner/plan-lab.ts';
 import { fakeCheckResults } from './fake-check-catalog.ts';
+import { createFakeWorkshop } from './fake-workshop.ts';
 
 /**
  * An in-memory lab that answers the whole contract with plausible data and the same event
  * stream the orchestrator emits, paced by `stepMs`. For renderer tests, early e2e and
- * `seclab ui --demo`; never touches Docker or the disk.
+ * `seclab ui --demo`; never touches Docker, and reads nothing from disk but the lesson files.
  */
 export interface FakeLabOptions {
   emit: (event: ServerEvent) => void;
@@ -94,8 +95,28 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
       endpoints: lab.plan.endpoints,
       components: componentsOf(lab),
       ...(lab.checks ? { checks: lab.checks } : {}),
+      ...(workshop.notice(lab.spec.name) ? { workshop: workshop.notice(lab.spec.name) } : {}),
     };
   }
+
+  /** The catalog's results, with the checks a workshop break turned off failing and saying why. */
+  function checksOf(lab: FakeLab): NonNullable<LabStatus['checks']> {
+    const failing = workshop.failingChecks(lab.spec.name);
+    const overrides = { ...options.checkOverrides, ...Object.fromEntries(Object.keys(failing).map((id) => [id, 'fail' as const])) };
+    return fakeCheckResults(lab.spec, now().toISOString(), overrides).map((check) => (failing[check.id] ? { ...check, evidence: [failing[check.id]!] } : check));
+  }
+
+  const workshop = createFakeWorkshop({
+    specOf: (name) => labOrThrow(name).spec,
+    recheck: (name) => {
+      const lab = labOrThrow(name);
+      lab.checks = checksOf(lab);
+      publishStatus(lab);
+      return lab.checks;
+    },
+    pause,
+    now,
+  });
 
   const publishStatus = (lab: FakeLab) => emit({ type: 'status-changed', lab: lab.spec.name, status: statusOf(lab) });
 
@@ -182,7 +203,8 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
       throw error;
     }
     lab.state = 'running';
-    lab.checks = fakeCheckResults(lab.spec, now().toISOString(), options.checkOverrides);
+    workshop.forget(lab.spec.name);
+    lab.checks = checksOf(lab);
     publishStatus(lab);
     return statusOf(lab);
   }
@@ -252,6 +274,7 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
       }
       await pause();
       labs.delete(name);
+      workshop.forget(name);
       labEvent({ type: 'phase-finished', lab: name, phase: 'teardown', outcome: 'done', detail: purge ? 'lab folder deleted' : undefined, at: now().toISOString(), elapsedMs: now().getTime() - started });
       return { removed: { containers: lab.plan.containers.length, volumes: lab.plan.volumes.length, networks: 1 } };
     },
@@ -302,19 +325,11 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
     },
     'checks.run': async ({ lab: name }) => {
       const lab = labOrThrow(name);
-      lab.checks = fakeCheckResults(lab.spec, now().toISOString(), options.checkOverrides);
+      lab.checks = checksOf(lab);
       publishStatus(lab);
       return lab.checks;
     },
-    // The workshop needs a real lab: the in-memory demo offers none of it (the Workshop screen's own fakes belong with that screen).
-    ...Object.fromEntries(
-      (['lessons.list', 'lessons.show', 'lessons.current', 'lessons.break', 'lessons.observe', 'lessons.restore', 'challenges.start', 'challenges.score', 'challenges.hint', 'challenges.name', 'challenges.repair', 'challenges.stop'] as const).map((method) => [
-        method,
-        async () => {
-          throw new SeclabError('NOT_IN_DEMO', `${method} needs a real lab: the demo lab is in memory and has no layers to break`);
-        },
-      ]),
-    ) as unknown as Pick<Handlers, Extract<keyof Handlers, `lessons.${string}` | `challenges.${string}`>>,
+    ...workshop.handlers,
   };
 }
 

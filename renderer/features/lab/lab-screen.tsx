@@ -80,6 +80,9 @@ export function LabScreen({ lab }: { lab: string }) {
           Elastic {status.version} · {status.components.length} containers · {status.spec.license} licence
         </span>
         <div className="lab-actions">
+          <button type="button" className="button" onClick={() => stores.navigation.getState().go({ name: 'workshop', lab })}>
+            Workshop
+          </button>
           <button type="button" className="button" disabled={checking} onClick={() => void stores.labs.getState().runChecks(lab)}>
             {checking ? 'Checking…' : 'Run checks again'}
           </button>
