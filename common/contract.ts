@@ -71,6 +71,8 @@ export type LabApi = { [M in MethodName]: (input: MethodInput<M>) => Promise<Met
 export type ServerEvent =
   | { type: 'lab-event'; event: LabEvent }
   | { type: 'status-changed'; lab: string; status: LabStatus }
+  /** The verifier saw a challenge's broken layer fixed by itself (nobody called challenges.score): the new board, with every check. */
+  | { type: 'challenge-changed'; lab: string; board: ChallengeBoard }
   | { type: 'log-line'; subscription: string; line: string };
 
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string; context: Record<string, unknown> } };

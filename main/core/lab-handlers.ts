@@ -47,13 +47,20 @@ function requireRecord(environment: CoreEnvironment, lab: string) {
 export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: (event: ServerEvent) => void): Handlers & { close(): void } {
   // The one place events leave core for the UI: failure details, check evidence and log lines are scrubbed here.
   const scrub = createEventScrubber(environment.home);
-  const emit = (event: ServerEvent) => emitUnscrubbed(scrub(event.type === 'lab-event' ? event.event.lab : event.type === 'status-changed' ? event.lab : undefined, event));
+  const emit = (event: ServerEvent) => emitUnscrubbed(scrub(event.type === 'lab-event' ? event.event.lab : event.type === 'status-changed' || event.type === 'challenge-changed' ? event.lab : undefined, event));
   const followers = new Map<string, Readable>();
   const watchers = new Map<string, LabWatcher>();
   const watch = (lab: string, initial?: import('../../common/checks.ts').CheckResult[]) => {
     if (watchers.has(lab)) return;
-    const watcher = new LabWatcher(environment, lab, { onChange: (status) => emit({ type: 'status-changed', lab, status }) });
+    const watcher = new LabWatcher(environment, lab, {
+      onChange: (status) => {
+        emit({ type: 'status-changed', lab, status });
+        // A running challenge re-verifies its open layers too: a Docker event may be the student's fix.
+        workshop.noticeChallenge(lab);
+      },
+    });
     watchers.set(lab, watcher);
+    workshop.noticeChallenge(lab);
     watcher.start(initial).catch(() => watchers.delete(lab));
   };
   const unwatch = (lab: string) => {
@@ -61,7 +68,7 @@ export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: 
     watchers.delete(lab);
   };
   const labContext = { environment, emit: (event: LabEvent) => emit({ type: 'lab-event', event }) };
-  const workshop = createWorkshopHandlers(environment, labContext);
+  const workshop = createWorkshopHandlers(environment, labContext, { emit });
   // App start: a lesson left broken by a process that died (the app, a killed CLI) is restored.
   void workshop.recoverInterruptedLessons();
 
@@ -182,6 +189,7 @@ export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: 
     },
     ...workshop,
     close: () => {
+      workshop.close();
       for (const watcher of watchers.values()) watcher.stop();
       watchers.clear();
       for (const stream of followers.values()) stream.destroy();

@@ -1,4 +1,4 @@
-import type { CheckResult, LayerId } from '../../../common/checks.ts';
+import type { CheckId, CheckResult, LayerId } from '../../../common/checks.ts';
 import type { BreakId, ChallengeBoard, Lesson } from '../../../common/workshop.ts';
 import { SeclabError } from '../../../common/errors.ts';
 import { readLabRecord } from '../lab-store/lab-records.ts';
@@ -104,22 +104,39 @@ export async function startChallenge(context: LabContext, lab: string, request: 
 
 /** Runs every check and records each layer the verifier now sees fixed, with the time it took. */
 export async function scoreChallenge(context: LabContext, lab: string, options: ChallengeOptions = {}): Promise<ChallengeBoard> {
+  requireChallenge(context, lab);
+  const checks = await verifyLab(context.environment, lab);
+  return recordChallengeFixes(context, lab, checks, options).board;
+}
+
+/** The check ids of the layers still broken: what a watcher must re-verify, and nothing more. */
+export function openChallengeChecks(context: LabContext, lab: string, options: ChallengeOptions = {}): CheckId[] | undefined {
+  const journal = readWorkshopJournal(context.environment.home, lab);
+  if (!journal || journal.kind !== 'challenge' || !journal.challenge || journal.phase !== 'broken') return undefined;
+  const dir = options.lessonsDir ?? lessonsDir();
+  return [...new Set(journal.challenge.entries.filter((entry) => !entry.solvedAt).flatMap((entry) => findLesson(entry.lesson, dir).checks))];
+}
+
+/**
+ * Records each open layer whose checks now pass as solved (now, by a real tool unless repaired).
+ * The journal is read after the checks ran and written at once, so a hint taken meanwhile is kept.
+ */
+export function recordChallengeFixes(context: LabContext, lab: string, checks: CheckResult[], options: ChallengeOptions = {}): { board: ChallengeBoard; solvedNow: number } {
   const dir = options.lessonsDir ?? lessonsDir();
   const journal = requireChallenge(context, lab);
-  const checks = await verifyLab(context.environment, lab);
   const passes = (id: string) => ['pass', 'info', 'warn'].includes(checks.find((c) => c.id === id)?.status ?? 'fail');
   const now = context.environment.now().toISOString();
-  let changed = false;
+  let solvedNow = 0;
   const entries = journal.challenge.entries.map((entry) => {
     if (entry.solvedAt) return entry;
     const lesson = findLesson(entry.lesson, dir);
     if (!lesson.checks.every(passes)) return entry;
-    changed = true;
+    solvedNow += 1;
     return { ...entry, solvedAt: now, fixedWith: entry.fixedWith ?? ('real-tool' as const) };
   });
   const next = { ...journal, challenge: { ...journal.challenge, entries }, broken: journal.broken.filter((id) => entries.some((e) => e.break === id && !e.solvedAt)) };
-  if (changed) writeWorkshopJournal(context.environment.home, lab, next);
-  return boardOf(lab, next, (id) => findLesson(id, dir), checks);
+  if (solvedNow) writeWorkshopJournal(context.environment.home, lab, next);
+  return { board: boardOf(lab, next, (id) => findLesson(id, dir), checks), solvedNow };
 }
 
 /** The next hint for one broken layer (slot 1…N), mildest first. */

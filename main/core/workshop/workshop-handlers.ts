@@ -1,4 +1,4 @@
-import type { Handlers } from '../../../common/contract.ts';
+import type { Handlers, ServerEvent } from '../../../common/contract.ts';
 import type { LayerId } from '../../../common/checks.ts';
 import type { CoreEnvironment } from '../environment.ts';
 import type { LabContext } from '../orchestrator/up-lab.ts';
@@ -7,6 +7,7 @@ import { findLesson, loadLessons } from './lesson-files.ts';
 import { breakLesson, observeLesson, recoverInterruptedWorkshop, restoreLesson } from './lesson-engine.ts';
 import { hintChallenge, nameChallengeLayer, repairChallengeLayer, scoreChallenge, startChallenge, stopChallenge } from './challenge-engine.ts';
 import { noticeOf, readWorkshopJournal } from './workshop-journal.ts';
+import { ChallengeWatcher } from './challenge-watcher.ts';
 
 type WorkshopMethod = Extract<keyof Handlers, `lessons.${string}` | `challenges.${string}`>;
 
@@ -15,12 +16,45 @@ export type WorkshopHandlers = Pick<Handlers, WorkshopMethod> & {
   restoreHeldLessons(): Promise<string[]>;
   /** App start: lessons whose holder died (killed app, killed CLI) are restored. */
   recoverInterruptedLessons(): Promise<string[]>;
+  /**
+   * A challenge runs on this lab (started here or by `seclab challenge start`): its score board is
+   * watched and pushed as `challenge-changed`; the lab watcher calls this whenever it saw a change.
+   */
+  noticeChallenge(lab: string): void;
+  close(): void;
 };
 
+export interface WorkshopHandlersOptions {
+  /** Pushes server events (challenge-changed) to whichever transport serves the handlers. */
+  emit?: (event: ServerEvent) => void;
+  /** How often a running challenge's open layers are verified again. */
+  challengeIntervalMs?: number;
+}
+
 /** The contract's lessons.* and challenges.* over the workshop engine; lab-handlers registers them with the rest. */
-export function createWorkshopHandlers(environment: CoreEnvironment, context: LabContext): WorkshopHandlers {
+export function createWorkshopHandlers(environment: CoreEnvironment, context: LabContext, options: WorkshopHandlersOptions = {}): WorkshopHandlers {
   // The app holds a lesson's break: if the app dies, the next start restores it.
   const held = new Set<string>();
+  const challengeWatchers = new Map<string, ChallengeWatcher>();
+  const unwatchChallenge = (lab: string) => {
+    challengeWatchers.get(lab)?.stop();
+    challengeWatchers.delete(lab);
+  };
+  const noticeChallenge = (lab: string) => {
+    const existing = challengeWatchers.get(lab);
+    if (existing) return existing.poke();
+    const journal = readWorkshopJournal(environment.home, lab);
+    if (journal?.kind !== 'challenge') return;
+    const watcher = new ChallengeWatcher(context, lab, {
+      intervalMs: options.challengeIntervalMs,
+      onSolved: (board) => options.emit?.({ type: 'challenge-changed', lab, board }),
+      onEnded: () => {
+        if (challengeWatchers.get(lab) === watcher) challengeWatchers.delete(lab);
+      },
+    });
+    challengeWatchers.set(lab, watcher);
+    watcher.start();
+  };
   return {
     'lessons.list': async () => loadLessons().map(({ id, title, layer, seedSection, checks }) => ({ id, title, layer, seedSection, checks })),
     'lessons.show': async ({ id }) => findLesson(id),
@@ -38,12 +72,23 @@ export function createWorkshopHandlers(environment: CoreEnvironment, context: La
       held.delete(lab);
       return step;
     },
-    'challenges.start': async ({ lab, count, lessons }) => startChallenge(context, lab, { count, lessons }),
-    'challenges.score': async ({ lab }) => scoreChallenge(context, lab),
+    'challenges.start': async ({ lab, count, lessons }) => {
+      const board = await startChallenge(context, lab, { count, lessons });
+      noticeChallenge(lab);
+      return board;
+    },
+    'challenges.score': async ({ lab }) => {
+      const board = await scoreChallenge(context, lab);
+      if (board.active) noticeChallenge(lab);
+      return board;
+    },
     'challenges.hint': async ({ lab, slot }) => hintChallenge(context, lab, slot),
     'challenges.name': async ({ lab, layer }) => nameChallengeLayer(context, lab, layer as LayerId),
     'challenges.repair': async ({ lab, slot }) => repairChallengeLayer(context, lab, slot),
-    'challenges.stop': async ({ lab }) => stopChallenge(context, lab),
+    'challenges.stop': async ({ lab }) => {
+      unwatchChallenge(lab);
+      return stopChallenge(context, lab);
+    },
     async restoreHeldLessons() {
       const messages: string[] = [];
       for (const lab of [...held]) {
@@ -55,6 +100,10 @@ export function createWorkshopHandlers(environment: CoreEnvironment, context: La
         held.delete(lab);
       }
       return messages;
+    },
+    noticeChallenge,
+    close() {
+      for (const lab of [...challengeWatchers.keys()]) unwatchChallenge(lab);
     },
     async recoverInterruptedLessons() {
       const messages: string[] = [];
