@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ContainerPlan, LabPlan } from '../../../../common/lab-plan.ts';
@@ -7,14 +6,13 @@ import type { DemonstrationId, DemonstrationResult, Lesson } from '../../../../c
 import type { CoreEnvironment } from '../../environment.ts';
 import { labPaths } from '../../lab-store/lab-home.ts';
 import { requireSecret } from '../../lab-store/lab-secrets.ts';
-import { issueLabCertificates } from '../../pki/lab-pki.ts';
-import { certificateRequestsFor } from '../../planner/certificate-requests.ts';
 import { planLab } from '../../planner/plan-lab.ts';
 import { httpsJson } from '../../stack/https-json.ts';
 import { SAMPLE_INDEX } from '../../stack/elasticsearch-setup.ts';
 import { VerificationContext } from '../../verification/verification-context.ts';
 import { runInNetworkProbe } from '../../verification/probes/run-in-network-probe.ts';
 import { runDemonstrationProbe } from './run-demonstration-probe.ts';
+import { ROGUE_NODE_NAME, runRogueNode, type LogLine } from './rogue-node.ts';
 
 /**
  * A lesson's consequence, run live against the lab as it is now, with its real output. A
@@ -78,37 +76,36 @@ async function outsiderRequest(d: DemonstrationContext): Promise<Shown> {
 
 async function rogueTransportClient(d: DemonstrationContext): Promise<Shown> {
   const { ctx } = d;
-  const target = changedContainer(d, (plan) => nodes(plan)[1] ?? nodes(plan)[0]);
-  const dir = mkdtempSync(join(tmpdir(), 'seclab-rogue-ca-'));
-  try {
-    // The rogue has a real certificate for the same name and address — from a CA of its own.
-    const request = certificateRequestsFor(ctx.record.spec, ctx.record.allocation.subnetIndex).find((r) => r.name === target.component)!;
-    const rogue = await issueLabCertificates({ outDir: dir, components: [request], now: ctx.environment.now() });
-    const issued = rogue.certificates[0];
-    const since = Math.floor(Date.now() / 1000) - 1;
-    const first = nodes(ctx.plan)[0];
-    // From es01's own network stack: the transport IP filter admits the nodes' addresses only.
-    const attempt = await runDemonstrationProbe(ctx.engine, { lab: ctx.lab, name: probeName(ctx.lab, 'rogue'), from: { container: first.name } }, {
-      kind: 'rogue-transport',
-      host: target.ip,
-      port: 9300,
-      certPem: readFileSync(issued.certificatePath, 'utf8'),
-      keyPem: readFileSync(issued.keyPath, 'utf8'),
-      timeoutMs: 4000,
-    });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const log = await ctx.engine.logs(target.name, { since, tail: 200 }).catch(() => '');
-    const why = log.split('\n').filter((line) => /trust|certificate|handshake|ssl|tls/i.test(line)).slice(-3);
-    return {
-      title: `A rogue node with its own CA knocks on ${target.component}'s transport port`,
-      tried: `from es01's network stack: TLS to ${target.ip}:9300 with a certificate for ${target.component} signed by another CA`,
-      output: [...attempt.lines, `${target.component}'s log since the attempt:`, ...(why.length ? why.map((line) => `  ${line.slice(0, 400)}`) : ['  (nothing about it)'])],
-      shows: attempt.happened ? `${target.component} let a node with an unknown CA in: it never asked for a certificate` : `${target.component} refused the rogue during the handshake${why.length ? ', and its log says why' : ''}`,
-      happened: attempt.happened,
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  const first = nodes(ctx.plan)[0];
+  const run = await runRogueNode(ctx);
+  const shown = (line: LogLine) => `  ${line.component} ${line.level} ${line.logger}: ${line.message.slice(0, 1500)}`;
+  // The rogue retries every second: each distinct line once, with how often it came.
+  const distinct = (lines: LogLine[]) => [...new Map(lines.map((line) => [line.message, line])).values()];
+  const times = (lines: LogLine[]) => (lines.length > 1 ? ` (${lines.length} times)` : '');
+  const filtered = ctx.plan.license === 'trial' ? `the transport IP filter admits only the nodes' addresses, so the rogue runs in ${first.component}'s network stack (${run.address}): only TLS decides` : `${run.address}, in ${first.component}'s network stack`;
+  const output = [`rogue node ${ROGUE_NODE_NAME} started (${run.container}, auto-removed): ${filtered}`];
+  for (const node of nodes(ctx.plan)) {
+    const refusals = run.refusals.filter((line) => line.component === node.component);
+    if (refusals.length) output.push(`${node.component} refused it${times(refusals)}:`, ...distinct(refusals).slice(0, 2).map(shown));
+    else output.push(`${node.component}: no refusal in its log${run.discovered.includes(node.component) ? ` — it never asked the rogue for a certificate` : ''}`);
   }
+  const formation = run.rogueLines.filter((line) => /master not discovered/.test(line.message)).slice(-1);
+  const other = distinct(run.rogueLines.filter((line) => !/master not discovered/.test(line.message) && /trust|certificate|handshake|started/i.test(line.message))).slice(-3);
+  output.push(`${ROGUE_NODE_NAME}'s own log:`, ...[...other, ...formation].map(shown));
+  output.push(
+    run.discovered.length
+      ? `the rogue completed a transport handshake with ${run.discovered.join(', ')} and read its view of the cluster: the node LET THE ROGUE IN`
+      : 'the rogue completed no transport handshake: every node refused its certificate',
+  );
+  return {
+    title: `A rogue node with its own CA tries to join the cluster`,
+    tried: `docker run (one-shot, auto-removed) ${first.image} as node ${ROGUE_NODE_NAME}: the lab's cluster.name, discovery.seed_hosts ${nodes(ctx.plan).map((n) => `${n.ip}:9300`).join(',')}, a transport certificate signed by a CA of its own; then the nodes' logs`,
+    output,
+    shows: run.discovered.length
+      ? `${run.discovered.join(', ')} let a node with an unknown CA in: it never asked for a certificate (the rogue still could not join: ${nodes(ctx.plan).filter((n) => !run.discovered.includes(n.component)).map((n) => n.component).join(', ') || 'no node'} refused it)`
+      : `every node refused the rogue during the TLS handshake, and its log says why: the rogue's CA is not trusted in the transport ssl context`,
+    happened: run.discovered.length > 0,
+  };
 }
 
 async function capturePlainHttp(d: DemonstrationContext): Promise<Shown> {
@@ -134,6 +131,34 @@ async function capturePlainHttp(d: DemonstrationContext): Promise<Shown> {
     output: capture.lines,
     shows: capture.happened ? "the Authorization header crossed the network in clear: base64 is not encryption, it decodes to the writer's password" : 'the observer saw only ciphertext: no header, no password',
     happened: capture.happened,
+  };
+}
+
+async function anonymousSearch(d: DemonstrationContext): Promise<Shown> {
+  const { ctx } = d;
+  const url = ctx.connections.elasticsearchUrl;
+  // No Authorization header at all: what anyone who reaches port 9200 can send.
+  const who = await httpsJson<{ username?: string; roles?: string[]; authentication_type?: string; authentication_realm?: { name?: string }; error?: { reason?: string } }>({ url: `${url}/_security/_authenticate`, caPem: ctx.caPem, timeoutMs: 5000 });
+  const search = await httpsJson<{ hits?: { total?: { value?: number } | number; hits?: Array<{ _index: string; _id: string; _source?: unknown }> }; error?: { reason?: string } }>({ url: `${url}/lab-*/_search?size=3`, caPem: ctx.caPem, timeoutMs: 5000 });
+  const total = search.body?.hits?.total;
+  const count = typeof total === 'number' ? total : total?.value ?? 0;
+  const hits = search.body?.hits?.hits ?? [];
+  const output = [
+    who.status === 200
+      ? `GET /_security/_authenticate (no credentials) → HTTP 200: user ${who.body.username}, roles ${(who.body.roles ?? []).join(', ') || '(none)'}, realm ${who.body.authentication_realm?.name}, authentication_type ${who.body.authentication_type}`
+      : `GET /_security/_authenticate (no credentials) → HTTP ${who.status}: ${who.body?.error?.reason ?? who.text.slice(0, 200)}`,
+    search.status === 200
+      ? `GET /lab-*/_search?size=3 (no credentials) → HTTP 200: ${count} hit(s)`
+      : `GET /lab-*/_search?size=3 (no credentials) → HTTP ${search.status}: ${search.body?.error?.reason ?? search.text.slice(0, 200)}`,
+    ...hits.map((hit) => `  ${hit._index}/${hit._id}: ${JSON.stringify(hit._source).slice(0, 200)}`),
+  ];
+  const happened = search.status === 200 && count > 0;
+  return {
+    title: 'A search without credentials',
+    tried: `curl --cacert ca.crt ${url}/lab-*/_search?size=3 — no user, no password, no API key (and GET /_security/_authenticate the same way)`,
+    output,
+    shows: happened ? `the cluster answered a request that carried no credentials with ${count} document(s): anyone who reaches port 9200 reads lab-*` : 'a request without credentials gets no documents: the cluster asks who is calling first',
+    happened,
   };
 }
 
@@ -270,6 +295,7 @@ const DEMONSTRATIONS: Partial<Record<DemonstrationId, (d: DemonstrationContext) 
   'outsider-request': outsiderRequest,
   'rogue-transport-client': rogueTransportClient,
   'capture-plain-http': capturePlainHttp,
+  'anonymous-search': anonymousSearch,
   'analyst-deletes-index': analystDeletesIndex,
   'kibana-credentials-power': kibanaCredentialsPower,
   'password-in-docker-inspect': passwordInDockerInspect,
