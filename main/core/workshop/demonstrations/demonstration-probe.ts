@@ -1,7 +1,7 @@
 /**
  * Runs inside a short-lived container on the lab network (or in a node's network stack) and
  * shows a consequence live: what a machine beyond loopback reaches, what an on-path observer
- * of a client's request sees, whether a rogue transport client is let in. Reads its task as
+ * of a client's request sees. Reads its task as
  * JSON on stdin, prints its output lines as JSON on stdout. Node built-ins only: it is bundled.
  */
 import { connect as netConnect, createServer, type AddressInfo, type Socket } from 'node:net';
@@ -9,14 +9,13 @@ import { connect as tlsConnect } from 'node:tls';
 
 export type DemonstrationTask =
   | { kind: 'tcp-reach'; host: string; port: number; timeoutMs: number }
-  | { kind: 'relay-capture'; host: string; port: number; servername: string; caPem: string; path: string; username: string; password: string; timeoutMs: number }
-  | { kind: 'rogue-transport'; host: string; port: number; certPem: string; keyPem: string; timeoutMs: number };
+  | { kind: 'relay-capture'; host: string; port: number; servername: string; caPem: string; path: string; username: string; password: string; timeoutMs: number };
 
 export interface DemonstrationOutput {
   lines: string[];
   /** The bytes a relay saw from the client, as latin1 text (relay-capture only). */
   captured?: string;
-  /** Whether the consequence happened: reached, credentials readable, rogue let in. */
+  /** Whether the consequence happened: reached, credentials readable. */
   happened: boolean;
 }
 
@@ -107,32 +106,9 @@ async function relayCapture(task: Extract<DemonstrationTask, { kind: 'relay-capt
   return { happened: Boolean(header), lines, captured: text };
 }
 
-function rogueTransport(task: Extract<DemonstrationTask, { kind: 'rogue-transport' }>): Promise<DemonstrationOutput> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const done = (happened: boolean, line: string) => {
-      if (settled) return;
-      settled = true;
-      socket.destroy();
-      resolve({ happened, lines: [`rogue node (certificate from its own CA) → ${task.host}:${task.port}`, line] });
-    };
-    // The rogue trusts anything: what matters is whether the node checks the rogue.
-    const socket = tlsConnect({ host: task.host, port: task.port, cert: task.certPem, key: task.keyPem, rejectUnauthorized: false, minVersion: 'TLSv1.2' });
-    let secured = false;
-    socket.setTimeout(task.timeoutMs, () => done(secured, secured ? `handshake completed (${socket.getProtocol()}) and the connection stayed open: the node LET THE ROGUE IN` : 'no handshake (timed out)'));
-    socket.once('secureConnect', () => {
-      secured = true;
-      // TLS 1.3 reports a refused client certificate just after the handshake: wait for it.
-      setTimeout(() => done(true, `handshake completed (${socket.getProtocol()}) and the connection stayed open: the node LET THE ROGUE IN`), 1500);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => done(false, `refused: ${`${error.code ?? ''} ${error.message}`.trim()}`));
-    socket.once('close', () => done(false, secured ? 'the node closed the connection after the handshake' : 'refused: the node closed the connection during the handshake'));
-  });
-}
-
 async function main(): Promise<void> {
   const task = JSON.parse(await readStdin()) as DemonstrationTask;
-  const output = task.kind === 'tcp-reach' ? await tcpReach(task) : task.kind === 'relay-capture' ? await relayCapture(task) : await rogueTransport(task);
+  const output = task.kind === 'tcp-reach' ? await tcpReach(task) : await relayCapture(task);
   process.stdout.write(`${JSON.stringify(output)}\n`, () => process.exit(0));
 }
 
