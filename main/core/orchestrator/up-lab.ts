@@ -91,10 +91,12 @@ async function unlessExited<T>(engine: DockerEngine, container: ContainerPlan, p
   return probe();
 }
 
+/** The component's last log lines that say what happened: audit events (one per request) are left out. */
 async function logTailOf(engine: DockerEngine, container: string, secrets: LabSecrets): Promise<string[]> {
   try {
-    const text = await engine.logs(container, { tail: 15 });
-    return scrubSecrets(text, secrets).trimEnd().split('\n').slice(-15);
+    const text = await engine.logs(container, { tail: 400 });
+    const lines = scrubSecrets(text, secrets).trimEnd().split('\n').filter((line) => !line.startsWith('{"type":"audit"'));
+    return lines.slice(-15);
   } catch {
     return [];
   }
