@@ -180,9 +180,12 @@ export async function repairChallengeLayer(context: LabContext, lab: string, slo
   if (entry.solvedAt) return scoreChallenge(context, lab, options);
   const record = requireRecord(context, lab);
   const remaining = journal.broken.filter((id) => id !== entry.break);
-  await applyPlanChange(context, planLab(record.spec, record.allocation, { broken: journal.broken }), planLab(record.spec, record.allocation, { broken: remaining }));
+  // Marked first: a watcher that sees the layer pass while the repair runs records it as repaired, not as the student's own fix.
   const entries = journal.challenge.entries.map((e, i) => (i === slot - 1 ? { ...e, fixedWith: 'repair' as const } : e));
-  writeWorkshopJournal(context.environment.home, lab, { ...journal, broken: remaining, challenge: { ...journal.challenge, entries } });
+  writeWorkshopJournal(context.environment.home, lab, { ...journal, challenge: { ...journal.challenge, entries } });
+  await applyPlanChange(context, planLab(record.spec, record.allocation, { broken: journal.broken }), planLab(record.spec, record.allocation, { broken: remaining }));
+  const current = requireChallenge(context, lab);
+  writeWorkshopJournal(context.environment.home, lab, { ...current, broken: current.broken.filter((id) => id !== entry.break) });
   return scoreChallenge(context, lab, options);
 }
 
