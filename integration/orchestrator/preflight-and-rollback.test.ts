@@ -208,3 +208,34 @@ describe('rollback: an image that exits mid-up leaves zero objects', () => {
     expect(existsSync(labPaths(home.home, lab).root)).toBe(false);
   });
 });
+
+describe('rollback: a node that dies while Kibana is being prepared leaves zero objects', () => {
+  const version = '9.4.8';
+  const lab = uniqueLabName('rbes');
+  beforeAll(async () => {
+    await buildEmulatorImages(engine, { version });
+    const context = await packTar([
+      {
+        name: 'Dockerfile',
+        content: Buffer.from(`FROM seclab-emulator/elasticsearch:${version}\nLABEL ${LAB_LABEL}="${lab}"\nENTRYPOINT ["/usr/local/bin/node","-e","console.error('simulated crash: es cannot start'); process.exit(3)"]\nCMD []\n`),
+        mode: 0o644,
+        uid: 0,
+        gid: 0,
+      },
+    ]);
+    await engine.buildImage(context, `seclab-emulator/elasticsearch:${version}`);
+  });
+  afterAll(async () => {
+    await home.cleanup([lab]);
+    await buildEmulatorImages(engine, { version, products: ['elasticsearch'], force: true });
+  });
+
+  it('waits for Kibana\'s early preparation, then removes it with everything else', async () => {
+    const error = await upLab(home.context, { name: lab, images: 'emulated', version, agents: 0, fleetServer: false }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'COMPONENT_FAILED', context: { phase: 'elasticsearch' } });
+    const rollback = home.events.findLast((e) => e.type === 'phase-finished' && e.phase === 'rollback' && e.lab === lab);
+    // 3 nodes and Kibana (prepared while the nodes started), their 8 volumes, the network.
+    expect(rollback).toMatchObject({ outcome: 'done', detail: expect.stringMatching(/removed 4 containers, 8 volumes, 1 networks/) });
+    expect(await objectCount(lab)).toBe(0);
+  });
+});

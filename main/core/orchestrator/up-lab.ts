@@ -82,6 +82,9 @@ export class LabRun {
   }
 }
 
+/** How often readiness is asked for: the emulated products answer within a second of starting. */
+const READINESS_POLL_MS = 500;
+
 /** Fails fast when the container behind a wait has exited, instead of waiting out the timeout. */
 async function unlessExited<T>(engine: DockerEngine, container: ContainerPlan, probe: () => Promise<Observation<T>>): Promise<Observation<T>> {
   const info = await engine.inspectContainer(container.name);
@@ -183,7 +186,7 @@ async function bringUpElasticsearch(run: LabRun, plan: LabPlan, secrets: LabSecr
         }
         return observeClusterFormed(client, nodes.length);
       },
-      { what: `Elasticsearch cluster of ${nodes.length} node(s)`, timeoutMs, intervalMs: 1000, context: { lab: run.lab, component: nodes[0].component, phase: 'elasticsearch' } },
+      { what: `Elasticsearch cluster of ${nodes.length} node(s)`, timeoutMs, intervalMs: READINESS_POLL_MS, context: { lab: run.lab, component: nodes[0].component, phase: 'elasticsearch' } },
     ).catch(async (error: SeclabError) => {
       const failed = nodes.find((n) => error.message.includes(`${n.component} exited`)) ?? nodes[0];
       throw new SeclabError(error.code, error.message, { ...error.context, component: failed.component, logTail: await logTailOf(run.engine, failed.name, secrets) });
@@ -209,7 +212,7 @@ async function startAndWait<T>(run: LabRun, plan: LabPlan, container: ContainerP
   try {
     const value = await waitUntil(() => unlessExited(run.engine, container, probe), {
       ...wait,
-      intervalMs: 1000,
+      intervalMs: READINESS_POLL_MS,
       context: { lab: run.lab, component: container.component, phase: container.kind },
     });
     run.emit({ type: 'component-state', lab: run.lab, component: container.component, state: 'ready' });
@@ -221,10 +224,33 @@ async function startAndWait<T>(run: LabRun, plan: LabPlan, container: ContainerP
   }
 }
 
+/**
+ * Kibana's container needs nothing the cluster makes (its keystore holds secrets generated up front),
+ * and building it takes five one-shot keystore containers: done while the cluster forms.
+ */
+function prepareKibanaEarly(run: LabRun, plan: LabPlan, secrets: LabSecrets, certsDir: string, fresh: boolean): Promise<void> | undefined {
+  const kibana = plan.containers.find((c) => c.kind === 'kibana');
+  if (!fresh || !kibana) return undefined;
+  run.emit({ type: 'component-state', lab: run.lab, component: kibana.component, state: 'creating' });
+  const prepared = materializeContainer(run.engine, plan, kibana, secrets, certsDir, run.created);
+  prepared.catch(() => undefined); // awaited (and reported) in the Kibana phase
+  return prepared;
+}
+
 /** Creates (fresh) or restarts (existing) every component in dependency order and waits for real readiness. */
 async function bringUpStack(run: LabRun, plan: LabPlan, spec: LabSpec, secrets: LabSecrets, certsDir: string, options: UpOptions, fresh: boolean, persistSecrets: () => void) {
-  const timeouts = timeoutsFor(spec, options);
+  const kibanaPrepared = prepareKibanaEarly(run, plan, secrets, certsDir, fresh);
+  try {
+    await bringUpInOrder(run, plan, spec, secrets, certsDir, options, fresh, persistSecrets, kibanaPrepared);
+  } catch (error) {
+    // Whatever Kibana's preparation creates must be known before rollback removes what this run made.
+    await kibanaPrepared?.catch(() => undefined);
+    throw error;
+  }
+}
 
+async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets: LabSecrets, certsDir: string, options: UpOptions, fresh: boolean, persistSecrets: () => void, kibanaPrepared: Promise<void> | undefined) {
+  const timeouts = timeoutsFor(spec, options);
   const client = await run.phase('elasticsearch', () => bringUpElasticsearch(run, plan, secrets, certsDir, timeouts.elasticsearch, fresh));
   const connections = stackConnections(plan, certsDir, secrets);
   try {
@@ -243,7 +269,10 @@ async function bringUpStack(run: LabRun, plan: LabPlan, spec: LabSpec, secrets: 
   const kibana = plan.containers.find((c) => c.kind === 'kibana');
   if (kibana && connections.kibana) {
     const kibanaConnection = connections.kibana;
-    await run.phase('kibana', () => startAndWait(run, plan, kibana, secrets, certsDir, fresh, () => observeKibanaAvailable(kibanaConnection), { what: 'Kibana', timeoutMs: timeouts.kibana }));
+    await run.phase('kibana', async () => {
+      await kibanaPrepared;
+      return startAndWait(run, plan, kibana, secrets, certsDir, false, () => observeKibanaAvailable(kibanaConnection), { what: 'Kibana', timeoutMs: timeouts.kibana });
+    });
   } else run.skip('kibana', 'not in this lab');
 
   const fleet = plan.containers.find((c) => c.kind === 'fleet-server');
@@ -290,7 +319,7 @@ async function bringUpStack(run: LabRun, plan: LabPlan, spec: LabSpec, secrets: 
             }
             return observeAgentsOnline(kibanaConnection, AGENT_POLICY_ID, agents.length);
           },
-          { what: `${agents.length} agent(s) online in Fleet`, timeoutMs: timeouts.agents, intervalMs: 2000, context: { lab: run.lab, component: agents[0].component, phase: 'agents' } },
+          { what: `${agents.length} agent(s) online in Fleet`, timeoutMs: timeouts.agents, intervalMs: READINESS_POLL_MS, context: { lab: run.lab, component: agents[0].component, phase: 'agents' } },
         );
       } catch (error) {
         const seclab = error as SeclabError;
