@@ -33,7 +33,7 @@ export function AppHeader() {
       )}
       {status?.workshop && (
         <p className="header-workshop" role="status" data-workshop={status.workshop.kind}>
-          <StatusIcon status={status.workshop.phase === 'broken' ? 'warn' : 'pending'} withWord label={status.workshop.kind === 'challenge' ? 'Challenge' : status.workshop.phase === 'broken' ? 'Off on purpose' : status.workshop.phase === 'breaking' ? 'Breaking' : 'Restoring'} />
+          <StatusIcon status={status.workshop.phase === 'broken' ? 'warn' : 'pending'} withWord label={status.workshop.phase === 'breaking' ? 'Breaking' : status.workshop.phase === 'restoring' ? 'Restoring' : status.workshop.kind === 'challenge' ? 'Challenge' : 'Lesson'} />
           <span>{status.workshop.message}</span>
         </p>
       )}

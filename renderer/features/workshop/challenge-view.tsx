@@ -65,19 +65,21 @@ function BoardRow({ entry, now, startedAt }: { entry: ChallengeEntry; now: numbe
       <td>
         <StatusIcon status={entry.solved ? 'pass' : 'fail'} withWord label={entry.solved ? (entry.fixedWith === 'repair' ? 'Solved (repair)' : 'Solved') : 'Still broken'} />
       </td>
-      <td className="numeric">{entry.secondsToFix !== undefined ? minutes(entry.secondsToFix) : <span className="muted">{minutes((now - startedAt) / 1000)} so far</span>}</td>
+      <td className="numeric">{entry.secondsToFix !== undefined ? minutes(entry.secondsToFix) : <span className="muted" title="still broken: time since the start">{minutes((now - startedAt) / 1000)}…</span>}</td>
       <td className="numeric" data-hints-used>{entry.hintsUsed}</td>
-      <td className="board-actions">
-        {!entry.solved && (
-          <button type="button" className="button button-small" disabled={Boolean(work) || Boolean(allHints)} onClick={() => void stores.workshop.getState().hint(entry.slot)} aria-label={`Hint for layer ${entry.slot}`}>
-            {allHints ? 'No more hints' : 'Hint'}
-          </button>
-        )}
-        {!entry.solved && entry.named && (
-          <button type="button" className="button button-small button-primary" disabled={Boolean(work)} onClick={() => void stores.workshop.getState().repair(entry.slot)} aria-label={`Repair layer ${entry.slot}`}>
-            {work?.kind === 'repairing' ? 'Repairing…' : 'Repair'}
-          </button>
-        )}
+      <td>
+        <div className="board-actions">
+          {!entry.solved && (
+            <button type="button" className="button button-small" disabled={Boolean(work) || Boolean(allHints)} onClick={() => void stores.workshop.getState().hint(entry.slot)} aria-label={`Hint for layer ${entry.slot}`}>
+              {allHints ? 'No more hints' : 'Hint'}
+            </button>
+          )}
+          {!entry.solved && entry.named && (
+            <button type="button" className="button button-small button-primary" disabled={Boolean(work)} onClick={() => void stores.workshop.getState().repair(entry.slot)} aria-label={`Repair layer ${entry.slot}`}>
+              {work?.kind === 'repairing' ? 'Repairing…' : 'Repair'}
+            </button>
+          )}
+        </div>
       </td>
     </tr>
   );
@@ -112,7 +114,7 @@ function NameTheLayer() {
       </button>
       {naming && (
         <p className={`name-result name-${naming.correct ? 'right' : 'wrong'}`} role="status">
-          <StatusIcon status={naming.correct ? 'pass' : 'fail'} withWord label={naming.correct ? 'Right' : 'Not that one'} /> {naming.message}
+          <StatusIcon status={naming.correct ? 'pass' : 'fail'} withWord label={naming.correct ? 'Named' : 'Not that one'} /> {naming.message}
         </p>
       )}
     </form>

@@ -32,7 +32,7 @@ export function LessonView({ lab }: { lab: string }) {
 
   // Keyboard users land on the action that comes next: Restore after a break, Next after a restore.
   useEffect(() => {
-    if (step) primaryRef.current?.focus();
+    if (step) primaryRef.current?.focus({ preventScroll: true });
   }, [step]);
 
   if (!lesson) return <p className="muted">{work ? 'Loading the lessons…' : 'No lesson is open.'}</p>;
@@ -65,22 +65,6 @@ export function LessonView({ lab }: { lab: string }) {
         <h1 id="lesson-title" className="lesson-title">
           {lesson.title}
         </h1>
-        <h2 className="subheading">Why</h2>
-        <div className="lesson-prose">
-          <LessonProse text={lesson.why} />
-        </div>
-        <h2 className="subheading">What the teacher says</h2>
-        <blockquote className="lesson-prose teacher-notes">
-          <LessonProse text={lesson.teacherNotes} />
-        </blockquote>
-        <dl className="lesson-plan">
-          <dt>Break</dt>
-          <dd>{lesson.break.summary}</dd>
-          <dt>Shows</dt>
-          <dd>{lesson.demonstration.summary}</dd>
-          <dt>Restore</dt>
-          <dd>{lesson.restore.summary}</dd>
-        </dl>
         <div className="workshop-actions">
           <button ref={primary === 'break' ? primaryRef : undefined} type="button" className={buttonClass('break')} disabled={Boolean(work) || broken} onClick={() => void workshop.getState().breakLesson()}>
             Break
@@ -104,6 +88,22 @@ export function LessonView({ lab }: { lab: string }) {
             {work.kind === 'breaking' ? `: ${lesson.break.summary}` : work.kind === 'restoring' ? `: ${lesson.restore.summary}` : ''} · {Math.max(0, Math.round((now - work.since) / 1000))} s
           </p>
         )}
+        <h2 className="subheading">Why</h2>
+        <div className="lesson-prose">
+          <LessonProse text={lesson.why} />
+        </div>
+        <h2 className="subheading">What the teacher says</h2>
+        <blockquote className="lesson-prose teacher-notes">
+          <LessonProse text={lesson.teacherNotes} />
+        </blockquote>
+        <dl className="lesson-plan">
+          <dt>Break</dt>
+          <dd>{lesson.break.summary}</dd>
+          <dt>Shows</dt>
+          <dd>{lesson.demonstration.summary}</dd>
+          <dt>Restore</dt>
+          <dd>{lesson.restore.summary}</dd>
+        </dl>
       </section>
       <div className="lesson-live">
         <p className={`lesson-phase lesson-phase-${broken ? 'broken' : 'on'}`} data-phase={broken ? 'broken' : 'on'}>

@@ -41,7 +41,7 @@ describe('Workshop screen', () => {
     expect(button('Next').disabled).toBe(true);
     const header = document.querySelector('.header-workshop')!;
     await waitFor(() => expect(header.textContent).toContain('lesson host-files in progress: the lab folder (CA, private keys, passwords) is opened to 0755 on purpose'));
-    expect(header.textContent).toContain('Off on purpose');
+    expect(header.textContent).toContain('Lesson');
     const demonstration = screen.getByRole('region', { name: 'The lab folder on this machine' });
     expect(demonstration.querySelector('pre')!.textContent).toContain('0755');
     expect(demonstration.textContent).toContain('It happened');
