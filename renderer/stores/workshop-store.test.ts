@@ -78,6 +78,8 @@ describe('workshop store', () => {
     workshop.getState().applyEvent({ type: 'challenge-changed', lab: 'default', board: { ...solved, checks: undefined } });
     expect(workshop.getState().board).toMatchObject({ solved: 1, active: false });
     expect(workshop.getState().board!.checks).toEqual(board.checks);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(stores.labs.getState().statuses.default.workshop?.kind).toBe('challenge');
     await api['challenges.stop']({ lab: 'default' });
   });
 

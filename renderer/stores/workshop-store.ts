@@ -150,7 +150,10 @@ export function createWorkshopStore(api: LabApi, options: WorkshopStoreOptions =
       },
       applyEvent(event) {
         // The server's challenge watcher saw a fix by itself (a chmod, a role put back): its board is the new score.
-        if (event.type === 'challenge-changed' && event.lab === get().lab && get().board) keepBoard(event.board);
+        if (event.type !== 'challenge-changed' || event.lab !== get().lab || !get().board) return;
+        keepBoard(event.board);
+        // The header's words ("1 of 2 still to find") come from the lab's status.
+        options.onLabChanged?.(event.lab);
       },
     };
   });
