@@ -49,6 +49,24 @@ describe('DockerEngine keeps names out of request paths unless Docker would take
     }
   });
 
+  it("waits out a removal the engine is already doing (an AutoRemove one-shot that just exited) instead of failing teardown", async () => {
+    let inspections = 0;
+    const fake = await recordingEngine((request, response) => {
+      const json = (status: number, body: unknown) => response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+      if (request.method === 'DELETE') return json(409, { message: 'removal of container abc123 is already in progress' });
+      inspections += 1;
+      // Found while the engine removes it, gone after that.
+      if (inspections <= 2) return json(200, { Id: 'abc123', Config: { Labels: { [LAB_LABEL]: 'x' } }, State: { Running: false } });
+      return json(404, { message: 'No such container: abc123' });
+    });
+    try {
+      await expect(fake.engine.removeContainer('seclab-x-probe-1')).resolves.toBeUndefined();
+      expect(fake.paths.filter((path) => path.includes('/json')).length).toBe(3);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('ends a followed log with an error event, not a crash, when the engine connection drops', async () => {
     const fake = await recordingEngine((_, response) => {
       response.writeHead(200, { 'Content-Type': 'application/vnd.docker.raw-stream' });

@@ -64,6 +64,9 @@ function requireLabLabel(kind: string, name: string, labels: Record<string, stri
 }
 
 const isNotFound = (error: unknown) => (error as { statusCode?: number })?.statusCode === 404;
+/** The engine is removing it already (an AutoRemove one-shot that just exited, say). */
+const isRemovalInProgress = (error: unknown) => (error as { statusCode?: number })?.statusCode === 409 && /removal of container .* is already in progress/i.test((error as Error).message);
+const REMOVAL_WAIT_MS = 15_000;
 
 export class DockerEngine {
   readonly docker: Docker;
@@ -246,7 +249,21 @@ export class DockerEngine {
     const info = await this.inspectContainer(container);
     if (!info) return;
     requireLabLabel('container', container, info.Config.Labels);
-    await this.container(info.Id).remove({ force: true, v: false });
+    try {
+      await this.container(info.Id).remove({ force: true, v: false });
+    } catch (error) {
+      if (isNotFound(error)) return;
+      if (!isRemovalInProgress(error)) throw error;
+      await this.waitUntilGone(info.Id);
+    }
+  }
+
+  private async waitUntilGone(containerId: string): Promise<void> {
+    const deadline = Date.now() + REMOVAL_WAIT_MS;
+    while (await this.inspectContainer(containerId)) {
+      if (Date.now() > deadline) throw new SeclabError('REMOVAL_STUCK', `the engine has been removing container ${containerId.slice(0, 12)} for ${REMOVAL_WAIT_MS / 1000} s: check \`docker ps -a\`, then run the command again`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 
   async removeVolume(name: string): Promise<void> {

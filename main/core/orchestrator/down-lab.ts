@@ -15,6 +15,8 @@ export interface DownResult {
  * Removes every container, volume and network that carries this lab's label — found by the
  * label, never by name — and with `purge` the lab's folder (certificates, secrets, record).
  */
+const TEARDOWN_PASSES = 3;
+
 export async function downLab(context: LabContext, lab: string, options: { purge?: boolean } = {}): Promise<DownResult> {
   const engine = context.environment.engine();
   const objects = await engine.labObjects(lab);
@@ -26,14 +28,22 @@ export async function downLab(context: LabContext, lab: string, options: { purge
   const started = Date.now();
   context.emit({ type: 'phase-started', lab, phase: 'teardown', title: 'Teardown', at: new Date().toISOString() });
   try {
-    await Promise.all(objects.containers.map(async (container) => {
-      await engine.removeContainer(container.id);
-      context.emit({ type: 'component-state', lab, component: container.labels['seclab.component'] ?? container.name, state: 'removed' });
-    }));
-    await Promise.all(objects.volumes.map((volume) => engine.removeVolume(volume.name)));
-    for (const network of objects.networks) await engine.removeNetwork(network.id);
+    // A probe started by a watcher while teardown runs joins the lab's network: look again before the network goes.
+    let containers = objects.containers;
+    let removedContainers = 0;
+    for (let pass = 0; containers.length > 0 && pass < TEARDOWN_PASSES; pass++) {
+      await Promise.all(containers.map(async (container) => {
+        await engine.removeContainer(container.id);
+        if (!container.labels['seclab.role']) context.emit({ type: 'component-state', lab, component: container.labels['seclab.component'] ?? container.name, state: 'removed' });
+      }));
+      removedContainers += containers.length;
+      containers = (await engine.labObjects(lab)).containers;
+    }
+    const rest = await engine.labObjects(lab);
+    await Promise.all(rest.volumes.map((volume) => engine.removeVolume(volume.name)));
+    for (const network of rest.networks) await engine.removeNetwork(network.id);
     if (options.purge) rmSync(labPaths(context.environment.home, lab).root, { recursive: true, force: true });
-    const removed = { containers: objects.containers.length, volumes: objects.volumes.length, networks: objects.networks.length };
+    const removed = { containers: removedContainers, volumes: rest.volumes.length, networks: rest.networks.length };
     context.emit({ type: 'phase-finished', lab, phase: 'teardown', outcome: 'done', detail: `removed ${removed.containers} containers, ${removed.volumes} volumes, ${removed.networks} networks${options.purge ? ' and the lab folder' : ''}`, at: new Date().toISOString(), elapsedMs: Date.now() - started });
     return { lab, removed, purged: Boolean(options.purge) };
   } finally {
