@@ -43,8 +43,12 @@ export class LabApp {
       .catch(() => undefined);
   }
 
+  /** The lab's home, or at once the failure the app shows (a failed bring-up never turns into the home). */
   async waitForLabHome(lab: string, timeout: number): Promise<void> {
-    await expect(this.page.getByRole('heading', { level: 1, name: `Lab ${lab}`, exact: true })).toBeVisible({ timeout });
+    const home = this.page.getByRole('heading', { level: 1, name: `Lab ${lab}`, exact: true });
+    const failed = this.page.getByRole('heading', { level: 1, name: `Lab ${lab} did not come up` });
+    await expect(home.or(failed)).toBeVisible({ timeout });
+    if (await failed.isVisible()) throw new Error(`bring-up of ${lab} failed: ${await this.page.getByRole('alert').first().innerText().catch(() => '(no alert text)')}`);
     await expect(this.tab('Security layers')).toHaveAttribute('aria-selected', 'true');
   }
 }
