@@ -253,14 +253,17 @@ export class DockerEngine {
       await this.container(info.Id).remove({ force: true, v: false });
     } catch (error) {
       if (isNotFound(error)) return;
-      if (!isRemovalInProgress(error)) throw error;
+      if (!isRemovalInProgress(error) && !/failed to remove root filesystem/i.test((error as Error).message)) throw error;
       await this.waitUntilGone(info.Id);
     }
   }
 
   private async waitUntilGone(containerId: string): Promise<void> {
     const deadline = Date.now() + REMOVAL_WAIT_MS;
-    while (await this.inspectContainer(containerId)) {
+    for (let info = await this.inspectContainer(containerId); info; info = await this.inspectContainer(containerId)) {
+      // A removal that failed half-way ("failed to remove root filesystem … directory not empty") leaves the
+      // container dead; asking again finishes it.
+      if (info.State.Dead) await this.container(containerId).remove({ force: true, v: false }).catch(() => undefined);
       if (Date.now() > deadline) throw new SeclabError('REMOVAL_STUCK', `the engine has been removing container ${containerId.slice(0, 12)} for ${REMOVAL_WAIT_MS / 1000} s: check \`docker ps -a\`, then run the command again`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
