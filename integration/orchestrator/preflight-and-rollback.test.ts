@@ -10,6 +10,8 @@ import { DockerEngine } from '../../main/core/docker/docker-engine.ts';
 import { planLab } from '../../main/core/planner/plan-lab.ts';
 import { runPreflight } from '../../main/core/orchestrator/preflight.ts';
 import { upLab } from '../../main/core/orchestrator/up-lab.ts';
+import { listLabs, observeLab } from '../../main/core/orchestrator/observe-lab.ts';
+import { buildEmulatorBaseImage, collectNodeRootFilesystem } from '../../main/core/emulator-images/build-emulator-images.ts';
 import { labPaths } from '../../main/core/lab-store/lab-home.ts';
 import { buildEmulatorImages } from '../../main/core/emulator-images/build-emulator-images.ts';
 import { packTar } from '../../main/core/docker/tar-archive.ts';
@@ -237,5 +239,23 @@ describe('rollback: a node that dies while Kibana is being prepared leaves zero 
     // 3 nodes and Kibana (prepared while the nodes started), their 8 volumes, the network.
     expect(rollback).toMatchObject({ outcome: 'done', detail: expect.stringMatching(/removed 4 containers, 8 volumes, 1 networks/) });
     expect(await objectCount(lab)).toBe(0);
+  });
+});
+
+describe('one-shot helpers are no part of a lab', () => {
+  it('a one-shot of a lab being created (the engine-limits probe, say) is neither a lab nor an existing one', async () => {
+    const lab = uniqueLabName('os');
+    const image = await buildEmulatorBaseImage(engine, collectNodeRootFilesystem(), () => undefined);
+    // An exited one-shot that the engine has not removed yet, as AutoRemove leaves one for a moment.
+    await engine.createContainer({ name: `seclab-${lab}-limits-test`, image, user: '1000:0', env: {}, labels: { [LAB_LABEL]: lab, 'seclab.role': 'engine-probe' }, entrypoint: ['/usr/local/bin/node'], cmd: ['-e', '0'] });
+    try {
+      await expect(observeLab(engine, home.home, lab)).rejects.toMatchObject({ code: 'LAB_NOT_FOUND' });
+      expect((await listLabs(engine, home.home)).map((summary) => summary.lab)).not.toContain(lab);
+      const result = await upLab(home.context, { name: lab, images: 'emulated', elasticsearch: { nodes: 1 }, kibana: false, fleetServer: false, agents: 0 });
+      expect(result.outcome).toBe('created');
+      expect(result.status.components.map((c) => c.component)).toEqual(['es01']);
+    } finally {
+      await home.cleanup([lab]);
+    }
   });
 });

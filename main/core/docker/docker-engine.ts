@@ -265,7 +265,7 @@ export class DockerEngine {
       // container dead; asking again finishes it.
       if (info.State.Dead) await this.container(containerId).remove({ force: true, v: false }).catch(() => undefined);
       if (Date.now() > deadline) throw new SeclabError('REMOVAL_STUCK', `the engine has been removing container ${containerId.slice(0, 12)} for ${REMOVAL_WAIT_MS / 1000} s: check \`docker ps -a\`, then run the command again`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 
@@ -384,8 +384,10 @@ export class DockerEngine {
       return { exitCode: result.StatusCode, output: Buffer.concat(chunks).toString('utf8') };
     } finally {
       removal?.destroy();
-      // After a timeout or a failed start the container may still be there.
+      // After a timeout or a failed start the container may still be there; and the engine answers the
+      // removal wait a moment before the container is really gone: callers may count on it being gone.
       await this.docker.getContainer(id).remove({ force: true }).catch(() => undefined);
+      await this.waitUntilGone(id).catch(() => undefined);
     }
   }
 

@@ -23,7 +23,8 @@ function healthOf(info: Awaited<ReturnType<DockerEngine['inspectContainer']>>): 
 export async function observeLab(engine: DockerEngine, home: string, lab: string): Promise<LabStatus> {
   const record = readLabRecord(home, lab);
   const objects = await engine.labObjects(lab);
-  if (!record && objects.containers.length === 0) {
+  const componentContainers = objects.containers.filter((c) => !c.labels[ROLE_LABEL]);
+  if (!record && componentContainers.length === 0) {
     throw new SeclabError('LAB_NOT_FOUND', `there is no lab named "${lab}": create it with \`seclab up --lab ${lab}\` (see \`seclab status\` for the labs there are)`, { lab });
   }
   const plan = record ? planLab(record.spec, record.allocation) : undefined;
@@ -31,7 +32,7 @@ export async function observeLab(engine: DockerEngine, home: string, lab: string
   const planned = plan?.containers ?? [];
   const seen = new Set<string>();
   // One-shot helpers (keystore tools, probes) carry the lab's label too, but are no component of it.
-  for (const container of objects.containers.filter((c) => !c.labels[ROLE_LABEL])) {
+  for (const container of componentContainers) {
     const info = await engine.inspectContainer(container.id);
     const component = container.labels[COMPONENT_LABEL] ?? container.name;
     seen.add(component);
@@ -62,7 +63,7 @@ export async function observeLab(engine: DockerEngine, home: string, lab: string
     components.length === 0 || running === 0
       ? components.some((c) => c.state === 'exited' || c.state === 'created')
         ? 'stopped'
-        : objects.containers.length === 0
+        : componentContainers.length === 0
           ? 'absent'
           : 'stopped'
       : running === components.length
@@ -98,7 +99,7 @@ function workshopNoticeOf(home: string, lab: string): Pick<LabStatus, 'workshop'
 export async function listLabs(engine: DockerEngine, home: string): Promise<LabSummary[]> {
   const names = new Set(listLabRecords(home).map((r) => r.spec.name));
   const objects = await engine.labObjects();
-  for (const container of objects.containers) names.add(container.labels['seclab.lab']);
+  for (const container of objects.containers) if (!container.labels[ROLE_LABEL]) names.add(container.labels['seclab.lab']);
   const summaries: LabSummary[] = [];
   for (const lab of [...names].sort()) {
     try {

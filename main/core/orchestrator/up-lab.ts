@@ -375,7 +375,8 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
   let secrets: LabSecrets = {};
   try {
     const before = await engine.labObjects(spec.name);
-    const existing = before.containers.length > 0;
+    // One-shot helpers (the engine-limits probe a moment ago, say) are no part of an existing lab.
+    const existing = before.containers.some((container) => !container.labels['seclab.role']);
     if (existing) {
       const observed = await observeLab(engine, environment.home, spec.name);
       if (observed.state === 'running') {
