@@ -306,8 +306,11 @@ describe('audit, IP filtering and licence', () => {
     expect((await es('GET', '/', { auth: ELASTIC }, '127.0.0.1')).status).toBe(200);
     const refused = await es('GET', '/', { auth: ELASTIC }, '127.0.0.3').then((a) => `status ${a.status}`, (error: Error) => error.message);
     expect(refused).toMatch(/socket hang up|ECONNRESET|socket disconnected/);
-    const events = node.output.filter((line) => line.startsWith('{"type":"audit", ')).join('\n');
-    expect(events).toMatch(/"event.type":"ip_filter", "event.action":"connection_denied", "origin.type":"rest", "origin.address":"127\.0\.0\.3:\d+", "transport.profile":".http", "rule":"deny _all"/);
+    // The audit line reaches the node's stdout a moment after the connection was dropped.
+    const auditEvents = () => node.output.filter((line) => line.startsWith('{"type":"audit", ')).join('\n');
+    await expect
+      .poll(auditEvents, { timeout: 5000 })
+      .toMatch(/"event.type":"ip_filter", "event.action":"connection_denied", "origin.type":"rest", "origin.address":"127\.0\.0\.3:\d+", "transport.profile":".http", "rule":"deny _all"/);
   });
 
   it('stops enforcing the IP filter under a basic licence, as the real product does', async () => {
