@@ -3,6 +3,7 @@ import type { CheckResult } from './checks.ts';
 import type { LabEvent } from './lab-events.ts';
 import { labNameSchema } from './lab-spec.ts';
 import type { LabAccess, LabStatus, LabSummary, PreflightCheck } from './lab-status.ts';
+import type { LabAction, LabOperation, LabOperationInfo, OperationError } from './lab-operations.ts';
 import { LAYERS } from './checks.ts';
 import type { ChallengeBoard, Lesson, LessonStep, LessonSummary, WorkshopNotice } from './workshop.ts';
 
@@ -28,6 +29,8 @@ const challengeSlot = z.number().int().min(1).max(20);
 
 export const contract = {
   'labs.list': { input: z.object({}), output: {} as LabSummary[] },
+  /** Up, reset and teardown in progress, with their events so far: a window opened (or reloaded) mid-way rejoins them. */
+  'labs.operations': { input: z.object({}), output: {} as LabOperation[] },
   'labs.plan': { input: specInput, output: {} as unknown },
   'labs.preflight': { input: specInput, output: {} as PreflightCheck[] },
   'labs.up': { input: specInput, output: {} as LabStatus },
@@ -69,7 +72,11 @@ export type LabApi = { [M in MethodName]: (input: MethodInput<M>) => Promise<Met
 };
 
 export type ServerEvent =
-  | { type: 'lab-event'; event: LabEvent }
+  /** `index`: the event's place in its lab's operation (labs.operations), so a window that replayed the first ones skips them live. */
+  | { type: 'lab-event'; event: LabEvent; index?: number }
+  | { type: 'operation-started'; operation: LabOperationInfo }
+  /** `status` when an up or reset succeeded; `error` (scrubbed) when the work failed. */
+  | { type: 'operation-ended'; lab: string; action: LabAction; outcome: 'done' | 'failed'; status?: LabStatus; error?: OperationError }
   | { type: 'status-changed'; lab: string; status: LabStatus }
   /** The verifier saw a challenge's broken layer fixed by itself (nobody called challenges.score): the new board, with every check. */
   | { type: 'challenge-changed'; lab: string; board: ChallengeBoard }

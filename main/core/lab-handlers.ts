@@ -7,7 +7,6 @@ import type { LabSpecInput } from '../../common/lab-spec.ts';
 import { PHASE_TITLES, type LabEvent } from '../../common/lab-events.ts';
 import type { LabStatus } from '../../common/lab-status.ts';
 import { SeclabError } from '../../common/errors.ts';
-import type { SecretName } from '../../common/lab-plan.ts';
 import type { CoreEnvironment } from './environment.ts';
 import { resolveLab } from './planner/plan-service.ts';
 import { planForDisplay } from './planner/plan-for-display.ts';
@@ -19,19 +18,14 @@ import { listLabs, observeLab } from './orchestrator/observe-lab.ts';
 import { preflightLab } from './orchestrator/lab-preflight.ts';
 import { readLabRecord } from './lab-store/lab-records.ts';
 import { labPaths } from './lab-store/lab-home.ts';
-import { createEventScrubber, readLabSecrets, requireSecret, scrubSecrets } from './lab-store/lab-secrets.ts';
+import { createEventScrubber, readLabSecrets, scrubSecrets } from './lab-store/lab-secrets.ts';
+import { readLabAccess, revealLabPassword } from './lab-store/lab-access.ts';
 import { planLab } from './planner/plan-lab.ts';
 import { verifyLab } from './verification/verify-lab.ts';
 import { LabWatcher } from './verification/lab-watcher.ts';
 import { createWorkshopHandlers } from './workshop/workshop-handlers.ts';
 import { recoverInterruptedWorkshop } from './workshop/lesson-engine.ts';
-
-const PASSWORD_OF: Record<string, SecretName> = {
-  elastic: 'elastic-password',
-  analyst: 'analyst-password',
-  writer: 'writer-password',
-  lab_admin: 'lab-admin-password',
-};
+import { createLabOperations } from './lab-operations.ts';
 
 function requireRecord(environment: CoreEnvironment, lab: string) {
   const record = readLabRecord(environment.home, lab);
@@ -47,7 +41,8 @@ function requireRecord(environment: CoreEnvironment, lab: string) {
 export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: (event: ServerEvent) => void): Handlers & { close(): void } {
   // The one place events leave core for the UI: failure details, check evidence and log lines are scrubbed here.
   const scrub = createEventScrubber(environment.home);
-  const emit = (event: ServerEvent) => emitUnscrubbed(scrub(event.type === 'lab-event' ? event.event.lab : event.type === 'status-changed' || event.type === 'challenge-changed' ? event.lab : undefined, event));
+  const emit = (event: ServerEvent) => emitUnscrubbed(operations.track(scrub(labOfEvent(event), event)));
+  const operations = createLabOperations({ now: environment.now, emit });
   const followers = new Map<string, Readable>();
   const watchers = new Map<string, LabWatcher>();
   const watch = (lab: string, initial?: import('../../common/checks.ts').CheckResult[]) => {
@@ -98,54 +93,65 @@ export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: 
     return { ...status, checks };
   };
 
+  const isBuilding = (lab: string) => {
+    const action = operations.current(lab)?.action;
+    return action === 'up' || action === 'reset';
+  };
+
   const handlers: Handlers & { close(): void } = {
-    'labs.list': async () => listLabs(environment.engine(), environment.home),
+    // A lab being built or reset reads as creating, whatever its half-made containers say.
+    'labs.list': async () => (await listLabs(environment.engine(), environment.home)).map((summary) => (isBuilding(summary.lab) ? { ...summary, state: 'creating' as const } : summary)),
+    'labs.operations': async () => operations.list(),
     'labs.plan': async ({ spec }) => planForDisplay((await resolveLab(environment, spec as LabSpecInput)).plan),
     'labs.preflight': async ({ spec }) => preflightLab(environment, spec as LabSpecInput),
     'labs.up': async ({ spec }) => {
-      await recoverInterruptedWorkshop(labContext, (spec as { name?: string }).name ?? 'default');
-      const result = await upLab(labContext, spec as LabSpecInput);
-      const status = await verifyAsLastPhase(result.status);
-      emit({ type: 'status-changed', lab: status.lab, status });
-      return status;
+      const lab = (spec as { name?: string }).name ?? 'default';
+      return operations.run(
+        lab,
+        'up',
+        async () => {
+          unwatch(lab);
+          await recoverInterruptedWorkshop(labContext, lab);
+          const result = await upLab(labContext, spec as LabSpecInput);
+          const status = await verifyAsLastPhase(result.status);
+          emit({ type: 'status-changed', lab: status.lab, status });
+          return status;
+        },
+        (status) => status,
+      );
     },
-    'labs.down': async ({ lab, purge }) => {
-      unwatch(lab);
-      const result = await downLab(labContext, lab, { purge });
-      return { removed: result.removed };
-    },
-    'labs.reset': async ({ lab }) => {
-      unwatch(lab);
-      const result = await resetLab(labContext, lab);
-      const status = await verifyAsLastPhase(result.status);
-      emit({ type: 'status-changed', lab, status });
-      return status;
-    },
+    'labs.down': async ({ lab, purge }) =>
+      operations.run(lab, 'down', async () => {
+        unwatch(lab);
+        const result = await downLab(labContext, lab, { purge });
+        return { removed: result.removed };
+      }),
+    'labs.reset': async ({ lab }) =>
+      operations.run(
+        lab,
+        'reset',
+        async () => {
+          unwatch(lab);
+          const result = await resetLab(labContext, lab);
+          const status = await verifyAsLastPhase(result.status);
+          emit({ type: 'status-changed', lab, status });
+          return status;
+        },
+        (status) => status,
+      ),
     'labs.status': async ({ lab }) => {
+      const operation = operations.current(lab);
+      // Mid-operation the containers are half made or half gone: say so, and show no check of them.
+      if (operation) {
+        const observed = { ...(await observeLab(environment.engine(), environment.home, lab)), checks: undefined };
+        return operation.action === 'down' ? observed : { ...observed, state: 'creating' };
+      }
       const recovered = await recoverInterruptedWorkshop(labContext, lab);
       const status = await observeLab(environment.engine(), environment.home, lab);
       return recovered ? { ...status, workshopRecovered: recovered } : status;
     },
-    'labs.access': async ({ lab }) => {
-      const record = requireRecord(environment, lab);
-      const plan = planLab(record.spec, record.allocation);
-      const fingerprint = readFileSync(join(labPaths(environment.home, lab).certs, 'ca', 'fingerprint'), 'utf8').trim();
-      return {
-        lab,
-        emulated: plan.emulated,
-        endpoints: plan.endpoints,
-        caFingerprintSha256: fingerprint,
-        users: [
-          { username: 'elastic', roles: ['superuser'], description: 'built-in superuser: for emergencies only', builtIn: true },
-          ...plan.users.map((u) => ({ username: u.username, roles: u.roles, description: u.description, builtIn: false })),
-        ],
-      };
-    },
-    'labs.revealSecret': async ({ lab, username }) => {
-      requireRecord(environment, lab);
-      const secrets = readLabSecrets(environment.home, lab) ?? {};
-      return { username, password: requireSecret(secrets, PASSWORD_OF[username]) };
-    },
+    'labs.access': async ({ lab }) => readLabAccess(environment.home, lab),
+    'labs.revealSecret': async ({ lab, username }) => revealLabPassword(environment.home, lab, username),
     'labs.caCertificate': async ({ lab }) => {
       requireRecord(environment, lab);
       const certs = labPaths(environment.home, lab).certs;
@@ -183,11 +189,12 @@ export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: 
       return { stopped: followers.delete(subscription) };
     },
     'checks.run': async ({ lab }) => {
+      operations.requireIdle(lab, 'run the checks');
       const checks = await verifyLab(environment, lab);
       watch(lab, checks);
       return checks;
     },
-    ...workshop,
+    ...guardWorkshop(workshop, operations.requireIdle),
     close: () => {
       workshop.close();
       for (const watcher of watchers.values()) watcher.stop();
@@ -197,4 +204,34 @@ export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: 
     },
   };
   return handlers;
+}
+
+function labOfEvent(event: ServerEvent): string | undefined {
+  switch (event.type) {
+    case 'lab-event':
+      return event.event.lab;
+    case 'operation-started':
+      return event.operation.lab;
+    case 'status-changed':
+    case 'challenge-changed':
+    case 'operation-ended':
+      return event.lab;
+    default:
+      return undefined;
+  }
+}
+
+/** The workshop changes what it breaks and verifies: none of that on a lab being built, reset or torn down. */
+const WORKSHOP_CHANGES = ['lessons.break', 'lessons.observe', 'lessons.restore', 'challenges.start', 'challenges.score', 'challenges.name', 'challenges.repair', 'challenges.stop'] as const;
+
+function guardWorkshop<W extends Pick<Handlers, (typeof WORKSHOP_CHANGES)[number]>>(workshop: W, requireIdle: (lab: string, what: string) => void): W {
+  const guarded = { ...workshop };
+  for (const method of WORKSHOP_CHANGES) {
+    const handler = workshop[method] as (input: { lab: string }) => Promise<unknown>;
+    (guarded as Record<string, unknown>)[method] = async (input: { lab: string }) => {
+      requireIdle(input.lab, 'use the Workshop');
+      return handler(input);
+    };
+  }
+  return guarded;
 }

@@ -7,6 +7,7 @@ import type { LabPlan } from '../../../common/lab-plan.ts';
 import { parseLabSpec, type LabSpec } from '../../../common/lab-spec.ts';
 import type { ComponentStatus, LabState, LabStatus, PreflightCheck } from '../../../common/lab-status.ts';
 import { planLab } from '../../core/planner/plan-lab.ts';
+import { createLabOperations } from '../../core/lab-operations.ts';
 import { fakeCheckResults } from './fake-check-catalog.ts';
 import { createFakeWorkshop } from './fake-workshop.ts';
 
@@ -52,9 +53,11 @@ const FAKE_CA_PEM = [
 ].join('\n');
 
 export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
-  const { emit } = options;
   const stepMs = options.stepMs ?? 150;
   const now = options.now ?? (() => new Date());
+  // The same registry as the real handlers: a reload mid-bring-up rejoins it, checks wait for it.
+  const operations = createLabOperations({ now, emit: options.emit });
+  const emit = (event: ServerEvent) => options.emit(operations.track(event));
   const labs = new Map<string, FakeLab>();
   const follows = new Map<string, ReturnType<typeof setInterval>>();
   let followCounter = 0;
@@ -224,6 +227,7 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
         components: lab.plan.containers.length,
         running: lab.state === 'running' ? lab.plan.containers.length : 0,
       })),
+    'labs.operations': async () => operations.list(),
     'labs.plan': async ({ spec }) => {
       const parsed = parseLabSpec(spec);
       return planFor(parsed, labs.get(parsed.name)?.subnetIndex ?? labs.size + 1);
@@ -260,30 +264,48 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
       const parsed = parseLabSpec(spec);
       const existing = labs.get(parsed.name);
       if (existing?.state === 'creating') throw new SeclabError('LAB_BUSY', `Lab "${parsed.name}" is already being created.`, { lab: parsed.name });
-      const subnetIndex = existing?.subnetIndex ?? labs.size + 1;
-      const lab: FakeLab = { spec: parsed, plan: planFor(parsed, subnetIndex), state: 'creating', subnetIndex };
-      labs.set(parsed.name, lab);
-      return bringUp(lab);
+      return operations.run(
+        parsed.name,
+        'up',
+        () => {
+          const subnetIndex = existing?.subnetIndex ?? labs.size + 1;
+          const lab: FakeLab = { spec: parsed, plan: planFor(parsed, subnetIndex), state: 'creating', subnetIndex };
+          labs.set(parsed.name, lab);
+          return bringUp(lab);
+        },
+        (status) => status,
+      );
     },
     'labs.down': async ({ lab: name, purge }) => {
       const lab = labOrThrow(name);
-      const started = now().getTime();
-      labEvent({ type: 'phase-started', lab: name, phase: 'teardown', title: 'Teardown', at: now().toISOString() });
-      for (const container of lab.plan.containers) {
-        labEvent({ type: 'component-state', lab: name, component: container.component, state: 'removed' });
-      }
-      await pause();
-      labs.delete(name);
-      workshop.forget(name);
-      labEvent({ type: 'phase-finished', lab: name, phase: 'teardown', outcome: 'done', detail: purge ? 'lab folder deleted' : undefined, at: now().toISOString(), elapsedMs: now().getTime() - started });
-      return { removed: { containers: lab.plan.containers.length, volumes: lab.plan.volumes.length, networks: 1 } };
+      return operations.run(name, 'down', async () => {
+        const started = now().getTime();
+        labEvent({ type: 'phase-started', lab: name, phase: 'teardown', title: 'Teardown', at: now().toISOString() });
+        for (const container of lab.plan.containers) {
+          labEvent({ type: 'component-state', lab: name, component: container.component, state: 'removed' });
+          await pause(0.5);
+        }
+        labs.delete(name);
+        workshop.forget(name);
+        labEvent({ type: 'phase-finished', lab: name, phase: 'teardown', outcome: 'done', detail: purge ? 'lab folder deleted' : undefined, at: now().toISOString(), elapsedMs: now().getTime() - started });
+        return { removed: { containers: lab.plan.containers.length, volumes: lab.plan.volumes.length, networks: 1 } };
+      });
     },
     'labs.reset': async ({ lab: name }) => {
       const lab = labOrThrow(name);
-      labEvent({ type: 'phase-started', lab: name, phase: 'teardown', title: 'Teardown', at: now().toISOString() });
-      await pause();
-      labEvent({ type: 'phase-finished', lab: name, phase: 'teardown', outcome: 'done', at: now().toISOString(), elapsedMs: stepMs });
-      return bringUp(lab);
+      return operations.run(
+        name,
+        'reset',
+        async () => {
+          lab.state = 'creating';
+          lab.checks = undefined;
+          labEvent({ type: 'phase-started', lab: name, phase: 'teardown', title: 'Teardown', at: now().toISOString() });
+          await pause();
+          labEvent({ type: 'phase-finished', lab: name, phase: 'teardown', outcome: 'done', at: now().toISOString(), elapsedMs: stepMs });
+          return bringUp(lab);
+        },
+        (status) => status,
+      );
     },
     'labs.status': async ({ lab }) => statusOf(labOrThrow(lab)),
     'labs.access': async ({ lab: name }) => {
@@ -325,6 +347,7 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
     },
     'checks.run': async ({ lab: name }) => {
       const lab = labOrThrow(name);
+      operations.requireIdle(name, 'run the checks');
       lab.checks = checksOf(lab);
       publishStatus(lab);
       return lab.checks;
