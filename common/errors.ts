@@ -1,3 +1,5 @@
+import type { PreflightCheck } from './lab-status.ts';
+
 /**
  * Errors that reach a person carry a stable code, a message that says what to do, and where
  * it happened. They cross IPC and HTTP as `{ ok: false, error: { code, message, context } }`.
@@ -8,6 +10,8 @@ export interface ErrorContext {
   phase?: string;
   /** Last lines of the failing container's log, secrets already scrubbed. */
   logTail?: string[];
+  /** A failed preflight's whole list, so every interface can show it as `seclab doctor` does. */
+  preflight?: PreflightCheck[];
 }
 
 export class SeclabError extends Error {

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { labNameSchema, type LabSpecInput } from '../../common/lab-spec.ts';
+import { LabSpecError, labNameSchema, parseLabSpec, type LabSpecInput } from '../../common/lab-spec.ts';
 import { SeclabError } from '../../common/errors.ts';
 
 export interface SpecFlags {
@@ -81,4 +81,32 @@ export function specInputFromFlags(flags: SpecFlags): LabSpecInput {
   if (flags.portFleetServer !== undefined) ports.fleetServer = numeric(flags.portFleetServer);
   if (Object.keys(ports).length) input.ports = ports;
   return input as LabSpecInput;
+}
+
+/** The spec's fields as the person typed them: an error names the flag, with the field in brackets. */
+const FLAG_OF_FIELD: Record<string, string> = {
+  name: '--lab',
+  version: '--version',
+  images: '--images',
+  license: '--license',
+  'elasticsearch.nodes': '--nodes',
+  'elasticsearch.memory': '--memory',
+  agents: '--agents',
+  kibana: '--no-kibana',
+  fleetServer: '--no-fleet',
+  'ports.elasticsearch': '--port-elasticsearch',
+  'ports.kibana': '--port-kibana',
+  'ports.fleetServer': '--port-fleet-server',
+};
+
+/** The same spec error, its fields named by the flags that set them. */
+export function specErrorInFlags(error: LabSpecError): LabSpecError {
+  return new LabSpecError(error.problems.map((p) => ({ ...p, field: FLAG_OF_FIELD[p.field] ? `${FLAG_OF_FIELD[p.field]} (${p.field})` : p.field })));
+}
+
+/** The flags as a spec, validated now: a bad flag is a spec error before any task list or Docker call. */
+export function validSpecInputFromFlags(flags: SpecFlags): LabSpecInput {
+  const input = specInputFromFlags(flags);
+  parseLabSpec(input);
+  return input;
 }

@@ -11,15 +11,29 @@ import { createEventScrubber, readLabSecrets, scrubSecrets } from '../../core/la
 import type { LabEvent } from '../../../common/lab-events.ts';
 import { containerNameOf, planLab } from '../../core/planner/plan-lab.ts';
 import { SeclabError } from '../../../common/errors.ts';
-import { addLabOption, addSpecOptions, labNameOption, specInputFromFlags, type SpecFlags } from '../spec-options.ts';
+import { addLabOption, addSpecOptions, labNameOption, validSpecInputFromFlags, type SpecFlags } from '../spec-options.ts';
 import { pipeScrubbedLogs } from '../follow-logs.ts';
 import { createProgressRenderer } from '../format/progress-renderer.ts';
 import { formatStatus, formatLabList, formatPreflight, formatChecks } from '../format/format-status.ts';
+import { formatLogText } from '../format/format-logs.ts';
+import { formatAccess } from '../format/format-access.ts';
+import { labAccessSummary } from './access-command.ts';
 import { verifyLab } from '../../core/verification/verify-lab.ts';
 import { recoverInterruptedWorkshop } from '../../core/workshop/lesson-engine.ts';
 
 const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
+
+/** What a failed preflight found, as `seclab doctor` shows it, before the error itself. */
+async function withFailedPreflightShown<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const checks = error instanceof SeclabError ? error.context.preflight : undefined;
+    if (checks) print(formatPreflight(checks));
+    throw error;
+  }
+}
 
 export function registerLabCommands(program: Command, environment: CoreEnvironment): void {
   // Events leave core here for the terminal: each one scrubbed with its lab's secrets.
@@ -31,16 +45,20 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
     .option('--keep-on-failure', 'leave what was created when something fails, for inspection')
     .option('--json', 'print the final state as JSON (no live task list)')
     .action(async (flags: SpecFlags & { keepOnFailure?: boolean; json?: boolean }) => {
+      // A bad flag is a spec error before the task list starts.
+      const input = validSpecInputFromFlags(flags);
       // A lesson left broken by a killed process is restored before anything else.
       const recovered = await recoverInterruptedWorkshop({ environment, emit: () => undefined }, flags.lab);
       if (recovered) process.stderr.write(`${recovered}\n`);
       const renderer = flags.json ? undefined : createProgressRenderer();
-      const work = () => upLab({ environment, emit: renderer ? scrubbed(renderer.listener) : () => undefined }, specInputFromFlags(flags), { keepOnFailure: flags.keepOnFailure });
-      const result = renderer ? await renderer.run(work) : await work();
+      const work = () => upLab({ environment, emit: renderer ? scrubbed(renderer.listener) : () => undefined }, input, { keepOnFailure: flags.keepOnFailure });
+      const result = renderer ? await withFailedPreflightShown(() => renderer.run(work)) : await work();
       if (flags.json) printJson({ outcome: result.outcome, ...result.status });
       else {
         if (result.outcome === 'already-running') print(`Lab "${result.status.lab}" is already running; nothing changed.`);
+        else print(formatPreflight(result.preflight));
         print(formatStatus(result.status));
+        print(formatAccess(labAccessSummary(environment, result.status.lab)));
       }
     });
 
@@ -64,7 +82,10 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
       const work = () => resetLab({ environment, emit: renderer ? scrubbed(renderer.listener) : () => undefined }, flags.lab);
       const result = renderer ? await renderer.run(work) : await work();
       if (flags.json) printJson(result.status);
-      else print(formatStatus(result.status));
+      else {
+        print(formatStatus(result.status));
+        print(formatAccess(labAccessSummary(environment, result.status.lab)));
+      }
     });
 
   program
@@ -96,7 +117,8 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
     .argument('<component>', 'component name')
     .option('-f, --follow', 'keep printing new lines')
     .option('--tail <n>', 'lines from the end', '200')
-    .action(async (component: string, flags: { lab: string; follow?: boolean; tail: string }) => {
+    .option('--json', "the products' own lines, as they wrote them (ECS JSON)")
+    .action(async (component: string, flags: { lab: string; follow?: boolean; tail: string; json?: boolean }) => {
       const engine = environment.engine();
       const record = readLabRecord(environment.home, flags.lab);
       if (!record) throw new SeclabError('LAB_NOT_FOUND', `there is no lab named "${flags.lab}" (see \`seclab status\` for the labs there are)`);
@@ -111,18 +133,20 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
       }
       const secrets = readLabSecrets(environment.home, flags.lab) ?? {};
       const tail = Number(flags.tail) || 200;
+      // Secrets are scrubbed from the raw text first (their base64 and Basic headers too), then lines are made readable.
+      const readable = flags.json ? (text: string) => text : formatLogText;
       if (!flags.follow) {
-        print(scrubSecrets(await engine.logs(name, { tail }), secrets));
+        print(readable(scrubSecrets(await engine.logs(name, { tail }), secrets)));
         return;
       }
-      await pipeScrubbedLogs(await engine.logs(name, { tail, follow: true }), secrets, (text) => process.stdout.write(text));
+      await pipeScrubbedLogs(await engine.logs(name, { tail, follow: true }), secrets, (text) => process.stdout.write(readable(text)));
     });
 
   addSpecOptions(program.command('doctor'))
     .description("the preflight checks `up` runs, alone: Docker, memory, vm.max_map_count, ports, disk, existing lab")
     .option('--json', 'machine-readable output')
     .action(async (flags: SpecFlags & { json?: boolean }) => {
-      const checks = await preflightLab(environment, specInputFromFlags(flags));
+      const checks = await preflightLab(environment, validSpecInputFromFlags(flags));
       if (flags.json) printJson(checks);
       else print(formatPreflight(checks));
       if (checks.some((c) => c.status === 'fail')) process.exitCode = 1;

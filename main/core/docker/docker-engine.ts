@@ -3,6 +3,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { LAB_LABEL } from '../../../common/lab-plan.ts';
 import { SeclabError } from '../../../common/errors.ts';
 import { checkedImageReference, checkedObjectName } from './docker-names.ts';
+import { translateConnectionErrors } from './engine-connection.ts';
 
 /**
  * The only module that talks to the Docker engine. Every object it creates carries the
@@ -74,6 +75,7 @@ export class DockerEngine {
   constructor(docker?: Docker) {
     // dockerode reads DOCKER_HOST (unix, tcp with DOCKER_TLS_VERIFY/DOCKER_CERT_PATH, ssh://).
     this.docker = docker ?? new Docker();
+    translateConnectionErrors(this.docker.modem);
   }
 
   // Every name that goes into a request path passes Docker's own name rule first (docker-names.ts).
@@ -105,6 +107,7 @@ export class DockerEngine {
         operatingSystem: info.OperatingSystem,
       };
     } catch (error) {
+      if (error instanceof SeclabError) throw error;
       throw new SeclabError(
         'DOCKER_UNREACHABLE',
         `cannot reach the Docker engine (${(error as Error).message}): start Docker (Linux: \`sudo systemctl start docker\` or \`dockerd &\`; macOS/Windows: start Docker Desktop) or set DOCKER_HOST`,

@@ -1,6 +1,9 @@
 import type { LabSpecInput } from '../../../common/lab-spec.ts';
 import type { PreflightCheck } from '../../../common/lab-status.ts';
+import type { LabPlan } from '../../../common/lab-plan.ts';
 import type { CoreEnvironment } from '../environment.ts';
+import type { DockerEngine, LabObjects } from '../docker/docker-engine.ts';
+import type { LabAllocation } from '../planner/lab-addresses.ts';
 import { readLabRecord } from '../lab-store/lab-records.ts';
 import { resolveLab } from '../planner/plan-service.ts';
 import { probeEngineLimits } from './engine-limits.ts';
@@ -16,13 +19,23 @@ export async function preflightLab(environment: CoreEnvironment, input: LabSpecI
   const recorded = readLabRecord(environment.home, name);
   const engineLimits = recorded ? undefined : await probeEngineLimits(engine, name).catch(() => undefined);
   const { plan, allocation } = await resolveLab(environment, input, await engine.engineSubnets().catch(() => []), engineLimits);
-  const objects = await engine.labObjects(plan.lab).catch(() => ({ containers: [] as Array<{ state: string }> }));
-  const running = objects.containers.some((c) => c.state === 'running');
+  const objects = await engine.labObjects(plan.lab).catch(() => undefined);
+  return preflightPlannedLab(engine, plan, allocation, objects?.containers ?? []);
+}
+
+/**
+ * The one list of checks, for a lab already planned: `up` calls it with its own plan, doctor and
+ * the Start screen through preflightLab. One-shot helpers (the engine-limits probe) are no part
+ * of the lab, so they neither make it "exist" nor hold its ports.
+ */
+export function preflightPlannedLab(engine: DockerEngine, plan: LabPlan, allocation: LabAllocation, containers: LabObjects['containers']): Promise<PreflightCheck[]> {
+  const labContainers = containers.filter((c) => !c.labels['seclab.role']);
+  const running = labContainers.some((c) => c.state === 'running');
   return runPreflight({
     engine,
     plan,
     portsHeldByLab: running ? plan.containers.flatMap((c) => c.ports.map((p) => p.hostPort)) : [],
-    labExists: objects.containers.length > 0,
+    labExists: labContainers.length > 0,
     engineLimits: allocation,
   });
 }

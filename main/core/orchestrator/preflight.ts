@@ -3,6 +3,7 @@ import type { LabPlan } from '../../../common/lab-plan.ts';
 import type { PreflightCheck } from '../../../common/lab-status.ts';
 import type { DockerEngine } from '../docker/docker-engine.ts';
 import { isLoopbackPortFree } from '../lab-store/allocate-lab.ts';
+import { isEngineUnreachable } from '../docker/engine-connection.ts';
 
 export const REQUIRED_MAX_MAP_COUNT = 262144;
 const MIN_FREE_DISK_BYTES = 5 * 1024 ** 3;
@@ -128,7 +129,9 @@ export async function runPreflight(inputs: PreflightInputs): Promise<PreflightCh
     engineInfo = await inputs.engine.version();
     checks.push({ id: 'docker', title: 'Docker engine', status: 'pass', detail: `Docker ${engineInfo.version} (API ${engineInfo.apiVersion}) on ${engineInfo.operatingSystem}, kernel ${engineInfo.kernelVersion}` });
   } catch (error) {
-    checks.push({ id: 'docker', title: 'Docker engine', status: 'fail', detail: (error as Error).message, fix: 'Start Docker (Linux: sudo systemctl start docker; macOS/Windows: start Docker Desktop), or point DOCKER_HOST at a running engine.' });
+    // A connection that never opened is already said with its fix, naming the socket (engine-connection.ts).
+    const fix = isEngineUnreachable(error) ? {} : { fix: 'Start Docker (Linux: sudo systemctl start docker; macOS/Windows: start Docker Desktop), or point DOCKER_HOST at a running engine.' };
+    checks.push({ id: 'docker', title: 'Docker engine', status: 'fail', detail: (error as Error).message, ...fix });
     return checks;
   }
 

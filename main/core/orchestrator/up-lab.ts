@@ -20,7 +20,8 @@ import { connectElasticsearch } from '../stack/elasticsearch-client.ts';
 import { configureLabSecurity, indexSampleData, observeClusterFormed } from '../stack/elasticsearch-setup.ts';
 import { observeAgentsOnline, observeFleetServerHealthy, observeKibanaAvailable, revokeEnrollmentToken, setUpFleet, type KibanaConnection } from '../stack/kibana-fleet-setup.ts';
 import { copyFilesInto, materializeContainer, type CreatedObjects } from './materialize-container.ts';
-import { runPreflight } from './preflight.ts';
+import { preflightPlannedLab } from './lab-preflight.ts';
+import { isEngineUnreachable } from '../docker/engine-connection.ts';
 import { probeEngineLimits } from './engine-limits.ts';
 import { waitUntil, type Observation } from './wait-until.ts';
 import { observeLab } from './observe-lab.ts';
@@ -374,9 +375,13 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
   const folderExisted = existsSync(paths.record);
   let secrets: LabSecrets = {};
   try {
-    const before = await engine.labObjects(spec.name);
+    // No engine to ask: preflight runs anyway and says so, with the fix.
+    const before = await engine.labObjects(spec.name).catch((error: unknown) => {
+      if (isEngineUnreachable(error)) return undefined;
+      throw error;
+    });
     // One-shot helpers (the engine-limits probe a moment ago, say) are no part of an existing lab.
-    const existing = before.containers.some((container) => !container.labels['seclab.role']);
+    const existing = before?.containers.some((container) => !container.labels['seclab.role']) ?? false;
     if (existing) {
       const observed = await observeLab(engine, environment.home, spec.name);
       if (observed.state === 'running') {
@@ -385,10 +390,10 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
       }
     }
     const preflight = await run.phase('preflight', async () => {
-      const checks = await runPreflight({ engine, plan, portsHeldByLab: [], labExists: existing, engineLimits: resolved.allocation });
+      const checks = await preflightPlannedLab(engine, plan, resolved.allocation, before?.containers ?? []);
       const failed = checks.filter((c) => c.status === 'fail');
       if (failed.length) {
-        throw new SeclabError('PREFLIGHT_FAILED', failed.map((c) => `${c.title}: ${c.detail}. ${c.fix ?? ''}`.trim()).join('\n'), { lab: spec.name, phase: 'preflight' });
+        throw new SeclabError('PREFLIGHT_FAILED', failed.map((c) => `${c.title}: ${c.detail}. ${c.fix ?? ''}`.trim()).join('\n'), { lab: spec.name, phase: 'preflight', preflight: checks });
       }
       return checks;
     }, (checks) => checks.map((c) => `${c.title} ${c.status}`).join(', '));

@@ -1,0 +1,69 @@
+import { SeclabError } from '../../../common/errors.ts';
+
+/**
+ * The one place where "could not connect to the Docker engine" becomes a sentence a person can act
+ * on. DockerEngine passes every failed engine request through it, so the CLI, the app and the web
+ * UI all say the same thing, naming the socket or DOCKER_HOST actually used.
+ */
+
+export const ENGINE_NOT_RUNNING = 'DOCKER_UNREACHABLE';
+export const ENGINE_ACCESS_DENIED = 'DOCKER_ACCESS_DENIED';
+
+/** Node's errno codes for a connection that never opened (a socket that is missing, closed, or unreachable). */
+const NOT_RUNNING_CODES = new Set(['ENOENT', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
+const ACCESS_DENIED_CODES = new Set(['EACCES', 'EPERM']);
+const CONNECT_SYSCALLS = new Set(['connect', 'getaddrinfo']);
+
+interface ConnectError {
+  code?: unknown;
+  syscall?: unknown;
+  address?: unknown;
+  port?: unknown;
+  hostname?: unknown;
+}
+
+/** Where the request went, as DOCKER_HOST would write it: the socket path or host and port in the error, else DOCKER_HOST. */
+export function engineAddressOf(error: ConnectError, env: NodeJS.ProcessEnv = process.env): string {
+  if (typeof error.address === 'string' && error.address.startsWith('/')) return `unix://${error.address}`;
+  if (typeof error.address === 'string') return `tcp://${error.address}${error.port ? `:${String(error.port)}` : ''}`;
+  if (env.DOCKER_HOST) return env.DOCKER_HOST;
+  if (typeof error.hostname === 'string') return `tcp://${error.hostname}`;
+  return 'unix:///var/run/docker.sock';
+}
+
+/** The actionable error for a failed connection to the engine; undefined for any other error (a 404, a 409 …). */
+export function engineConnectionError(error: unknown, env: NodeJS.ProcessEnv = process.env): SeclabError | undefined {
+  if (error instanceof SeclabError || !error || typeof error !== 'object') return undefined;
+  const { code, syscall } = error as ConnectError;
+  if (typeof code !== 'string' || typeof syscall !== 'string' || !CONNECT_SYSCALLS.has(syscall)) return undefined;
+  const address = engineAddressOf(error as ConnectError, env);
+  if (ACCESS_DENIED_CODES.has(code)) {
+    return new SeclabError(
+      ENGINE_ACCESS_DENIED,
+      `Permission denied on the Docker engine's socket at ${address}: add yourself to the docker group (\`sudo usermod -aG docker $USER\`), then log out and in again, or point DOCKER_HOST at an engine you may use`,
+    );
+  }
+  if (NOT_RUNNING_CODES.has(code)) {
+    return new SeclabError(
+      ENGINE_NOT_RUNNING,
+      `Docker is not running at ${address}: start it (\`sudo systemctl start docker\`, or open Docker Desktop), or point DOCKER_HOST at an engine`,
+    );
+  }
+  return undefined;
+}
+
+/** True for the errors engineConnectionError makes: no engine to talk to, so nothing about the lab can be known. */
+export function isEngineUnreachable(error: unknown): boolean {
+  return error instanceof SeclabError && (error.code === ENGINE_NOT_RUNNING || error.code === ENGINE_ACCESS_DENIED);
+}
+
+type DialCallback = (error: unknown, result?: unknown) => void;
+/** dockerode's modem, as far as this needs it (options stay dockerode's own type: `never` here accepts it). */
+type Dial = (options: never, callback?: DialCallback) => unknown;
+
+/** Every request dockerode makes goes through modem.dial: its failures are translated there, once. */
+export function translateConnectionErrors(modem: { dial: Dial }): void {
+  const dial = modem.dial.bind(modem) as (options: unknown, callback?: DialCallback) => unknown;
+  const translated = (options: unknown, callback?: DialCallback) => dial(options, (error, result) => callback?.(error ? (engineConnectionError(error) ?? error) : error, result));
+  modem.dial = translated as Dial;
+}
