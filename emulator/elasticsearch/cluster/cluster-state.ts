@@ -18,6 +18,28 @@ export interface RoleDescriptor {
   run_as: string[];
   metadata: Record<string, unknown>;
   transient_metadata?: Record<string, unknown>;
+  /** Accepted and returned as given (no remote clusters are emulated). */
+  remote_indices?: Array<Record<string, unknown>>;
+  remote_cluster?: Array<Record<string, unknown>>;
+}
+
+/** A native role mapping (ExpressionRoleMapping), kept as ES returns it. */
+export interface StoredRoleMapping {
+  enabled: boolean;
+  roles: string[];
+  role_templates?: Array<{ template: unknown; format?: 'string' | 'json' }>;
+  rules: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+}
+
+/** A user profile document (.security-profile), as the profile APIs show it. */
+export interface StoredProfile {
+  uid: string;
+  enabled: boolean;
+  lastSynchronized: number;
+  user: { username: string; roles: string[]; realm_name: string; realm_domain?: string; email: string | null; full_name: string | null };
+  labels: Record<string, unknown>;
+  data: Record<string, unknown>;
 }
 
 export interface StoredUser {
@@ -76,6 +98,8 @@ export interface StoredIndex {
   aliases: Record<string, unknown>;
   documents: Record<string, StoredDocument>;
   nextSeqNo: number;
+  /** POST /{index}/_close; absent means open. */
+  closed?: boolean;
 }
 
 export interface LicenseState {
@@ -100,6 +124,9 @@ export interface ClusterMetadata {
   persistentSettings: Record<string, unknown>;
   transientSettings: Record<string, unknown>;
   license: LicenseState | undefined;
+  /** Absent in state persisted before role mappings and profiles were emulated. */
+  roleMappings?: Record<string, StoredRoleMapping>;
+  profiles?: Record<string, StoredProfile>;
 }
 
 export interface DiscoveryNode {

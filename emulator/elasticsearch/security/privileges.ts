@@ -18,6 +18,12 @@ export const INDEX_ACTION_GRANTED_BY: Record<string, string[]> = {
   'indices:admin/get': ['view_index_metadata', 'manage', 'all'],
   'indices:admin/refresh': ['maintenance', 'manage', 'all'],
   'indices:monitor/stats': ['monitor', 'manage', 'all'],
+  // IndexPrivilege: aliases and open/close under manage; reading aliases under view_index_metadata.
+  'indices:admin/aliases': ['manage', 'all'],
+  'indices:admin/aliases/get': ['view_index_metadata', 'manage', 'all'],
+  'indices:admin/close': ['manage', 'all'],
+  'indices:admin/open': ['manage', 'all'],
+  'indices:data/read/mget[shard]': ['read', 'all'],
 };
 
 export const CLUSTER_ACTION_GRANTED_BY: Record<string, string[]> = {
@@ -47,6 +53,20 @@ export const CLUSTER_ACTION_GRANTED_BY: Record<string, string[]> = {
   'cluster:admin/xpack/security/service_account/credential/get': ['read_security', 'manage_service_account', 'manage_security', 'all'],
   'cluster:admin/xpack/security/service_account/token/create': ['manage_service_account', 'manage_security', 'all'],
   'cluster:admin/xpack/security/service_account/token/delete': ['manage_service_account', 'manage_security', 'all'],
+  // ClusterPrivilegeResolver: role mappings under manage_security (read_security reads them), profiles under manage_user_profile.
+  'cluster:admin/xpack/security/role_mapping/put': ['manage_security', 'all'],
+  'cluster:admin/xpack/security/role_mapping/delete': ['manage_security', 'all'],
+  'cluster:admin/xpack/security/role_mapping/get': ['read_security', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/user/query': ['read_security', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/role/query': ['read_security', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/role/bulk_put': ['manage_security', 'all'],
+  'cluster:admin/xpack/security/role/bulk_delete': ['manage_security', 'all'],
+  'cluster:admin/xpack/security/profile/activate': ['manage_user_profile', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/profile/get': ['read_security', 'manage_user_profile', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/profile/put/data': ['manage_user_profile', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/profile/set_enabled': ['manage_user_profile', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/profile/suggest': ['read_security', 'manage_user_profile', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/profile/has_privileges': ['read_security', 'manage_user_profile', 'manage_security', 'all'],
 };
 
 /** Actions any authenticated user may run on itself. */
@@ -116,6 +136,7 @@ const CLUSTER_PRIVILEGE_IMPLIED_BY: Record<string, string[]> = {
   manage_own_api_key: ['manage_api_key', 'manage_security', 'all'],
   manage_api_key: ['manage_security', 'all'],
   manage_service_account: ['manage_security', 'all'],
+  manage_user_profile: ['manage_security', 'all'],
 };
 
 const INDEX_PRIVILEGE_IMPLIED_BY: Record<string, string[]> = {

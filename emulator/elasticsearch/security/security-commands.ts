@@ -50,7 +50,6 @@ export function applySecurityCommand(metadata: ClusterMetadata, command: Securit
     }
     case 'set_user_enabled': {
       if (RESERVED_USERS[command.username]) {
-        if (command.username === 'elastic' && !command.enabled) throw badRequest('users may not update the enabled status of their own account');
         const state = metadata.reservedUsers[command.username] ?? { enabled: true };
         metadata.reservedUsers[command.username] = { ...state, enabled: command.enabled };
         return ok({});

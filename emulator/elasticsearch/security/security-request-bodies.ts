@@ -1,4 +1,5 @@
 import { ElasticsearchError, parsingError } from '../http/rest-errors.js';
+import { STORED_PASSWORD_HASH_ALGORITHMS, hasherOfHash } from './passwords.js';
 
 /**
  * The request-body parsers of the security APIs the lab calls, as strict as Elasticsearch's own: each is a
@@ -111,6 +112,7 @@ export function checkPutUserBody(username: string, body: Json): void {
         break;
       case 'password_hash':
         expectString(field, value);
+        checkPasswordHash(value as string);
         break;
       case 'roles':
         break;
@@ -140,5 +142,20 @@ export function checkChangePasswordBody(body: Json): void {
     if (field !== 'password' && field !== 'password_hash') throw parsingError(`failed to parse change password request. unexpected field [${field}]`);
     expectString(field, value);
     if (field === 'password') validatePassword(value as string);
+    else checkPasswordHash(value as string);
   }
+}
+
+/**
+ * PutUserRequestBuilder.passwordHash / ChangePasswordRequestBuilder.passwordHash (ES 9): a hash of any stored-password
+ * hasher (bcrypt*, pbkdf2*) is taken whatever xpack.security.authc.password_hashing.algorithm says; anything else —
+ * clear text, {SHA}, {MD5}, {SSHA256} — is refused while the body is parsed, before authorization.
+ */
+export function checkPasswordHash(hash: string): void {
+  if (STORED_PASSWORD_HASH_ALGORITHMS.includes(hasherOfHash(hash))) return;
+  throw new ElasticsearchError(
+    400,
+    'illegal_argument_exception',
+    `The provided password hash is not a hash or it could not be resolved to a supported hash algorithm. The supported password hash algorithms are [${STORED_PASSWORD_HASH_ALGORITHMS.join(', ')}]`,
+  );
 }

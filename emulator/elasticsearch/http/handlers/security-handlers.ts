@@ -10,6 +10,7 @@ import { parseDuration } from '../rest-request.js';
 import type { RoleDescriptor, StoredApiKey } from '../../cluster/cluster-state.js';
 import { rolesHaveClusterPrivilege, rolesHaveIndexPrivilege } from '../../security/privileges.js';
 import { checkChangePasswordBody, checkPutUserBody, checkRoleBody } from '../../security/security-request-bodies.js';
+import { validateRemotePrivileges, validateRoleQueries } from '../../security/role-validation.js';
 
 const WRITE_TIMEOUT = 30000;
 
@@ -111,11 +112,18 @@ async function changePassword(context: RouteContext) {
 function setEnabled(enabled: boolean) {
   return async (context: RouteContext) => {
     guardCluster(context, 'cluster:admin/xpack/security/user/set_enabled');
+    // TransportSetEnabledAction.isSameUserRequest: a native or reserved realm user may not change its own account.
+    const { subject } = context;
+    const username = context.params.username!;
+    if (subject.kind === 'user' && (subject.realm.type === 'native' || subject.realm.type === 'reserved') && subject.username === username) {
+      throw badRequest('users may not update the enabled status of their own account');
+    }
+    if (context.node.config.anonymous?.username === username) throw badRequest(`user [${username}] is anonymous and cannot be modified using the api`);
     return context.node.submit({ kind: 'set_user_enabled', username: context.params.username!, enabled }, WRITE_TIMEOUT);
   };
 }
 
-function normaliseRole(body: Record<string, unknown>): RoleDescriptor {
+export function normaliseRole(body: Record<string, unknown>): RoleDescriptor {
   const list = (value: unknown) => (Array.isArray(value) ? value.map(String) : []);
   const indices = Array.isArray(body.indices) ? (body.indices as Array<Record<string, unknown>>) : [];
   return {
@@ -135,7 +143,15 @@ function normaliseRole(body: Record<string, unknown>): RoleDescriptor {
     run_as: list(body.run_as),
     metadata: (body.metadata as Record<string, unknown> | undefined) ?? {},
     transient_metadata: { enabled: true },
+    ...(Array.isArray(body.remote_indices) ? { remote_indices: body.remote_indices as Array<Record<string, unknown>> } : {}),
+    ...(Array.isArray(body.remote_cluster) ? { remote_cluster: body.remote_cluster as Array<Record<string, unknown>> } : {}),
   };
+}
+
+/** What TransportPutRoleAction checks after authorization: remote privileges (PutRoleRequest.validate), then DLS queries. */
+export function validateRoleDescriptor(name: string, body: Record<string, unknown>, role: RoleDescriptor): void {
+  validateRemotePrivileges(name, body);
+  validateRoleQueries(role.indices);
 }
 
 async function putRole(context: RouteContext) {
@@ -143,7 +159,9 @@ async function putRole(context: RouteContext) {
   // RestPutRoleAction parses the role (RoleDescriptor.parse) before the action is authorized.
   checkRoleBody(context.params.name!, body);
   guardCluster(context, 'cluster:admin/xpack/security/role/put');
-  return context.node.submit({ kind: 'put_role', name: context.params.name!, role: normaliseRole(body) }, WRITE_TIMEOUT);
+  const role = normaliseRole(body);
+  validateRoleDescriptor(context.params.name!, body, role);
+  return context.node.submit({ kind: 'put_role', name: context.params.name!, role }, WRITE_TIMEOUT);
 }
 
 function getRoles(context: RouteContext) {
