@@ -2,10 +2,16 @@ import type { ClusterMetadata, LicenseState, RestResult } from './cluster-state.
 import { applySecurityCommand, type SecurityCommand } from '../security/security-commands.js';
 import { applyDocumentCommand, type ApplyContext, type DocumentCommand } from '../data/document-commands.js';
 import { applySettingsUpdate } from './dynamic-settings.js';
+import { applyRoleMappingCommand, ROLE_MAPPING_COMMAND_KINDS, type RoleMappingCommand } from '../security/role-mapping-commands.js';
+import { applyProfileCommand, PROFILE_COMMAND_KINDS, type ProfileCommand } from '../security/profile-commands.js';
+import { applyIndexStateCommand, INDEX_STATE_COMMAND_KINDS, type IndexStateCommand } from '../data/index-state-commands.js';
 
 export type ClusterCommand =
   | SecurityCommand
   | DocumentCommand
+  | RoleMappingCommand
+  | ProfileCommand
+  | IndexStateCommand
   | { kind: 'put_cluster_settings'; persistent: Record<string, unknown>; transient: Record<string, unknown> }
   | { kind: 'start_trial'; uid: string; now: number }
   | { kind: 'start_basic'; uid: string; now: number };
@@ -21,6 +27,9 @@ export function selfGeneratedLicense(type: 'basic' | 'trial', uid: string, now: 
 
 /** Mutates `metadata` (callers pass a copy); deterministic so every node would compute the same result. */
 export function applyCommand(metadata: ClusterMetadata, command: ClusterCommand, context: ApplyContext): RestResult {
+  if (ROLE_MAPPING_COMMAND_KINDS.has(command.kind)) return applyRoleMappingCommand(metadata, command as RoleMappingCommand);
+  if (PROFILE_COMMAND_KINDS.has(command.kind)) return applyProfileCommand(metadata, command as ProfileCommand);
+  if (INDEX_STATE_COMMAND_KINDS.has(command.kind)) return applyIndexStateCommand(metadata, command as IndexStateCommand);
   switch (command.kind) {
     case 'put_cluster_settings':
       return applySettingsUpdate(metadata, command.persistent, command.transient);
@@ -47,6 +56,6 @@ export function applyCommand(metadata: ClusterMetadata, command: ClusterCommand,
     case 'bulk':
       return applyDocumentCommand(metadata, command, context);
     default:
-      return applySecurityCommand(metadata, command);
+      return applySecurityCommand(metadata, command as SecurityCommand);
   }
 }

@@ -102,7 +102,8 @@ function indexDocument(metadata: ClusterMetadata, name: string, id: string, sour
   const version = existing ? existing.version + 1 : 1;
   index.documents[id] = { source, version, seqNo, primaryTerm: 1 };
   const body = writeResult(name, index, id, existing ? 'updated' : 'created', context, version, seqNo);
-  return { status: existing ? 200 : 201, body, headers: existing ? undefined : { Location: `/${name}/_doc/${encodeURIComponent(id)}` } };
+  // DocWriteResponse.getLocation URL-encodes the index and the id (a raw non-ASCII header value cannot be sent).
+  return { status: existing ? 200 : 201, body, headers: existing ? undefined : { Location: `/${encodeURIComponent(name)}/_doc/${encodeURIComponent(id)}` } };
 }
 
 function deepMerge(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {

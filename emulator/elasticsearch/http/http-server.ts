@@ -11,12 +11,16 @@ import { BUILTIN_ROLES } from '../security/builtin-roles.js';
 import { clusterRoutes } from './handlers/cluster-handlers.js';
 import { securityRoutes } from './handlers/security-handlers.js';
 import { documentRoutes } from './handlers/document-handlers.js';
+import { roleMappingRoutes } from './handlers/role-mapping-handlers.js';
+import { securityQueryRoutes } from './handlers/security-query-handlers.js';
+import { profileRoutes } from './handlers/profile-handlers.js';
+import { aliasRoutes } from './handlers/alias-handlers.js';
 import { Loggers } from '../logging.js';
 import { applyFilterPath } from './filter-path.js';
 
 const MAX_CONTENT_LENGTH = 100 * 1024 * 1024;
 
-export const allRoutes: Route[] = [...clusterRoutes, ...securityRoutes, ...documentRoutes];
+export const allRoutes: Route[] = [...clusterRoutes, ...securityRoutes, ...documentRoutes, ...roleMappingRoutes, ...securityQueryRoutes, ...profileRoutes, ...aliasRoutes];
 
 /** With xpack.security.enabled: false every request runs unauthenticated with full rights, as in ES. */
 function anonymousSuperuser(): Subject {

@@ -60,6 +60,45 @@ export function clusterHealthBody(state: PublishedState, clusterName: string) {
 
 const STATUS_RANK: Record<string, number> = { red: 0, yellow: 1, green: 2 };
 
+/**
+ * ClusterHealthResponse with level=indices|shards: one ClusterIndexHealth per index (closed ones included, their
+ * shards are replicated since 7.2), and per shard with level=shards. Same arithmetic as the cluster totals.
+ */
+function healthLevels(state: PublishedState, level: string | null) {
+  if (level !== 'indices' && level !== 'shards') return {};
+  const dataNodes = state.nodes.filter((n) => n.roles.some((role) => role.startsWith('data'))).length;
+  const indices = Object.fromEntries(
+    Object.entries(state.metadata.indices).sort(([a], [b]) => a.localeCompare(b)).map(([name, index]) => {
+      const shardCount = index.settings.number_of_shards;
+      const replicas = index.settings.number_of_replicas;
+      const copies = dataNodes === 0 ? 0 : Math.min(1 + replicas, dataNodes);
+      const unassignedPerShard = 1 + replicas - copies;
+      const shardStatus = copies === 0 ? 'red' : unassignedPerShard > 0 ? 'yellow' : 'green';
+      const entry: Record<string, unknown> = {
+        status: shardStatus,
+        number_of_shards: shardCount,
+        number_of_replicas: replicas,
+        active_primary_shards: copies === 0 ? 0 : shardCount,
+        active_shards: copies * shardCount,
+        relocating_shards: 0,
+        initializing_shards: 0,
+        unassigned_shards: unassignedPerShard * shardCount,
+        unassigned_primary_shards: copies === 0 ? shardCount : 0,
+      };
+      if (level === 'shards') {
+        entry.shards = Object.fromEntries(
+          Array.from({ length: shardCount }, (_, shard) => [
+            String(shard),
+            { status: shardStatus, primary_active: copies > 0, active_shards: copies, relocating_shards: 0, initializing_shards: 0, unassigned_shards: unassignedPerShard, unassigned_primary_shards: copies === 0 ? 1 : 0 },
+          ]),
+        );
+      }
+      return [name, entry];
+    }),
+  );
+  return { indices };
+}
+
 function nodesConditionMet(expression: string, count: number): boolean {
   const match = /^(>=|<=|>|<|ge\(|le\(|gt\(|lt\()?(\d+)\)?$/.exec(expression.trim());
   if (!match) throw new ElasticsearchError(400, 'illegal_argument_exception', `cannot parse wait_for_nodes [${expression}]`);
@@ -92,7 +131,7 @@ async function health(context: RouteContext) {
   const met = waitForNodes || waitForStatus ? await node.waitFor(satisfied, timeout) : true;
   const state = node.appliedState();
   if (!state) throw masterNotDiscovered();
-  const body = { ...clusterHealthBody(state, node.config.clusterName), timed_out: !met };
+  const body = { ...clusterHealthBody(state, node.config.clusterName), timed_out: !met, ...healthLevels(state, request.query.get('level')) };
   // ES answers 408 Request Timeout when the wait_for condition was not met in time.
   return ok(body, met ? 200 : 408);
 }
@@ -260,12 +299,16 @@ function basicStatus(context: RouteContext) {
 function sslCertificates(context: RouteContext) {
   guardCluster(context, 'cluster:monitor/xpack/ssl/certificates/get');
   const seen = new Set<string>();
+  // SSLService.getLoadedCertificates is a set of CertificateInfo (equal when every field is): a file shared by the
+  // transport and http contexts is one entry; TransportGetCertificateInfoAction returns them in CertificateInfo's
+  // natural order (path, then alias, then serial number).
   const entries = [...(context.node.ssl.transport?.certificateInfo ?? []), ...(context.node.ssl.http?.certificateInfo ?? [])].filter((entry) => {
-    const key = `${entry.path}|${entry.serial_number}|${entry.has_private_key}`;
+    const key = JSON.stringify(entry);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+  entries.sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : left.serial_number < right.serial_number ? -1 : left.serial_number > right.serial_number ? 1 : 0));
   return ok(entries);
 }
 

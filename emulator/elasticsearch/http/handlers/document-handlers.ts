@@ -7,6 +7,7 @@ import { indexActionAllowed, accessDenied } from '../../security/authorization.j
 import { count, queryFromQueryString, search, type SearchRequest } from '../../data/search.js';
 import { validateIndexName, type BulkOperation, type NewIndex } from '../../data/document-commands.js';
 import type { StoredIndex } from '../../cluster/cluster-state.js';
+import { indexClosed } from './alias-handlers.js';
 
 const WRITE_TIMEOUT = 60000;
 
@@ -96,6 +97,7 @@ function getDocument(context: RouteContext) {
   guardIndices(context, 'indices:data/read/get', [index]);
   const stored = context.node.metadata().indices[index];
   if (!stored) throw indexNotFound(index);
+  if (stored.closed) throw indexClosed(index, stored.uuid);
   const document = stored.documents[id];
   if (!document) return ok({ _index: index, _id: id, found: false }, 404);
   if (context.request.method === 'HEAD') return ok('', 200);
@@ -122,11 +124,17 @@ function searchTargets(context: RouteContext): Array<[string, StoredIndex]> {
   const expressions = splitNames(context.params.index);
   const resolved = guardIndexExpressions(context, 'indices:data/read/search', expressions);
   const indices = context.node.metadata().indices;
+  // A concrete name may be an alias: it was authorized by its own name, and reads the indices behind it.
+  const behindAlias = (name: string) => Object.keys(indices).filter((index) => name in indices[index]!.aliases);
+  const targets = new Set(resolved.authorized);
+  for (const name of resolved.concrete) if (!indices[name]) behindAlias(name).forEach((index) => targets.add(index));
   if (!queryFlag(context.request, 'ignore_unavailable')) {
-    const missing = resolved.concrete.find((name) => !indices[name]);
+    const missing = resolved.concrete.find((name) => !indices[name] && behindAlias(name).length === 0);
     if (missing) throw indexNotFound(missing);
+    const closed = resolved.concrete.find((name) => indices[name]?.closed);
+    if (closed) throw indexClosed(closed, indices[closed]!.uuid);
   }
-  return resolved.authorized.filter((name) => indices[name]).map((name) => [name, indices[name]!]);
+  return [...targets].filter((name) => indices[name] && !indices[name]!.closed).sort().map((name) => [name, indices[name]!]);
 }
 
 function searchRequest(context: RouteContext): SearchRequest {
@@ -145,7 +153,10 @@ function searchRequest(context: RouteContext): SearchRequest {
 function searchHandler(context: RouteContext) {
   const started = Date.now();
   const targets = searchTargets(context);
-  return ok(search(targets, searchRequest(context), Date.now() - started));
+  const body = search(targets, searchRequest(context), Date.now() - started);
+  // rest_total_hits_as_int=true: the 6.x shape, hits.total as a plain number (RestSearchAction).
+  if (queryFlag(context.request, 'rest_total_hits_as_int')) return ok({ ...body, hits: { ...body.hits, total: body.hits.total.value } });
+  return ok(body);
 }
 
 function countHandler(context: RouteContext) {
