@@ -39,7 +39,7 @@ function record(context: RouteContext, action: 'access_granted' | 'access_denied
 export function guardCluster(context: RouteContext, action: string, requestContext: ClusterRequestContext = {}): void {
   if (!clusterActionAllowed(context.subject, action, requestContext)) {
     record(context, 'access_denied', action);
-    throw accessDenied(context.subject, action, 'cluster');
+    throw accessDenied(context.subject, action, 'cluster', undefined, requestContext);
   }
   record(context, 'access_granted', action);
 }

@@ -1,8 +1,8 @@
 import { ElasticsearchError } from '../http/rest-errors.js';
 import { authenticationError, type Subject } from './authentication.js';
 import {
-  CLUSTER_ACTION_GRANTED_BY,
   INDEX_ACTION_GRANTED_BY,
+  clusterPrivilegesThatGrant,
   SELF_ACTIONS,
   isRestrictedIndex,
   matchesPattern,
@@ -20,10 +20,10 @@ export function describeSubject(subject: Subject): string {
   return subject.missingRoles.length > 0 ? `${roles} (assigned roles [${[...subject.missingRoles].sort().join(',')}] were not found)` : roles;
 }
 
-export function accessDenied(subject: Subject, action: string, kind: 'cluster' | 'index', indices?: string[]): ElasticsearchError {
+export function accessDenied(subject: Subject, action: string, kind: 'cluster' | 'index', indices?: string[], requestContext: ClusterRequestContext = {}): ElasticsearchError {
   // AuthorizationService.denialException: the anonymous user with authz_exception false is asked to authenticate.
   if (subject.authenticationType === 'anonymous' && subject.anonymousAuthzException === false) return authenticationError(`action [${action}] requires authentication`);
-  const grantedBy = (kind === 'index' ? INDEX_ACTION_GRANTED_BY[action] : CLUSTER_ACTION_GRANTED_BY[action]) ?? ['all'];
+  const grantedBy = kind === 'index' ? (INDEX_ACTION_GRANTED_BY[action] ?? ['all']) : clusterPrivilegesThatGrant(action, requestContext);
   let context = '';
   if (indices && indices.length > 0) {
     context = ` on ${indices.some(isRestrictedIndex) ? 'restricted indices' : 'indices'} [${indices.join(',')}]`;
@@ -41,7 +41,7 @@ export function clusterActionAllowed(subject: Subject, action: string, context: 
 }
 
 export function authorizeClusterAction(subject: Subject, action: string, context: ClusterRequestContext = {}): void {
-  if (!clusterActionAllowed(subject, action, context)) throw accessDenied(subject, action, 'cluster');
+  if (!clusterActionAllowed(subject, action, context)) throw accessDenied(subject, action, 'cluster', undefined, context);
 }
 
 export function indexActionAllowed(subject: Subject, index: string, action: string, context: IndexRequestContext = {}): boolean {

@@ -18,7 +18,7 @@ export const INDEX_ACTION_GRANTED_BY: Record<string, string[]> = {
   'indices:admin/get': ['view_index_metadata', 'manage', 'all'],
   'indices:admin/refresh': ['maintenance', 'manage', 'all'],
   'indices:monitor/stats': ['monitor', 'manage', 'all'],
-  // IndexPrivilege: aliases and open/close under manage; reading aliases under view_index_metadata.
+  // IndexPrivilege: aliases and open/close under manage; reading aliases and health under view_index_metadata / monitor.
   'indices:admin/aliases': ['manage', 'all'],
   'indices:admin/aliases/get': ['view_index_metadata', 'manage', 'all'],
   'indices:admin/close': ['manage', 'all'],
@@ -53,6 +53,19 @@ export const CLUSTER_ACTION_GRANTED_BY: Record<string, string[]> = {
   'cluster:admin/xpack/security/service_account/credential/get': ['read_security', 'manage_service_account', 'manage_security', 'all'],
   'cluster:admin/xpack/security/service_account/token/create': ['manage_service_account', 'manage_security', 'all'],
   'cluster:admin/xpack/security/service_account/token/delete': ['manage_service_account', 'manage_security', 'all'],
+  // ClusterPrivilegeResolver.VALUES, in its sortByAccessLevel order (fewest implied privileges first, then by name).
+  'cluster:admin/xpack/security/api_key/grant': ['grant_api_key', 'manage_api_key', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/api_key/update': ['manage_own_api_key', 'manage_api_key', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/api_key/bulk_update': ['manage_own_api_key', 'manage_api_key', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/api_key/query': ['manage_own_api_key', 'read_security', 'manage_api_key', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/token/create': ['manage_token', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/token/refresh': ['manage_saml', 'manage_token', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/token/invalidate': ['delegate_pki', 'manage_saml', 'manage_token', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/privilege/put': ['manage_security', 'all'],
+  'cluster:admin/xpack/security/privilege/delete': ['manage_security', 'all'],
+  'cluster:admin/xpack/security/privilege/get': ['read_security', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/privilege/builtin/get': ['read_security', 'manage_security', 'all'],
+  'cluster:admin/xpack/security/privilege/cache/clear': ['manage_security', 'all'],
   // ClusterPrivilegeResolver: role mappings under manage_security (read_security reads them), profiles under manage_user_profile.
   'cluster:admin/xpack/security/role_mapping/put': ['manage_security', 'all'],
   'cluster:admin/xpack/security/role_mapping/delete': ['manage_security', 'all'],
@@ -68,6 +81,15 @@ export const CLUSTER_ACTION_GRANTED_BY: Record<string, string[]> = {
   'cluster:admin/xpack/security/profile/suggest': ['read_security', 'manage_user_profile', 'manage_security', 'all'],
   'cluster:admin/xpack/security/profile/has_privileges': ['read_security', 'manage_user_profile', 'manage_security', 'all'],
 };
+
+/**
+ * The named privileges that grant an action for this request (ClusterPrivilegeResolver.findPrivilegesThatGrant):
+ * manage_own_api_key only counts when the request touches the caller's own API keys.
+ */
+export function clusterPrivilegesThatGrant(action: string, context: ClusterRequestContext = {}): string[] {
+  const named = CLUSTER_ACTION_GRANTED_BY[action] ?? ['all'];
+  return context.ownApiKeysOnly ? named : named.filter((privilege) => privilege !== 'manage_own_api_key');
+}
 
 /** Actions any authenticated user may run on itself. */
 export const SELF_ACTIONS = new Set(['cluster:admin/xpack/security/user/authenticate']);
@@ -94,6 +116,19 @@ export function isRestrictedIndex(name: string): boolean {
 export interface ClusterRequestContext {
   /** True when the request touches only the caller's own API keys (what manage_own_api_key allows). */
   ownApiKeysOnly?: boolean;
+  /** Applications an application-privilege request names (what a role's global `application.manage` may grant). */
+  applications?: string[];
+}
+
+/**
+ * ConfigurableClusterPrivileges.ManageApplicationPrivileges: `global: {application: {manage: {applications: [...]}}}`
+ * grants cluster:admin/xpack/security/privilege/* when every application of the request matches a pattern.
+ */
+function globalApplicationManageGrants(role: RoleDescriptor, action: string, context: ClusterRequestContext): boolean {
+  const patterns = role.global?.application?.manage?.applications;
+  if (!patterns || !context.applications || !action.startsWith('cluster:admin/xpack/security/privilege/')) return false;
+  if (action === 'cluster:admin/xpack/security/privilege/builtin/get') return false;
+  return context.applications.every((application) => patterns.some((pattern) => matchesPattern(pattern, application)));
 }
 
 function clusterPrivilegeGrants(privilege: string, action: string, context: ClusterRequestContext): boolean {
@@ -103,7 +138,7 @@ function clusterPrivilegeGrants(privilege: string, action: string, context: Clus
 }
 
 export function rolesGrantClusterAction(roles: RoleDescriptor[], action: string, context: ClusterRequestContext = {}): boolean {
-  return roles.some((role) => role.cluster.some((privilege) => clusterPrivilegeGrants(privilege, action, context)));
+  return roles.some((role) => role.cluster.some((privilege) => clusterPrivilegeGrants(privilege, action, context)) || globalApplicationManageGrants(role, action, context));
 }
 
 export interface IndexRequestContext {
@@ -137,6 +172,8 @@ const CLUSTER_PRIVILEGE_IMPLIED_BY: Record<string, string[]> = {
   manage_api_key: ['manage_security', 'all'],
   manage_service_account: ['manage_security', 'all'],
   manage_user_profile: ['manage_security', 'all'],
+  manage_token: ['manage_security', 'all'],
+  grant_api_key: ['manage_api_key', 'manage_security', 'all'],
 };
 
 const INDEX_PRIVILEGE_IMPLIED_BY: Record<string, string[]> = {
