@@ -15,6 +15,8 @@ export interface RoleDescriptor {
   cluster: string[];
   indices: IndexPrivilegeGroup[];
   applications: Array<{ application: string; privileges: string[]; resources: string[] }>;
+  /** Configurable cluster privileges (RoleDescriptor `global`): `application.manage` and `profile.write`. */
+  global?: { application?: { manage?: { applications: string[] } }; profile?: { write?: { applications: string[] } } };
   run_as: string[];
   metadata: Record<string, unknown>;
   transient_metadata?: Record<string, unknown>;
@@ -75,6 +77,25 @@ export interface StoredApiKey {
   limited_by: Record<string, RoleDescriptor>;
 }
 
+export interface StoredApplicationPrivilege {
+  actions: string[];
+  metadata: Record<string, unknown>;
+}
+
+/** One token document: the access token, its optional refresh token and who may refresh it (TokenService). */
+export interface StoredToken {
+  accessTokenHash: string;
+  refreshTokenHash?: string;
+  creation: number;
+  expiration: number;
+  invalidated: boolean;
+  refreshInvalidated: boolean;
+  /** Set by the first refresh; a second refresh within 30 s gets the same superseding tokens. */
+  refreshed?: { at: number; supersedingTokens: string };
+  user: { username: string; roles: string[]; full_name: string | null; email: string | null; metadata: Record<string, unknown>; realm: { name: string; type: string } };
+  client: { username: string; realm: string };
+}
+
 export interface StoredServiceToken {
   namespace: string;
   service: string;
@@ -124,6 +145,10 @@ export interface ClusterMetadata {
   persistentSettings: Record<string, unknown>;
   transientSettings: Record<string, unknown>;
   license: LicenseState | undefined;
+  /** Application privileges (.security, doc_type application-privilege), by application then name; absent in older state. */
+  applicationPrivileges?: Record<string, Record<string, StoredApplicationPrivilege>>;
+  /** OAuth2 tokens (.security-tokens), by token document id; absent in older state. */
+  tokens?: Record<string, StoredToken>;
   /** Absent in state persisted before role mappings and profiles were emulated. */
   roleMappings?: Record<string, StoredRoleMapping>;
   profiles?: Record<string, StoredProfile>;

@@ -2,6 +2,9 @@ import type { ClusterMetadata, LicenseState, RestResult } from './cluster-state.
 import { applySecurityCommand, type SecurityCommand } from '../security/security-commands.js';
 import { applyDocumentCommand, type ApplyContext, type DocumentCommand } from '../data/document-commands.js';
 import { applySettingsUpdate } from './dynamic-settings.js';
+import { applyApplicationPrivilegeCommand, type ApplicationPrivilegeCommand } from '../security/application-privileges.js';
+import { applyTokenCommand, type TokenCommand } from '../security/token-commands.js';
+import { applyApiKeyUpdateCommand, type ApiKeyUpdateCommand } from '../security/api-key-updates.js';
 import { applyRoleMappingCommand, ROLE_MAPPING_COMMAND_KINDS, type RoleMappingCommand } from '../security/role-mapping-commands.js';
 import { applyProfileCommand, PROFILE_COMMAND_KINDS, type ProfileCommand } from '../security/profile-commands.js';
 import { applyIndexStateCommand, INDEX_STATE_COMMAND_KINDS, type IndexStateCommand } from '../data/index-state-commands.js';
@@ -9,6 +12,9 @@ import { applyIndexStateCommand, INDEX_STATE_COMMAND_KINDS, type IndexStateComma
 export type ClusterCommand =
   | SecurityCommand
   | DocumentCommand
+  | ApplicationPrivilegeCommand
+  | TokenCommand
+  | ApiKeyUpdateCommand
   | RoleMappingCommand
   | ProfileCommand
   | IndexStateCommand
@@ -55,6 +61,15 @@ export function applyCommand(metadata: ClusterMetadata, command: ClusterCommand,
     case 'delete_document':
     case 'bulk':
       return applyDocumentCommand(metadata, command, context);
+    case 'put_application_privileges':
+    case 'delete_application_privileges':
+      return applyApplicationPrivilegeCommand(metadata, command);
+    case 'create_token':
+    case 'refresh_token':
+    case 'invalidate_tokens':
+      return applyTokenCommand(metadata, command);
+    case 'update_api_keys':
+      return applyApiKeyUpdateCommand(metadata, command);
     default:
       return applySecurityCommand(metadata, command as SecurityCommand);
   }

@@ -11,6 +11,9 @@ import { BUILTIN_ROLES } from '../security/builtin-roles.js';
 import { clusterRoutes } from './handlers/cluster-handlers.js';
 import { securityRoutes } from './handlers/security-handlers.js';
 import { documentRoutes } from './handlers/document-handlers.js';
+import { applicationPrivilegeRoutes } from './handlers/application-privilege-handlers.js';
+import { tokenRoutes } from './handlers/token-handlers.js';
+import { apiKeyRoutes } from './handlers/api-key-handlers.js';
 import { roleMappingRoutes } from './handlers/role-mapping-handlers.js';
 import { securityQueryRoutes } from './handlers/security-query-handlers.js';
 import { profileRoutes } from './handlers/profile-handlers.js';
@@ -20,7 +23,7 @@ import { applyFilterPath } from './filter-path.js';
 
 const MAX_CONTENT_LENGTH = 100 * 1024 * 1024;
 
-export const allRoutes: Route[] = [...clusterRoutes, ...securityRoutes, ...documentRoutes, ...roleMappingRoutes, ...securityQueryRoutes, ...profileRoutes, ...aliasRoutes];
+export const allRoutes: Route[] = [...clusterRoutes, ...securityRoutes, ...documentRoutes, ...roleMappingRoutes, ...securityQueryRoutes, ...profileRoutes, ...aliasRoutes, ...applicationPrivilegeRoutes, ...tokenRoutes, ...apiKeyRoutes];
 
 /** With xpack.security.enabled: false every request runs unauthenticated with full rights, as in ES. */
 function anonymousSuperuser(): Subject {

@@ -5,6 +5,7 @@ import { ElasticsearchError } from '../http/rest-errors.js';
 import { RESERVED_USERS, SERVICE_ACCOUNTS, builtinRole } from './builtin-roles.js';
 import { verifySecret } from './passwords.js';
 import { decodeServiceToken } from './service-tokens.js';
+import { hashToken } from './token-commands.js';
 
 export interface Realm {
   name: string;
@@ -193,6 +194,25 @@ function authenticateServiceToken(value: string, inputs: AuthenticationInputs): 
   };
 }
 
+/** TokenService.EXPIRED_TOKEN_WWW_AUTH_VALUE: an expired or invalidated access token is refused with this challenge. */
+const EXPIRED_TOKEN_CHALLENGE = 'Bearer realm="security", error="invalid_token", error_description="The access token expired"';
+
+/**
+ * OAuth2TokenAuthenticator / TokenService.checkIfTokenIsValid: a known access token authenticates its user (roles
+ * resolved now, authentication type TOKEN); an expired or invalidated one fails with `token expired`.
+ */
+function authenticateAccessToken(value: string, inputs: AuthenticationInputs): AuthenticationOutcome | undefined {
+  const hash = hashToken(value);
+  const token = Object.values(inputs.metadata.tokens ?? {}).find((candidate) => candidate.accessTokenHash === hash);
+  if (!token) return undefined;
+  if (token.invalidated || token.expiration <= inputs.now) {
+    const error = new ElasticsearchError(401, 'security_exception', 'token expired', { header: { 'WWW-Authenticate': EXPIRED_TOKEN_CHALLENGE } }, { 'WWW-Authenticate': EXPIRED_TOKEN_CHALLENGE });
+    return { ok: false, error };
+  }
+  const { user } = token;
+  return { ok: true, subject: { ...userSubject(user.username, user.roles, user, user.realm, inputs.metadata), authenticationType: 'token' } };
+}
+
 export function authenticate(inputs: AuthenticationInputs): AuthenticationOutcome {
   const header = inputs.authorization?.trim();
   if (!header) {
@@ -222,6 +242,8 @@ export function authenticate(inputs: AuthenticationInputs): AuthenticationOutcom
   if (scheme === 'bearer') {
     const subject = authenticateServiceToken(credential, inputs);
     if (subject) return { ok: true, subject };
+    const tokenOutcome = authenticateAccessToken(credential, inputs);
+    if (tokenOutcome) return tokenOutcome;
     return { ok: false, error: authenticationError(genericFailure) };
   }
   // A scheme no authenticator extracts is a request without credentials; ApiKey and Bearer never fall back

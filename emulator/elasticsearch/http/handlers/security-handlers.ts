@@ -10,6 +10,7 @@ import { parseDuration } from '../rest-request.js';
 import type { RoleDescriptor, StoredApiKey } from '../../cluster/cluster-state.js';
 import { rolesHaveClusterPrivilege, rolesHaveIndexPrivilege } from '../../security/privileges.js';
 import { checkChangePasswordBody, checkPutUserBody, checkRoleBody } from '../../security/security-request-bodies.js';
+import { checkApplicationPrivileges, rolesGrantApplicationPrivilege, type ApplicationPrivilegesCheck } from '../../security/application-privileges.js';
 import { validateRemotePrivileges, validateRoleQueries } from '../../security/role-validation.js';
 
 const WRITE_TIMEOUT = 30000;
@@ -140,6 +141,8 @@ export function normaliseRole(body: Record<string, unknown>): RoleDescriptor {
       };
     }),
     applications: Array.isArray(body.applications) ? (body.applications as RoleDescriptor['applications']) : [],
+    // RoleDescriptor.toXContent writes `global` only when the role has configurable cluster privileges.
+    ...(body.global && typeof body.global === 'object' && Object.keys(body.global).length > 0 ? { global: body.global as RoleDescriptor['global'] } : {}),
     run_as: list(body.run_as),
     metadata: (body.metadata as Record<string, unknown> | undefined) ?? {},
     transient_metadata: { enabled: true },
@@ -178,7 +181,7 @@ async function deleteRole(context: RouteContext) {
 }
 
 /** The owner's permissions an API key is limited by (ES stores them as limited_by_role_descriptors). */
-function ownerRoleDescriptors(context: RouteContext, subject: Subject): Record<string, RoleDescriptor> {
+export function ownerRoleDescriptors(context: RouteContext, subject: Subject): Record<string, RoleDescriptor> {
   if (subject.kind === 'service_account') return { [subject.username]: SERVICE_ACCOUNTS[subject.username]!() };
   if (subject.kind === 'api_key') {
     const key = context.node.metadata().apiKeys[subject.apiKey!.id]!;
@@ -339,7 +342,7 @@ function getServiceAccounts(context: RouteContext) {
 /** GET|POST /_security/user/_has_privileges — any authenticated user may ask about itself. */
 function hasPrivileges(context: RouteContext) {
   const { subject } = context;
-  const body = jsonBody<{ cluster?: string[]; index?: Array<{ names: string[] | string; privileges: string[] }>; application?: unknown[] }>(context.request) ?? {};
+  const body = jsonBody<{ cluster?: string[]; index?: Array<{ names: string[] | string; privileges: string[] }>; application?: ApplicationPrivilegesCheck[] }>(context.request) ?? {};
   const holds = (check: (roles: RoleDescriptor[]) => boolean) => subject.roleSets.every(check);
   const cluster = Object.fromEntries((body.cluster ?? []).map((privilege) => [privilege, holds((roles) => rolesHaveClusterPrivilege(roles, privilege))]));
   const index: Record<string, Record<string, boolean>> = {};
@@ -349,8 +352,15 @@ function hasPrivileges(context: RouteContext) {
       for (const privilege of entry.privileges) index[name]![privilege] = holds((roles) => rolesHaveIndexPrivilege(roles, name, privilege));
     }
   }
-  const all = [...Object.values(cluster), ...Object.values(index).flatMap((privileges) => Object.values(privileges))].every(Boolean);
-  return ok({ username: subject.username, has_all_requested: all, cluster, index, application: {} });
+  const application = checkApplicationPrivileges(body.application ?? [], (app, resource, privilege) =>
+    holds((roles) => rolesGrantApplicationPrivilege(roles, context.node.metadata(), app, resource, privilege)),
+  );
+  const all = [
+    ...Object.values(cluster),
+    ...Object.values(index).flatMap((privileges) => Object.values(privileges)),
+    ...Object.values(application).flatMap((resources) => Object.values(resources).flatMap((privileges) => Object.values(privileges))),
+  ].every(Boolean);
+  return ok({ username: subject.username, has_all_requested: all, cluster, index, application });
 }
 
 export const securityRoutes: Route[] = [
