@@ -76,7 +76,7 @@ export type ServerEvent =
   | { type: 'lab-event'; event: LabEvent; index?: number }
   | { type: 'operation-started'; operation: LabOperationInfo }
   /** `status` when an up or reset succeeded; `error` (scrubbed) when the work failed. */
-  | { type: 'operation-ended'; lab: string; action: LabAction; outcome: 'done' | 'failed'; status?: LabStatus; error?: OperationError }
+  | { type: 'operation-ended'; lab: string; action: LabAction; startedAt: string; outcome: 'done' | 'failed'; status?: LabStatus; error?: OperationError }
   | { type: 'status-changed'; lab: string; status: LabStatus }
   /** The verifier saw a challenge's broken layer fixed by itself (nobody called challenges.score): the new board, with every check. */
   | { type: 'challenge-changed'; lab: string; board: ChallengeBoard }

@@ -42,7 +42,7 @@ describe('lab operations', () => {
     expect(operations.track(phaseStarted('lab1'))).not.toHaveProperty('index');
     expect(emitted).toEqual([
       { type: 'operation-started', operation: { lab: 'lab1', action: 'up', startedAt: at } },
-      { type: 'operation-ended', lab: 'lab1', action: 'up', outcome: 'done', status: { lab: 'lab1', state: 'running' } },
+      { type: 'operation-ended', lab: 'lab1', action: 'up', startedAt: at, outcome: 'done', status: { lab: 'lab1', state: 'running' } },
     ]);
   });
 
@@ -55,6 +55,7 @@ describe('lab operations', () => {
       type: 'operation-ended',
       lab: 'lab1',
       action: 'reset',
+      startedAt: at,
       outcome: 'failed',
       error: { code: 'COMPONENT_FAILED', message: 'es02 did not join', context: { lab: 'lab1', component: 'es02', logTail: ['handshake failed'] } },
     });

@@ -43,11 +43,11 @@ export function createLabOperations(options: { now: () => Date; emit: (event: Se
       try {
         const result = await work();
         operations.delete(lab);
-        options.emit({ type: 'operation-ended', lab, action, outcome: 'done', ...(statusOf ? { status: statusOf(result) } : {}) });
+        options.emit({ type: 'operation-ended', lab, action, startedAt: operation.startedAt, outcome: 'done', ...(statusOf ? { status: statusOf(result) } : {}) });
         return result;
       } catch (error) {
         operations.delete(lab);
-        options.emit({ type: 'operation-ended', lab, action, outcome: 'failed', error: errorOf(error) });
+        options.emit({ type: 'operation-ended', lab, action, startedAt: operation.startedAt, outcome: 'failed', error: errorOf(error) });
         throw error;
       }
     },

@@ -2,6 +2,7 @@ import { useStore } from 'zustand';
 import { useStores } from '../stores/stores-context.tsx';
 import { LabStateBadge } from './lab-state-badge.tsx';
 import { StatusIcon } from './status-icon.tsx';
+import { useLabOperation } from './use-lab-operation.ts';
 
 export function AppHeader() {
   const stores = useStores();
@@ -10,6 +11,7 @@ export function AppHeader() {
   const lab = screen.name === 'start' ? undefined : screen.lab;
   const status = useStore(stores.labs, (state) => (lab ? state.statuses[lab] : undefined));
   const summary = useStore(stores.labs, (state) => (lab ? state.summaries.find((entry) => entry.lab === lab) : undefined));
+  const operation = useLabOperation(lab);
   const emulated = status?.emulated ?? summary?.emulated ?? (screen.name === 'bring-up' && stores.start.getState().options.images === 'emulated');
 
   return (
@@ -23,7 +25,7 @@ export function AppHeader() {
           <span className="header-lab-name">
             Lab <strong>{lab}</strong>
           </span>
-          {(status || summary) && <LabStateBadge state={(status ?? summary)!.state} />}
+          {(operation || status || summary) && <LabStateBadge state={(status ?? summary)?.state} operation={operation} />}
           {emulated && (
             <span className="badge badge-emulated" title="This lab runs seclab's emulated images, not Elastic's products">
               EMULATED

@@ -3,6 +3,7 @@ import { createBringUpStore } from './bring-up-store.ts';
 import { createLabsStore } from './labs-store.ts';
 import { createLogsStore } from './logs-store.ts';
 import { createNavigationStore } from './navigation-store.ts';
+import { followOperationEnd, rejoinBringUpUnderWay, resyncBringUp } from './operation-follower.ts';
 import { createStartStore } from './start-store.ts';
 import { createWorkshopStore } from './workshop-store.ts';
 
@@ -24,7 +25,7 @@ export function createAppStores(api: LabApi, options: AppStoreOptions = {}) {
     labs,
     workshop: createWorkshopStore(api, { now: options.now, onLabChanged: (lab) => void labs.getState().loadStatus(lab) }),
     start: createStartStore(api, options.preflightDebounceMs),
-    bringUp: createBringUpStore(options.now),
+    bringUp: createBringUpStore(options.now, { onMissedEvents: (lab) => void resyncBringUp(stores, lab) }),
     logs: createLogsStore(api),
   };
   const stopListening = api.onEvent((event) => {
@@ -32,12 +33,15 @@ export function createAppStores(api: LabApi, options: AppStoreOptions = {}) {
     stores.bringUp.getState().applyEvent(event);
     stores.logs.getState().applyEvent(event);
     stores.workshop.getState().applyEvent(event);
+    followOperationEnd(stores, event);
   });
   return {
     ...stores,
     /** Loads what the first screen needs; the root gets data-app-state="loaded" after this. */
     async hydrate(): Promise<void> {
-      await Promise.all([stores.labs.getState().refresh(), stores.start.getState().runPreflight()]);
+      const [rejoined] = await Promise.all([rejoinBringUpUnderWay(stores), stores.labs.getState().refresh(), stores.start.getState().runPreflight()]);
+      // A bring-up under way owns the first screen (no lab home, no checks yet); its end moves on as any bring-up does.
+      if (rejoined) return;
       const running = stores.labs.getState().summaries.find((summary) => summary.state === 'running' || summary.state === 'degraded');
       const opened = running && (await stores.labs.getState().loadStatus(running.lab));
       if (running && opened && options.initialLesson) {

@@ -1,6 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { ServerEvent } from '../../common/contract.ts';
 import { PHASE_TITLES, UP_PHASES, type LabEvent, type UpPhase } from '../../common/lab-events.ts';
+import type { LabOperation } from '../../common/lab-operations.ts';
 import { LabApiError, messageOf } from '../api/api-error.ts';
 
 export type PhaseState = 'waiting' | 'running' | 'done' | 'skipped' | 'failed';
@@ -40,6 +41,8 @@ export interface BringUpRun {
   components: Array<{ component: string; state: ComponentProgressState; detail?: string }>;
   failure?: BringUpFailure;
   finished: boolean;
+  /** How many of the operation's numbered events this run holds: a live event below it was replayed already. */
+  seen: number;
 }
 
 export { PHASE_TITLES };
@@ -47,12 +50,24 @@ export { PHASE_TITLES };
 export interface BringUpState {
   run?: BringUpRun;
   begin(lab: string, action: 'up' | 'reset'): void;
+  /** Takes up an operation already under way (a reload, a second window): its events so far, then the live ones. */
+  rejoin(operation: LabOperation & { action: 'up' | 'reset' }): void;
   applyEvent(event: ServerEvent): void;
   fail(error: unknown): void;
   finish(): void;
 }
 
-export function createBringUpStore(now: () => number = () => Date.now()) {
+export interface BringUpOptions {
+  /** A live event skipped some (the window joined between the operation's snapshot and its event stream): fetch the operation again. */
+  onMissedEvents?: (lab: string) => void;
+}
+
+const newRun = (lab: string, action: 'up' | 'reset', startedAt: number): BringUpRun => {
+  const phases: UpPhase[] = action === 'reset' ? ['teardown', ...UP_PHASES] : [...UP_PHASES];
+  return { lab, action, startedAt, phases: phases.map((phase) => ({ phase, title: PHASE_TITLES[phase], state: 'waiting' })), images: [], components: [], finished: false, seen: 0 };
+};
+
+export function createBringUpStore(now: () => number = () => Date.now(), options: BringUpOptions = {}) {
   return createStore<BringUpState>()((set, get) => {
     const update = (change: (run: BringUpRun) => BringUpRun) => {
       const run = get().run;
@@ -60,23 +75,22 @@ export function createBringUpStore(now: () => number = () => Date.now()) {
     };
     return {
       begin(lab, action) {
-        const phases: UpPhase[] = action === 'reset' ? ['teardown', ...UP_PHASES] : [...UP_PHASES];
-        set({
-          run: {
-            lab,
-            action,
-            startedAt: now(),
-            phases: phases.map((phase) => ({ phase, title: PHASE_TITLES[phase], state: 'waiting' })),
-            images: [],
-            components: [],
-            finished: false,
-          },
-        });
+        set({ run: newRun(lab, action, now()) });
+      },
+      rejoin(operation) {
+        // Replayed phases keep the times they really started at, so elapsed times read as in the first window.
+        const replayed = operation.events.reduce((run, event) => applyLabEvent(run, event, 'at' in event ? Date.parse(event.at) : now()), newRun(operation.lab, operation.action, Date.parse(operation.startedAt)));
+        set({ run: { ...replayed, seen: operation.events.length } });
       },
       applyEvent(event) {
-        if (event.type !== 'lab-event' || event.event.lab !== get().run?.lab) return;
+        const run = get().run;
+        if (event.type !== 'lab-event' || event.event.lab !== run?.lab) return;
         const labEvent = event.event;
-        update((run) => applyLabEvent(run, labEvent, now()));
+        if (event.index !== undefined) {
+          if (event.index < run.seen) return;
+          if (event.index > run.seen) options.onMissedEvents?.(run.lab);
+        }
+        update((current) => ({ ...applyLabEvent(current, labEvent, now()), seen: event.index !== undefined ? event.index + 1 : current.seen }));
       },
       fail(error) {
         const context = error instanceof LabApiError ? error.context : {};

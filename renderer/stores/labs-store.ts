@@ -1,6 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { LabApi, ServerEvent } from '../../common/contract.ts';
 import type { LabStatus, LabSummary } from '../../common/lab-status.ts';
+import type { LabAction, LabOperation, LabOperationInfo } from '../../common/lab-operations.ts';
 import { messageOf } from '../api/api-error.ts';
 
 export interface LabsState {
@@ -9,7 +10,13 @@ export interface LabsState {
   summaries: LabSummary[];
   statuses: Record<string, LabStatus>;
   checking: Record<string, boolean>;
+  /** Up, reset or teardown under way per lab, from any window: the lab's actions wait, and no check is run, until it ends. */
+  operations: Record<string, LabOperationInfo>;
   refresh(): Promise<void>;
+  /** The operations under way, with their events so far (to rejoin a bring-up). */
+  loadOperations(): Promise<LabOperation[]>;
+  /** This window starts one: show it at once, before the server's operation-started arrives. */
+  noteOperation(lab: string, action: LabAction): void;
   loadStatus(lab: string): Promise<LabStatus | undefined>;
   rememberStatus(status: LabStatus): void;
   runChecks(lab: string): Promise<void>;
@@ -18,11 +25,16 @@ export interface LabsState {
 }
 
 export function createLabsStore(api: LabApi) {
+  // Operations seen ending: a labs.operations answer that crossed the ending on the wire does not bring one back.
+  const ended = new Set<string>();
+  const keyOf = (operation: { lab: string; startedAt: string }) => `${operation.lab}@${operation.startedAt}`;
+  const withoutOperation = (operations: Record<string, LabOperationInfo>, lab: string) => Object.fromEntries(Object.entries(operations).filter(([name]) => name !== lab));
   return createStore<LabsState>()((set, get) => ({
     hydrated: false,
     summaries: [],
     statuses: {},
     checking: {},
+    operations: {},
     async refresh() {
       try {
         const summaries = await api['labs.list']({});
@@ -30,6 +42,19 @@ export function createLabsStore(api: LabApi) {
       } catch (error) {
         set({ hydrated: true, loadError: messageOf(error) });
       }
+    },
+    async loadOperations() {
+      try {
+        const operations = (await api['labs.operations']({})).filter((operation) => !ended.has(keyOf(operation)));
+        set({ operations: Object.fromEntries(operations.map(({ lab, action, startedAt }) => [lab, { lab, action, startedAt }])) });
+        return operations;
+      } catch (error) {
+        set({ loadError: messageOf(error) });
+        return [];
+      }
+    },
+    noteOperation(lab, action) {
+      set((state) => ({ operations: { ...state.operations, [lab]: { lab, action, startedAt: new Date().toISOString() } } }));
     },
     async loadStatus(lab) {
       try {
@@ -48,6 +73,8 @@ export function createLabsStore(api: LabApi) {
       }));
     },
     async runChecks(lab) {
+      // The lab is half built or half gone: its checks would only report that. They come with the operation's end.
+      if (get().operations[lab]) return;
       set((state) => ({ checking: { ...state.checking, [lab]: true } }));
       try {
         const checks = await api['checks.run']({ lab });
@@ -68,6 +95,19 @@ export function createLabsStore(api: LabApi) {
     },
     applyEvent(event) {
       if (event.type === 'status-changed') get().rememberStatus(event.status);
+      if (event.type === 'operation-started') {
+        const { operation } = event;
+        if (ended.has(keyOf(operation))) return;
+        set((state) => ({ operations: { ...state.operations, [operation.lab]: operation } }));
+        // What was verified before is no longer true of a lab being rebuilt.
+        const known = get().statuses[operation.lab];
+        if (known && operation.action !== 'down') get().rememberStatus({ ...known, state: 'creating', checks: undefined });
+      }
+      if (event.type === 'operation-ended') {
+        ended.add(keyOf(event));
+        set((state) => ({ operations: withoutOperation(state.operations, event.lab) }));
+        if (event.status) get().rememberStatus(event.status);
+      }
     },
   }));
 }

@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { messageOf } from '../../api/api-error.ts';
 import { Tabs } from '../../components/tabs.tsx';
+import { useLabOperation } from '../../components/use-lab-operation.ts';
+import { showBringUpOf } from '../../stores/operation-follower.ts';
 import type { LabTab } from '../../stores/navigation-store.ts';
 import { useStores } from '../../stores/stores-context.tsx';
 import { AccessPanel } from '../access/access-panel.tsx';
@@ -22,6 +24,9 @@ export function LabScreen({ lab }: { lab: string }) {
   const status = useStore(stores.labs, (state) => state.statuses[lab]);
   const checking = useStore(stores.labs, (state) => state.checking[lab] ?? false);
   const tab = useStore(stores.navigation, (state) => state.tab);
+  // Reset, teardown or a bring-up under way (this window's or another's): the lab's actions wait for it.
+  const operation = useLabOperation(lab);
+  const busy = Boolean(operation);
   const [removal, setRemoval] = useState<RemovalKind>();
   const [logComponent, setLogComponent] = useState<string>();
   const [error, setError] = useState<string>();
@@ -31,7 +36,7 @@ export function LabScreen({ lab }: { lab: string }) {
   }, [lab, status, stores]);
 
   // A lab that is up but not yet verified (bring-up may end before the probes ran) gets verified on sight.
-  const needsChecks = Boolean(status && !status.checks && (status.state === 'running' || status.state === 'degraded'));
+  const needsChecks = Boolean(status && !status.checks && !busy && (status.state === 'running' || status.state === 'degraded'));
   const checkedOnce = useRef(false);
   useEffect(() => {
     if (needsChecks && !checkedOnce.current) {
@@ -45,6 +50,7 @@ export function LabScreen({ lab }: { lab: string }) {
   async function confirmRemoval(kind: RemovalKind, purge: boolean) {
     setRemoval(undefined);
     const navigation = stores.navigation.getState();
+    stores.labs.getState().noteOperation(lab, kind === 'reset' ? 'reset' : 'down');
     if (kind === 'reset') {
       stores.bringUp.getState().begin(lab, 'reset');
       navigation.go({ name: 'bring-up', lab });
@@ -55,6 +61,7 @@ export function LabScreen({ lab }: { lab: string }) {
         navigation.go({ name: 'lab', lab });
       } catch (failure) {
         stores.bringUp.getState().fail(failure);
+        void stores.labs.getState().loadOperations();
       }
       return;
     }
@@ -69,6 +76,8 @@ export function LabScreen({ lab }: { lab: string }) {
       await stores.labs.getState().refresh();
     } catch (failure) {
       setError(messageOf(failure));
+      // A refused teardown (another window's reset holds the lab) keeps that window's operation; anything else ends ours.
+      void stores.labs.getState().loadOperations();
     }
   }
 
@@ -80,20 +89,34 @@ export function LabScreen({ lab }: { lab: string }) {
           Elastic {status.version} · {status.components.length} containers · {status.spec.license} licence
         </span>
         <div className="lab-actions">
-          <button type="button" className="button" onClick={() => stores.navigation.getState().go({ name: 'workshop', lab })}>
+          <button type="button" className="button" disabled={busy} onClick={() => stores.navigation.getState().go({ name: 'workshop', lab })}>
             Workshop
           </button>
-          <button type="button" className="button" disabled={checking} onClick={() => void stores.labs.getState().runChecks(lab)}>
+          <button type="button" className="button" disabled={checking || busy} onClick={() => void stores.labs.getState().runChecks(lab)}>
             {checking ? 'Checking…' : 'Run checks again'}
           </button>
-          <button type="button" className="button" onClick={() => setRemoval('reset')}>
+          <button type="button" className="button" disabled={busy} onClick={() => setRemoval('reset')}>
             Reset…
           </button>
-          <button type="button" className="button button-danger-quiet" onClick={() => setRemoval('teardown')}>
+          <button type="button" className="button button-danger-quiet" disabled={busy} onClick={() => setRemoval('teardown')}>
             Tear down…
           </button>
         </div>
       </div>
+      {operation && (
+        <div className="notice" role="status" data-operation={operation}>
+          <span>
+            {operation === 'down'
+              ? `Lab ${lab} is being torn down: its actions come back if that fails.`
+              : `Lab ${lab} is being ${operation === 'reset' ? 'reset' : 'brought up'}: its checks and actions come back when that is done.`}
+          </span>
+          {operation !== 'down' && (
+            <button type="button" className="button button-small button-quiet" onClick={() => void showBringUpOf(stores, lab)}>
+              Show progress
+            </button>
+          )}
+        </div>
+      )}
       {error && (
         <p className="field-error" role="alert">
           ✕ {error}

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import { Tabs } from '../../components/tabs.tsx';
+import { useLabOperation } from '../../components/use-lab-operation.ts';
 import type { WorkshopMode } from '../../stores/workshop-store.ts';
 import { useStores } from '../../stores/stores-context.tsx';
 import { ChallengeView } from './challenge-view.tsx';
@@ -29,6 +30,7 @@ export function WorkshopScreen({ lab }: { lab: string }) {
   const lesson = useStore(stores.workshop, (state) => state.lesson?.id);
   const error = useStore(stores.workshop, (state) => state.error);
   const challengeRunning = useStore(stores.workshop, (state) => Boolean(state.board));
+  const operation = useLabOperation(lab);
   useShareableLessonAddress(mode === 'lesson' ? lesson : undefined);
 
   useEffect(() => {
@@ -54,7 +56,10 @@ export function WorkshopScreen({ lab }: { lab: string }) {
         </p>
       )}
       <div className="tab-panel" role="tabpanel" id={`panel-${mode}`} aria-labelledby={`tab-${mode}`}>
-        {mode === 'lesson' ? <LessonView lab={lab} /> : <ChallengeView />}
+        {/* A lab being reset or torn down has nothing to break or repair: every Workshop action waits for it. */}
+        <fieldset className="operation-guard" disabled={Boolean(operation)}>
+          {mode === 'lesson' ? <LessonView lab={lab} /> : <ChallengeView />}
+        </fieldset>
       </div>
     </main>
   );
