@@ -24,7 +24,8 @@ afterAll(() => {
 
 async function copyWorkTree(to: string): Promise<void> {
   const { stdout } = await run('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: REPO, maxBuffer: 64 * 1024 * 1024 });
-  for (const file of stdout.split('\0').filter(Boolean)) {
+  // node_modules is linked, not copied (a worktree may hold it as a symlink, which git lists as a file).
+  for (const file of stdout.split('\0').filter((name) => name && name !== 'node_modules')) {
     mkdirSync(join(to, dirname(file)), { recursive: true });
     // A file listed by git may be gone from the work tree (deleted, not yet committed).
     try {
