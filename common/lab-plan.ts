@@ -7,6 +7,9 @@
 export const LAB_LABEL = 'seclab.lab';
 export const COMPONENT_LABEL = 'seclab.component';
 export const KIND_LABEL = 'seclab.kind';
+/** On containers: `official` or `emulated`, and the stack version, so any seclab home can list the lab from Docker alone. */
+export const IMAGES_LABEL = 'seclab.images';
+export const VERSION_LABEL = 'seclab.version';
 
 export type SecretName =
   | 'elastic-password'

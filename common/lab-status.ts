@@ -43,6 +43,12 @@ export interface LabSummary {
   version: string;
   components: number;
   running: number;
+  /**
+   * Its containers carry the lab's label but this seclab home has no record of it (it was made
+   * from another SECLAB_HOME, or its folder was deleted): no spec, certificates or secrets here,
+   * so it can be listed and removed (`seclab down --lab`), not opened.
+   */
+  unrecorded?: boolean;
 }
 
 export interface LabAccess {

@@ -42,7 +42,8 @@ export function createAppStores(api: LabApi, options: AppStoreOptions = {}) {
       const [rejoined] = await Promise.all([rejoinBringUpUnderWay(stores), stores.labs.getState().refresh(), stores.start.getState().runPreflight()]);
       // A bring-up under way owns the first screen (no lab home, no checks yet); its end moves on as any bring-up does.
       if (rejoined) return;
-      const running = stores.labs.getState().summaries.find((summary) => summary.state === 'running' || summary.state === 'degraded');
+      // A lab another seclab home made can't be opened from here (no record, no secrets): it stays a line on Start.
+      const running = stores.labs.getState().summaries.find((summary) => (summary.state === 'running' || summary.state === 'degraded') && !summary.unrecorded);
       const opened = running && (await stores.labs.getState().loadStatus(running.lab));
       if (running && opened && options.initialLesson) {
         stores.navigation.getState().go({ name: 'workshop', lab: running.lab });

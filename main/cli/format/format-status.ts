@@ -34,7 +34,20 @@ export function formatStatus(status: LabStatus): string {
 
 export function formatLabList(labs: LabSummary[]): string {
   if (!labs.length) return 'No labs. Create one with: seclab up --images emulated\n';
-  return `${labs.map((l) => `${l.lab.padEnd(20)} ${l.state.padEnd(9)} ${l.running}/${l.components} running  ${l.version}${l.emulated ? '  EMULATED' : ''}`).join('\n')}\n`;
+  const line = (l: LabSummary) => `${l.lab.padEnd(20)} ${l.state.padEnd(9)} ${l.running}/${l.components} running  ${l.version}${l.emulated ? '  EMULATED' : ''}`;
+  const unrecorded = labs.filter((l) => l.unrecorded).map((l) => l.lab);
+  const note = unrecorded.length
+    ? `\n${unrecorded.join(', ')}: no record in this seclab home (made from another SECLAB_HOME, or its folder was deleted). ` +
+      `Run seclab with that SECLAB_HOME to see its status, checks and passwords; from here only \`seclab down --lab NAME\` works (it removes by label).\n`
+    : '';
+  return `${labs.map((l) => `${line(l)}${l.unrecorded ? '  (other seclab home)' : ''}`).join('\n')}\n${note}`;
+}
+
+const EVIDENCE_WIDTH = 160;
+
+/** Long evidence is cut visibly, and says where the rest is. */
+function evidenceLine(line: string): string {
+  return line.length > EVIDENCE_WIDTH ? `${line.slice(0, EVIDENCE_WIDTH - 1)}… (whole line: seclab status --json)` : line;
 }
 
 export function formatPreflight(checks: PreflightCheck[]): string {
@@ -62,7 +75,7 @@ export function formatChecks(checks: CheckResult[]): string {
       const { icon, colour } = CHECK_ICON[check.status];
       lines.push(`  ${paint(colour, icon.padEnd(9))} ${check.id.padEnd(24)} ${check.title}`);
       if (check.status !== 'pass') {
-        for (const line of check.evidence.slice(0, 3)) lines.push(`              ${paint('gray', line.length > 160 ? `${line.slice(0, 157)}...` : line)}`);
+        for (const line of check.evidence.slice(0, 3)) lines.push(`              ${paint('gray', evidenceLine(line))}`);
         if (check.fix) lines.push(`              fix: ${check.fix}`);
       }
     }

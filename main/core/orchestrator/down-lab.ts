@@ -4,9 +4,11 @@ import { labPaths } from '../lab-store/lab-home.ts';
 import { listLabRecords, readLabRecord } from '../lab-store/lab-records.ts';
 import { acquireLabLock } from '../lab-store/lab-lock.ts';
 import type { LabContext } from './up-lab.ts';
+import { isOneShotHelper } from './one-shot-helpers.ts';
 
 export interface DownResult {
   lab: string;
+  /** `containers` counts the lab's components only: one-shot helpers (probes, keystore tools) go too, uncounted. */
   removed: { containers: number; volumes: number; networks: number };
   purged: boolean;
 }
@@ -34,9 +36,10 @@ export async function downLab(context: LabContext, lab: string, options: { purge
     for (let pass = 0; containers.length > 0 && pass < TEARDOWN_PASSES; pass++) {
       await Promise.all(containers.map(async (container) => {
         await engine.removeContainer(container.id);
-        if (!container.labels['seclab.role']) context.emit({ type: 'component-state', lab, component: container.labels['seclab.component'] ?? container.name, state: 'removed' });
+        if (isOneShotHelper(container)) return;
+        removedContainers += 1;
+        context.emit({ type: 'component-state', lab, component: container.labels['seclab.component'] ?? container.name, state: 'removed' });
       }));
-      removedContainers += containers.length;
       containers = (await engine.labObjects(lab)).containers;
     }
     const rest = await engine.labObjects(lab);

@@ -1,13 +1,14 @@
-import { COMPONENT_LABEL, KIND_LABEL, type ComponentKind } from '../../../common/lab-plan.ts';
+import { COMPONENT_LABEL, KIND_LABEL, LAB_LABEL, type ComponentKind } from '../../../common/lab-plan.ts';
 import type { ComponentStatus, LabState, LabStatus, LabSummary } from '../../../common/lab-status.ts';
 import { SeclabError } from '../../../common/errors.ts';
 import type { DockerEngine } from '../docker/docker-engine.ts';
 import { listLabRecords, readLabRecord } from '../lab-store/lab-records.ts';
 import { planLab } from '../planner/plan-lab.ts';
 import { noticeOf, readWorkshopJournal } from '../workshop/workshop-journal.ts';
+import { isOneShotHelper } from './one-shot-helpers.ts';
+import { summaryOfStatus, summaryOfUnrecordedLab } from './lab-summary.ts';
 
 const KIND_ORDER: ComponentKind[] = ['elasticsearch', 'kibana', 'fleet-server', 'agent'];
-const ROLE_LABEL = 'seclab.role';
 
 /** The lab's own healthcheck (the plan gives every container one), as the engine last ran it. */
 function healthOf(info: Awaited<ReturnType<DockerEngine['inspectContainer']>>): ComponentStatus['health'] {
@@ -23,7 +24,7 @@ function healthOf(info: Awaited<ReturnType<DockerEngine['inspectContainer']>>): 
 export async function observeLab(engine: DockerEngine, home: string, lab: string): Promise<LabStatus> {
   const record = readLabRecord(home, lab);
   const objects = await engine.labObjects(lab);
-  const componentContainers = objects.containers.filter((c) => !c.labels[ROLE_LABEL]);
+  const componentContainers = objects.containers.filter((c) => !isOneShotHelper(c));
   if (!record && componentContainers.length === 0) {
     throw new SeclabError('LAB_NOT_FOUND', `there is no lab named "${lab}": create it with \`seclab up --lab ${lab}\` (see \`seclab status\` for the labs there are)`, { lab });
   }
@@ -71,7 +72,7 @@ export async function observeLab(engine: DockerEngine, home: string, lab: string
         : 'degraded';
   const spec = record?.spec;
   if (!spec || !plan) {
-    throw new SeclabError('LAB_RECORD_MISSING', `lab "${lab}" has containers but no record in its folder: remove it with \`seclab down --lab ${lab}\``, { lab });
+    throw new SeclabError('LAB_RECORD_MISSING', `lab "${lab}" has containers but no record in this seclab home (${home}): it was made from another seclab home (SECLAB_HOME), or its folder was deleted. Open it from that home, or remove it with \`seclab down --lab ${lab}\``, { lab });
   }
   return {
     lab,
@@ -96,18 +97,34 @@ function workshopNoticeOf(home: string, lab: string): Pick<LabStatus, 'workshop'
   }
 }
 
+/**
+ * Every lab on this engine: those this seclab home recorded, observed in full, and those whose
+ * containers carry a lab label but have no record here, summarised from what Docker shows.
+ */
 export async function listLabs(engine: DockerEngine, home: string): Promise<LabSummary[]> {
-  const names = new Set(listLabRecords(home).map((r) => r.spec.name));
-  const objects = await engine.labObjects();
-  for (const container of objects.containers) if (!container.labels[ROLE_LABEL]) names.add(container.labels['seclab.lab']);
+  const recorded = new Set(listLabRecords(home).map((r) => r.spec.name));
+  const containersOf = new Map<string, Array<{ id: string; state: string; labels: Record<string, string> }>>();
+  for (const container of (await engine.labObjects()).containers) {
+    if (isOneShotHelper(container)) continue;
+    const lab = container.labels[LAB_LABEL];
+    containersOf.set(lab, [...(containersOf.get(lab) ?? []), container]);
+  }
   const summaries: LabSummary[] = [];
-  for (const lab of [...names].sort()) {
-    try {
-      const status = await observeLab(engine, home, lab);
-      summaries.push({ lab, state: status.state, emulated: status.emulated, version: status.version, components: status.components.length, running: status.components.filter((c) => c.state === 'running').length });
-    } catch {
-      summaries.push({ lab, state: 'failed', emulated: false, version: '?', components: 0, running: 0 });
+  for (const lab of [...new Set([...recorded, ...containersOf.keys()])].sort()) {
+    const containers = containersOf.get(lab) ?? [];
+    if (recorded.has(lab)) {
+      // A record that can't be read (hand-edited, half-written) must not hide the other labs.
+      const status = await observeLab(engine, home, lab).catch(() => undefined);
+      summaries.push(status ? summaryOfStatus(status) : { lab, state: 'failed', emulated: false, version: '?', components: containers.length, running: containers.filter((c) => c.state === 'running').length });
+      continue;
     }
+    const observed = await Promise.all(
+      containers.map(async (container) => {
+        const info = await engine.inspectContainer(container.id);
+        return { state: info?.State.Status ?? container.state, image: info?.Config.Image ?? '', labels: container.labels };
+      }),
+    );
+    summaries.push(summaryOfUnrecordedLab(lab, observed));
   }
   return summaries;
 }

@@ -108,7 +108,8 @@ describe('plan', () => {
       `seclab-emulator/elastic-agent:${DEFAULT_STACK_VERSION}`,
       `seclab-emulator/elastic-agent:${DEFAULT_STACK_VERSION}`,
     ]);
-    const strip = (p: typeof official) => p.containers.map(({ image: _image, ...rest }) => rest);
+    const strip = (p: typeof official) => p.containers.map(({ image: _image, labels: { 'seclab.images': _images, ...labels }, ...rest }) => ({ ...rest, labels }));
+    expect(emulated.containers.every((c) => c.labels['seclab.images'] === 'emulated')).toBe(true);
     expect(strip(emulated)).toEqual(strip(official));
   });
 

@@ -1,7 +1,10 @@
 import {
   COMPONENT_LABEL,
+  IMAGES_LABEL,
   KIND_LABEL,
   LAB_LABEL,
+  VERSION_LABEL,
+  type ComponentKind,
   type ContainerPlan,
   type KeystoreEntry,
   type LabPlan,
@@ -36,8 +39,10 @@ function healthcheck(command: string): ContainerPlan['healthcheck'] {
 
 export const ELASTIC_REGISTRY = 'docker.elastic.co';
 
+export const EMULATOR_IMAGE_PREFIX = 'seclab-emulator/';
+
 export function imageFor(spec: LabSpec, product: 'elasticsearch' | 'kibana' | 'elastic-agent', registry = ELASTIC_REGISTRY): string {
-  if (spec.images === 'emulated') return `seclab-emulator/${product}:${spec.version}`;
+  if (spec.images === 'emulated') return `${EMULATOR_IMAGE_PREFIX}${product}:${spec.version}`;
   return `${registry}/${product}/${product}:${spec.version}`;
 }
 
@@ -51,6 +56,11 @@ function labelsOf(lab: string, component?: string, kind?: string): Record<string
     ...(component ? { [COMPONENT_LABEL]: component } : {}),
     ...(kind ? { [KIND_LABEL]: kind } : {}),
   };
+}
+
+/** A component container's labels: what `listLabs` can read back from any seclab home, record or not. */
+function containerLabelsOf(spec: LabSpec, component: string, kind: ComponentKind): Record<string, string> {
+  return { ...labelsOf(spec.name, component, kind), [IMAGES_LABEL]: spec.images, [VERSION_LABEL]: spec.version };
 }
 
 function volume(lab: string, component: string, purpose: VolumePlan['purpose'], target: string): { plan: VolumePlan; mount: VolumeMount } {
@@ -171,7 +181,7 @@ function planElasticsearchNode(spec: LabSpec, allocation: LabAllocation, node: s
       ...(allocation.raiseFileLimit === false ? [] : [{ name: 'nofile', soft: 65535, hard: 65535 }]),
     ],
     mounts: [config.mount, data.mount],
-    labels: labelsOf(spec.name, node, 'elasticsearch'),
+    labels: containerLabelsOf(spec, node, 'elasticsearch'),
     env,
     settings: settingsWithKeystore({ ...settings, ...bootstrapSettings }, keystore),
     keystore,
@@ -232,7 +242,7 @@ function planKibana(spec: LabSpec, allocation: LabAllocation, ip: string) {
     memoryBytes: KIBANA_MEMORY,
     ulimits: [],
     mounts: [config.mount, data.mount],
-    labels: labelsOf(spec.name, 'kibana', 'kibana'),
+    labels: containerLabelsOf(spec, 'kibana', 'kibana'),
     env,
     settings: settingsWithKeystore(settings, keystore),
     keystore,
@@ -279,7 +289,7 @@ function planFleetServer(spec: LabSpec, allocation: LabAllocation, ip: string) {
     memoryBytes: AGENT_MEMORY,
     ulimits: [],
     mounts: [certs.mount, state.mount],
-    labels: labelsOf(spec.name, 'fleet-server', 'fleet-server'),
+    labels: containerLabelsOf(spec, 'fleet-server', 'fleet-server'),
     env,
     settings: { ...env, 'fleet-server.service_token': { secret: 'fleet-server-service-token' } },
     keystore: [],
@@ -317,7 +327,7 @@ function planAgent(spec: LabSpec, allocation: LabAllocation, agent: string, ip: 
     memoryBytes: AGENT_MEMORY,
     ulimits: [],
     mounts: [certs.mount, state.mount],
-    labels: labelsOf(spec.name, agent, 'agent'),
+    labels: containerLabelsOf(spec, agent, 'agent'),
     env,
     settings: { ...env },
     keystore: [],
