@@ -14,6 +14,8 @@ test('a component that fails during bring-up is named, with its log tail and the
   await expect(failure).toContainText('its certificate is signed by another CA. Regenerate the lab');
   await expect(failure.locator('pre.evidence')).toContainText('PKIX path validation failed');
   await expect(app.phase('elasticsearch')).toContainText('Failed');
+  // What comes after a failure did not run in this attempt: it is not waiting for anything.
+  for (const later of ['kibana', 'fleet', 'agents', 'verification']) await expect(app.phase(later)).toContainText('Not run');
   await expect(page.locator('[data-component="es02"]')).toContainText('failed');
   await shoot('bring-up-failed');
   await page.getByRole('button', { name: 'Back to Start', exact: true }).click();

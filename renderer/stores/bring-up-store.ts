@@ -4,7 +4,8 @@ import { PHASE_TITLES, UP_PHASES, type LabEvent, type UpPhase } from '../../comm
 import type { LabOperation } from '../../common/lab-operations.ts';
 import { LabApiError, messageOf } from '../api/api-error.ts';
 
-export type PhaseState = 'waiting' | 'running' | 'done' | 'skipped' | 'failed';
+/** `not-run`: a phase after a failure, which will not run in this attempt (not "waiting" for anything). */
+export type PhaseState = 'waiting' | 'running' | 'done' | 'skipped' | 'failed' | 'not-run';
 
 export interface PhaseProgress {
   phase: UpPhase;
@@ -104,7 +105,7 @@ export function createBringUpStore(now: () => number = () => Date.now(), options
             phase: typeof context.phase === 'string' ? context.phase : undefined,
             logTail: error instanceof LabApiError ? error.logTail : [],
           },
-          phases: run.phases.map((phase) => (phase.state === 'running' ? { ...phase, state: 'failed' } : phase)),
+          phases: run.phases.map((phase) => (phase.state === 'running' ? { ...phase, state: 'failed' } : phase.state === 'waiting' ? { ...phase, state: 'not-run' } : phase)),
         }));
       },
       finish() {

@@ -75,12 +75,33 @@ export interface StartState {
   runPreflight(): Promise<void>;
 }
 
-export function createStartStore(api: LabApi, debounceMs = 300) {
+const OPTIONS_KEY = 'seclab.start-options';
+
+/** The choices made last time, over the defaults: a value of the wrong type (an older app's, a hand edit) is dropped. */
+function storedOptions(storage: Storage | undefined): StartOptions {
+  try {
+    const stored = JSON.parse(storage?.getItem(OPTIONS_KEY) ?? '{}') as Record<string, unknown>;
+    const options = { ...DEFAULT_START_OPTIONS };
+    for (const key of Object.keys(DEFAULT_START_OPTIONS) as Array<keyof StartOptions>) {
+      if (typeof stored[key] === typeof DEFAULT_START_OPTIONS[key]) (options as Record<string, unknown>)[key] = stored[key];
+    }
+    return options;
+  } catch {
+    return DEFAULT_START_OPTIONS;
+  }
+}
+
+/**
+ * `storage` keeps the form's choices through a reload and a teardown (the app may reopen on a
+ * running lab, and the next lab is usually made like the last one).
+ */
+export function createStartStore(api: LabApi, debounceMs = 300, storage: Storage | undefined = globalThis.localStorage) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let generation = 0;
+  const options = storedOptions(storage);
   return createStore<StartState>()((set, get) => ({
-    options: DEFAULT_START_OPTIONS,
-    problems: {},
+    options,
+    problems: problemsOf(options),
     preflightState: 'idle',
     setOption(key, value) {
       const options = { ...get().options, [key]: value };
@@ -89,6 +110,11 @@ export function createStartStore(api: LabApi, debounceMs = 300) {
       if (!options.fleetServer) options.agents = 0;
       if (key === 'agents' && Number(value) > 0) options.fleetServer = options.kibana ? true : options.fleetServer;
       set({ options, problems: problemsOf(options) });
+      try {
+        storage?.setItem(OPTIONS_KEY, JSON.stringify(options));
+      } catch {
+        // Without storage (private mode) the choices last as long as the window.
+      }
       clearTimeout(timer);
       timer = setTimeout(() => void get().runPreflight(), debounceMs);
     },

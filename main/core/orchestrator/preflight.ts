@@ -29,9 +29,20 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** What the engine said when it could not reach a registry, without its HTTP wrapper ("(HTTP code 500) server error - "). */
+export function registryFailureReason(error: unknown): string {
+  return ((error as Error).message ?? String(error)).replace(/^\(HTTP code \d+\) [a-z ]+ - /, '').split('\n')[0].trim();
+}
+
+/** The way out when official images can't be had, in the words the Start screen and the CLI share. */
+export const emulatedImagesRemedy = (registry: string) =>
+  `Start the lab on emulated images, built here with no registry (seclab up --images emulated), or connect the engine to ${registry} and try again.`;
+
 /**
  * Official images must be on this machine or reachable: asked of the engine (which does the pulling)
  * before anything is created, so an offline machine hears it at once and is offered emulated images.
+ * A warning, not a failure: the emulated lab is one click away, and a registry that comes back
+ * (or images loaded by hand) makes the official lab work; a pull that still fails says so in the images phase.
  */
 async function officialImagesCheck(engine: DockerEngine, plan: LabPlan): Promise<PreflightCheck> {
   const images = [...new Set(plan.containers.map((c) => c.image))];
@@ -43,13 +54,12 @@ async function officialImagesCheck(engine: DockerEngine, plan: LabPlan): Promise
     await withTimeout(Promise.all(missing.map((image) => engine.inspectRemoteImage(image))), REGISTRY_TIMEOUT_MS, registry);
     return { id: 'images', title: 'Images', status: 'pass', detail: `${missing.length} to pull from ${registry}: ${missing.join(', ')}` };
   } catch (error) {
-    const reason = (error as Error).message.replace(/^\(HTTP code \d+\) [a-z ]+ - /, '').split('\n')[0];
     return {
       id: 'images',
       title: 'Registry unreachable',
-      status: 'fail',
-      detail: `the Docker engine could not reach ${registry} for ${missing.join(', ')}, and they are not on this machine (${reason})`,
-      fix: `Start the lab on emulated images, built here with no registry (seclab up --images emulated), or connect the engine to ${registry} and try again.`,
+      status: 'warn',
+      detail: `the Docker engine could not reach ${registry} for ${missing.join(', ')}, and they are not on this machine (${registryFailureReason(error)})`,
+      fix: emulatedImagesRemedy(registry),
     };
   }
 }

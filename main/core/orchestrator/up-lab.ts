@@ -21,6 +21,7 @@ import { configureLabSecurity, indexSampleData, observeClusterFormed } from '../
 import { observeAgentsOnline, observeFleetServerHealthy, observeKibanaAvailable, revokeEnrollmentToken, setUpFleet, type KibanaConnection } from '../stack/kibana-fleet-setup.ts';
 import { copyFilesInto, materializeContainer, type CreatedObjects } from './materialize-container.ts';
 import { preflightPlannedLab } from './lab-preflight.ts';
+import { emulatedImagesRemedy, registryFailureReason } from './preflight.ts';
 import { isEngineUnreachable } from '../docker/engine-connection.ts';
 import { probeEngineLimits } from './engine-limits.ts';
 import { waitUntil, type Observation } from './wait-until.ts';
@@ -138,7 +139,8 @@ export async function ensureImages(run: LabRun, plan: LabPlan): Promise<void> {
         });
       });
     } catch (error) {
-      throw new SeclabError('IMAGE_PULL_FAILED', `could not pull ${image}: ${(error as Error).message}. Without a registry, run the lab on emulated images: seclab up --images emulated`, { phase: 'images' });
+      const registry = image.split('/')[0];
+      throw new SeclabError('IMAGE_PULL_FAILED', `could not pull ${image}: the Docker engine could not reach ${registry} (${registryFailureReason(error)}). ${emulatedImagesRemedy(registry)}`, { phase: 'images' });
     }
   }
 }

@@ -164,6 +164,10 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
 
   async function pullImages(lab: FakeLab): Promise<void> {
     const images = [...new Set(lab.plan.containers.map((container) => container.image))];
+    if (options.offline && !lab.plan.emulated) {
+      await pause();
+      throw new SeclabError('IMAGE_PULL_FAILED', `could not pull ${images[0]}: the Docker engine could not reach docker.elastic.co (connect: connection refused). Start the lab on emulated images, built here with no registry (seclab up --images emulated), or connect the engine to docker.elastic.co and try again.`, { lab: lab.spec.name, phase: 'images' });
+    }
     const totals = images.map((_, index) => [612_000_000, 498_000_000, 731_000_000][index % 3] / (lab.plan.emulated ? 8 : 1));
     for (let step = 1; step <= 4; step++) {
       images.forEach((image, index) => {
@@ -250,7 +254,7 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
         checks.push({
           id: 'images',
           title: 'Registry unreachable',
-          status: 'fail',
+          status: 'warn',
           detail: `the Docker engine could not reach docker.elastic.co for docker.elastic.co/elasticsearch/elasticsearch:${parsed.version} and 2 more, and they are not on this machine (connect: connection refused)`,
           fix: 'Start the lab on emulated images, built here with no registry (seclab up --images emulated), or connect the engine to docker.elastic.co and try again.',
         });

@@ -12,11 +12,13 @@ const PHASE_LOOK: Record<PhaseState, { status: CheckStatus; word: string }> = {
   done: { status: 'pass', word: 'Done' },
   skipped: { status: 'info', word: 'Skipped' },
   failed: { status: 'fail', word: 'Failed' },
+  'not-run': { status: 'info', word: 'Not run' },
 };
 
 const COMPONENT_LOOK: Record<string, CheckStatus> = { creating: 'pending', starting: 'pending', waiting: 'pending', ready: 'pass', failed: 'fail', removed: 'info' };
 
-function PhaseRow({ phase, now }: { phase: PhaseProgress; now: number }) {
+/** `failureShown`: the failure card above already says this phase's message; the row doesn't say it twice. */
+function PhaseRow({ phase, now, failureShown }: { phase: PhaseProgress; now: number; failureShown?: string }) {
   const look = PHASE_LOOK[phase.state];
   const elapsed = phase.elapsedMs ?? (phase.state === 'running' && phase.startedAt ? now - phase.startedAt : undefined);
   return (
@@ -25,7 +27,7 @@ function PhaseRow({ phase, now }: { phase: PhaseProgress; now: number }) {
       <span className="phase-title">{phase.title}</span>
       <span className="phase-state">{look.word}</span>
       <span className="phase-elapsed mono">{elapsed !== undefined ? formatElapsed(elapsed) : ''}</span>
-      {phase.detail && phase.state !== 'done' && <span className="phase-detail">{phase.detail}</span>}
+      {phase.detail && phase.state !== 'done' && (phase.state === 'failed' && phase.detail === failureShown ? <span className="phase-detail">what happened is said above</span> : <span className="phase-detail">{phase.detail}</span>)}
     </li>
   );
 }
@@ -78,7 +80,7 @@ export function BringUpScreen() {
           </h2>
           <ol className="timeline">
             {run.phases.map((phase) => (
-              <PhaseRow key={phase.phase} phase={phase} now={now} />
+              <PhaseRow key={phase.phase} phase={phase} now={now} failureShown={run.failure?.message} />
             ))}
           </ol>
         </section>

@@ -24,7 +24,7 @@ export function PreflightList({ onUseEmulated }: { onUseEmulated?: () => void })
               Fix: <code className="mono">{check.fix}</code> <CopyButton text={check.fix} what={`fix for ${check.title}`} />
             </span>
           )}
-          {check.id === 'images' && check.status === 'fail' && onUseEmulated && (
+          {check.id === 'images' && check.status !== 'pass' && onUseEmulated && (
             <button type="button" className="button button-primary preflight-action" onClick={onUseEmulated}>
               Start on emulated images
             </button>

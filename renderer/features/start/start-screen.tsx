@@ -15,6 +15,7 @@ export function StartScreen() {
   const options = useStore(stores.start, (state) => state.options);
   const problems = useStore(stores.start, (state) => state.problems);
   const preflight = useStore(stores.start, (state) => state.preflight);
+  const preflightState = useStore(stores.start, (state) => state.preflightState);
   const startLab = useStartLab();
   const hasPreflight = preflight !== undefined;
 
@@ -23,7 +24,9 @@ export function StartScreen() {
     if (hasPreflight) void stores.start.getState().runPreflight();
     // Once per visit; the first visit is checked by hydrate().
   }, []);
-  const blocked = Object.keys(problems).length > 0 || (preflight ?? []).some((check) => check.status === 'fail');
+  // Until the machine has been checked once, starting would only meet the same checks inside `up`, as a failure.
+  const checkedOnce = preflight !== undefined || preflightState === 'failed';
+  const blocked = !checkedOnce || Object.keys(problems).length > 0 || (preflight ?? []).some((check) => check.status === 'fail');
 
   const topology = useMemo(() => {
     const parsed = labSpecSchema.safeParse(specInputOf(options));
@@ -66,7 +69,7 @@ export function StartScreen() {
           <button type="button" className="button button-primary button-huge" disabled={blocked} onClick={() => void startLab(options)}>
             Start lab
           </button>
-          <span className="muted start-action-note">{blocked ? 'Fix what is marked first.' : `${options.nodes} nodes · ${options.images === 'emulated' ? 'emulated images' : 'Elastic images'}`}</span>
+          <span className="muted start-action-note">{!checkedOnce ? 'Checking this machine first…' : blocked ? 'Fix what is marked first.' : `${options.nodes} nodes · ${options.images === 'emulated' ? 'emulated images' : 'Elastic images'}`}</span>
         </div>
       </div>
       <ExistingLabs />
