@@ -4,6 +4,7 @@ import { listFleetAgents } from '../../stack/kibana-fleet-setup.ts';
 import { hostTlsHandshake } from './tls-checks.ts';
 import { envOf } from './auth-checks.ts';
 import type { Observed, VerificationContext } from '../verification-context.ts';
+import { auditEventEvidence } from './audit-evidence.ts';
 
 export async function fleetServerTls(ctx: VerificationContext): Promise<Observed> {
   if (!ctx.containersOf('fleet-server').length) return { status: 'info', evidence: ['this lab has no Fleet Server'] };
@@ -51,7 +52,7 @@ export async function auditLogging(ctx: VerificationContext): Promise<Observed> 
   for (let attempt = 0; attempt < 10; attempt++) {
     const logs = await ctx.engine.logs(es01.name, { tail: 400 }).catch(() => '');
     const event = logs.split('\n').map(auditEventOf).find((e) => e?.['user.name'] === marker && e['event.action'] === 'authentication_failed');
-    if (event) return { status: 'pass', evidence: [...evidence, `audit event in es01's log: ${JSON.stringify(event)}`] };
+    if (event) return { status: 'pass', evidence: [...evidence, ...auditEventEvidence(es01.component, event)] };
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
   return { status: 'fail', evidence: [...evidence, 'no authentication_failed audit event for it in es01\'s log (the official image writes audit events to the console)'] };
