@@ -95,7 +95,7 @@ const CATALOG: Record<CheckId, FakeCheck> = {
     title: 'Kibana serves HTTPS',
     why: 'The browser sends passwords and session cookies to Kibana.',
     fix: 'Set server.ssl.enabled: true with the Kibana certificate.',
-    evidence: () => ['https://localhost:5601/api/status → 200, certificate CN=kib01 from the lab CA'],
+    evidence: () => ['https://localhost:5601/api/status → 200, certificate from the lab CA', 'kibana: CN=kibana, SAN localhost, kibana; expires in 364 days'],
     applies: (spec) => spec.kibana,
   },
   'kibana.es-tls-verified': {

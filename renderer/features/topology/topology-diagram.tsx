@@ -11,7 +11,7 @@ import {
   type NodeProps,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useMemo } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { StatusIcon } from '../../components/status-icon.tsx';
 import { ComponentIcon } from './component-icons.tsx';
 import type { LinkStatus, Topology, TopologyLink, TopologyNode } from './topology-model.ts';
@@ -57,18 +57,18 @@ function LabNode({ data }: NodeProps<Node<LabNodeData>>) {
 }
 
 function ProtectedLink({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data }: EdgeProps<Edge<LabEdgeData>>) {
-  const [path, labelX, labelY] = getSmoothStepPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, borderRadius: 12 });
   const link = data!.link;
+  const [path] = getSmoothStepPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, borderRadius: 12, centerX: link.labelAt?.x, centerY: link.labelAt?.y });
   return (
     <>
       <BaseEdge id={id} path={path} className={`topo-edge link-${link.status}`} />
-      {link.protection && (
-      <EdgeLabelRenderer>
-        <div className={`topo-edge-label link-${link.status}`} style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }} title={link.checkIds.join(', ')}>
-          <StatusMark status={link.status} />
-          <span>{link.protection}</span>
-        </div>
-      </EdgeLabelRenderer>
+      {link.protection && link.labelAt && (
+        <EdgeLabelRenderer>
+          <div className={`topo-edge-label link-${link.status}`} style={{ transform: `translate(-50%, -50%) translate(${link.labelAt.x}px, ${link.labelAt.y}px)` }} title={link.checkIds.join(', ')}>
+            <StatusMark status={link.status} />
+            <span>{link.protection}</span>
+          </div>
+        </EdgeLabelRenderer>
       )}
     </>
   );
@@ -77,22 +77,42 @@ function ProtectedLink({ id, sourceX, sourceY, targetX, targetY, sourcePosition,
 const nodeTypes = { lab: LabNode };
 const edgeTypes = { protected: ProtectedLink };
 
+/** Air around the diagram inside its frame, in screen pixels. */
+const FRAME_PADDING = 10;
+/** Node text is 15 px and more at zoom 1: below that the diagram scrolls instead of shrinking. */
+const MIN_ZOOM = 1;
+const MAX_ZOOM = 1.5;
+
+/**
+ * The lab's topology, zoomed to fit its frame between MIN_ZOOM and MAX_ZOOM and then enlarged
+ * with the page's root font (presenter mode); when it does not fit, the frame scrolls. With
+ * `onSelect` it is interactive (nodes take focus and open on click or Enter); without, it is a
+ * picture: inert, out of the Tab order.
+ */
 export function TopologyDiagram({ topology, selected, onSelect, label }: { topology: Topology; selected?: string; onSelect?: (id: string) => void; label: string }) {
+  const interactive = Boolean(onSelect);
+  const frame = useRef<HTMLDivElement>(null);
+  const frameSize = useElementSize(frame);
+  const fontScale = useRootFontScale();
   const nodes = useMemo<Array<Node<LabNodeData>>>(
     () =>
-      topology.nodes.map((node) => ({
-        id: node.id,
-        type: 'lab',
-        position: { x: node.x, y: node.y },
-        width: node.width,
-        height: node.height,
-        data: { node, selected: node.id === selected },
-        draggable: false,
-        selectable: node.kind !== 'network' && node.kind !== 'door' && node.kind !== 'host',
-        zIndex: node.kind === 'network' ? -1 : 1,
-        ariaLabel: `${node.label}: ${node.detail}`,
-      })),
-    [topology, selected],
+      topology.nodes.map((node) => {
+        const selectable = interactive && node.kind !== 'network' && node.kind !== 'door' && node.kind !== 'host';
+        return {
+          id: node.id,
+          type: 'lab',
+          position: { x: node.x, y: node.y },
+          width: node.width,
+          height: node.height,
+          data: { node, selected: node.id === selected },
+          draggable: false,
+          selectable,
+          focusable: selectable,
+          zIndex: node.kind === 'network' ? -1 : 1,
+          ariaLabel: `${node.label}: ${node.detail}`,
+        };
+      }),
+    [topology, selected, interactive],
   );
   const edges = useMemo<Array<Edge<LabEdgeData>>>(
     () =>
@@ -105,29 +125,99 @@ export function TopologyDiagram({ topology, selected, onSelect, label }: { topol
         type: 'protected',
         data: { link },
         focusable: false,
+        selectable: false,
       })),
     [topology],
   );
+  const drawing = diagramSize(topology);
+  const fit = frameSize ? Math.min((frameSize.width - 2 * FRAME_PADDING) / drawing.width, (frameSize.height - 2 * FRAME_PADDING) / drawing.height) : MIN_ZOOM;
+  const zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, fit)) * fontScale;
+  const canvas = {
+    width: Math.max(frameSize?.width ?? 0, Math.ceil(drawing.width * zoom + 2 * FRAME_PADDING)),
+    height: Math.max(frameSize?.height ?? 0, Math.ceil(drawing.height * zoom + 2 * FRAME_PADDING)),
+  };
+  const viewport = { x: (canvas.width - drawing.width * zoom) / 2, y: (canvas.height - drawing.height * zoom) / 2, zoom };
+
   return (
-    <div className="topology" aria-label={label} role="figure">
-      <ReactFlow
-        key={topology.nodes.map((node) => node.id).join(' ')}
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        fitView
-        fitViewOptions={{ padding: 0.06 }}
-        minZoom={0.2}
-        maxZoom={1.6}
-        nodesConnectable={false}
-        nodesDraggable={false}
-        elementsSelectable={Boolean(onSelect)}
-        panOnScroll={false}
-        zoomOnScroll={false}
-        preventScrolling={false}
-        onNodeClick={(_, node) => onSelect?.(node.id)}
-      />
+    <div
+      ref={frame}
+      className={`topology${interactive ? ' topology-interactive' : ''}`}
+      aria-label={label}
+      role="figure"
+      // A scrolling frame with nothing focusable inside would itself become a Tab stop; a picture takes none.
+      tabIndex={interactive ? undefined : -1}
+      onKeyDown={(event) => {
+        const target = event.target as HTMLElement;
+        if ((event.key === 'Enter' || event.key === ' ') && target.classList.contains('react-flow__node') && target.dataset.id) {
+          event.preventDefault();
+          onSelect?.(target.dataset.id);
+        }
+      }}
+    >
+      <div className="topology-canvas" style={{ width: canvas.width, height: canvas.height }} inert={!interactive}>
+        {frameSize && (
+          <ReactFlow
+            key={topology.nodes.map((node) => node.id).join(' ')}
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            edgeTypes={edgeTypes}
+            viewport={viewport}
+            minZoom={0.1}
+            maxZoom={4}
+            nodesConnectable={false}
+            nodesDraggable={false}
+            nodesFocusable={interactive}
+            edgesFocusable={false}
+            elementsSelectable={interactive}
+            panOnDrag={false}
+            panOnScroll={false}
+            zoomOnScroll={false}
+            zoomOnPinch={false}
+            zoomOnDoubleClick={false}
+            preventScrolling={false}
+            autoPanOnNodeFocus={false}
+            // seclab is a non-commercial open-source project, which React Flow lets hide its attribution link (an extra Tab stop in 10 px grey).
+            proOptions={{ hideAttribution: true }}
+            onNodeClick={(_, node) => onSelect?.(node.id)}
+          />
+        )}
+      </div>
     </div>
   );
+}
+
+function diagramSize(topology: Topology): { width: number; height: number } {
+  return {
+    width: Math.max(...topology.nodes.map((node) => node.x + node.width)),
+    height: Math.max(...topology.nodes.map((node) => node.y + node.height)),
+  };
+}
+
+function useElementSize(ref: React.RefObject<HTMLElement | null>): { width: number; height: number } | undefined {
+  const [size, setSize] = useState<{ width: number; height: number }>();
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const measure = () => setSize((previous) => (previous && previous.width === element.clientWidth && previous.height === element.clientHeight ? previous : { width: element.clientWidth, height: element.clientHeight }));
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref]);
+  return size;
+}
+
+/** The root font size against the 16 px the diagram is drawn for: presenter mode raises it one step. */
+function useRootFontScale(): number {
+  const read = () => (typeof getComputedStyle === 'function' ? parseFloat(getComputedStyle(document.documentElement).fontSize) / 16 || 1 : 1);
+  const [scale, setScale] = useState(read);
+  useEffect(() => {
+    if (typeof MutationObserver === 'undefined') return;
+    const observer = new MutationObserver(() => setScale(read()));
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['class', 'style'] });
+    return () => observer.disconnect();
+  }, []);
+  return scale;
 }

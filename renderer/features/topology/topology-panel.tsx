@@ -1,6 +1,8 @@
 import { useMemo, useState } from 'react';
 import type { LabStatus } from '../../../common/lab-status.ts';
 import { StatusIcon } from '../../components/status-icon.tsx';
+import { BreakableName } from '../../components/breakable-name.tsx';
+import { certificateFactsOf } from './certificate-facts.ts';
 import { buildTopology } from './topology-model.ts';
 import { TopologyDiagram } from './topology-diagram.tsx';
 
@@ -16,7 +18,7 @@ export function TopologyPanel({ status, onShowLogs }: { status: LabStatus; onSho
     [status],
   );
   const component = status.components.find((entry) => entry.component === selected);
-  const certificateEvidence = (status.checks ?? []).find((check) => check.id === 'http.cert-valid')?.evidence.filter((line) => selected && line.includes(selected)) ?? [];
+  const certificate = selected ? certificateFactsOf(status.checks, selected) : [];
 
   return (
     <div className="topology-panel">
@@ -66,9 +68,13 @@ export function TopologyPanel({ status, onShowLogs }: { status: LabStatus; onSho
               <dt>Published</dt>
               <dd className="mono">{component.ports.length ? component.ports.map((port) => `${port.hostIp}:${port.hostPort} → ${port.containerPort}`).join(', ') : 'nothing (lab network only)'}</dd>
               <dt>Image</dt>
-              <dd className="mono small">{component.image}</dd>
+              <dd className="mono fact-name" data-fact="image">
+                <BreakableName name={component.image} />
+              </dd>
               <dt>Certificate</dt>
-              <dd className="mono small">{certificateEvidence.length ? certificateEvidence.join('\n') : 'issued by the lab CA (see Access for its fingerprint)'}</dd>
+              <dd className="mono" data-fact="certificate">
+                {certificate.length ? certificate.join('\n') : component.kind === 'agent' ? 'none: an agent serves nothing' : 'issued by the lab CA (see Access for its fingerprint)'}
+              </dd>
             </dl>
           </>
         )}

@@ -38,6 +38,8 @@ export async function kibanaHttps(ctx: VerificationContext): Promise<Observed> {
   const evidence = [plain.detail, tls.detail];
   if (plain.answered) return { status: 'fail', evidence: ['Kibana answers plain HTTP', ...evidence] };
   if (!tls.ok) return { status: 'fail', evidence: ['Kibana does not serve HTTPS', ...evidence] };
+  // One line in the form http.cert-valid gives each node ("name: subject, SANs, expiry"): the Topology tab shows it as Kibana's certificate.
+  if (tls.certificate) evidence.push(`kibana: ${tls.certificate.subject.replace(/\n/g, ', ')}, SAN ${tls.certificate.subjectAltName ?? '(none)'}; valid until ${tls.certificate.validTo}`);
   if (!tls.chainEndsAtCa || !tls.localhostVerified) return { status: 'fail', evidence: ["Kibana's certificate is not a lab certificate for localhost", ...evidence] };
   return { status: 'pass', evidence };
 }
