@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { hashSecret, randomId } from '../security/passwords.js';
 import { encodeServiceToken, TOKEN_NAME_PATTERN } from '../security/service-tokens.js';
-import { SERVICE_ACCOUNTS } from '../security/builtin-roles.js';
+import { SERVICE_ACCOUNTS } from '../security/elastic-service-accounts.js';
 import { ExitCodes, UserError, type Terminal } from './terminal.js';
 
 /** bin/elasticsearch-service-tokens create|list|delete — file-backed tokens in config/service_tokens. */

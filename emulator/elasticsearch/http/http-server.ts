@@ -18,12 +18,13 @@ import { roleMappingRoutes } from './handlers/role-mapping-handlers.js';
 import { securityQueryRoutes } from './handlers/security-query-handlers.js';
 import { profileRoutes } from './handlers/profile-handlers.js';
 import { aliasRoutes } from './handlers/alias-handlers.js';
+import { serviceAccountRoutes } from './handlers/service-account-handlers.js';
 import { Loggers } from '../logging.js';
 import { applyFilterPath } from './filter-path.js';
 
 const MAX_CONTENT_LENGTH = 100 * 1024 * 1024;
 
-export const allRoutes: Route[] = [...clusterRoutes, ...securityRoutes, ...documentRoutes, ...roleMappingRoutes, ...securityQueryRoutes, ...profileRoutes, ...aliasRoutes, ...applicationPrivilegeRoutes, ...tokenRoutes, ...apiKeyRoutes];
+export const allRoutes: Route[] = [...clusterRoutes, ...securityRoutes, ...documentRoutes, ...roleMappingRoutes, ...securityQueryRoutes, ...profileRoutes, ...aliasRoutes, ...applicationPrivilegeRoutes, ...tokenRoutes, ...apiKeyRoutes, ...serviceAccountRoutes];
 
 /** With xpack.security.enabled: false every request runs unauthenticated with full rights, as in ES. */
 function anonymousSuperuser(): Subject {

@@ -2,7 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { ClusterMetadata, RoleDescriptor } from '../cluster/cluster-state.js';
 import type { AnonymousAccess } from '../config/node-config.js';
 import { ElasticsearchError } from '../http/rest-errors.js';
-import { RESERVED_USERS, SERVICE_ACCOUNTS, builtinRole } from './builtin-roles.js';
+import { RESERVED_USERS, builtinRole } from './builtin-roles.js';
+import { SERVICE_ACCOUNTS } from './elastic-service-accounts.js';
 import { verifySecret } from './passwords.js';
 import { decodeServiceToken } from './service-tokens.js';
 import { hashToken } from './token-commands.js';
@@ -166,31 +167,43 @@ function authenticateApiKey(credential: string, inputs: AuthenticationInputs): S
   };
 }
 
-function authenticateServiceToken(value: string, inputs: AuthenticationInputs): Subject | undefined {
+/** ServiceAccountService.MIN_TOKEN_SECRET_LENGTH: a shorter secret is refused before any store is asked. */
+const MIN_SERVICE_TOKEN_SECRET_LENGTH = 10;
+
+/**
+ * ServiceAccountService.authenticateToken: a bearer string that parses as a service account token is this
+ * authenticator's to settle. Another namespace, an unknown account, a short secret, a token no store holds (never
+ * created, or deleted) or a wrong secret all fail with createAuthenticationException's 401.
+ */
+function authenticateServiceToken(value: string, inputs: AuthenticationInputs): AuthenticationOutcome | undefined {
   const token = decodeServiceToken(value);
   if (!token) return undefined;
   const accountId = `${token.namespace}/${token.service}`;
+  const failed = (): AuthenticationOutcome => ({ ok: false, error: authenticationError(`failed to authenticate service account [${accountId}] with token name [${token.name}]`) });
   const descriptor = SERVICE_ACCOUNTS[accountId];
-  if (!descriptor) return undefined;
+  if (!descriptor || token.secret.length < MIN_SERVICE_TOKEN_SECRET_LENGTH) return failed();
   const tokenId = `${accountId}/${token.name}`;
   const indexToken = inputs.metadata.serviceTokens[tokenId];
   let source: string | undefined;
-  if (indexToken && verifySecret(token.secret, indexToken.secretHash)) source = '_service_account_index';
-  else if (verifySecret(token.secret, inputs.fileServiceTokens.get(tokenId))) source = '_service_account_file';
-  if (!source) return undefined;
+  if (verifySecret(token.secret, inputs.fileServiceTokens.get(tokenId))) source = '_service_account_file';
+  else if (indexToken && verifySecret(token.secret, indexToken.secretHash)) source = '_service_account_index';
+  if (!source) return failed();
   return {
-    kind: 'service_account',
-    username: accountId,
-    assignedRoles: [],
-    effectiveRoles: [],
-    missingRoles: [],
-    fullName: `Service account - ${accountId}`,
-    email: null,
-    metadata: { _elastic_service_account: true },
-    realm: { name: '_service_account', type: '_service_account' },
-    authenticationType: 'token',
-    token: { type: source, name: token.name },
-    roleSets: [[descriptor()]],
+    ok: true,
+    subject: {
+      kind: 'service_account',
+      username: accountId,
+      assignedRoles: [],
+      effectiveRoles: [],
+      missingRoles: [],
+      fullName: `Service account - ${accountId}`,
+      email: null,
+      metadata: { _elastic_service_account: true },
+      realm: { name: '_service_account', type: '_service_account' },
+      authenticationType: 'token',
+      token: { type: source, name: token.name },
+      roleSets: [[descriptor()]],
+    },
   };
 }
 
@@ -240,8 +253,8 @@ export function authenticate(inputs: AuthenticationInputs): AuthenticationOutcom
     return { ok: false, error: authenticationError(genericFailure), attemptedApiKeyId: id };
   }
   if (scheme === 'bearer') {
-    const subject = authenticateServiceToken(credential, inputs);
-    if (subject) return { ok: true, subject };
+    const serviceTokenOutcome = authenticateServiceToken(credential, inputs);
+    if (serviceTokenOutcome) return serviceTokenOutcome;
     const tokenOutcome = authenticateAccessToken(credential, inputs);
     if (tokenOutcome) return tokenOutcome;
     return { ok: false, error: authenticationError(genericFailure) };

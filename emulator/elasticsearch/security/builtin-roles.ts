@@ -56,22 +56,6 @@ export function kibanaSystemRole(): RoleDescriptor {
   );
 }
 
-export function fleetServerServiceAccountRole(): RoleDescriptor {
-  // ES x-pack/plugin/security/.../authc/service/ElasticServiceAccounts.java (FLEET_ACCOUNT)
-  return role(
-    ['monitor', 'manage_own_api_key', 'read_fleet_secrets'],
-    [
-      { names: ['logs-*', 'metrics-*', 'traces-*', '.logs-endpoint.diagnostic.collection-*', '.logs-endpoint.action.responses-*'], privileges: ['write', 'create_index', 'auto_configure'] },
-      { names: ['profiling-*'], privileges: ['read', 'write', 'auto_configure'] },
-      { names: ['traces-apm.sampled-*'], privileges: ['read', 'monitor', 'maintenance'] },
-      { names: ['.fleet-secrets*'], privileges: ['read'], allow_restricted_indices: true },
-      { names: ['.fleet-*'], privileges: ['read', 'write', 'monitor', 'create_index', 'auto_configure', 'maintenance'], allow_restricted_indices: true },
-      { names: ['synthetics-*'], privileges: ['read', 'write', 'create_index', 'auto_configure'] },
-    ],
-    [{ application: 'kibana-*', privileges: ['reserved_fleet-setup'], resources: ['*'] }],
-  );
-}
-
 export const BUILTIN_ROLES: Record<string, () => RoleDescriptor> = {
   superuser: () =>
     role(
@@ -132,9 +116,4 @@ export const RESERVED_USERS: Record<string, { roles: string[]; deprecated?: stri
   beats_system: { roles: ['beats_system'] },
   apm_system: { roles: ['apm_system'] },
   remote_monitoring_user: { roles: ['remote_monitoring_collector', 'remote_monitoring_agent'] },
-};
-
-export const SERVICE_ACCOUNTS: Record<string, () => RoleDescriptor> = {
-  'elastic/fleet-server': fleetServerServiceAccountRole,
-  'elastic/kibana': kibanaSystemRole,
 };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ClusterMetadata, RestResult, RoleDescriptor, StoredApiKey, StoredServiceToken, StoredUser } from '../cluster/cluster-state.js';
 import { ElasticsearchError, badRequest } from '../http/rest-errors.js';
 import { RESERVED_USERS, BUILTIN_ROLES } from './builtin-roles.js';
@@ -94,7 +95,13 @@ export function applySecurityCommand(metadata: ClusterMetadata, command: Securit
     case 'create_service_token': {
       const id = `${command.token.namespace}/${command.token.service}/${command.token.name}`;
       if (metadata.serviceTokens[id]) {
-        throw new ElasticsearchError(409, 'version_conflict_engine_exception', `[service_account_token-${id}]: version conflict, document already exists (current version [1])`);
+        // IndexServiceAccountTokenStore.createToken indexes with OpType.CREATE into .security-7: the engine's conflict,
+        // with its shard. The index UUID is a stand-in (the emulator keeps no .security index).
+        throw new ElasticsearchError(409, 'version_conflict_engine_exception', `[service_account_token-${id}]: version conflict, document already exists (current version [1])`, {
+          index_uuid: createHash('sha256').update(`${metadata.clusterUuid}/.security-7`).digest('base64url').slice(0, 22),
+          shard: '0',
+          index: '.security-7',
+        });
       }
       metadata.serviceTokens[id] = command.token;
       return ok({ created: true, token: { name: command.token.name, value: command.value } });

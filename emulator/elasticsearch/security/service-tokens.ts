@@ -5,6 +5,11 @@ import { join } from 'node:path';
 const TOKEN_PREFIX = Buffer.from([0, 1, 0, 1]);
 export const TOKEN_NAME_PATTERN = /^[a-zA-Z0-9\-_]{1,256}$/;
 
+/** Validation.VALID_SERVICE_ACCOUNT_TOKEN_NAME: 1–256 of [A-Za-z0-9_-], not starting with an underscore. */
+export function isValidServiceTokenName(name: string): boolean {
+  return /^[a-zA-Z0-9-][a-zA-Z0-9_-]{0,255}$/.test(name);
+}
+
 export function encodeServiceToken(accountId: string, name: string, secret: string): string {
   return Buffer.concat([TOKEN_PREFIX, Buffer.from(`${accountId}/${name}:${secret}`)]).toString('base64');
 }

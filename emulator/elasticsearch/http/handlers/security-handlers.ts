@@ -3,9 +3,9 @@ import { jsonBody, ok, queryFlag } from '../rest-request.js';
 import { guardCluster } from '../guard.js';
 import { ElasticsearchError, badRequest, validationFailed } from '../rest-errors.js';
 import { hashSecret, randomId } from '../../security/passwords.js';
-import { RESERVED_USERS, SERVICE_ACCOUNTS, BUILTIN_ROLES, builtinRole } from '../../security/builtin-roles.js';
+import { RESERVED_USERS, BUILTIN_ROLES, builtinRole } from '../../security/builtin-roles.js';
+import { SERVICE_ACCOUNTS } from '../../security/elastic-service-accounts.js';
 import { resolveRoles, type Subject } from '../../security/authentication.js';
-import { encodeServiceToken, TOKEN_NAME_PATTERN } from '../../security/service-tokens.js';
 import { parseDuration } from '../rest-request.js';
 import type { RoleDescriptor, StoredApiKey } from '../../cluster/cluster-state.js';
 import { rolesHaveClusterPrivilege, rolesHaveIndexPrivilege } from '../../security/privileges.js';
@@ -281,64 +281,6 @@ async function invalidateApiKeys(context: RouteContext) {
   return node.submit({ kind: 'invalidate_api_keys', ids, name, owner: owner ? subject.username : username, realm, now: node.now() }, WRITE_TIMEOUT);
 }
 
-function serviceAccountId(context: RouteContext): string {
-  const id = `${context.params.namespace}/${context.params.service}`;
-  if (!SERVICE_ACCOUNTS[id]) throw badRequest(`service account [${id}] does not exist`);
-  return id;
-}
-
-async function createServiceToken(context: RouteContext) {
-  guardCluster(context, 'cluster:admin/xpack/security/service_account/token/create');
-  const accountId = serviceAccountId(context);
-  const name = context.params.name ?? `token_${randomId(20)}`;
-  if (!TOKEN_NAME_PATTERN.test(name) || name.startsWith('_')) {
-    throw validationFailed('service account token name must have at least 1 character and at most 256 characters that are alphanumeric (A-Z, a-z, 0-9) or hyphen (-) or underscore (_). It must not begin with an underscore (_).');
-  }
-  const secret = randomId(22);
-  const [namespace, service] = accountId.split('/') as [string, string];
-  return context.node.submit(
-    {
-      kind: 'create_service_token',
-      token: { namespace, service, name, secretHash: hashSecret(secret), creation: context.node.now() },
-      value: encodeServiceToken(accountId, name, secret),
-    },
-    WRITE_TIMEOUT,
-  );
-}
-
-async function deleteServiceToken(context: RouteContext) {
-  guardCluster(context, 'cluster:admin/xpack/security/service_account/token/delete');
-  const accountId = serviceAccountId(context);
-  const [namespace, service] = accountId.split('/') as [string, string];
-  return context.node.submit({ kind: 'delete_service_token', namespace, service, name: context.params.name! }, WRITE_TIMEOUT);
-}
-
-function getServiceCredentials(context: RouteContext) {
-  guardCluster(context, 'cluster:admin/xpack/security/service_account/credential/get');
-  const accountId = serviceAccountId(context);
-  const indexTokens = Object.values(context.node.metadata().serviceTokens).filter((token) => `${token.namespace}/${token.service}` === accountId);
-  const fileTokens = [...context.node.fileServiceTokens().keys()].filter((key) => key.startsWith(`${accountId}/`)).map((key) => key.slice(accountId.length + 1));
-  return ok({
-    service_account: accountId,
-    count: indexTokens.length + fileTokens.length,
-    tokens: Object.fromEntries(indexTokens.map((token) => [token.name, {}])),
-    nodes_credentials: {
-      _nodes: { total: 1, successful: 1, failed: 0 },
-      file_tokens: Object.fromEntries(fileTokens.map((name) => [name, { nodes: [context.node.config.nodeName] }])),
-    },
-  });
-}
-
-function getServiceAccounts(context: RouteContext) {
-  guardCluster(context, 'cluster:admin/xpack/security/service_account/get');
-  const { namespace, service } = context.params;
-  const accounts = Object.entries(SERVICE_ACCOUNTS).filter(([id]) => {
-    const [ns, svc] = id.split('/');
-    return (!namespace || ns === namespace) && (!service || svc === service);
-  });
-  return ok(Object.fromEntries(accounts.map(([id, descriptor]) => [id, { role_descriptor: descriptor() }])));
-}
-
 /** GET|POST /_security/user/_has_privileges — any authenticated user may ask about itself. */
 function hasPrivileges(context: RouteContext) {
   const { subject } = context;
@@ -381,11 +323,4 @@ export const securityRoutes: Route[] = [
   { methods: ['POST', 'PUT'], pattern: '/_security/api_key', handler: createApiKey },
   { methods: ['GET'], pattern: '/_security/api_key', handler: getApiKeys },
   { methods: ['DELETE'], pattern: '/_security/api_key', handler: invalidateApiKeys },
-  { methods: ['GET'], pattern: '/_security/service', handler: getServiceAccounts },
-  { methods: ['GET'], pattern: '/_security/service/{namespace}', handler: getServiceAccounts },
-  { methods: ['GET'], pattern: '/_security/service/{namespace}/{service}', handler: getServiceAccounts },
-  { methods: ['GET'], pattern: '/_security/service/{namespace}/{service}/credential', handler: getServiceCredentials },
-  { methods: ['POST'], pattern: '/_security/service/{namespace}/{service}/credential/token', handler: createServiceToken },
-  { methods: ['POST', 'PUT'], pattern: '/_security/service/{namespace}/{service}/credential/token/{name}', handler: createServiceToken },
-  { methods: ['DELETE'], pattern: '/_security/service/{namespace}/{service}/credential/token/{name}', handler: deleteServiceToken },
 ];
