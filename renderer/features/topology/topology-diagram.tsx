@@ -11,7 +11,7 @@ import {
   type NodeProps,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { StatusIcon } from '../../components/status-icon.tsx';
 import { ComponentIcon } from './component-icons.tsx';
 import type { LinkStatus, Topology, TopologyLink, TopologyNode } from './topology-model.ts';
@@ -38,11 +38,12 @@ function LabNode({ data }: NodeProps<Node<LabNodeData>>) {
   }
   return (
     <div className={`topo-node topo-${node.kind} link-${node.status}${selected ? ' topo-selected' : ''}`}>
+      {/* Fragments, not wrappers: a wrapper would be a flex item and push the text right by the gaps. */}
       {(['top', 'right', 'bottom', 'left'] as const).map((side) => (
-        <span key={side}>
+        <Fragment key={side}>
           <Handle type="target" id={`${side}-in`} position={SIDES[side]} isConnectable={false} />
           <Handle type="source" id={`${side}-out`} position={SIDES[side]} isConnectable={false} />
-        </span>
+        </Fragment>
       ))}
       <span className="topo-glyph">
         <ComponentIcon kind={node.kind} />
