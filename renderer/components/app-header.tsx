@@ -16,7 +16,8 @@ export function AppHeader() {
 
   return (
     <header className="app-header">
-      <button type="button" className="brand" onClick={() => stores.navigation.getState().go({ name: 'start' })} aria-label="Secure Cluster Lab: back to Start">
+      {/* On Start it leads nowhere: no Tab stop between the keyboard and the lab's name. */}
+      <button type="button" className="brand" tabIndex={screen.name === 'start' ? -1 : undefined} onClick={() => stores.navigation.getState().go({ name: 'start' })} aria-label="Secure Cluster Lab: back to Start">
         <img src="./shield.svg" alt="" width={30} height={30} />
         <span>Secure Cluster Lab</span>
       </button>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { LabAccess } from '../../../common/lab-status.ts';
 import { messageOf } from '../../api/api-error.ts';
+import { BreakableName } from '../../components/breakable-name.tsx';
 import { CopyButton } from '../../components/copy-button.tsx';
 import { useStores } from '../../stores/stores-context.tsx';
 import { formatFingerprint } from './format-fingerprint.ts';
@@ -97,7 +98,9 @@ export function AccessPanel({ lab }: { lab: string }) {
         <p>Your browser and tools trust the lab once they trust this CA. Check the fingerprint before you do.</p>
         <div className="fingerprint">
           <span className="label">SHA-256</span>
-          <code className="mono fingerprint-value">{formatFingerprint(access.caFingerprintSha256)}</code>
+          <code className="mono fingerprint-value">
+            <BreakableName name={formatFingerprint(access.caFingerprintSha256)} />
+          </code>
           <CopyButton text={formatFingerprint(access.caFingerprintSha256)} what="CA fingerprint" />
         </div>
         <button type="button" className="button" onClick={() => void saveCa()}>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { CheckResult } from '../../../common/checks.ts';
 import { CopyButton } from '../../components/copy-button.tsx';
 import { StatusIcon } from '../../components/status-icon.tsx';
@@ -37,6 +37,18 @@ export function LayersPanel({ checks }: { checks: CheckResult[] | undefined }) {
   const [selected, setSelected] = useState<BandId>(() => bands.find((band) => band.status === 'fail' || band.status === 'error')?.id ?? 'network');
   const band = bands.find((entry) => entry.id === selected) ?? bands[0];
   const counts = tally(checks ?? []);
+  const detail = useRef<HTMLElement>(null);
+  function choose(id: BandId) {
+    setSelected(id);
+    // Stacked (narrow window) or scrolled away, the detail may be out of sight: bring its head into view.
+    requestAnimationFrame(() => {
+      const head = detail.current?.getBoundingClientRect();
+      if (head && (head.top < 0 || head.top > window.innerHeight - 120)) {
+        const smooth = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+        detail.current?.scrollIntoView({ block: 'start', behavior: smooth ? 'smooth' : 'auto' });
+      }
+    });
+  }
 
   return (
     <div className="layers">
@@ -53,7 +65,7 @@ export function LayersPanel({ checks }: { checks: CheckResult[] | undefined }) {
         <ol className="bands" aria-label="Security layers, outside in">
           {bands.map((entry, index) => (
             <li key={entry.id} style={{ marginInline: `${index * 10}px` }}>
-              <button type="button" className={`band band-${entry.status}`} aria-pressed={entry.id === selected} data-band={entry.id} data-status={entry.status} onClick={() => setSelected(entry.id)}>
+              <button type="button" className={`band band-${entry.status}`} aria-pressed={entry.id === selected} data-band={entry.id} data-status={entry.status} onClick={() => choose(entry.id)}>
                 <span className="band-title">{entry.title}</span>
                 <span className="band-icons">
                   {!checks ? (
@@ -72,7 +84,7 @@ export function LayersPanel({ checks }: { checks: CheckResult[] | undefined }) {
           </li>
         </ol>
       </div>
-      <section className="layer-detail" aria-labelledby="layer-detail-title" aria-live="polite">
+      <section ref={detail} className="layer-detail" aria-labelledby="layer-detail-title" aria-live="polite">
         <div className="layer-detail-head">
           <StatusIcon status={band.status} withWord />
           <h2 id="layer-detail-title" className="layer-title">

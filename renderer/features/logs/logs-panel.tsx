@@ -49,7 +49,20 @@ export function LogsPanel({ lab, components, initialComponent }: { lab: string; 
       </div>
       {logs.error && <p className="field-error">✕ {logs.error}</p>}
       <div className="log-view" tabIndex={0} aria-label={`Log of ${component ?? 'no component'}`} data-component={component}>
-        {logs.loading ? <p className="muted">Loading…</p> : <pre className="log-lines">{shown.join('\n')}</pre>}
+        {logs.loading ? (
+          <p className="log-note">Loading…</p>
+        ) : shown.length === 0 ? (
+          <p className="log-note">{logs.lines.length === 0 ? `${component ?? 'This component'} has written no log lines yet.` : `No line matches “${logs.search.trim()}” in the last ${logs.lines.length} lines of ${component}.`}</p>
+        ) : (
+          // One entry per line, ruled apart: a long JSON line that wraps must not run into the next.
+          <ol className="log-lines">
+            {shown.map((line, index) => (
+              <li key={index} className="log-entry">
+                {line}
+              </li>
+            ))}
+          </ol>
+        )}
         <div ref={bottom} />
       </div>
     </div>
