@@ -8,6 +8,7 @@ import type { RestRequest, Route } from './rest-request.js';
 import { ElasticsearchError } from './rest-errors.js';
 import { authenticate, type Subject } from '../security/authentication.js';
 import { BUILTIN_ROLES } from '../security/builtin-roles.js';
+import { applyRunAs, RUN_AS_USER_HEADER } from '../security/run-as.js';
 import { clusterRoutes } from './handlers/cluster-handlers.js';
 import { securityRoutes } from './handlers/security-handlers.js';
 import { documentRoutes } from './handlers/document-handlers.js';
@@ -177,7 +178,12 @@ export class HttpServerTransport {
         });
         throw outcome.error;
       }
-      subject = outcome.subject;
+      const runAs = applyRunAs(outcome.subject, request.headers[RUN_AS_USER_HEADER], { uri: request.uri, metadata: node.metadata(), anonymous: node.config.anonymous });
+      if (!runAs.ok) {
+        node.audit.record('rest', runAs.audit, { ...runAs.fields, 'origin.type': 'rest', 'origin.address': `${request.remoteAddress}:${request.remotePort}`, 'url.path': request.path, 'request.method': request.method });
+        throw runAs.error;
+      }
+      subject = runAs.subject;
     } else subject = anonymousSuperuser();
 
     const match = this.router.match(request.method, request.path);

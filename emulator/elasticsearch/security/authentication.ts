@@ -30,6 +30,11 @@ export interface Subject {
   apiKey?: { id: string; name: string };
   token?: { type: string; name: string };
   roleSets: RoleDescriptor[][];
+  /**
+   * Set when this subject is a run-as target (`es-security-runas-user`): who authenticated, and whether their
+   * roles' `run_as` covers this user (false too when no realm knows the user). See security/run-as.ts.
+   */
+  runBy?: { subject: Subject; granted: boolean };
 }
 
 export const WWW_AUTHENTICATE = ['Basic realm="security", charset="UTF-8"', 'Bearer realm="security"', 'ApiKey'];
@@ -74,7 +79,7 @@ function safeEquals(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-function userSubject(
+export function userSubject(
   username: string,
   roles: string[],
   details: { full_name: string | null; email: string | null; metadata: Record<string, unknown> },
@@ -114,7 +119,7 @@ function anonymousSubject(anonymous: AnonymousAccess, metadata: ClusterMetadata)
  * Authentication.maybeAddAnonymousRoles / Subject.buildRoleReferencesForUser: with anonymous access on, every user
  * authenticated by a realm also holds the anonymous roles (API keys and service accounts do not).
  */
-function withAnonymousRoles(subject: Subject, inputs: AuthenticationInputs): Subject {
+export function withAnonymousRoles(subject: Subject, inputs: Pick<AuthenticationInputs, 'anonymous' | 'metadata'>): Subject {
   const anonymous = inputs.anonymous;
   if (!anonymous || subject.kind !== 'user' || subject.username === anonymous.username) return subject;
   const roles = [...subject.assignedRoles, ...anonymous.roles.filter((role) => !subject.assignedRoles.includes(role))];

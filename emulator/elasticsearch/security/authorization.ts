@@ -1,5 +1,6 @@
 import { ElasticsearchError } from '../http/rest-errors.js';
 import { authenticationError, type Subject } from './authentication.js';
+import { assertRunAsGranted, authenticatedUserText, rolesText } from './run-as.js';
 import {
   INDEX_ACTION_GRANTED_BY,
   clusterPrivilegesThatGrant,
@@ -12,12 +13,13 @@ import {
   type IndexRequestContext,
 } from './privileges.js';
 
-/** "user [x] with effective roles [a,b]" etc. — ES AuthorizationDenialMessages (research §1.4). */
+/**
+ * "user [x] with effective roles [a,b]" etc. — ES AuthorizationDenialMessages.successfulAuthenticationDescription
+ * (research §1.4); under run-as, `user [caller] run as [target] with effective roles [target's roles]`.
+ */
 export function describeSubject(subject: Subject): string {
-  if (subject.kind === 'api_key') return `API key id [${subject.apiKey!.id}] of user [${subject.username}]`;
-  if (subject.kind === 'service_account') return `service account [${subject.username}]`;
-  const roles = `user [${subject.username}] with effective roles [${[...subject.effectiveRoles].sort().join(',')}]`;
-  return subject.missingRoles.length > 0 ? `${roles} (assigned roles [${[...subject.missingRoles].sort().join(',')}] were not found)` : roles;
+  const userText = subject.runBy ? `${authenticatedUserText(subject.runBy.subject)} run as [${subject.username}]` : authenticatedUserText(subject);
+  return userText + rolesText(subject);
 }
 
 export function accessDenied(subject: Subject, action: string, kind: 'cluster' | 'index', indices?: string[], requestContext: ClusterRequestContext = {}): ElasticsearchError {
@@ -36,6 +38,7 @@ export function accessDenied(subject: Subject, action: string, kind: 'cluster' |
 }
 
 export function clusterActionAllowed(subject: Subject, action: string, context: ClusterRequestContext = {}): boolean {
+  assertRunAsGranted(subject, action);
   if (SELF_ACTIONS.has(action)) return true;
   return subject.roleSets.every((roles) => rolesGrantClusterAction(roles, action, context));
 }
@@ -45,6 +48,7 @@ export function authorizeClusterAction(subject: Subject, action: string, context
 }
 
 export function indexActionAllowed(subject: Subject, index: string, action: string, context: IndexRequestContext = {}): boolean {
+  assertRunAsGranted(subject, action);
   return subject.roleSets.every((roles) => rolesGrantIndexAction(roles, index, action, context));
 }
 
@@ -66,6 +70,7 @@ export interface ResolvedIndices {
  * Wildcards that don't start with `.` don't match hidden/dot indices (expand_wildcards=open).
  */
 export function resolveIndexExpressions(subject: Subject, action: string, expressions: string[], existing: string[]): ResolvedIndices {
+  assertRunAsGranted(subject, action);
   const list = expressions.length === 0 || (expressions.length === 1 && (expressions[0] === '_all' || expressions[0] === '')) ? ['*'] : expressions;
   const authorized = new Set<string>();
   const concrete: string[] = [];

@@ -1,6 +1,6 @@
 import type { Route, RouteContext } from '../rest-request.js';
 import { jsonBody, ok, queryFlag } from '../rest-request.js';
-import { guardCluster } from '../guard.js';
+import { guardCluster, guardRunAs } from '../guard.js';
 import { ElasticsearchError, badRequest, validationFailed } from '../rest-errors.js';
 import { hashSecret, randomId } from '../../security/passwords.js';
 import { RESERVED_USERS, BUILTIN_ROLES, builtinRole } from '../../security/builtin-roles.js';
@@ -17,6 +17,8 @@ const WRITE_TIMEOUT = 30000;
 
 function authenticateResponse(context: RouteContext) {
   const { subject } = context;
+  guardRunAs(context, 'cluster:admin/xpack/security/user/authenticate');
+  // Authentication.toXContentFragment: under run-as, authentication_realm is the caller's and lookup_realm the target's.
   const body: Record<string, unknown> = {
     username: subject.username,
     roles: subject.kind === 'user' ? subject.assignedRoles : [],
@@ -24,7 +26,7 @@ function authenticateResponse(context: RouteContext) {
     email: subject.email,
     metadata: subject.metadata,
     enabled: true,
-    authentication_realm: subject.realm,
+    authentication_realm: subject.runBy?.subject.realm ?? subject.realm,
     lookup_realm: subject.realm,
     authentication_type: subject.authenticationType,
   };
@@ -284,6 +286,7 @@ async function invalidateApiKeys(context: RouteContext) {
 /** GET|POST /_security/user/_has_privileges — any authenticated user may ask about itself. */
 function hasPrivileges(context: RouteContext) {
   const { subject } = context;
+  guardRunAs(context, 'cluster:admin/xpack/security/user/has_privileges');
   const body = jsonBody<{ cluster?: string[]; index?: Array<{ names: string[] | string; privileges: string[] }>; application?: ApplicationPrivilegesCheck[] }>(context.request) ?? {};
   const holds = (check: (roles: RoleDescriptor[]) => boolean) => subject.roleSets.every(check);
   const cluster = Object.fromEntries((body.cluster ?? []).map((privilege) => [privilege, holds((roles) => rolesHaveClusterPrivilege(roles, privilege))]));
