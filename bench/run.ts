@@ -1,12 +1,19 @@
 /**
- * `npm run bench`: the project's performance figures as JSON (median of several runs each).
- * Runs against the real Docker engine with emulated images, in its own SECLAB_HOME, on
- * loopback only. `npm run bench -- pki cluster` runs a subset.
+ * `npm run bench`: the project's performance figures as JSON (median, min and max of several runs
+ * each, and for `up` and `reset` the same per phase). Runs against the real Docker engine with
+ * emulated images, in its own SECLAB_HOME, on loopback only. `npm run bench -- pki lab` runs a
+ * subset; BENCH_RUNS sets the number of runs (default 5); BENCH_TRACE=1 prints every event of
+ * every up and reset to stderr with its offset from the start of the command.
+ * BENCH_IMAGES=official runs the lab figures on Elastic's images (README: "Benchmarks").
  */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { parseLabSpec, DEFAULT_STACK_VERSION } from '../common/lab-spec.ts';
+import type { LabEvent } from '../common/lab-events.ts';
+import { allOf, createPhaseRecorder, type PhaseTiming } from '../common/phase-timings.ts';
 import { defaultEnvironment } from '../main/core/environment.ts';
 import { issueLabCertificates } from '../main/core/pki/lab-pki.ts';
 import { certificateRequestsFor } from '../main/core/planner/certificate-requests.ts';
@@ -17,6 +24,8 @@ import { resetLab } from '../main/core/orchestrator/reset-lab.ts';
 import { verifyLab } from '../main/core/verification/verify-lab.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const IMAGES = process.env.BENCH_IMAGES === 'official' ? 'official' : 'emulated';
+const TRACE = process.env.BENCH_TRACE === '1';
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -30,18 +39,88 @@ async function timed(work: () => Promise<unknown> | unknown): Promise<number> {
   return Math.round(performance.now() - started);
 }
 
+function figures(samples: number[]) {
+  return { runs: samples.length, median: median(samples), min: Math.min(...samples), max: Math.max(...samples), samples };
+}
+
 function summary(name: string, unit: string, samples: number[], extra: Record<string, unknown> = {}) {
-  return { name, unit, runs: samples.length, median: median(samples), min: Math.min(...samples), max: Math.max(...samples), samples, ...extra };
+  return { name, unit, ...figures(samples), ...extra };
+}
+
+/**
+ * Per phase, over the runs: its duration and its start as an offset from the command's start
+ * (phases overlap with preparation done in the background, so starts say more than a sum).
+ */
+function phaseBreakdown(runs: Array<{ startedAt: number; phases: PhaseTiming[] }>) {
+  const byPhase = new Map<string, { durations: number[]; offsets: number[] }>();
+  for (const run of runs) {
+    for (const timing of run.phases) {
+      if (timing.outcome === 'skipped') continue;
+      const entry = byPhase.get(timing.phase) ?? { durations: [], offsets: [] };
+      entry.durations.push(timing.durationMs);
+      entry.offsets.push(Date.parse(timing.start) - run.startedAt);
+      byPhase.set(timing.phase, entry);
+    }
+  }
+  return [...byPhase].map(([phase, { durations, offsets }]) => ({
+    phase,
+    durationMs: { median: median(durations), min: Math.min(...durations), max: Math.max(...durations) },
+    startOffsetMs: { median: median(offsets), min: Math.min(...offsets), max: Math.max(...offsets) },
+  }));
+}
+
+/** A command run with its phases recorded (and, with BENCH_TRACE=1, every event printed). */
+async function withPhases(label: string, work: (context: LabContext) => Promise<unknown>) {
+  const recorder = createPhaseRecorder();
+  const startedAt = Date.now();
+  const trace = TRACE ? (event: LabEvent) => log(`${label} +${String(Date.now() - startedAt).padStart(6)} ms ${describeEvent(event)}`) : undefined;
+  const ms = await timed(() => work({ environment, emit: allOf(recorder.listener, trace) }));
+  return { ms, run: { startedAt, phases: recorder.phases() } };
+}
+
+function describeEvent(event: LabEvent): string {
+  switch (event.type) {
+    case 'phase-started': return `phase ${event.phase} started`;
+    case 'phase-finished': return `phase ${event.phase} ${event.outcome} in ${event.elapsedMs} ms`;
+    case 'component-state': return `${event.component} ${event.state}${event.detail ? ` (${event.detail})` : ''}`;
+    case 'image-progress': return `image ${event.image} ${event.status}`;
+    case 'log-line': return `${event.component} log`;
+  }
+}
+
+const execFileAsync = promisify(execFile);
+
+/** `seclab status --lab <lab> --json` as a user runs it: a new Node process, every check included. */
+async function coldStatusProcess(lab: string): Promise<void> {
+  await execFileAsync(process.execPath, ['bin/seclab.mjs', 'status', '--lab', lab, '--json'], {
+    cwd: new URL('../', import.meta.url),
+    env: { ...process.env, SECLAB_HOME: home },
+    maxBuffer: 16 * 1024 * 1024,
+  }).catch((error: { code?: number; stdout?: string }) => {
+    // Exit code 3 means a check failed: still a full status run, timed like any other.
+    if (error.code !== 3) throw error;
+  });
+}
+
+/**
+ * Hook for issue #13's Compose ratio: the same lab brought up by `docker compose up --wait` from
+ * `seclab export --format compose`, on the same images. That export does not exist yet (its own
+ * issue); when it does, write the file here, time `docker compose -f <file> up --wait` until every
+ * service is healthy, tear it down with `docker compose down -v`, and return the milliseconds.
+ */
+async function composeUpAllHealthy(): Promise<{ skipped: string } | { ms: number }> {
+  return { skipped: '`seclab export --format compose` does not exist yet: no Compose file to compare with' };
 }
 
 const home = mkdtempSync(join(tmpdir(), 'seclab-bench-'));
 const environment = defaultEnvironment({ ...process.env, SECLAB_HOME: home });
-const context: LabContext = { environment, emit: () => undefined };
+const quiet: LabContext = { environment, emit: () => undefined };
 const engine = environment.engine();
 const selected = new Set(process.argv.slice(2));
 const wants = (name: string) => selected.size === 0 || selected.has(name);
 const results: unknown[] = [];
 const log = (text: string) => process.stderr.write(`bench: ${text}\n`);
+const loadBefore = loadavg();
 
 try {
   if (wants('pki')) {
@@ -64,33 +143,52 @@ try {
     const samples: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const lab = `bc${process.pid % 10000}${i}`;
-      samples.push(await timed(() => upLab(context, { name: lab, images: 'emulated', kibana: false, fleetServer: false, agents: 0 })));
-      await downLab(context, lab, { purge: true });
+      samples.push(await timed(() => upLab(quiet, { name: lab, images: IMAGES, kibana: false, fleetServer: false, agents: 0 })));
+      await downLab(quiet, lab, { purge: true });
     }
-    results.push(summary('emulated.three-node-cluster-green', 'ms', samples, { what: 'up of 3 emulated ES nodes until _cluster/health is green with 3 nodes (keystores, certificates, network included)' }));
+    results.push(summary(`${IMAGES}.three-node-cluster-green`, 'ms', samples, { what: `up of 3 ${IMAGES} ES nodes until _cluster/health is green with 3 nodes (keystores, certificates, network included)` }));
     log('cluster done');
   }
   if (wants('lab')) {
     const up: number[] = [];
-    const status: number[] = [];
+    const upVerified: number[] = [];
+    const checks: number[] = [];
+    const coldStatus: number[] = [];
     const reset: number[] = [];
     const down: number[] = [];
+    const upRuns: Array<{ startedAt: number; phases: PhaseTiming[] }> = [];
+    const resetRuns: Array<{ startedAt: number; phases: PhaseTiming[] }> = [];
     for (let i = 0; i < RUNS; i++) {
       const lab = `bl${process.pid % 10000}${i}`;
-      up.push(await timed(() => upLab(context, { name: lab, images: 'emulated' })));
-      for (let j = 0; j < 1; j++) status.push(await timed(() => verifyLab(environment, lab)));
-      reset.push(await timed(() => resetLab(context, lab)));
-      down.push(await timed(() => downLab(context, lab, { purge: true })));
+      const brought = await withPhases(`up#${i}`, (context) => upLab(context, { name: lab, images: IMAGES }));
+      up.push(brought.ms);
+      upRuns.push(brought.run);
+      const checked = await timed(() => verifyLab(environment, lab));
+      checks.push(checked);
+      upVerified.push(brought.ms + checked);
+      coldStatus.push(await timed(() => coldStatusProcess(lab)));
+      const again = await withPhases(`reset#${i}`, (context) => resetLab(context, lab));
+      reset.push(again.ms);
+      resetRuns.push(again.run);
+      down.push(await timed(() => downLab(quiet, lab, { purge: true })));
+      log(`lab run ${i + 1}/${RUNS}: up ${brought.ms} ms, checks ${checked} ms, reset ${again.ms} ms`);
     }
-    results.push(summary('lab.up-all-healthy', 'ms', up, { what: 'seclab up of the default emulated lab until the cluster is green, Kibana available, Fleet Server healthy x3, agent online' }));
-    results.push(summary('lab.status-with-all-checks', 'ms', status, { what: 'every verification check of the default emulated lab, run concurrently' }));
-    results.push(summary('lab.reset', 'ms', reset, { what: 'seclab reset of the default emulated lab until all healthy again' }));
-    results.push(summary('lab.down', 'ms', down, { what: 'seclab down --purge of the default emulated lab' }));
+    results.push(summary('lab.up-all-healthy', 'ms', up, { what: `seclab up of the default ${IMAGES} lab until the cluster is green, Kibana available, Fleet Server healthy x3, agent online`, phases: phaseBreakdown(upRuns) }));
+    results.push(summary('lab.up-and-every-check-verified', 'ms', upVerified, { what: 'from the start of up until every verification check has a result (up, then all checks in-process)' }));
+    results.push(summary('lab.checks-in-process', 'ms', checks, { what: 'every verification check of the default lab, run concurrently in this process' }));
+    results.push(summary('lab.status-cold-cli', 'ms', coldStatus, { what: '`seclab status --lab <lab> --json` as a new Node process: startup, rediscovery and every check' }));
+    results.push(summary('lab.reset', 'ms', reset, { what: `seclab reset of the default ${IMAGES} lab until all healthy again`, phases: phaseBreakdown(resetRuns) }));
+    results.push(summary('lab.down-purge', 'ms', down, { what: 'seclab down --purge of the default lab' }));
     log('lab done');
+  }
+  if (wants('compose')) {
+    const compared = await composeUpAllHealthy();
+    results.push({ name: 'lab.up-vs-compose', ...compared, what: 'seclab up ÷ docker compose up --wait of the same lab on the same images' });
   }
 } finally {
   rmSync(home, { recursive: true, force: true });
 }
 
-process.stdout.write(`${JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, results }, null, 2)}\n`);
+const machine = { cpus: cpus().length, node: process.version, images: IMAGES, loadAverage1mBefore: loadBefore[0], loadAverage1mAfter: loadavg()[0] };
+process.stdout.write(`${JSON.stringify({ machine, results }, null, 2)}\n`);
 process.exit(0);

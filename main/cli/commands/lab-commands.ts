@@ -9,6 +9,7 @@ import { resolveLab } from '../../core/planner/plan-service.ts';
 import { readLabRecord } from '../../core/lab-store/lab-records.ts';
 import { createEventScrubber, readLabSecrets, scrubSecrets } from '../../core/lab-store/lab-secrets.ts';
 import type { LabEvent } from '../../../common/lab-events.ts';
+import { allOf, createPhaseRecorder } from '../../../common/phase-timings.ts';
 import { containerNameOf, planLab } from '../../core/planner/plan-lab.ts';
 import { SeclabError } from '../../../common/errors.ts';
 import { addLabOption, addSpecOptions, labNameOption, validSpecInputFromFlags, type SpecFlags } from '../spec-options.ts';
@@ -51,9 +52,10 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
       const recovered = await recoverInterruptedWorkshop({ environment, emit: () => undefined }, flags.lab);
       if (recovered) process.stderr.write(`${recovered}\n`);
       const renderer = flags.json ? undefined : createProgressRenderer();
-      const work = () => upLab({ environment, emit: renderer ? scrubbed(renderer.listener) : () => undefined }, input, { keepOnFailure: flags.keepOnFailure });
+      const timings = createPhaseRecorder();
+      const work = () => upLab({ environment, emit: allOf(renderer && scrubbed(renderer.listener), timings.listener) }, input, { keepOnFailure: flags.keepOnFailure });
       const result = renderer ? await withFailedPreflightShown(() => renderer.run(work)) : await work();
-      if (flags.json) printJson({ outcome: result.outcome, ...result.status });
+      if (flags.json) printJson({ outcome: result.outcome, ...result.status, phases: timings.phases() });
       else {
         if (result.outcome === 'already-running') print(`Lab "${result.status.lab}" is already running; nothing changed.`);
         else print(formatPreflight(result.preflight));
@@ -79,9 +81,10 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
     .option('--json', 'print the final state as JSON')
     .action(async (flags: { lab: string; json?: boolean }) => {
       const renderer = flags.json ? undefined : createProgressRenderer();
-      const work = () => resetLab({ environment, emit: renderer ? scrubbed(renderer.listener) : () => undefined }, flags.lab);
+      const timings = createPhaseRecorder();
+      const work = () => resetLab({ environment, emit: allOf(renderer && scrubbed(renderer.listener), timings.listener) }, flags.lab);
       const result = renderer ? await renderer.run(work) : await work();
-      if (flags.json) printJson(result.status);
+      if (flags.json) printJson({ ...result.status, phases: timings.phases() });
       else {
         print(formatStatus(result.status));
         print(formatAccess(labAccessSummary(environment, result.status.lab)));
