@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CheckResult } from './checks.ts';
+import type { ComponentCertificate } from './certificates.ts';
 import type { LabEvent } from './lab-events.ts';
 import { labNameSchema } from './lab-spec.ts';
 import type { LabAccess, LabStatus, LabSummary, PreflightCheck } from './lab-status.ts';
@@ -40,6 +41,8 @@ export const contract = {
   'labs.access': { input: labName, output: {} as LabAccess },
   'labs.revealSecret': { input: labName.extend({ username: z.enum(['elastic', 'analyst', 'writer', 'lab_admin']) }), output: {} as { username: string; password: string } },
   'labs.caCertificate': { input: labName, output: {} as { pem: string; fingerprintSha256: string } },
+  /** Each component's own certificate (subject, SANs, issuer, expiry, fingerprint), read from the lab's certs folder. */
+  'labs.certificates': { input: labName, output: {} as ComponentCertificate[] },
   'labs.logs': { input: labName.extend({ component: componentName, tail: z.number().int().min(1).max(5000).default(200) }), output: {} as { lines: string[] } },
   'logs.follow': { input: labName.extend({ component: componentName }), output: {} as { subscription: string } },
   'logs.unfollow': { input: z.object({ subscription: z.string() }), output: {} as { stopped: boolean } },

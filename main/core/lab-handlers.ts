@@ -20,6 +20,7 @@ import { readLabRecord } from './lab-store/lab-records.ts';
 import { labPaths } from './lab-store/lab-home.ts';
 import { createEventScrubber, readLabSecrets, scrubSecrets } from './lab-store/lab-secrets.ts';
 import { readLabAccess, revealLabPassword } from './lab-store/lab-access.ts';
+import { readLabCertificates } from './lab-store/lab-certificates.ts';
 import { planLab } from './planner/plan-lab.ts';
 import { verifyLab } from './verification/verify-lab.ts';
 import { LabWatcher } from './verification/lab-watcher.ts';
@@ -156,6 +157,10 @@ export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: 
       requireRecord(environment, lab);
       const certs = labPaths(environment.home, lab).certs;
       return { pem: readFileSync(join(certs, 'ca', 'ca.crt'), 'utf8'), fingerprintSha256: readFileSync(join(certs, 'ca', 'fingerprint'), 'utf8').trim() };
+    },
+    'labs.certificates': async ({ lab }) => {
+      const record = requireRecord(environment, lab);
+      return readLabCertificates(environment.home, lab, planLab(record.spec, record.allocation).containers);
     },
     'labs.logs': async ({ lab, component, tail }) => {
       const engine = environment.engine();
