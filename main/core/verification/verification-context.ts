@@ -14,6 +14,7 @@ import { planLab } from '../planner/plan-lab.ts';
 import { stackConnections, type StackConnections } from '../orchestrator/up-lab.ts';
 import { runInNetworkProbe } from './probes/run-in-network-probe.ts';
 import type { NodeObservation } from './probes/in-network-probe.ts';
+import { componentStateOf, stateSentence, type ComponentState } from './component-state.ts';
 
 export interface Observed {
   status: CheckStatus;
@@ -76,6 +77,26 @@ export class VerificationContext {
     return inspection;
   }
 
+  /** Docker's state of a planned component, from the run's one inspection of its container. */
+  async stateOf(container: ContainerPlan): Promise<ComponentState> {
+    return componentStateOf(container, await this.inspect(container), this.lab);
+  }
+
+  /** The components among `containers` whose ports and processes cannot be probed now (stopped, paused, missing, …). */
+  async unprobeable(containers: ContainerPlan[]): Promise<ComponentState[]> {
+    const states = await Promise.all(containers.map((c) => this.stateOf(c)));
+    return states.filter((s) => !s.probeable);
+  }
+
+  /** The Elasticsearch nodes that can be probed: a node that is not running is never probed, so nothing is said of what it "accepts". */
+  private async probeableNodes(): Promise<ContainerPlan[]> {
+    const nodes = this.containersOf('elasticsearch');
+    const down = new Set((await this.unprobeable(nodes)).map((s) => s.component));
+    const up = nodes.filter((n) => !down.has(n.component));
+    if (!up.length) throw new Error(`no Elasticsearch node can be probed: ${(await this.unprobeable(nodes)).map(stateSentence).join(', ')}`);
+    return up;
+  }
+
   /**
    * Throws — so the check is `error` — when a planned container does not exist: a missing container's
    * ports, env, user or limits cannot be proved either way (it must not read as "no port", "no secret").
@@ -86,10 +107,13 @@ export class VerificationContext {
     if (missing.length) throw new Error(`${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist (docker inspect: no such container)`);
   }
 
-  /** Transport and per-node HTTP observations, made from es01's own network stack (an allowed address). */
+  /**
+   * Transport and per-node HTTP observations of the running nodes, made from the first running node's
+   * own network stack (an allowed address) with its certificate.
+   */
   nodeObservations(): Promise<NodeObservation[]> {
     this.inNetwork ??= (async () => {
-      const nodes = this.containersOf('elasticsearch');
+      const nodes = await this.probeableNodes();
       const first = nodes[0];
       return runInNetworkProbe(
         this.engine,
@@ -116,11 +140,12 @@ export class VerificationContext {
       for (let attempt = 1; ; attempt++) {
         const octet = OUTSIDER_FIRST_OCTET + (randomBytes(1)[0] % (OUTSIDER_LAST_OCTET - OUTSIDER_FIRST_OCTET + 1));
         const ip = `${base}.${octet}`;
+        const nodes = await this.probeableNodes();
         try {
           const observations = await runInNetworkProbe(
             this.engine,
             { lab: this.lab, name: `seclab-${this.lab}-outsider-${randomBytes(3).toString('hex')}`, from: { network: this.plan.network.name, ip } },
-            { caPem: this.caPem, nodes: this.containersOf('elasticsearch').map((n) => ({ name: n.component, ip: n.ip })), timeoutMs: 3000, reachOnly: true },
+            { caPem: this.caPem, nodes: nodes.map((n) => ({ name: n.component, ip: n.ip })), timeoutMs: 3000, reachOnly: true },
           );
           return { ip, observations };
         } catch (error) {

@@ -2,6 +2,7 @@ import { CHECK_IDS, layerOf, type CheckId, type CheckResult } from '../../../com
 import type { CoreEnvironment } from '../environment.ts';
 import { CHECK_CATALOG } from './check-catalog.ts';
 import { VerificationContext, type Observed } from './verification-context.ts';
+import { observeWithinReach } from './check-reach.ts';
 import { dedicatedNetwork, ipFilter, loopbackOnly } from './checks/network-checks.ts';
 import { clusterFormed, httpCertificateValid, httpTls, transportMutualAuth, transportTls } from './checks/tls-checks.ts';
 import { authenticationRequired, leastPrivilege, serviceAccounts, strongPasswords } from './checks/auth-checks.ts';
@@ -50,7 +51,7 @@ async function runCheck(id: CheckId, ctx: VerificationContext): Promise<CheckRes
   const started = Date.now();
   let observed: Observed;
   try {
-    observed = await withTimeout(PROBES[id](ctx), PROBE_TIMEOUT_MS, `the ${id} probe`);
+    observed = await withTimeout(observeWithinReach(id, ctx, () => PROBES[id](ctx)), PROBE_TIMEOUT_MS, `the ${id} probe`);
   } catch (error) {
     // A probe that could not run proves nothing: `error`, never `pass`.
     observed = { status: 'error', evidence: [`the probe could not run: ${(error as Error).message}`], fix: 'Check that the lab is running (seclab status) and try again.' };

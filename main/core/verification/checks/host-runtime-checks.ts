@@ -6,6 +6,7 @@ import { requireSecret } from '../../lab-store/lab-secrets.ts';
 import { httpsJson } from '../../stack/https-json.ts';
 import type { ContainerPlan } from '../../../../common/lab-plan.ts';
 import type { Observed, VerificationContext } from '../verification-context.ts';
+import { stateSentence } from '../component-state.ts';
 
 const YML_OF: Record<string, string> = {
   elasticsearch: '/usr/share/elasticsearch/config/elasticsearch.yml',
@@ -92,14 +93,15 @@ export async function nonRoot(ctx: VerificationContext): Promise<Observed> {
   await ctx.requireContainers(ctx.plan.containers);
   for (const container of ctx.plan.containers) {
     const info = await ctx.inspect(container);
-    if (!info?.State.Running) {
-      evidence.push(`${container.component}: not running (${info?.State.Status ?? 'missing'}), configured user ${info?.Config.User || 'root (image default)'}`);
+    const state = await ctx.stateOf(container);
+    if (!state.probeable) {
+      evidence.push(`${stateSentence(state)}: no process to look at; configured user ${info?.Config.User || 'root (image default)'}`);
       if (!info?.Config.User || /^(0|root)(:|$)/.test(info.Config.User)) problems.push(`${container.component} is configured to run as root`);
       continue;
     }
     const top = await ctx.engine.docker.getContainer(container.name).top({ ps_args: '-o uid,pid,comm' }).catch(() => undefined);
     const uids = top?.Processes?.map((p: string[]) => p[0]) ?? [];
-    evidence.push(`${container.component}: configured user ${info.Config.User || '(image default)'}; process uids ${uids.join(', ') || '?'}`);
+    evidence.push(`${container.component}: configured user ${info?.Config.User || '(image default)'}; process uids ${uids.join(', ') || '?'}`);
     if (uids.some((uid: string) => uid === '0' || uid === 'root')) problems.push(`${container.component} runs a process as root`);
   }
   return problems.length ? { status: 'fail', evidence: [problems.join('; '), ...evidence], fix: 'Run every container as uid 1000 (--user 1000:0), the images\' unprivileged user.' } : { status: 'pass', evidence };
@@ -130,6 +132,11 @@ export async function memoryLimits(ctx: VerificationContext): Promise<Observed> 
   const nodes = ctx.containersOf('elasticsearch');
   const short: string[] = [];
   for (const node of nodes) {
+    const state = await ctx.stateOf(node);
+    if (!state.probeable) {
+      evidence.push(`${stateSentence(state)}: its open-files limit cannot be read`);
+      continue;
+    }
     const openFiles = await openFilesOf(ctx, node);
     evidence.push(`${node.component}: ${openFiles === undefined ? 'open-files limit unreadable' : `${openFiles} open files`} for its main process`);
     if (openFiles !== undefined && openFiles < OPEN_FILES_NEEDED) short.push(`${node.component} (${openFiles})`);

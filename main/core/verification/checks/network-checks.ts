@@ -40,7 +40,10 @@ export async function dedicatedNetwork(ctx: VerificationContext): Promise<Observ
   if (!subnets.length) problems.push('the network has no fixed subnet');
   for (const container of ctx.plan.containers) {
     const info = await ctx.inspect(container);
-    if (!info) continue;
+    if (!info) {
+      evidence.push(`${container.component}: missing (no container)`);
+      continue;
+    }
     const networks = Object.entries(info.NetworkSettings.Networks ?? {});
     const own = info.NetworkSettings.Networks?.[ctx.plan.network.name];
     const staticIp = (own as { IPAMConfig?: { IPv4Address?: string } } | undefined)?.IPAMConfig?.IPv4Address;

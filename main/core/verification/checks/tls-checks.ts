@@ -4,6 +4,7 @@ import { X509Certificate } from 'node:crypto';
 import type { Observed, VerificationContext } from '../verification-context.ts';
 import { connectElasticsearch } from '../../stack/elasticsearch-client.ts';
 import { requireSecret } from '../../lab-store/lab-secrets.ts';
+import { stateSentence } from '../component-state.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -42,9 +43,16 @@ export async function clusterFormed(ctx: VerificationContext): Promise<Observed>
       `GET /_cluster/health: status ${health.status}, ${health.number_of_nodes} nodes`,
       `GET /_cat/nodes: ${nodes.map((n) => `${n.name} ${n.ip}${n.master === '*' ? ' (master)' : ''}`).join(', ')}`,
     ];
-    const missing = expected.filter((name) => !names.includes(name));
+    const missing = ctx.containersOf('elasticsearch').filter((c) => !names.includes(c.component));
     if (health.number_of_nodes !== expected.length || missing.length) {
-      return { status: 'fail', evidence: [`${missing.join(', ') || 'some nodes'} did not join: ${health.number_of_nodes} of ${expected.length} nodes`, ...evidence], fix: `Look at ${missing[0] ?? 'the node'}'s log: a node whose certificate is from another CA never joins. Regenerate the lab's certificates (seclab reset).` };
+      // Why each one is missing: Docker's state of its container, or running yet not in the cluster.
+      const states = await Promise.all(missing.map((c) => ctx.stateOf(c)));
+      const why = states.map((s) => (s.probeable ? `${s.component} is running but not joined: see its log (seclab logs ${s.component} --lab ${ctx.lab})` : stateSentence(s)));
+      const down = states.filter((s) => !s.probeable).map((s) => s.component);
+      const fix = down.length
+        ? `Start ${down.join(', ')} (seclab up --lab ${ctx.lab}); if it stops again, its log says why.`
+        : `Look at ${missing[0]?.component ?? 'the node'}'s log: a node whose certificate is from another CA never joins. Regenerate the lab's certificates (seclab reset).`;
+      return { status: 'fail', evidence: [`${missing.map((c) => c.component).join(', ') || 'some nodes'} did not join: ${health.number_of_nodes} of ${expected.length} nodes${why.length ? `; ${why.join('; ')}` : ''}`, ...evidence], fix };
     }
     return { status: 'pass', evidence };
   } finally {
