@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Handlers, ServerEvent } from '../../../common/contract.ts';
 import type { CheckId, CheckStatus } from '../../../common/checks.ts';
 import { SeclabError } from '../../../common/errors.ts';
@@ -10,6 +9,8 @@ import { planLab } from '../../core/planner/plan-lab.ts';
 import { createLabOperations } from '../../core/lab-operations.ts';
 import { fakeCheckResults } from './fake-check-catalog.ts';
 import { createFakeWorkshop } from './fake-workshop.ts';
+import { createDemoPki, type DemoPki } from './demo-pki.ts';
+import { demoLogLine } from './demo-log-lines.ts';
 
 /**
  * An in-memory lab that answers the whole contract with plausible data and the same event
@@ -44,14 +45,6 @@ const PASSWORDS: Record<string, string> = {
   lab_admin: 'Pw9oI2uY5tR8eW3qA6sD1fGh',
 };
 
-const FAKE_CA_PEM = [
-  '-----BEGIN CERTIFICATE-----',
-  'MIIBszCCAVmgAwIBAgIUKx9n3seclabFAKEdemoCAforTestsOnly0wCgYIKoZIzj0E',
-  'AwIwHzEdMBsGA1UEAwwUc2VjbGFiIGRlZmF1bHQgQ0EwHhcNMjYxMTI4MDAwMDAwWhcN',
-  '-----END CERTIFICATE-----',
-  '',
-].join('\n');
-
 export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
   const stepMs = options.stepMs ?? 150;
   const now = options.now ?? (() => new Date());
@@ -61,6 +54,13 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
   const labs = new Map<string, FakeLab>();
   const follows = new Map<string, ReturnType<typeof setInterval>>();
   let followCounter = 0;
+  // Made on first ask and again after a reset, as a real lab's certificates are.
+  const pkis = new Map<string, Promise<DemoPki>>();
+  const pkiOf = (lab: FakeLab) => {
+    const name = lab.spec.name;
+    if (!pkis.has(name)) pkis.set(name, createDemoPki(lab.plan, now()));
+    return pkis.get(name)!;
+  };
 
   const pause = (factor = 1) => (stepMs > 0 ? new Promise<void>((resolve) => setTimeout(resolve, stepMs * factor)) : Promise.resolve());
   const labEvent = (event: LabEvent) => emit({ type: 'lab-event', event });
@@ -216,10 +216,10 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
     return statusOf(lab);
   }
 
-  const logLine = (lab: string, component: string, index: number) =>
-    `${new Date(Date.UTC(2026, 10, 28, 9, 0, index)).toISOString()} INFO [${component}] ${
-      ['started', 'security is enabled', 'TLS on transport and http layers', 'cluster health status changed to [GREEN]', 'audit: authentication_success user=[lab_admin]'][index % 5]
-    } (lab ${lab})`;
+  const logLine = (lab: FakeLab, component: string, index: number) => {
+    const container = lab.plan.containers.find((entry) => entry.component === component);
+    return demoLogLine(component, container?.kind ?? 'agent', container?.ip, index);
+  };
 
   return {
     'labs.list': async () =>
@@ -290,6 +290,7 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
           await pause(0.5);
         }
         labs.delete(name);
+        pkis.delete(name);
         workshop.forget(name);
         labEvent({ type: 'phase-finished', lab: name, phase: 'teardown', outcome: 'done', detail: purge ? 'lab folder deleted' : undefined, at: now().toISOString(), elapsedMs: now().getTime() - started });
         return { removed: { containers: lab.plan.containers.length, volumes: lab.plan.volumes.length, networks: 1 } };
@@ -303,6 +304,7 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
         async () => {
           lab.state = 'creating';
           lab.checks = undefined;
+          pkis.delete(name);
           labEvent({ type: 'phase-started', lab: name, phase: 'teardown', title: 'Teardown', at: now().toISOString() });
           await pause();
           labEvent({ type: 'phase-finished', lab: name, phase: 'teardown', outcome: 'done', at: now().toISOString(), elapsedMs: stepMs });
@@ -318,7 +320,7 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
         lab: name,
         emulated: lab.plan.emulated,
         endpoints: lab.plan.endpoints,
-        caFingerprintSha256: fingerprintOf(FAKE_CA_PEM),
+        caFingerprintSha256: (await pkiOf(lab)).caFingerprintSha256,
         users: [
           { username: 'elastic', roles: ['superuser'], description: 'built-in superuser: break-glass only', builtIn: true },
           ...lab.plan.users.map((user) => ({ username: user.username, roles: user.roles, description: user.description, builtIn: false })),
@@ -330,18 +332,19 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
       return { username, password: PASSWORDS[username] };
     },
     'labs.caCertificate': async ({ lab }) => {
-      labOrThrow(lab);
-      return { pem: FAKE_CA_PEM, fingerprintSha256: fingerprintOf(FAKE_CA_PEM) };
+      const { caPem, caFingerprintSha256 } = await pkiOf(labOrThrow(lab));
+      return { pem: caPem, fingerprintSha256: caFingerprintSha256 };
     },
+    'labs.certificates': async ({ lab }) => (await pkiOf(labOrThrow(lab))).certificates,
     'labs.logs': async ({ lab, component, tail }) => {
-      labOrThrow(lab);
-      return { lines: Array.from({ length: Math.min(tail, 40) }, (_, index) => logLine(lab, component, index)) };
+      const known = labOrThrow(lab);
+      return { lines: Array.from({ length: Math.min(tail, 40) }, (_, index) => logLine(known, component, index)) };
     },
     'logs.follow': async ({ lab, component }) => {
-      labOrThrow(lab);
+      const known = labOrThrow(lab);
       const subscription = `follow-${++followCounter}`;
       let index = 40;
-      follows.set(subscription, setInterval(() => emit({ type: 'log-line', subscription, line: logLine(lab, component, index++) }), Math.max(stepMs * 4, 200)));
+      follows.set(subscription, setInterval(() => emit({ type: 'log-line', subscription, line: logLine(known, component, index++) }), Math.max(stepMs * 4, 200)));
       return { subscription };
     },
     'logs.unfollow': async ({ subscription }) => {
@@ -358,9 +361,4 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
     },
     ...workshop.handlers,
   };
-}
-
-function fingerprintOf(pem: string): string {
-  const hex = createHash('sha256').update(pem).digest('hex').toUpperCase();
-  return hex.match(/.{2}/g)!.join(':');
 }
