@@ -58,7 +58,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 interface TypeOptions<T> {
   defaultValue?: T;
   /** Runs after the type check; a returned string is the error (types/type.ts convertValidationFunction). */
-  validate?: (value: T) => string | void;
+  // Method syntax on purpose: it keeps Type<T> covariant, so Type<string> is a Type<unknown> in unions and props.
+  validate?(value: T): string | void;
 }
 
 export abstract class Type<T> {
@@ -239,7 +240,7 @@ class LiteralType<T extends string | number | boolean | null> extends Type<T> {
 
 class UnionType<T> extends Type<T> {
   constructor(
-    private readonly alternatives: Array<Type<any>>,
+    private readonly alternatives: Array<Type<unknown>>,
     options: TypeOptions<T> = {},
   ) {
     super(options);
@@ -313,8 +314,7 @@ function parseObject(value: unknown, path: string[], kind: 'object' | 'record'):
   return parsed;
 }
 
-// Type<any>: `validate` makes Type<T> invariant, and members have different value types.
-export type Props = Record<string, Type<any>>;
+export type Props = Record<string, Type<unknown>>;
 
 /** schema.object: every key must have a definition (unknowns: 'forbid', the default). */
 export class ObjectType extends Type<Record<string, unknown>> {
@@ -360,18 +360,18 @@ class RecordType<V> extends Type<Record<string, V>> {
   }
 }
 
-class AnyType extends Type<any> {
+class AnyType extends Type<unknown> {
   protected check(value: unknown): unknown {
     return value;
   }
 }
 
 /** schema.conditional(schema.siblingRef(key), schema.never(), …): the sibling's presence picks the type. */
-class SiblingConditionalType extends Type<any> {
+class SiblingConditionalType extends Type<unknown> {
   constructor(
     readonly sibling: string,
-    readonly whenAbsent: Type<any>,
-    readonly whenPresent: Type<any>,
+    readonly whenAbsent: Type<unknown>,
+    readonly whenPresent: Type<unknown>,
   ) {
     super();
   }
@@ -389,11 +389,11 @@ export const schema = {
   byteSize: () => new ByteSizeType(),
   uri: (schemes: string[]) => new UriType(schemes),
   literal: <T extends string | number | boolean | null>(value: T) => new LiteralType(value),
-  oneOf: <T>(alternatives: Array<Type<any>>, options?: TypeOptions<T>) => new UnionType<T>(alternatives, options),
+  oneOf: <T>(alternatives: Array<Type<unknown>>, options?: TypeOptions<T>) => new UnionType<T>(alternatives, options),
   arrayOf: <T>(item: Type<T>, options?: ConstructorParameters<typeof ArrayType<T>>[1]) => new ArrayType(item, options),
   object: (props: Props, options?: TypeOptions<Record<string, unknown>>) => new ObjectType(props, options),
   recordOf: <V>(valueType: Type<V>) => new RecordType(valueType),
   any: () => new AnyType(),
-  siblingConditional: (sibling: string, whenAbsent: Type<any>, whenPresent: Type<any>) =>
+  siblingConditional: (sibling: string, whenAbsent: Type<unknown>, whenPresent: Type<unknown>) =>
     new SiblingConditionalType(sibling, whenAbsent, whenPresent),
 };

@@ -72,6 +72,8 @@ function sessionTimeout(ms: unknown): number | null {
   return typeof ms === 'number' && ms > 0 ? ms : null;
 }
 
+// The schema has just checked this tree's shape; KibanaConfig (the return type) is where its types are stated.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 type Tree = Record<string, any>;
 
 /** Validates the raw settings as Kibana does (exit 78 / 64 on refusal) and shapes what the emulator uses. */

@@ -9,7 +9,6 @@ import { required, type RequestSchemas } from '../http/validate-request';
  * diagnostics, advanced settings) are kept as keys but not checked inside.
  */
 
-const nullable = <T>(type: Type<T>) => schema.oneOf<T | null>([type, schema.literal(null)], { defaultValue: null });
 const nullOr = <T>(type: Type<T>) => schema.oneOf<T | null>([schema.literal(null), type]);
 const unchecked = () => schema.any();
 const sortOrder = () => schema.oneOf([schema.literal('desc'), schema.literal('asc')]);
@@ -89,7 +88,7 @@ const outputSsl = schema.object({
   verification_mode: schema.oneOf([schema.literal('full'), schema.literal('none'), schema.literal('certificate'), schema.literal('strict')]),
 });
 
-function outputBase(update: boolean): Record<string, Type<any>> {
+function outputBase(update: boolean): Record<string, Type<unknown>> {
   return {
     id: schema.string(),
     name: update ? schema.string() : required(schema.string()),
@@ -116,7 +115,7 @@ function typed(type: string, update: boolean): Type<string> {
   return update ? schema.literal(type) : required(schema.literal(type));
 }
 
-function elasticsearchOutput(update: boolean, type = 'elasticsearch'): Record<string, Type<any>> {
+function elasticsearchOutput(update: boolean, type = 'elasticsearch'): Record<string, Type<unknown>> {
   const hosts = schema.arrayOf(schema.uri(['http', 'https']), { minSize: 1, maxSize: 10 });
   return {
     ...outputBase(update),
@@ -127,7 +126,7 @@ function elasticsearchOutput(update: boolean, type = 'elasticsearch'): Record<st
   };
 }
 
-function remoteElasticsearchOutput(update: boolean): Record<string, Type<any>> {
+function remoteElasticsearchOutput(update: boolean): Record<string, Type<unknown>> {
   return {
     ...elasticsearchOutput(update, 'remote_elasticsearch'),
     service_token: nullOr(schema.string()),
@@ -139,7 +138,7 @@ function remoteElasticsearchOutput(update: boolean): Record<string, Type<any>> {
 }
 
 /** Logstash and Kafka outputs: their own fields are accepted but not checked (the lab sends neither). */
-function otherOutput(type: 'logstash' | 'kafka', update: boolean): Record<string, Type<any>> {
+function otherOutput(type: 'logstash' | 'kafka', update: boolean): Record<string, Type<unknown>> {
   const hosts = schema.arrayOf(schema.string(), { minSize: 1, maxSize: 10 });
   const own =
     type === 'kafka'

@@ -9,8 +9,7 @@ import { HttpError } from './respond';
  */
 export interface RequestSchemas {
   query?: Type<Record<string, unknown>>;
-  // Type<any>: `validate` makes Type<T> invariant.
-  body?: Type<any>;
+  body?: Type<unknown>;
 }
 
 /**
