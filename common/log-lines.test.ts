@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLogLine } from './log-lines.ts';
+import { parseLogLine, severityOf } from './log-lines.ts';
 
 describe('parseLogLine', () => {
   it('reads an Elasticsearch server line (flat dotted keys), shortening the class name as ES does', () => {
@@ -29,5 +29,14 @@ describe('parseLogLine', () => {
     expect(parseLogLine('{"type":"audit", "timestamp":"2025-01-01T10:00:00,000+0000", "event.action":"authentication_failed"}')).toBeUndefined();
     expect(parseLogLine('[1,2,3]')).toBeUndefined();
     expect(parseLogLine('')).toBeUndefined();
+  });
+});
+
+describe('severityOf', () => {
+  it('reads every product\'s spelling of a level', () => {
+    expect(['ERROR', 'fatal', 'CRITICAL', 'panic'].map(severityOf)).toEqual(['error', 'error', 'error', 'error']);
+    expect(['WARN', 'warning'].map(severityOf)).toEqual(['warn', 'warn']);
+    expect(['DEBUG', 'trace'].map(severityOf)).toEqual(['debug', 'debug']);
+    expect(['INFO', 'notice', ''].map(severityOf)).toEqual(['info', 'info', 'info']);
   });
 });

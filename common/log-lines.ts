@@ -64,3 +64,14 @@ export function parseLogLine(line: string): LogRecord | undefined {
     message: error && !message.includes(error) ? `${message} (${errorType ? `${errorType}: ` : ''}${error})` : message,
   };
 }
+
+export type LogSeverity = 'error' | 'warn' | 'info' | 'debug';
+
+/** How loud a level is, whatever its spelling (WARNING, warn; FATAL and CRITICAL are errors; TRACE is debug). */
+export function severityOf(level: string): LogSeverity {
+  const upper = level.toUpperCase();
+  if (upper === 'ERROR' || upper === 'FATAL' || upper === 'CRITICAL' || upper === 'PANIC') return 'error';
+  if (upper === 'WARN' || upper === 'WARNING') return 'warn';
+  if (upper === 'DEBUG' || upper === 'TRACE') return 'debug';
+  return 'info';
+}

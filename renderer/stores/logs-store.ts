@@ -8,6 +8,8 @@ export interface LogsState {
   lab?: string;
   component?: string;
   lines: string[];
+  /** The session number of lines[0]: lines that fell off the front still count, so a line keeps its number. */
+  firstLine: number;
   subscription?: string;
   following: boolean;
   search: string;
@@ -33,12 +35,13 @@ export function createLogsStore(api: LabApi) {
     }
     return {
       lines: [],
+      firstLine: 0,
       following: false,
       search: '',
       loading: false,
       async open(lab, component) {
         await stopFollowing();
-        set({ lab, component, loading: true, error: undefined, lines: [] });
+        set({ lab, component, loading: true, error: undefined, lines: [], firstLine: 0 });
         try {
           const { lines } = await api['labs.logs']({ lab, component, tail: 200 });
           if (get().component !== component) return;
@@ -66,7 +69,11 @@ export function createLogsStore(api: LabApi) {
       },
       applyEvent(event) {
         if (event.type !== 'log-line' || event.subscription !== get().subscription) return;
-        set((state) => ({ lines: [...state.lines, event.line].slice(-MAX_LINES) }));
+        set((state) => {
+          const lines = [...state.lines, event.line];
+          const dropped = Math.max(0, lines.length - MAX_LINES);
+          return { lines: lines.slice(dropped), firstLine: state.firstLine + dropped };
+        });
       },
     };
   });

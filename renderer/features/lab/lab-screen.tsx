@@ -31,9 +31,23 @@ export function LabScreen({ lab }: { lab: string }) {
   const [logComponent, setLogComponent] = useState<string>();
   const [error, setError] = useState<string>();
 
+  // A status that cannot be read (the lab was removed elsewhere, Docker stopped, the server went away) is said, with a way on.
+  const [loadFailure, setLoadFailure] = useState<string>();
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
-    if (!status) void stores.labs.getState().loadStatus(lab);
-  }, [lab, status, stores]);
+    if (status) return;
+    let current = true;
+    setLoadFailure(undefined);
+    void stores.labs
+      .getState()
+      .loadStatus(lab)
+      .then((loaded) => {
+        if (current && !loaded) setLoadFailure(stores.labs.getState().loadError ?? 'its status did not come back');
+      });
+    return () => {
+      current = false;
+    };
+  }, [lab, status, stores, attempt]);
 
   // A lab that is up but not yet verified (bring-up may end before the probes ran) gets verified on sight.
   const needsChecks = Boolean(status && !status.checks && !busy && (status.state === 'running' || status.state === 'degraded'));
@@ -45,7 +59,32 @@ export function LabScreen({ lab }: { lab: string }) {
     }
   }, [needsChecks, lab, stores]);
 
-  if (!status) return <main className="screen">Loading lab {lab}…</main>;
+  if (!status && loadFailure) {
+    return (
+      <main className="screen lab-load-failed" aria-labelledby="lab-title">
+        <h1 id="lab-title">Lab {lab} could not be opened</h1>
+        <p className="field-error" role="alert">
+          ✕ {loadFailure}
+        </p>
+        <p>Try again once Docker is running; if the lab was torn down, go back to Start to start it again or open another.</p>
+        <div className="button-row">
+          <button type="button" className="button button-primary" onClick={() => setAttempt((count) => count + 1)}>
+            Try again
+          </button>
+          <button type="button" className="button" onClick={() => stores.navigation.getState().go({ name: 'start' })}>
+            Back to Start
+          </button>
+        </div>
+      </main>
+    );
+  }
+  if (!status) {
+    return (
+      <main className="screen" aria-busy="true">
+        <p role="status">Loading lab {lab}…</p>
+      </main>
+    );
+  }
 
   async function confirmRemoval(kind: RemovalKind, purge: boolean) {
     setRemoval(undefined);

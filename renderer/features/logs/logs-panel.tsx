@@ -1,12 +1,59 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
+import { severityOf } from '../../../common/log-lines.ts';
 import type { ComponentStatus } from '../../../common/lab-status.ts';
 import { useStores } from '../../stores/stores-context.tsx';
+import { HighlightedText } from './highlighted-text.tsx';
+import { entryMatches, timeOfDay, toLogEntries, type LogEntry } from './log-entries.ts';
+import { useFollowScroll } from './use-follow-scroll.ts';
+
+/** One line: time, level (colour and word), component and message; a click on it shows the line as written. */
+function LogEntryRow({ entry, needle }: { entry: LogEntry; needle: string }) {
+  const { record } = entry;
+  // The raw line is made only when asked for: 2000 lines need not be in the page twice.
+  const [open, setOpen] = useState(false);
+  if (!record) {
+    // Not an ECS record (a JVM warning, a shell line): it is its own message, and its own raw line.
+    return (
+      <li className="log-entry log-entry-plain" data-line={entry.number}>
+        <div className="log-record">
+          <span className="log-message log-message-plain">
+            <HighlightedText text={entry.raw} needle={needle} />
+          </span>
+        </div>
+      </li>
+    );
+  }
+  const severity = severityOf(record.level);
+  return (
+    <li className="log-entry" data-line={entry.number} data-severity={severity}>
+      <details onToggle={(event) => setOpen(event.currentTarget.open)}>
+        <summary className="log-record" title="Show the line as written">
+          <time className="log-time" dateTime={record.time} title={record.time}>
+            <HighlightedText text={timeOfDay(record.time)} needle={needle} />
+          </time>
+          <span className={`log-level log-level-${severity}`}>
+            <HighlightedText text={record.level} needle={needle} />
+          </span>
+          <span className="log-component">{record.component ? <HighlightedText text={record.component} needle={needle} /> : null}</span>
+          <span className="log-message">
+            <HighlightedText text={record.message} needle={needle} />
+          </span>
+        </summary>
+        {open && (
+          <pre className="log-raw" aria-label="The line as written">
+            <HighlightedText text={entry.raw} needle={needle} />
+          </pre>
+        )}
+      </details>
+    </li>
+  );
+}
 
 export function LogsPanel({ lab, components, initialComponent }: { lab: string; components: ComponentStatus[]; initialComponent?: string }) {
   const stores = useStores();
   const logs = useStore(stores.logs);
-  const bottom = useRef<HTMLDivElement>(null);
+  const view = useRef<HTMLDivElement>(null);
   const component = logs.lab === lab && logs.component ? logs.component : (initialComponent ?? components[0]?.component);
 
   useEffect(() => {
@@ -14,14 +61,10 @@ export function LogsPanel({ lab, components, initialComponent }: { lab: string; 
   }, [lab, component]);
   useEffect(() => () => void stores.logs.getState().setFollowing(false), [stores]);
 
-  const shown = useMemo(() => {
-    const needle = logs.search.trim().toLowerCase();
-    return needle ? logs.lines.filter((line) => line.toLowerCase().includes(needle)) : logs.lines;
-  }, [logs.lines, logs.search]);
-
-  useEffect(() => {
-    if (logs.following) bottom.current?.scrollIntoView({ block: 'end' });
-  }, [shown.length, logs.following]);
+  const entries = useMemo(() => toLogEntries(logs.lines, logs.firstLine), [logs.lines, logs.firstLine]);
+  const needle = logs.search.trim();
+  const shown = useMemo(() => (needle ? entries.filter((entry) => entryMatches(entry, needle)) : entries), [entries, needle]);
+  const follow = useFollowScroll(view, logs.firstLine + logs.lines.length, shown);
 
   return (
     <div className="logs">
@@ -41,29 +84,49 @@ export function LogsPanel({ lab, components, initialComponent }: { lab: string; 
           <input type="search" value={logs.search} onChange={(event) => stores.logs.getState().setSearch(event.target.value)} placeholder="e.g. handshake" />
         </label>
         <label className="check-field">
-          <input type="checkbox" checked={logs.following} onChange={(event) => void stores.logs.getState().setFollowing(event.target.checked)} /> Follow
+          <input
+            type="checkbox"
+            checked={logs.following}
+            onChange={(event) => {
+              if (event.target.checked) follow.jumpToNewest();
+              void stores.logs.getState().setFollowing(event.target.checked);
+            }}
+          />{' '}
+          Follow
         </label>
         <span className="muted" aria-live="polite">
           {shown.length} of {logs.lines.length} lines
         </span>
       </div>
       {logs.error && <p className="field-error">✕ {logs.error}</p>}
-      <div className="log-view" tabIndex={0} aria-label={`Log of ${component ?? 'no component'}`} data-component={component}>
-        {logs.loading ? (
-          <p className="log-note">Loading…</p>
-        ) : shown.length === 0 ? (
-          <p className="log-note">{logs.lines.length === 0 ? `${component ?? 'This component'} has written no log lines yet.` : `No line matches “${logs.search.trim()}” in the last ${logs.lines.length} lines of ${component}.`}</p>
-        ) : (
-          // One entry per line, ruled apart: a long JSON line that wraps must not run into the next.
-          <ol className="log-lines">
-            {shown.map((line, index) => (
-              <li key={index} className="log-entry">
-                {line}
-              </li>
-            ))}
-          </ol>
+      <div className="log-frame">
+        <div className="log-view" ref={view} onScroll={follow.onScroll} tabIndex={0} aria-label={`Log of ${component ?? 'no component'}`} data-component={component}>
+          {logs.loading ? (
+            <p className="log-note">Loading…</p>
+          ) : shown.length === 0 ? (
+            <p className="log-note">{logs.lines.length === 0 ? `${component ?? 'This component'} has written no log lines yet.` : `No line matches “${needle}” in the last ${logs.lines.length} lines of ${component}.`}</p>
+          ) : (
+            <>
+              <div className="log-columns" aria-hidden="true">
+                <span>Time</span>
+                <span>Level</span>
+                <span>Component</span>
+                <span>Message (click a line for the line as written)</span>
+              </div>
+              {/* One entry per line, ruled apart: a long line that wraps must not run into the next. */}
+              <ol className="log-lines">
+                {shown.map((entry) => (
+                  <LogEntryRow key={entry.number} entry={entry} needle={needle} />
+                ))}
+              </ol>
+            </>
+          )}
+        </div>
+        {!follow.pinned && shown.length > 0 && (
+          <button type="button" className="button button-small log-jump" onClick={follow.jumpToNewest}>
+            ↓ Jump to newest{follow.unseen > 0 ? ` (${follow.unseen} new)` : ''}
+          </button>
         )}
-        <div ref={bottom} />
       </div>
     </div>
   );

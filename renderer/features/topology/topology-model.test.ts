@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckResult } from '../../../common/checks.ts';
 import { parseLabSpec } from '../../../common/lab-spec.ts';
-import { certificateFactsOf } from './certificate-facts.ts';
 import { buildTopology, type TopologyNode } from './topology-model.ts';
 
 /** A label as drawn at 15 px bold: status mark, padding and about 9.5 px a character (DejaVu Sans Bold, the widest fallback). */
@@ -36,20 +34,4 @@ describe('topology layout', () => {
       }
     });
   }
-});
-
-describe('certificateFactsOf', () => {
-  const check = (id: CheckResult['id'], evidence: string[]) => ({ id, evidence }) as CheckResult;
-  const checks = [
-    check('http.cert-valid', ['es01: CN=es01, SAN localhost, es01; expires in 364 days', 'es02: CN=es02, SAN localhost, es02; expires in 364 days']),
-    check('kibana.https', ['https://localhost:5601/api/status → 200', 'kibana: CN=kibana, SAN localhost, kibana; expires in 364 days']),
-    check('transport.tls', ['es01: something else entirely']),
-  ];
-
-  it("gives a node's and Kibana's certificate lines, without the name, and nothing from other checks", () => {
-    expect(certificateFactsOf(checks, 'es02')).toEqual(['CN=es02, SAN localhost, es02; expires in 364 days']);
-    expect(certificateFactsOf(checks, 'kibana')).toEqual(['CN=kibana, SAN localhost, kibana; expires in 364 days']);
-    expect(certificateFactsOf(checks, 'es0')).toEqual([]);
-    expect(certificateFactsOf(undefined, 'es01')).toEqual([]);
-  });
 });

@@ -2,9 +2,10 @@ import { useMemo, useState } from 'react';
 import type { LabStatus } from '../../../common/lab-status.ts';
 import { StatusIcon } from '../../components/status-icon.tsx';
 import { BreakableName } from '../../components/breakable-name.tsx';
-import { certificateFactsOf } from './certificate-facts.ts';
+import { CertificateDetails } from './certificate-details.tsx';
 import { buildTopology } from './topology-model.ts';
 import { TopologyDiagram } from './topology-diagram.tsx';
+import { useCertificates } from './use-certificates.ts';
 
 function formatMemory(bytes?: number): string {
   if (!bytes) return 'no limit set';
@@ -18,7 +19,7 @@ export function TopologyPanel({ status, onShowLogs }: { status: LabStatus; onSho
     [status],
   );
   const component = status.components.find((entry) => entry.component === selected);
-  const certificate = selected ? certificateFactsOf(status.checks, selected) : [];
+  const certificates = useCertificates(status.lab, status.state);
 
   return (
     <div className="topology-panel">
@@ -71,11 +72,11 @@ export function TopologyPanel({ status, onShowLogs }: { status: LabStatus; onSho
               <dd className="mono fact-name" data-fact="image">
                 <BreakableName name={component.image} />
               </dd>
-              <dt>Certificate</dt>
-              <dd className="mono" data-fact="certificate">
-                {certificate.length ? certificate.join('\n') : component.kind === 'agent' ? 'none: an agent serves nothing' : 'issued by the lab CA (see Access for its fingerprint)'}
-              </dd>
             </dl>
+            <h3 className="facts-title" id="node-certificate-title">
+              Certificate
+            </h3>
+            <CertificateDetails component={component.component} state={certificates} />
           </>
         )}
       </aside>
