@@ -1,4 +1,4 @@
-import type { Envelope, MethodInput, MethodName, MethodOutput, ServerEvent } from '../common/contract.ts';
+import type { Envelope, MethodInput, MethodName, MethodOutput, ServerEvent } from './contract.ts';
 
 /**
  * The one object the preload exposes as `window.seclab`: a named function per contract method

@@ -1,7 +1,7 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import { METHOD_NAMES, type ServerEvent } from '../common/contract.ts';
 import { IPC_EVENT_CHANNEL, ipcChannelOf } from '../common/dispatch.ts';
-import { BRIDGE_GLOBAL, type SeclabBridge } from './seclab-bridge.ts';
+import { BRIDGE_GLOBAL, type SeclabBridge } from '../common/seclab-bridge.ts';
 
 /**
  * One named function per contract method, generated from METHOD_NAMES, plus onEvent. No

@@ -1,5 +1,5 @@
 import type { LabApi } from '../../common/contract.ts';
-import { BRIDGE_GLOBAL, type SeclabBridge } from '../../preload/seclab-bridge.ts';
+import { BRIDGE_GLOBAL, type SeclabBridge } from '../../common/seclab-bridge.ts';
 import { createHttpApi } from './http-api.ts';
 import { createIpcApi } from './ipc-api.ts';
 import { takePageKey } from './page-key.ts';

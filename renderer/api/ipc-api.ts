@@ -1,5 +1,5 @@
 import { METHOD_NAMES, type Envelope, type LabApi, type MethodName } from '../../common/contract.ts';
-import type { SeclabBridge } from '../../preload/seclab-bridge.ts';
+import type { SeclabBridge } from '../../common/seclab-bridge.ts';
 import { unwrapEnvelope } from './api-error.ts';
 
 /** LabApi over the Electron preload's `window.seclab`. */
