@@ -32,22 +32,22 @@ export function LabScreen({ lab }: { lab: string }) {
   const [error, setError] = useState<string>();
 
   // A status that cannot be read (the lab was removed elsewhere, Docker stopped, the server went away) is said, with a way on.
-  const [loadFailure, setLoadFailure] = useState<string>();
   const [attempt, setAttempt] = useState(0);
+  const [failure, setFailure] = useState<{ lab: string; attempt: number; message: string }>();
   useEffect(() => {
     if (status) return;
     let current = true;
-    setLoadFailure(undefined);
     void stores.labs
       .getState()
       .loadStatus(lab)
       .then((loaded) => {
-        if (current && !loaded) setLoadFailure(stores.labs.getState().loadError ?? 'its status did not come back');
+        if (current && !loaded) setFailure({ lab, attempt, message: stores.labs.getState().loadError ?? 'its status did not come back' });
       });
     return () => {
       current = false;
     };
   }, [lab, status, stores, attempt]);
+  const loadFailure = failure && failure.lab === lab && failure.attempt === attempt ? failure.message : undefined;
 
   // A lab that is up but not yet verified (bring-up may end before the probes ran) gets verified on sight.
   const needsChecks = Boolean(status && !status.checks && !busy && (status.state === 'running' || status.state === 'degraded'));

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { CertificatesState } from './use-certificates.ts';
 import { BreakableName } from '../../components/breakable-name.tsx';
 import { formatFingerprint } from '../access/format-fingerprint.ts';
@@ -14,6 +15,7 @@ function expiry(notAfter: string, now: number): string {
 
 /** A component's own certificate, as labs.certificates read it from the lab's certs folder. */
 export function CertificateDetails({ component, state }: { component: string; state: CertificatesState }) {
+  const [now] = useState(() => Date.now());
   if (state.loading) return <p className="muted">Reading its certificate…</p>;
   if ('error' in state) return <p className="field-error">✕ Its certificate could not be read: {state.error}</p>;
   const entry = state.certificates.find((candidate) => candidate.component === component);
@@ -42,7 +44,7 @@ export function CertificateDetails({ component, state }: { component: string; st
       <dt>Not after</dt>
       <dd data-fact="not-after">
         <time dateTime={notAfter} title={notAfter}>
-          {expiry(notAfter, Date.now())}
+          {expiry(notAfter, now)}
         </time>
       </dd>
       <dt>SHA-256 fingerprint</dt>

@@ -8,17 +8,17 @@ export type CertificatesState = { loading: true } | { loading: false; certificat
 /** The lab's certificates (labs.certificates), read again when the lab's state changes: a reset issues new ones. */
 export function useCertificates(lab: string, labState: string): CertificatesState {
   const stores = useStores();
-  const [state, setState] = useState<CertificatesState>({ loading: true });
+  const key = `${lab}|${labState}`;
+  const [answer, setAnswer] = useState<{ key: string; state: CertificatesState }>();
   useEffect(() => {
     let current = true;
-    setState({ loading: true });
     stores.api['labs.certificates']({ lab }).then(
-      (certificates) => current && setState({ loading: false, certificates }),
-      (error: unknown) => current && setState({ loading: false, error: messageOf(error) }),
+      (certificates) => current && setAnswer({ key, state: { loading: false, certificates } }),
+      (error: unknown) => current && setAnswer({ key, state: { loading: false, error: messageOf(error) } }),
     );
     return () => {
       current = false;
     };
-  }, [lab, labState, stores]);
-  return state;
+  }, [key, lab, stores]);
+  return answer?.key === key ? answer.state : { loading: true };
 }
