@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import forge from 'node-forge';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { issueLabCertificates } from './lab-pki.ts';
 import { certificateRequestsFor } from '../planner/certificate-requests.ts';
@@ -13,6 +14,8 @@ const DAY = 24 * 3600 * 1000;
 let dir: string;
 const spec = parseLabSpec({});
 const components = () => certificateRequestsFor(spec, 7);
+// forge builds the to-be-signed part with this (x509.js) but leaves it out of its typings.
+const tbsCertificateOf = (certificate: forge.pki.Certificate) => (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(certificate);
 const openssl = (...args: string[]) => execFileSync('openssl', args, { encoding: 'utf8' });
 
 beforeEach(() => {
@@ -36,6 +39,18 @@ describe('lab PKI', () => {
       const keyModulus = openssl('pkey', '-in', join(dir, name, `${name}.key`), '-pubout');
       const certModulus = openssl('x509', '-in', crt, '-noout', '-pubkey');
       expect(keyModulus).toBe(certModulus);
+    }
+  });
+
+  it("signs with SHA-256 RSA exactly as node-forge's own signer would (PKCS#1 v1.5 is deterministic)", async () => {
+    await issueLabCertificates({ outDir: dir, components: components(), now: new Date() });
+    const caKey = forge.pki.privateKeyFromPem(createPrivateKey(readFileSync(join(dir, 'ca/ca.key'))).export({ type: 'pkcs1', format: 'pem' }).toString());
+    for (const path of ['ca/ca.crt', 'es01/es01.crt', 'fleet-server/fleet-server.crt']) {
+      const certificate = forge.pki.certificateFromPem(readFileSync(join(dir, path), 'utf8'));
+      expect(forge.pki.oids[certificate.signatureOid!]).toBe('sha256WithRSAEncryption');
+      const digest = forge.md.sha256.create();
+      digest.update(forge.asn1.toDer(tbsCertificateOf(certificate)).getBytes());
+      expect(caKey.sign(digest)).toBe(certificate.signature);
     }
   });
 
