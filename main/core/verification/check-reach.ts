@@ -33,6 +33,10 @@ const REACH: Partial<Record<CheckId, Reach>> = {
   'auth.required': { through: elasticsearchPort, what: 'the published Elasticsearch port' },
   'auth.strong-passwords': { through: elasticsearchPort, what: 'the published Elasticsearch port' },
   'auth.least-privilege': { through: elasticsearchPort, what: 'the published Elasticsearch port' },
+  // Fleet Server's token is proved by authenticating with it; Kibana's user is read from its configuration.
+  'auth.service-accounts': { through: elasticsearchPort, what: "the published Elasticsearch port (to authenticate Fleet Server's token)", live: (ctx) => ctx.containersOf('fleet-server').length > 0 },
+  // es01's keystore is listed and the enrollment token's API key looked up through es01.
+  'secrets.keystore': { through: elasticsearchPort, what: "its keystore and the enrollment token's API key" },
   'kibana.https': { each: 'kibana', what: 'its HTTPS port' },
   'kibana.es-tls-verified': { each: 'kibana', what: 'its connection to Elasticsearch (GET /api/status)' },
   'kibana.encryption-keys': { each: 'kibana', what: 'its keystore (kibana-keystore list)' },
