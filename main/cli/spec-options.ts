@@ -110,3 +110,10 @@ export function validSpecInputFromFlags(flags: SpecFlags): LabSpecInput {
   parseLabSpec(input);
   return input;
 }
+
+/** A whole-number flag or argument within its range, or a BAD_OPTION that names it and what was typed. */
+export function wholeNumberIn(name: string, typed: string, min: number, max: number): number {
+  const value = /^\d+$/.test(typed) ? Number(typed) : Number.NaN;
+  if (!Number.isInteger(value) || value < min || value > max) throw new SeclabError('BAD_OPTION', `${name}: "${typed}" is not a number from ${min} to ${max}`);
+  return value;
+}

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { parseLabSpec } from '../../../common/lab-spec.ts';
 import { certificateRequestsFor } from '../../core/planner/certificate-requests.ts';
 import { issueLabCertificates } from '../../core/pki/lab-pki.ts';
@@ -17,17 +17,21 @@ export function registerCertsCommand(program: Command, environment: CoreEnvironm
     .option('--subnet-index <n>', 'the lab subnet 172.29.<n>.0/24 whose static IPs go into the SANs', '1')
     .option('--json', 'machine-readable output')
     .action(async (flags: { out: string; nodes: string; kibana: boolean; fleet: boolean; subnetIndex: string; json?: boolean }) => {
+      checkOutPath(flags.out);
       const spec = parseLabSpec({
         elasticsearch: { nodes: /^\d+$/.test(flags.nodes) ? Number(flags.nodes) : flags.nodes },
         kibana: flags.kibana,
         fleetServer: flags.kibana && flags.fleet,
         agents: 0,
       });
-      const subnetIndex = Number(flags.subnetIndex);
+      const subnetIndex = /^\d+$/.test(flags.subnetIndex) ? Number(flags.subnetIndex) : Number.NaN;
       if (!Number.isInteger(subnetIndex) || subnetIndex < 1 || subnetIndex > 254) {
         throw new SeclabError('BAD_OPTION', `--subnet-index ${flags.subnetIndex} is not allowed: choose 1 to 254`);
       }
-      const result = await issueLabCertificates({ outDir: resolve(flags.out), components: certificateRequestsFor(spec, subnetIndex), now: environment.now() });
+      const outDir = resolve(flags.out);
+      const result = await issueLabCertificates({ outDir, components: certificateRequestsFor(spec, subnetIndex), now: environment.now() }).catch((error: unknown) => {
+        throw outFolderError(flags.out, error);
+      });
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         return;
@@ -38,4 +42,43 @@ export function registerCertsCommand(program: Command, environment: CoreEnvironm
       }
       process.stdout.write(`CA SHA-256 fingerprint: ${result.caFingerprintSha256}\n`);
     });
+}
+
+/** Why the file system refused, in words; the errno stays in brackets for a search. */
+const REFUSALS: Record<string, string> = {
+  ENOENT: 'a folder cannot be made there (a special file system such as /proc, or a link to nowhere)',
+  ENOTDIR: 'part of the path is a file, not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'the operation is not permitted there',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  ENAMETOOLONG: 'the path is too long',
+  ERR_INVALID_ARG_VALUE: 'the path holds a NUL byte',
+  ERR_INVALID_ARG_TYPE: 'the path holds a NUL byte',
+};
+
+/** A path as a person can read it in one line: control characters escaped, a very long one shortened. */
+function printablePath(path: string): string {
+  const escaped = JSON.stringify(path).slice(1, -1);
+  return escaped.length > 160 ? `${escaped.slice(0, 100)}…${escaped.slice(-40)} (${path.length} characters)` : escaped;
+}
+
+/**
+ * Paths Linux can never create are refused before the first folder is made: a deep path past
+ * PATH_MAX would otherwise leave the folders made before the refusal behind.
+ */
+function checkOutPath(out: string): void {
+  if (out.includes('\0')) throw new SeclabError('BAD_OPTION', `--out ${printablePath(out)}: a path cannot hold a NUL byte`);
+  const absolute = resolve(out);
+  if (Buffer.byteLength(absolute) > 4095 || absolute.split(sep).some((name) => Buffer.byteLength(name) > 255)) {
+    throw new SeclabError('BAD_OPTION', `--out ${printablePath(out)}: the path is too long (at most 4095 bytes, and 255 per folder name)`);
+  }
+}
+
+/** A file-system refusal while writing the certificates is about --out: say so, and which folder. */
+function outFolderError(out: string, error: unknown): unknown {
+  if (error instanceof SeclabError) return error;
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== 'string' || !(code in REFUSALS)) return error;
+  return new SeclabError('CERTS_OUT_UNUSABLE', `--out ${printablePath(out)}: seclab cannot write certificates there: ${REFUSALS[code]} (${code}). Give --out a new or empty folder you can write to, such as ./lab-certs`);
 }

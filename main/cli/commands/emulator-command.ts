@@ -16,6 +16,8 @@ export function registerEmulatorCommand(program: Command, environment: CoreEnvir
     .action(async (flags: { version: string; product?: string[]; force?: boolean; json?: boolean }) => {
       const unknown = (flags.product ?? []).filter((p) => !EMULATED_PRODUCTS.includes(p as EmulatedProduct));
       if (unknown.length) throw new SeclabError('BAD_OPTION', `--product ${unknown.join(', ')} is not an emulated product: choose from ${EMULATED_PRODUCTS.join(', ')}`);
+      // The version becomes an image tag and what the emulators report: X.Y.Z only, checked before the engine is asked.
+      if (!/^\d{1,2}\.\d{1,3}\.\d{1,3}$/.test(flags.version)) throw new SeclabError('BAD_OPTION', `--version: "${flags.version}" is not a version: write it as X.Y.Z, such as ${DEFAULT_STACK_VERSION}`);
       const engine = environment.engine();
       await engine.version();
       const results = await buildEmulatorImages(engine, {

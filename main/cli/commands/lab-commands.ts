@@ -12,7 +12,7 @@ import type { LabEvent } from '../../../common/lab-events.ts';
 import { allOf, createPhaseRecorder } from '../../../common/phase-timings.ts';
 import { containerNameOf, planLab } from '../../core/planner/plan-lab.ts';
 import { SeclabError } from '../../../common/errors.ts';
-import { addLabOption, addSpecOptions, labNameOption, validSpecInputFromFlags, type SpecFlags } from '../spec-options.ts';
+import { addLabOption, addSpecOptions, labNameOption, validSpecInputFromFlags, wholeNumberIn, type SpecFlags } from '../spec-options.ts';
 import { pipeScrubbedLogs } from '../follow-logs.ts';
 import { createProgressRenderer } from '../format/progress-renderer.ts';
 import { formatStatus, formatLabList, formatPreflight, formatChecks } from '../format/format-status.ts';
@@ -122,6 +122,8 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
     .option('--tail <n>', 'lines from the end', '200')
     .option('--json', "the products' own lines, as they wrote them (ECS JSON)")
     .action(async (component: string, flags: { lab: string; follow?: boolean; tail: string; json?: boolean }) => {
+      // The same range as the app's labs.logs.
+      const tail = wholeNumberIn('--tail', flags.tail, 1, 5000);
       const engine = environment.engine();
       const record = readLabRecord(environment.home, flags.lab);
       if (!record) throw new SeclabError('LAB_NOT_FOUND', `there is no lab named "${flags.lab}" (see \`seclab status\` for the labs there are)`);
@@ -135,7 +137,6 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
         throw new SeclabError('UNKNOWN_COMPONENT', `${component} of lab "${flags.lab}" has no container: start the lab (\`seclab up --lab ${flags.lab}\`) to see its logs`);
       }
       const secrets = readLabSecrets(environment.home, flags.lab) ?? {};
-      const tail = Number(flags.tail) || 200;
       // Secrets are scrubbed from the raw text first (their base64 and Basic headers too), then lines are made readable.
       const readable = flags.json ? (text: string) => text : formatLogText;
       if (!flags.follow) {

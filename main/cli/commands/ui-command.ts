@@ -22,7 +22,8 @@ export function registerUiCommand(program: Command, environment: CoreEnvironment
     .option('--demo', 'serve an in-memory demo lab (no Docker) to try the UI')
     .option('--lesson <id>', 'open the app on this workshop lesson (seclab lesson list)')
     .action(async (flags: UiFlags) => {
-      const port = flags.port === undefined ? 0 : Number(flags.port);
+      // Digits only: Number() would read '' as 0 (a random port) and 0x1000 as 4096.
+      const port = flags.port === undefined ? 0 : /^\d+$/.test(flags.port) ? Number(flags.port) : Number.NaN;
       if (!Number.isInteger(port) || (port !== 0 && (port < 1024 || port > 65535))) {
         throw new SeclabError('BAD_OPTION', `--port ${flags.port} is not a port: use a whole number from 1024 to 65535, or leave it out`);
       }

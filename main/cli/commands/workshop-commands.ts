@@ -8,7 +8,7 @@ import type { LabContext } from '../../core/orchestrator/up-lab.ts';
 import { findLesson, loadLessons } from '../../core/workshop/lesson-files.ts';
 import { breakLesson, observeLesson, restoreLesson } from '../../core/workshop/lesson-engine.ts';
 import { hintChallenge, nameChallengeLayer, repairChallengeLayer, scoreChallenge, startChallenge, stopChallenge } from '../../core/workshop/challenge-engine.ts';
-import { addLabOption } from '../spec-options.ts';
+import { addLabOption, wholeNumberIn } from '../spec-options.ts';
 import { formatChecks } from '../format/format-status.ts';
 
 const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -146,6 +146,7 @@ export function registerWorkshopCommands(program: Command, environment: CoreEnvi
     .description('turn the lesson\'s layer off and leave it off (status says so) until `seclab lesson restore`')
     .argument('<id>', 'lesson id')
     .action(async (id: string, flags: Flags) => {
+      findLesson(id);
       const guard = restoreOnInterrupt(context, flags.lab, id);
       const step = await breakLesson(context, flags.lab, id, { command: `seclab lesson break ${id}` });
       if (guard.active()) return void (await guard.restoring());
@@ -158,6 +159,7 @@ export function registerWorkshopCommands(program: Command, environment: CoreEnvi
     .description('the checks and the live demonstration, as the lab is now (changes nothing)')
     .argument('<id>', 'lesson id')
     .action(async (id: string, flags: Flags) => {
+      findLesson(id);
       const step = await observeLesson(context, flags.lab, id);
       if (flags.json) printJson(step);
       else print(formatStep(step));
@@ -167,6 +169,7 @@ export function registerWorkshopCommands(program: Command, environment: CoreEnvi
     .description('back to the secured lab: the plan without the break, applied; then every check')
     .argument('[id]', 'lesson id (default: the lesson in progress)')
     .action(async (id: string | undefined, flags: Flags) => {
+      if (id !== undefined) findLesson(id);
       const step = await restoreLesson(context, flags.lab, id);
       if (flags.json) printJson(step);
       else print(formatStep(step));
@@ -181,6 +184,7 @@ export function registerWorkshopCommands(program: Command, environment: CoreEnvi
     .action(async (flags: Flags & { count: string; lesson?: string[] }) => {
       const count = Number(flags.count);
       if (!Number.isInteger(count) || count < 1 || count > 10) throw new SeclabError('BAD_OPTION', `--count: "${flags.count}" is not a number from 1 to 10`);
+      for (const id of flags.lesson ?? []) findLesson(id);
       const board = await startChallenge(context, flags.lab, { count, lessons: flags.lesson });
       if (flags.json) printJson(board);
       else print(`${formatBoard(board)}\nFind the broken layer${board.total > 1 ? 's' : ''} in \`seclab status --lab ${flags.lab}\`; fix with real tools; \`seclab challenge score\` records it.`);
@@ -198,7 +202,7 @@ export function registerWorkshopCommands(program: Command, environment: CoreEnvi
     .description('the next hint for one broken layer, mildest first')
     .argument('[slot]', 'which broken layer (1…N)', '1')
     .action(async (slot: string, flags: Flags) => {
-      const hint = hintChallenge(context, flags.lab, Number(slot));
+      const hint = hintChallenge(context, flags.lab, wholeNumberIn('slot', slot, 1, 20));
       if (flags.json) printJson(hint);
       else print(`Hint ${hint.step} of ${hint.of} for #${hint.slot}: ${hint.hint}`);
     });
@@ -217,7 +221,7 @@ export function registerWorkshopCommands(program: Command, environment: CoreEnvi
     .description("the app's repair for a layer you have named (recreates what needs recreating)")
     .argument('<slot>', 'which broken layer (1…N)')
     .action(async (slot: string, flags: Flags) => {
-      const board = await repairChallengeLayer(context, flags.lab, Number(slot));
+      const board = await repairChallengeLayer(context, flags.lab, wholeNumberIn('slot', slot, 1, 20));
       if (flags.json) printJson(board);
       else print(formatBoard(board));
     });

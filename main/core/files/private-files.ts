@@ -1,11 +1,33 @@
 import { mkdirSync, writeFileSync, renameSync, chmodSync, existsSync } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
+import { dirname, join, basename, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 /** Lab folders hold keys and passwords: owner-only, whatever the umask says. */
 export function ensurePrivateDirectory(path: string): void {
-  if (!existsSync(path)) mkdirSync(path, { recursive: true, mode: 0o700 });
+  if (!existsSync(path)) makeFoldersOneByOne(path, 0o700);
   chmodSync(path, 0o700);
+}
+
+/**
+ * `mkdir -p`, one level at a time, so a refusal ends it. Node's recursive mkdir reads ENOENT as
+ * "the parent is missing" and retries the parent (EEXIST) and the child (ENOENT) forever, at 100 %
+ * of a core, where a folder exists but cannot hold new ones: /proc, /sys (seen on Node 20; the
+ * same loop is described in Kewton/CommandMate#1774 and oven-sh/bun#40600).
+ */
+function makeFoldersOneByOne(path: string, mode: number): void {
+  const missing: string[] = [];
+  for (let folder = resolve(path); !existsSync(folder); folder = dirname(folder)) {
+    missing.unshift(folder);
+    if (dirname(folder) === folder) break;
+  }
+  for (const folder of missing) {
+    try {
+      mkdirSync(folder, { mode });
+    } catch (error) {
+      // Another process made it in between: fine, as long as it is a folder (the next mkdir says if not).
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
 }
 
 /**

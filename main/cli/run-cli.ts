@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { serializeError } from '../../common/errors.ts';
+import { DEFAULT_STACK_VERSION, LabSpecError } from '../../common/lab-spec.ts';
+import { defaultEnvironment } from '../core/environment.ts';
+import { specErrorInFlags } from './spec-options.ts';
+import { registerAccessCommand } from './commands/access-command.ts';
+import { registerPlanCommand } from './commands/plan-command.ts';
+import { registerCertsCommand } from './commands/certs-command.ts';
+import { registerEmulatorCommand } from './commands/emulator-command.ts';
+import { registerLabCommands } from './commands/lab-commands.ts';
+import { registerUiCommand } from './commands/ui-command.ts';
+import { registerWorkshopCommands } from './commands/workshop-commands.ts';
+
+/**
+ * Where a run's refusals go and which environment it reads. Commands print their results on
+ * process.stdout; commander's messages and every error go through `stderr` here, so a test can
+ * run the whole command line in-process and read what a person would see.
+ */
+export interface CliIo {
+  env?: NodeJS.ProcessEnv;
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+}
+
+function versionText(): string {
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `seclab ${version}\nElastic Stack ${DEFAULT_STACK_VERSION} by default (seclab up --version X.Y.Z for another)`;
+}
+
+/** A fresh program per run: commander keeps parsed values on its Command objects. */
+export function createCliProgram(io: CliIo = {}): Command {
+  const environment = defaultEnvironment(io.env ?? process.env);
+  const program = new Command('seclab')
+    .description('Secure Cluster Lab: a local Elastic lab in Docker with every security layer on, proved live')
+    .configureOutput({
+      writeOut: io.stdout ?? ((text) => process.stdout.write(text)),
+      writeErr: io.stderr ?? ((text) => process.stderr.write(text)),
+    })
+    .showHelpAfterError('(add --help for usage)')
+    // Program options only before the command: `seclab up --version 9.5.2` is the Stack version.
+    .enablePositionalOptions()
+    .version(versionText(), '-V, --version', "print seclab's version and the Elastic Stack version a lab gets by default")
+    .exitOverride();
+  registerLabCommands(program, environment);
+  registerAccessCommand(program, environment);
+  registerPlanCommand(program, environment);
+  registerCertsCommand(program, environment);
+  registerEmulatorCommand(program, environment);
+  registerUiCommand(program, environment);
+  registerWorkshopCommands(program, environment);
+  return program;
+}
+
+/**
+ * `seclab ARGS…` (without node and the script): resolves to the exit status for an error, 0
+ * otherwise (a command that reports failed checks sets process.exitCode itself).
+ */
+export async function runCli(args: readonly string[], io: CliIo = {}): Promise<number> {
+  const stderr = io.stderr ?? ((text: string) => process.stderr.write(text));
+  const stdout = io.stdout ?? ((text: string) => process.stdout.write(text));
+  try {
+    await createCliProgram(io).parseAsync([...args], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    // A spec error names the flags that were typed, not the spec's fields.
+    const shown = error instanceof LabSpecError ? specErrorInFlags(error) : error;
+    const { code, message } = serializeError(shown);
+    if (args.includes('--json')) stdout(`${JSON.stringify({ ok: false, error: serializeError(shown) }, null, 2)}\n`);
+    stderr(`seclab: ${message}${code === 'INTERNAL' ? '' : ` [${code}]`}\n`);
+    return code === 'LAB_SPEC_INVALID' || code === 'BAD_OPTION' ? 2 : 1;
+  }
+}
