@@ -112,7 +112,7 @@ export function LogsPanel({ lab, components, initialComponent }: { lab: string; 
                 <span>Time</span>
                 <span>Level</span>
                 <span>Component</span>
-                <span>Message (click a line for the line as written)</span>
+                <span>Message · click a line to see it as written</span>
               </div>
               {/* One entry per line, ruled apart: a long line that wraps must not run into the next. */}
               <ol className="log-lines">

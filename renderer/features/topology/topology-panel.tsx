@@ -60,6 +60,14 @@ export function TopologyPanel({ status, onShowLogs }: { status: LabStatus; onSho
               <dd>
                 <StatusIcon status={component.state === 'running' ? (component.health === 'unhealthy' ? 'fail' : 'pass') : 'fail'} withWord label={component.health === 'unknown' ? component.state : `${component.state}, ${component.health}`} />
               </dd>
+            </dl>
+            {/* The certificate first: it is what a click on a node is for (UI.md), so it shows without scrolling. */}
+            <h3 className="facts-title" id="node-certificate-title">
+              Certificate
+            </h3>
+            <CertificateDetails component={component.component} state={certificates} />
+            <h3 className="facts-title">Container</h3>
+            <dl className="facts">
               <dt>Runs as</dt>
               <dd className="mono">{component.user ?? 'unknown'}</dd>
               <dt>Memory limit</dt>
@@ -73,10 +81,6 @@ export function TopologyPanel({ status, onShowLogs }: { status: LabStatus; onSho
                 <BreakableName name={component.image} />
               </dd>
             </dl>
-            <h3 className="facts-title" id="node-certificate-title">
-              Certificate
-            </h3>
-            <CertificateDetails component={component.component} state={certificates} />
           </>
         )}
       </aside>
