@@ -11,6 +11,9 @@ import { translateConnectionErrors } from './engine-connection.ts';
  * app never touches a container, volume or network it did not make — even one with a lab-like name.
  */
 
+/** Docker's inspection of one container, as the engine returns it (the adapter's name for dockerode's type). */
+export type ContainerInspection = Docker.ContainerInspectInfo;
+
 export interface EngineVersion {
   version: string;
   apiVersion: string;
@@ -239,7 +242,7 @@ export class DockerEngine {
     if (info.State.Running) await this.container(container).stop({ t: timeoutSeconds });
   }
 
-  async inspectContainer(container: string): Promise<Docker.ContainerInspectInfo | undefined> {
+  async inspectContainer(container: string): Promise<ContainerInspection | undefined> {
     try {
       return await this.container(container).inspect();
     } catch (error) {

@@ -85,7 +85,8 @@ function base64Forms(text: string): string[] {
 function decodedCredentialForms(value: string): string[] {
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) return [];
   const decoded = Buffer.from(value, value.includes('-') || value.includes('_') ? 'base64url' : 'base64').toString('latin1');
-  // A service token starts with a 4-byte binary header (00 01 00 01).
+  // A service token starts with a 4-byte binary header (00 01 00 01): matching control bytes is the point.
+  // eslint-disable-next-line no-control-regex -- see above
   const printable = decoded.replace(/^[\x00-\x1f]+/, '');
   const colon = printable.lastIndexOf(':');
   if (colon < 0 || !/^[\x20-\x7e]+$/.test(printable)) return [];

@@ -52,7 +52,6 @@ function stepKey(step: WorkshopStep): string {
  */
 export async function applyPlanChange(context: LabContext, from: LabPlan, to: LabPlan, options: { timeoutMs?: number } = {}): Promise<PlanChangeResult> {
   const { environment } = context;
-  const engine = environment.engine();
   const lab = to.lab;
   const paths = labPaths(environment.home, lab);
   const secrets = readLabSecrets(environment.home, lab) ?? {};

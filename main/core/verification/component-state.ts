@@ -1,4 +1,4 @@
-import type Docker from 'dockerode';
+import type { ContainerInspection } from '../docker/docker-engine.ts';
 import { LAB_LABEL, type ContainerPlan } from '../../../common/lab-plan.ts';
 
 /** What Docker says of one planned component, in words a check can put in its evidence. */
@@ -10,7 +10,7 @@ export interface ComponentState {
   description: string;
 }
 
-function describe(info: Docker.ContainerInspectInfo | undefined, lab: string): { probeable: boolean; description: string } {
+function describe(info: ContainerInspection | undefined, lab: string): { probeable: boolean; description: string } {
   // A container of that name that is not this lab's is not this lab's component.
   if (!info || info.Config.Labels?.[LAB_LABEL] !== lab) return { probeable: false, description: 'missing (no container)' };
   const state = info.State;
@@ -29,7 +29,7 @@ function describe(info: Docker.ContainerInspectInfo | undefined, lab: string): {
   }
 }
 
-export function componentStateOf(container: ContainerPlan, info: Docker.ContainerInspectInfo | undefined, lab: string): ComponentState {
+export function componentStateOf(container: ContainerPlan, info: ContainerInspection | undefined, lab: string): ComponentState {
   return { component: container.component, ...describe(info, lab) };
 }
 

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type Docker from 'dockerode';
 import type { ContainerPlan, LabPlan } from '../../../common/lab-plan.ts';
 import type { CheckStatus } from '../../../common/checks.ts';
 import { SeclabError } from '../../../common/errors.ts';
 import type { CoreEnvironment } from '../environment.ts';
-import type { DockerEngine } from '../docker/docker-engine.ts';
+import type { ContainerInspection, DockerEngine } from '../docker/docker-engine.ts';
 import { readLabRecord, type LabRecord } from '../lab-store/lab-records.ts';
 import { labPaths } from '../lab-store/lab-home.ts';
 import { readLabSecrets, type LabSecrets } from '../lab-store/lab-secrets.ts';
@@ -38,7 +37,7 @@ export class VerificationContext {
   readonly caPem: string;
   readonly connections: StackConnections;
   readonly certsDir: string;
-  private readonly inspections = new Map<string, Promise<Docker.ContainerInspectInfo | undefined>>();
+  private readonly inspections = new Map<string, Promise<ContainerInspection | undefined>>();
   private inNetwork?: Promise<NodeObservation[]>;
   private outsider?: Promise<{ ip: string; observations: NodeObservation[] }>;
 
@@ -68,7 +67,7 @@ export class VerificationContext {
     return this.plan.containers.filter((c) => c.kind === kind);
   }
 
-  inspect(container: ContainerPlan): Promise<Docker.ContainerInspectInfo | undefined> {
+  inspect(container: ContainerPlan): Promise<ContainerInspection | undefined> {
     let inspection = this.inspections.get(container.name);
     if (!inspection) {
       inspection = this.engine.inspectContainer(container.name);
