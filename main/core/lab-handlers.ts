@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Handlers, ServerEvent } from '../../common/contract.ts';
-import type { LabSpecInput } from '../../common/lab-spec.ts';
+import { parseLabSpec, type LabSpecInput } from '../../common/lab-spec.ts';
 import { PHASE_TITLES, type LabEvent } from '../../common/lab-events.ts';
 import type { LabStatus } from '../../common/lab-status.ts';
 import { SeclabError } from '../../common/errors.ts';
@@ -106,7 +106,8 @@ export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: 
     'labs.plan': async ({ spec }) => planForDisplay((await resolveLab(environment, spec as LabSpecInput)).plan),
     'labs.preflight': async ({ spec }) => preflightLab(environment, spec as LabSpecInput),
     'labs.up': async ({ spec }) => {
-      const lab = (spec as { name?: string }).name ?? 'default';
+      // Refused before an operation starts under a name that was never checked.
+      const lab = parseLabSpec(spec).name;
       return operations.run(
         lab,
         'up',

@@ -8,6 +8,9 @@ const MAX_DISCARDED_BYTES = 64 * 1024 * 1024;
 
 class BodyTooLarge extends Error {}
 
+/** The caller's mistake, told as 400: an argument the contract refuses, or a lab spec the spec's rules refuse. */
+const BAD_INPUT_CODES = new Set(['INVALID_INPUT', 'LAB_SPEC_INVALID']);
+
 /** POST /api/<method>: JSON body in, Envelope JSON out. Handler errors travel inside the envelope. */
 export async function handleApiCall(handlers: Handlers, method: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
   if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) {
@@ -29,7 +32,7 @@ export async function handleApiCall(handlers: Handlers, method: string, request:
     return;
   }
   const envelope = await dispatchCall(handlers, method, body);
-  const status = envelope.ok ? 200 : envelope.error.code === 'UNKNOWN_METHOD' ? 404 : envelope.error.code === 'INVALID_INPUT' ? 400 : 200;
+  const status = envelope.ok ? 200 : envelope.error.code === 'UNKNOWN_METHOD' ? 404 : BAD_INPUT_CODES.has(envelope.error.code) ? 400 : 200;
   sendEnvelope(response, status, envelope);
 }
 

@@ -1,4 +1,4 @@
-import type { LabSpecInput } from '../../../common/lab-spec.ts';
+import { parseLabSpec, type LabSpecInput } from '../../../common/lab-spec.ts';
 import type { PreflightCheck } from '../../../common/lab-status.ts';
 import type { LabPlan } from '../../../common/lab-plan.ts';
 import type { CoreEnvironment } from '../environment.ts';
@@ -14,8 +14,9 @@ import { runPreflight } from './preflight.ts';
  * measured engine limits, that `up` runs before it creates anything.
  */
 export async function preflightLab(environment: CoreEnvironment, input: LabSpecInput): Promise<PreflightCheck[]> {
+  // A bad spec is refused before its name reaches a path or the engine is asked anything.
+  const { name } = parseLabSpec(input);
   const engine = environment.engine();
-  const name = (input as { name?: string }).name ?? 'default';
   const recorded = readLabRecord(environment.home, name);
   const engineLimits = recorded ? undefined : await probeEngineLimits(engine, name).catch(() => undefined);
   const { plan, allocation } = await resolveLab(environment, input, await engine.engineSubnets().catch(() => []), engineLimits);
