@@ -78,7 +78,7 @@ describe('a lab used every day', () => {
   it('logs are readable by default (time, level, component, message) and raw ECS JSON with --json', async () => {
     const readable = await seclab(['logs', 'es01', '--lab', lab]);
     expect(readable.code, readable.stderr).toBe(0);
-    expect(readable.stdout).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z INFO  \[o\.e\.[\w.]+\] \S/m);
+    expect(readable.stdout).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z INFO {2}\[o\.e\.[\w.]+\] \S/m);
     expect(readable.stdout).not.toContain('"log.level"');
     const raw = await seclab(['logs', 'es01', '--lab', lab, '--json']);
     expect(raw.code, raw.stderr).toBe(0);

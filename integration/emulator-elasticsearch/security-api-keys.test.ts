@@ -110,9 +110,9 @@ describe('API keys through the official client', () => {
       aggs: { by_user: { terms: { field: 'username' } }, envs: { cardinality: { field: 'metadata.env' } }, no_expiry: { missing: { field: 'expiration' } } },
     });
     expect(aggregated.api_keys).toEqual([]);
-    expect((aggregated.aggregations!.by_user as any).buckets.map((bucket: any) => bucket.key)).toEqual(expect.arrayContaining(['carol', 'bob']));
+    expect((aggregated.aggregations!.by_user as { buckets: Array<{ key: string }> }).buckets.map((bucket) => bucket.key)).toEqual(expect.arrayContaining(['carol', 'bob']));
     expect(aggregated.aggregations!.envs).toEqual({ value: 2 });
-    expect((aggregated.aggregations!.no_expiry as any).doc_count).toBe(aggregated.total);
+    expect((aggregated.aggregations!.no_expiry as { doc_count: number }).doc_count).toBe(aggregated.total);
   });
 
   it('queryApiKeys refuses fields, query types and aggregations outside the allow-list', async () => {

@@ -26,7 +26,7 @@ const bundles = new Map<string, string>();
 function bundledEntry(entry: string): string {
   const cached = bundles.get(entry);
   if (cached) return cached;
-  const outfile = join(bundleDir, entry.replace(/[\/]/g, '_').replace(/\.ts$/, '.mjs'));
+  const outfile = join(bundleDir, entry.replace(/\//g, '_').replace(/\.ts$/, '.mjs'));
   esbuild.buildSync({
     entryPoints: [join(REPO_ROOT, entry)],
     bundle: true,
