@@ -137,7 +137,8 @@ describe('other origins and other host names', () => {
 describe('the event stream', () => {
   it('serves only a client holding both the cookie and the page key', async () => {
     const before = openStreams;
-    for (const headers of [{}, { Cookie: cookie }, { [PAGE_KEY_HEADER]: pageKey }, { Cookie: cookie, [PAGE_KEY_HEADER]: pageKey.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) }, { Cookie: 'seclab_session=x', [PAGE_KEY_HEADER]: pageKey }]) {
+    const refused: Record<string, string>[] = [{}, { Cookie: cookie }, { [PAGE_KEY_HEADER]: pageKey }, { Cookie: cookie, [PAGE_KEY_HEADER]: pageKey.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) }, { Cookie: 'seclab_session=x', [PAGE_KEY_HEADER]: pageKey }];
+    for (const headers of refused) {
       const stream = await openStream(headers);
       expect(stream.status, JSON.stringify(Object.keys(headers))).toBe(401);
       await stream.ended;
