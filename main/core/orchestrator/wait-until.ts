@@ -3,7 +3,13 @@ import { SeclabError, type ErrorContext } from '../../../common/errors.ts';
 export interface WaitOptions {
   what: string;
   timeoutMs: number;
+  /** The pause between probes; also between the successes of a `consecutive` streak. */
   intervalMs?: number;
+  /**
+   * The first pause while not yet ready, doubled after each miss up to `intervalMs`: a component
+   * that is ready within a second is seen within tens of ms of it, not at the next fixed tick.
+   */
+  firstIntervalMs?: number;
   /** How many successes in a row count as ready (Fleet Server restarts once after its first "healthy"). */
   consecutive?: number;
   context?: ErrorContext;
@@ -19,6 +25,8 @@ export async function waitUntil<T>(probe: () => Promise<Observation<T>>, options
   const sleep = options.sleep ?? defaultSleep;
   const deadline = Date.now() + options.timeoutMs;
   const needed = options.consecutive ?? 1;
+  const interval = options.intervalMs ?? 1000;
+  let backoff = Math.min(options.firstIntervalMs ?? interval, interval);
   let streak = 0;
   let lastDetail = 'no answer yet';
   for (;;) {
@@ -39,6 +47,12 @@ export async function waitUntil<T>(probe: () => Promise<Observation<T>>, options
     if (Date.now() >= deadline) {
       throw new SeclabError('READINESS_TIMEOUT', `${options.what} was not ready after ${Math.round(options.timeoutMs / 1000)}s; last seen: ${lastDetail}`, options.context);
     }
-    await sleep(options.intervalMs ?? 1000);
+    // A streak is confirmed at the full interval, so `consecutive` spans as long as it always did.
+    if (streak > 0) {
+      await sleep(interval);
+    } else {
+      await sleep(backoff);
+      backoff = Math.min(backoff * 2, interval);
+    }
   }
 }

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { waitUntil, type Observation } from './wait-until.ts';
+
+/** A probe that answers from a script, and a sleep that only records how long it was asked to wait. */
+function scripted(answers: boolean[]) {
+  const pauses: number[] = [];
+  let index = 0;
+  const probe = async (): Promise<Observation<number>> => {
+    const ready = answers[Math.min(index, answers.length - 1)];
+    index += 1;
+    return ready ? { ready: true, value: index } : { ready: false, detail: `miss ${index}` };
+  };
+  return { probe, pauses, sleep: async (ms: number) => void pauses.push(ms), probes: () => index };
+}
+
+describe('waitUntil', () => {
+  it('backs off from the first interval, doubling up to the steady one, while the component is not ready', async () => {
+    const { probe, pauses, sleep } = scripted([false, false, false, false, false, false, true]);
+    await expect(waitUntil(probe, { what: 'x', timeoutMs: 60_000, intervalMs: 500, firstIntervalMs: 25, sleep })).resolves.toBe(7);
+    expect(pauses).toEqual([25, 50, 100, 200, 400, 500]);
+  });
+
+  it('confirms a consecutive streak at the full interval, as strictly as without backoff', async () => {
+    const { probe, pauses, sleep } = scripted([false, true, false, true, true, true]);
+    await waitUntil(probe, { what: 'x', timeoutMs: 60_000, intervalMs: 500, firstIntervalMs: 25, consecutive: 3, sleep });
+    // miss, hit (streak 1), miss (streak lost), hit, hit, hit: the successes after a success wait 500 ms each.
+    expect(pauses).toEqual([25, 500, 50, 500, 500]);
+  });
+
+  it('keeps the fixed interval when no first interval is given', async () => {
+    const { probe, pauses, sleep } = scripted([false, false, true]);
+    await waitUntil(probe, { what: 'x', timeoutMs: 60_000, intervalMs: 300, sleep });
+    expect(pauses).toEqual([300, 300]);
+  });
+
+  it('fails at once on a fatal observation, with what it saw', async () => {
+    const probe = async (): Promise<Observation<number>> => ({ ready: false, detail: 'es01 exited with code 78', fatal: true });
+    await expect(waitUntil(probe, { what: 'Elasticsearch cluster', timeoutMs: 60_000, firstIntervalMs: 25, sleep: async () => undefined })).rejects.toThrow('Elasticsearch cluster: es01 exited with code 78');
+  });
+});
