@@ -73,7 +73,15 @@ function phaseBreakdown(runs: Array<{ startedAt: number; phases: PhaseTiming[] }
 async function withPhases(label: string, work: (context: LabContext) => Promise<unknown>) {
   const recorder = createPhaseRecorder();
   const startedAt = Date.now();
-  const trace = TRACE ? (event: LabEvent) => log(`${label} +${String(Date.now() - startedAt).padStart(6)} ms ${describeEvent(event)}`) : undefined;
+  const lastImageStatus = new Map<string, string>();
+  const trace = TRACE
+    ? (event: LabEvent) => {
+        // Image progress repeats its status once per build step: only a change is worth a line.
+        if (event.type === 'image-progress' && lastImageStatus.get(event.image) === event.status) return;
+        if (event.type === 'image-progress') lastImageStatus.set(event.image, event.status);
+        log(`${label} +${String(Date.now() - startedAt).padStart(6)} ms ${describeEvent(event)}`);
+      }
+    : undefined;
   const ms = await timed(() => work({ environment, emit: allOf(recorder.listener, trace) }));
   return { ms, run: { startedAt, phases: recorder.phases() } };
 }

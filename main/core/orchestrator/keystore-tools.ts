@@ -10,6 +10,12 @@ export interface KeystoreTool {
   create: string[];
   add: (setting: string) => string[];
   remove: (setting: string) => string[];
+  /**
+   * `add --force` creates a missing keystore (no password), as `create` would: one one-shot
+   * container fewer per node. ES: BaseKeyStoreCommand (distribution/tools/keystore-cli); Kibana's
+   * `add` wants the keystore made first.
+   */
+  addCreatesKeystore: boolean;
 }
 
 export function keystoreToolFor(kind: ComponentKind): KeystoreTool | undefined {
@@ -19,12 +25,14 @@ export function keystoreToolFor(kind: ComponentKind): KeystoreTool | undefined {
         create: ['/usr/share/elasticsearch/bin/elasticsearch-keystore', 'create'],
         add: (setting) => ['/usr/share/elasticsearch/bin/elasticsearch-keystore', 'add', '-x', '-f', setting],
         remove: (setting) => ['/usr/share/elasticsearch/bin/elasticsearch-keystore', 'remove', setting],
+        addCreatesKeystore: true,
       };
     case 'kibana':
       return {
         create: ['/usr/share/kibana/bin/kibana-keystore', 'create'],
         add: (setting) => ['/usr/share/kibana/bin/kibana-keystore', 'add', setting, '--stdin', '--force'],
         remove: (setting) => ['/usr/share/kibana/bin/kibana-keystore', 'remove', setting],
+        addCreatesKeystore: false,
       };
     default:
       return undefined;

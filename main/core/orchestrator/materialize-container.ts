@@ -67,6 +67,12 @@ export async function materializeContainer(
   certsDir: string,
   created: CreatedObjects,
 ): Promise<void> {
+  await prepareVolumesAndKeystore(engine, plan, container, secrets, created);
+  await createContainerWithFiles(engine, plan, container, secrets, certsDir, created);
+}
+
+/** The container's volumes and its keystore in them: nothing here needs the certificates, so it can run while they are issued. */
+export async function prepareVolumesAndKeystore(engine: DockerEngine, plan: LabPlan, container: ContainerPlan, secrets: LabSecrets, created: CreatedObjects): Promise<void> {
   for (const volume of plan.volumes.filter((v) => v.component === container.component)) {
     await engine.createVolume(volume.name, volume.labels);
     created.volumes.push(volume.name);
@@ -74,10 +80,14 @@ export async function materializeContainer(
   const tool = keystoreToolFor(container.kind);
   if (tool && container.keystore.length > 0) {
     await runKeystoreSteps(engine, container, [
-      { cmd: tool.create },
+      ...(tool.addCreatesKeystore ? [] : [{ cmd: tool.create }]),
       ...container.keystore.map((entry) => ({ cmd: tool.add(entry.setting), stdin: `${requireSecret(secrets, entry.secret)}\n`, setting: entry.setting })),
     ], secrets);
   }
+}
+
+/** The container itself over its prepared volumes, with their owners set and its certificates and secret files copied in. */
+export async function createContainerWithFiles(engine: DockerEngine, plan: LabPlan, container: ContainerPlan, secrets: LabSecrets, certsDir: string, created: CreatedObjects): Promise<void> {
   await createPlannedContainer(engine, plan, container, secrets);
   created.containers.push(container.name);
   await giveVolumesTheirOwners(engine, container);

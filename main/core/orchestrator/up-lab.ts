@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerPlan, LabPlan } from '../../../common/lab-plan.ts';
-import type { LabSpec, LabSpecInput } from '../../../common/lab-spec.ts';
+import { parseLabSpec, type LabSpec, type LabSpecInput } from '../../../common/lab-spec.ts';
 import { PHASE_TITLES, UP_PHASES, type LabEvent, type UpPhase } from '../../../common/lab-events.ts';
 import type { LabStatus, PreflightCheck } from '../../../common/lab-status.ts';
 import { SeclabError, serializeError } from '../../../common/errors.ts';
@@ -14,12 +14,12 @@ import { acquireLabLock } from '../lab-store/lab-lock.ts';
 import { resolveLab } from '../planner/plan-service.ts';
 import { AGENT_POLICY_ID, FLEET_SERVER_POLICY_ID } from '../planner/plan-lab.ts';
 import { certificateRequestsFor } from '../planner/certificate-requests.ts';
-import { issueLabCertificates } from '../pki/lab-pki.ts';
+import { issueLabCertificates, startKeyPairs, type KeyPairSource } from '../pki/lab-pki.ts';
 import { buildEmulatorImages, type EmulatedProduct } from '../emulator-images/build-emulator-images.ts';
 import { connectElasticsearch } from '../stack/elasticsearch-client.ts';
 import { configureLabSecurity, indexSampleData, observeClusterFormed } from '../stack/elasticsearch-setup.ts';
 import { observeAgentsOnline, observeFleetServerHealthy, observeKibanaAvailable, revokeEnrollmentToken, setUpFleet, type KibanaConnection } from '../stack/kibana-fleet-setup.ts';
-import { copyFilesInto, materializeContainer, type CreatedObjects } from './materialize-container.ts';
+import { copyFilesInto, createContainerWithFiles, materializeContainer, prepareVolumesAndKeystore, type CreatedObjects } from './materialize-container.ts';
 import { preflightPlannedLab } from './lab-preflight.ts';
 import { emulatedImagesRemedy, registryFailureReason } from './preflight.ts';
 import { isEngineUnreachable } from '../docker/engine-connection.ts';
@@ -50,6 +50,10 @@ function timeoutsFor(spec: LabSpec, options: UpOptions) {
 
 export class LabRun {
   readonly created: CreatedObjects = { containers: [], volumes: [], networks: [] };
+  /** Containers being created ahead of their phase: all settled before a rollback reads `created`. */
+  readonly preparations: Array<Promise<void>> = [];
+  /** Per component: its volumes and keystore, begun while the certificates are issued. */
+  readonly volumesPrepared = new Map<string, Promise<void>>();
 
   constructor(
     readonly context: LabContext,
@@ -86,6 +90,8 @@ export class LabRun {
 
 /** How often readiness is asked for: the emulated products answer within a second of starting. */
 const READINESS_POLL_MS = 500;
+/** The first pause before asking again, doubled up to READINESS_POLL_MS: readiness is seen within tens of ms. */
+const FIRST_READINESS_POLL_MS = 25;
 
 /** Fails fast when the container behind a wait has exited, instead of waiting out the timeout. */
 async function unlessExited<T>(engine: DockerEngine, container: ContainerPlan, probe: () => Promise<Observation<T>>): Promise<Observation<T>> {
@@ -170,7 +176,7 @@ async function bringUpElasticsearch(run: LabRun, plan: LabPlan, secrets: LabSecr
   if (fresh) {
     await Promise.all(nodes.map(async (node) => {
       run.emit({ type: 'component-state', lab: run.lab, component: node.component, state: 'creating' });
-      await materializeContainer(run.engine, plan, node, secrets, certsDir, run.created);
+      await materializeWithPreparedVolumes(run, plan, node, secrets, certsDir);
     }));
   }
   await Promise.all(nodes.map(async (node) => {
@@ -189,7 +195,7 @@ async function bringUpElasticsearch(run: LabRun, plan: LabPlan, secrets: LabSecr
         }
         return observeClusterFormed(client, nodes.length);
       },
-      { what: `Elasticsearch cluster of ${nodes.length} node(s)`, timeoutMs, intervalMs: READINESS_POLL_MS, context: { lab: run.lab, component: nodes[0].component, phase: 'elasticsearch' } },
+      { what: `Elasticsearch cluster of ${nodes.length} node(s)`, timeoutMs, intervalMs: READINESS_POLL_MS, firstIntervalMs: FIRST_READINESS_POLL_MS, context: { lab: run.lab, component: nodes[0].component, phase: 'elasticsearch' } },
     ).catch(async (error: SeclabError) => {
       const failed = nodes.find((n) => error.message.includes(`${n.component} exited`)) ?? nodes[0];
       throw new SeclabError(error.code, error.message, { ...error.context, component: failed.component, logTail: await logTailOf(run.engine, failed.name, secrets) });
@@ -216,6 +222,7 @@ async function startAndWait<T>(run: LabRun, plan: LabPlan, container: ContainerP
     const value = await waitUntil(() => unlessExited(run.engine, container, probe), {
       ...wait,
       intervalMs: READINESS_POLL_MS,
+      firstIntervalMs: FIRST_READINESS_POLL_MS,
       context: { lab: run.lab, component: container.component, phase: container.kind },
     });
     run.emit({ type: 'component-state', lab: run.lab, component: container.component, state: 'ready' });
@@ -235,9 +242,43 @@ function prepareKibanaEarly(run: LabRun, plan: LabPlan, secrets: LabSecrets, cer
   const kibana = plan.containers.find((c) => c.kind === 'kibana');
   if (!fresh || !kibana) return undefined;
   run.emit({ type: 'component-state', lab: run.lab, component: kibana.component, state: 'creating' });
-  const prepared = materializeContainer(run.engine, plan, kibana, secrets, certsDir, run.created);
-  prepared.catch(() => undefined); // awaited (and reported) in the Kibana phase
-  return prepared;
+  return prepareAhead(run, materializeWithPreparedVolumes(run, plan, kibana, secrets, certsDir));
+}
+
+/**
+ * Keystores are written by one-shot containers of the product image (one per entry for Kibana)
+ * and need only the secrets, not the certificates: for a new lab they start before the
+ * certificates phase. Then the containers are created over them once the certificates exist.
+ */
+function prepareVolumesEarly(run: LabRun, plan: LabPlan, secrets: LabSecrets): void {
+  for (const container of plan.containers.filter((c) => c.keystore.length > 0)) {
+    run.emit({ type: 'component-state', lab: run.lab, component: container.component, state: 'creating' });
+    run.volumesPrepared.set(container.component, prepareAhead(run, prepareVolumesAndKeystore(run.engine, plan, container, secrets, run.created)));
+  }
+}
+
+async function materializeWithPreparedVolumes(run: LabRun, plan: LabPlan, container: ContainerPlan, secrets: LabSecrets, certsDir: string): Promise<void> {
+  await (run.volumesPrepared.get(container.component) ?? prepareVolumesAndKeystore(run.engine, plan, container, secrets, run.created));
+  await createContainerWithFiles(run.engine, plan, container, secrets, certsDir, run.created);
+}
+
+function prepareAhead(run: LabRun, preparation: Promise<void>): Promise<void> {
+  preparation.catch(() => undefined); // awaited (and reported) in its own phase
+  run.preparations.push(preparation);
+  return preparation;
+}
+
+/**
+ * The agents' containers carry the enrollment token, so they can be made once Fleet is set up:
+ * while Fleet Server starts and proves itself healthy. They start in their own phase, after it.
+ */
+function prepareAgentsEarly(run: LabRun, plan: LabPlan, secrets: LabSecrets, certsDir: string): Promise<void> {
+  return prepareAhead(run, (async () => {
+    for (const agent of plan.containers.filter((c) => c.kind === 'agent')) {
+      run.emit({ type: 'component-state', lab: run.lab, component: agent.component, state: 'creating' });
+      await materializeContainer(run.engine, plan, agent, secrets, certsDir, run.created);
+    }
+  })());
 }
 
 /** Creates (fresh) or restarts (existing) every component in dependency order and waits for real readiness. */
@@ -246,8 +287,8 @@ async function bringUpStack(run: LabRun, plan: LabPlan, spec: LabSpec, secrets: 
   try {
     await bringUpInOrder(run, plan, spec, secrets, certsDir, options, fresh, persistSecrets, kibanaPrepared);
   } catch (error) {
-    // Whatever Kibana's preparation creates must be known before rollback removes what this run made.
-    await kibanaPrepared?.catch(() => undefined);
+    // Whatever the preparations create must be known before rollback removes what this run made.
+    await Promise.allSettled(run.preparations);
     throw error;
   }
 }
@@ -278,6 +319,7 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
     });
   } else run.skip('kibana', 'not in this lab');
 
+  let agentsPrepared: Promise<void> | undefined;
   const fleet = plan.containers.find((c) => c.kind === 'fleet-server');
   if (fleet && connections.kibana && connections.fleetServerUrl) {
     const kibanaConnection = connections.kibana;
@@ -295,6 +337,7 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
         });
         secrets['agent-enrollment-token'] = enrollmentToken;
         persistSecrets();
+        if (plan.containers.some((c) => c.kind === 'agent')) agentsPrepared = prepareAgentsEarly(run, plan, secrets, certsDir);
       }
       // Fleet Server restarts once after first reporting healthy (elastic-package#1123): three in a row.
       await startAndWait(run, plan, fleet, secrets, certsDir, fresh, () => observeFleetServerHealthy(fleetUrl, connections.caPem), { what: 'Fleet Server', timeoutMs: timeouts.fleetServer, consecutive: 3 });
@@ -305,11 +348,8 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
   if (agents.length && connections.kibana) {
     const kibanaConnection = connections.kibana;
     await run.phase('agents', async () => {
+      if (fresh) await (agentsPrepared ?? prepareAgentsEarly(run, plan, secrets, certsDir));
       for (const agent of agents) {
-        if (fresh) {
-          run.emit({ type: 'component-state', lab: run.lab, component: agent.component, state: 'creating' });
-          await materializeContainer(run.engine, plan, agent, secrets, certsDir, run.created);
-        }
         await run.engine.startContainer(agent.name);
         run.emit({ type: 'component-state', lab: run.lab, component: agent.component, state: 'waiting', detail: 'enrolling' });
       }
@@ -322,7 +362,7 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
             }
             return observeAgentsOnline(kibanaConnection, AGENT_POLICY_ID, agents.length);
           },
-          { what: `${agents.length} agent(s) online in Fleet`, timeoutMs: timeouts.agents, intervalMs: READINESS_POLL_MS, context: { lab: run.lab, component: agents[0].component, phase: 'agents' } },
+          { what: `${agents.length} agent(s) online in Fleet`, timeoutMs: timeouts.agents, intervalMs: READINESS_POLL_MS, firstIntervalMs: FIRST_READINESS_POLL_MS, context: { lab: run.lab, component: agents[0].component, phase: 'agents' } },
         );
       } catch (error) {
         const seclab = error as SeclabError;
@@ -363,8 +403,9 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
   const engine = environment.engine();
   const requestedName = (input as { name?: string }).name ?? 'default';
   const existingRecord = readLabRecord(environment.home, requestedName);
-  const engineLimits = existingRecord ? undefined : await probeEngineLimits(engine, requestedName).catch(() => undefined);
   const specInput = existingRecord && !hasShapeFlags(input) ? { ...existingRecord.spec, ...input, ports: { ...existingRecord.spec.ports, ...(input as LabSpec).ports } } : input;
+  const keyPairs = keyPairsAhead(environment.home, requestedName, specInput);
+  const engineLimits = existingRecord ? undefined : await probeEngineLimits(engine, requestedName).catch(() => undefined);
   let resolved = await resolveLab(environment, specInput, await engine.engineSubnets().catch(() => []), engineLimits);
   const { spec } = resolved;
   let plan = resolved.plan;
@@ -422,13 +463,16 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
     secrets = readLabSecrets(environment.home, spec.name) ?? generateLabSecrets(environment.randomBytes);
     if (!folderExisted) writeLabRecord(environment.home, { spec, allocation: resolved.allocation, createdAt: environment.now().toISOString() });
     writeLabSecrets(environment.home, spec.name, secrets);
+    if (!existing) prepareVolumesEarly(run, plan, secrets);
     await run.phase('certificates', async () =>
-      await issueLabCertificates({ outDir: paths.certs, components: certificateRequestsFor(spec, resolved.allocation.subnetIndex), now: environment.now() }),
+      await issueLabCertificates({ outDir: paths.certs, components: certificateRequestsFor(spec, resolved.allocation.subnetIndex), now: environment.now(), keyPairs }),
     (result) => `CA ${result.caOutcome}; ${result.certificates.filter((c) => c.outcome === 'issued').length} issued, ${result.certificates.filter((c) => c.outcome === 'reused').length} reused`);
 
     await bringUpStack(run, plan, spec, secrets, paths.certs, options, !existing, () => writeLabSecrets(environment.home, spec.name, secrets));
     return { status: await observeLab(engine, environment.home, spec.name), outcome: existing ? 'started' : 'created', preflight };
   } catch (error) {
+    // Whatever the preparations create must be known before rollback removes what this run made.
+    await Promise.allSettled(run.preparations);
     if (!options.keepOnFailure) {
       await run.phase('rollback', async () => {
         await removeCreated(run);
@@ -441,6 +485,20 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
     throw new SeclabError(seclab.code, `${where}${scrubSecrets(seclab.message, secrets)}${tail}`, { ...seclab.context, lab: spec.name });
   } finally {
     release();
+  }
+}
+
+/**
+ * A lab without a CA yet (a new one, or one just reset) needs a key for the CA and one per
+ * certificate: RSA key generation is most of the certificates phase, and needs nothing else,
+ * so it starts now, on the thread pool, while the engine is probed and the images checked.
+ */
+function keyPairsAhead(home: string, lab: string, specInput: LabSpecInput): KeyPairSource | undefined {
+  if (existsSync(join(labPaths(home, lab).certs, 'ca', 'ca.key'))) return undefined;
+  try {
+    return startKeyPairs(certificateRequestsFor(parseLabSpec(specInput), 0).length + 1);
+  } catch {
+    return undefined; // an invalid spec: resolveLab says why, in a moment
   }
 }
 

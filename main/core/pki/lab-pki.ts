@@ -68,12 +68,19 @@ export interface KeyPairSource {
   take(): Promise<KeyPairPem>;
 }
 
-export function startKeyPairs(count: number): KeyPairSource {
-  const pending = Array.from({ length: count }, () => {
-    const keys = generateKeyPair();
+/**
+ * Two at a time: a 2-core machine makes no more than two keys at once anyway, and the steps
+ * running meanwhile (engine probe, image checks, Docker itself) keep CPU and two of libuv's four
+ * threads.
+ */
+export function startKeyPairs(count: number, lanes = 2): KeyPairSource {
+  const pending: Array<Promise<KeyPairPem>> = [];
+  for (let index = 0; index < count; index++) {
+    const before = pending[index - lanes];
+    const keys = before ? before.catch(() => undefined).then(generateKeyPair) : generateKeyPair();
     keys.catch(() => undefined); // a run that fails before its certificates leaves them unused
-    return keys;
-  });
+    pending.push(keys);
+  }
   return { take: () => pending.shift() ?? generateKeyPair() };
 }
 
