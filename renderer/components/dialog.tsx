@@ -35,7 +35,11 @@ export function Dialog({ title, children, onClose, actions }: { title: string; c
   }
 
   return (
+    // A click on the backdrop is the mouse's way out; Escape (handled on the dialog) is the keyboard's.
+    // eslint-disable-next-line jsx-a11y/no-static-element-interactions -- see above
     <div className="dialog-backdrop" onMouseDown={(event) => event.target === event.currentTarget && onClose()}>
+      {/* The WAI-ARIA modal dialog pattern: Escape and the Tab trap are keys of the dialog itself. */}
+      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions -- see above */}
       <div className="dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} ref={panel} onKeyDown={onKeyDown}>
         <h2 id={titleId} className="dialog-title">
           {title}

@@ -42,6 +42,8 @@ export interface BringUpRun {
   components: Array<{ component: string; state: ComponentProgressState; detail?: string }>;
   failure?: BringUpFailure;
   finished: boolean;
+  /** When it finished (store clock): the total elapsed time stays what it was. */
+  finishedAt?: number;
   /** How many of the operation's numbered events this run holds: a live event below it was replayed already. */
   seen: number;
 }
@@ -98,6 +100,7 @@ export function createBringUpStore(now: () => number = () => Date.now(), options
         update((run) => ({
           ...run,
           finished: true,
+          finishedAt: run.finishedAt ?? now(),
           failure: {
             message: messageOf(error),
             code: error instanceof LabApiError ? error.code : 'INTERNAL',
@@ -109,7 +112,7 @@ export function createBringUpStore(now: () => number = () => Date.now(), options
         }));
       },
       finish() {
-        update((run) => ({ ...run, finished: true }));
+        update((run) => ({ ...run, finished: true, finishedAt: run.finishedAt ?? now() }));
       },
     };
   });

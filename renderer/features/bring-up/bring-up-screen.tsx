@@ -47,7 +47,7 @@ export function BringUpScreen() {
           {run.failure ? `Lab ${run.lab} did not come up` : run.finished ? `Lab ${run.lab} is up` : `${verb} lab ${run.lab}…`}
         </h1>
         <p className="lead" aria-live="polite">
-          {done} of {run.phases.length} phases done · {formatElapsed((run.finished ? Date.now() : now) - run.startedAt)}
+          {done} of {run.phases.length} phases done · {formatElapsed((run.finishedAt ?? now) - run.startedAt)}
         </p>
       </div>
       <div className="overall-progress" role="progressbar" aria-label="Phases done" aria-valuemin={0} aria-valuemax={run.phases.length} aria-valuenow={done}>

@@ -17,13 +17,13 @@ export function StartScreen() {
   const preflight = useStore(stores.start, (state) => state.preflight);
   const preflightState = useStore(stores.start, (state) => state.preflightState);
   const startLab = useStartLab();
-  const hasPreflight = preflight !== undefined;
 
-  // Coming back to Start (after a teardown, say) the machine may have changed: check again.
+  // Coming back to Start (after a teardown, say) the machine may have changed: check again. Once per
+  // visit (the stores never change while the screen is shown); the first visit is checked by hydrate().
   useEffect(() => {
-    if (hasPreflight) void stores.start.getState().runPreflight();
-    // Once per visit; the first visit is checked by hydrate().
-  }, []);
+    const start = stores.start.getState();
+    if (start.preflight !== undefined) void start.runPreflight();
+  }, [stores.start]);
   // Until the machine has been checked once, starting would only meet the same checks inside `up`, as a failure.
   const checkedOnce = preflight !== undefined || preflightState === 'failed';
   const blocked = !checkedOnce || Object.keys(problems).length > 0 || (preflight ?? []).some((check) => check.status === 'fail');

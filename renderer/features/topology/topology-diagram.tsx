@@ -140,6 +140,8 @@ export function TopologyDiagram({ topology, selected, onSelect, label }: { topol
   const viewport = { x: (canvas.width - drawing.width * zoom) / 2, y: (canvas.height - drawing.height * zoom) / 2, zoom };
 
   return (
+    // onKeyDown is delegated from the focusable React Flow nodes inside (Enter or Space picks one); the figure takes no keys itself.
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions -- see above
     <div
       ref={frame}
       className={`topology${interactive ? ' topology-interactive' : ''}`}
