@@ -56,8 +56,9 @@ export function LogsPanel({ lab, components, initialComponent }: { lab: string; 
   const component = logs.lab === lab && logs.component ? logs.component : (initialComponent ?? components[0]?.component);
 
   useEffect(() => {
-    if (component && (logs.lab !== lab || logs.component !== component)) void stores.logs.getState().open(lab, component);
-  }, [lab, component]);
+    const current = stores.logs.getState();
+    if (component && (current.lab !== lab || current.component !== component)) void current.open(lab, component);
+  }, [stores.logs, lab, component]);
   useEffect(() => () => void stores.logs.getState().setFollowing(false), [stores]);
 
   const entries = useMemo(() => toLogEntries(logs.lines, logs.firstLine), [logs.lines, logs.firstLine]);
