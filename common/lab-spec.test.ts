@@ -74,4 +74,9 @@ describe('lab spec', () => {
   it('says every problem at once, in one error', () => {
     expect(() => parseLabSpec({ agents: 9, license: 'gold' })).toThrow(/Lab spec has 2 problems:\n {2}agents: .*\n {2}license: /);
   });
+
+  it('shows any refused value, even one without a prototype, and cuts a long one visibly', () => {
+    expect(() => parseLabSpec({ name: Object.create(null) })).toThrow(/name: /);
+    expect(() => parseLabSpec({ name: 'x'.repeat(5000) })).toThrow(/x{80}… \(5000 characters\)/);
+  });
 });

@@ -42,6 +42,17 @@ export function isSupportedStackVersion(version: string): boolean {
 
 export const DEFAULT_HOST_PORTS = { elasticsearch: 9200, kibana: 5601, fleetServer: 8220 } as const;
 
+/** A refused value as the error shows it: any input (even one without a prototype), long ones cut visibly. */
+function shown(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : JSON.stringify(value) ?? typeof value;
+  } catch {
+    text = typeof value;
+  }
+  return text.length > 80 ? `${text.slice(0, 80)}… (${text.length} characters)` : text;
+}
+
 const MEMORY_PATTERN = /^(\d+)(m|g)$/i;
 
 /** Memory sizes as Docker and Elastic's compose recipe write them: `512m`, `1g`. */
@@ -57,37 +68,37 @@ export const labNameSchema = z
   .string({ error: 'must be a string such as "default" or "workshop-1"' })
   .regex(/^[a-z](?:[a-z0-9-]{0,18}[a-z0-9])?$/, {
     error: (issue) =>
-      `"${String(issue.input)}" is not a DNS-safe lab name: use 1–20 characters, lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen`,
+      `"${shown(issue.input)}" is not a DNS-safe lab name: use 1–20 characters, lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen`,
   });
 
 const stackVersion = z
   .string({ error: `must be a version string such as "${DEFAULT_STACK_VERSION}"` })
   .regex(/^\d{1,2}\.\d{1,3}\.\d{1,3}$/, {
-    error: (issue) => `"${String(issue.input)}" is not a stack version: write it as X.Y.Z, such as ${DEFAULT_STACK_VERSION}`,
+    error: (issue) => `"${shown(issue.input)}" is not a stack version: write it as X.Y.Z, such as ${DEFAULT_STACK_VERSION}`,
   })
   .refine(isSupportedStackVersion, {
     error: (issue) =>
-      `${String(issue.input)} is not a version this lab runs: seclab runs Elastic ${OLDEST_SUPPORTED_VERSION} and later ${NEWEST_SUPPORTED_MAJOR}.x releases, whose settings and APIs it was checked against; choose one such as ${DEFAULT_STACK_VERSION}`,
+      `${shown(issue.input)} is not a version this lab runs: seclab runs Elastic ${OLDEST_SUPPORTED_VERSION} and later ${NEWEST_SUPPORTED_MAJOR}.x releases, whose settings and APIs it was checked against; choose one such as ${DEFAULT_STACK_VERSION}`,
   });
 
 const memory = z
   .string()
-  .regex(MEMORY_PATTERN, { error: (issue) => `"${String(issue.input)}" is not a memory size: write it like 512m or 2g` })
+  .regex(MEMORY_PATTERN, { error: (issue) => `"${shown(issue.input)}" is not a memory size: write it like 512m or 2g` })
   .refine((value) => !MEMORY_PATTERN.test(value) || memoryToBytes(value) >= 512 * 1024 ** 2, {
-    error: (issue) => `${String(issue.input)} is too little memory for an Elasticsearch node: give at least 512m`,
+    error: (issue) => `${shown(issue.input)} is too little memory for an Elasticsearch node: give at least 512m`,
   })
   .refine((value) => !MEMORY_PATTERN.test(value) || memoryToBytes(value) <= 16 * 1024 ** 3, {
-    error: (issue) => `${String(issue.input)} is more than a lab node should take: give at most 16g`,
+    error: (issue) => `${shown(issue.input)} is more than a lab node should take: give at most 16g`,
   });
 
 const hostPort = z
-  .number({ error: (issue) => `"${String(issue.input)}" is not a port number: use a whole number from 1024 to 65535` })
-  .int({ error: (issue) => `${String(issue.input)} is not a port number: use a whole number from 1024 to 65535` })
-  .min(1024, { error: (issue) => `${String(issue.input)} is a privileged port: use a port from 1024 to 65535` })
-  .max(65535, { error: (issue) => `${String(issue.input)} is not a port: use a port from 1024 to 65535` });
+  .number({ error: (issue) => `"${shown(issue.input)}" is not a port number: use a whole number from 1024 to 65535` })
+  .int({ error: (issue) => `${shown(issue.input)} is not a port number: use a whole number from 1024 to 65535` })
+  .min(1024, { error: (issue) => `${shown(issue.input)} is a privileged port: use a port from 1024 to 65535` })
+  .max(65535, { error: (issue) => `${shown(issue.input)} is not a port: use a port from 1024 to 65535` });
 
 function countBetween(field: string, min: number, max: number) {
-  const message = (input: unknown) => `${String(input)} ${field} is not allowed: choose ${min} to ${max}`;
+  const message = (input: unknown) => `${shown(input)} ${field} is not allowed: choose ${min} to ${max}`;
   return z
     .number({ error: (issue) => message(issue.input) })
     .int({ error: (issue) => message(issue.input) })
@@ -101,7 +112,7 @@ export const labSpecSchema = z
     version: stackVersion.default(DEFAULT_STACK_VERSION),
     images: z
       .enum(['official', 'emulated'], {
-        error: (issue) => `"${String(issue.input)}" is not an images mode: use "official" (Elastic's images) or "emulated" (local images, no registry needed)`,
+        error: (issue) => `"${shown(issue.input)}" is not an images mode: use "official" (Elastic's images) or "emulated" (local images, no registry needed)`,
       })
       .default('official'),
     elasticsearch: z
@@ -117,7 +128,7 @@ export const labSpecSchema = z
     license: z
       .enum(['trial', 'basic'], {
         error: (issue) =>
-          `"${String(issue.input)}" is not a licence this lab can generate: use "trial" (30 days; IP filtering and audit logging work) or "basic"`,
+          `"${shown(issue.input)}" is not a licence this lab can generate: use "trial" (30 days; IP filtering and audit logging work) or "basic"`,
       })
       .default('trial'),
     ports: z
