@@ -18,6 +18,10 @@ export SECLAB_OFFICIAL_REGISTRY=127.0.0.1:9
 
 echo "== types"
 npx tsc --noEmit -p tsconfig.json
+echo "== lint (ESLint: typescript-eslint, React hooks, jsx-a11y, the layers of STYLE.md)"
+npm run --silent lint
+echo "== format (Prettier)"
+npm run --silent format:check
 echo "== unit and integration (vitest)"
 npx vitest run
 echo "== Electron security lint (electronegativity)"
