@@ -3,7 +3,7 @@
  * licence so IP filtering and audit are live): a node stopped, paused or removed moves exactly the
  * checks that probe it — `error` naming its Docker state, or a true `fail` (the cluster has one node
  * less, and says why) — and no evidence says what that node "accepted" or "speaks". Then the soak:
- * 200 `seclab status` runs (in-process: observeLab + verifyLab, as the command does) leave no probe
+ * `seclab status` runs (20 in npm test, 200 with `npm run test:soak`; in-process: observeLab + verifyLab, as the command does) leave no probe
  * container and no growing set of open handles behind.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -149,8 +149,9 @@ describe('a node that is not running, on a 3-node lab', { timeout: 420_000 }, ()
     await expectBaselineAgain();
   });
 
-  it('soak: 200 status runs in a row leave no probe container and no growing set of open handles', { timeout: 1_800_000 }, async () => {
-    const RUNS = 200;
+  // npm test runs a short soak (20 runs, about a minute); `npm run test:soak` runs the issue's 200.
+  const RUNS = Number(process.env.SECLAB_SOAK_RUNS ?? 20);
+  it(`soak: ${RUNS} status runs in a row leave no probe container and no growing set of open handles`, { timeout: 1_800_000 }, async () => {
     const statusRun = async () => {
       const observed = await observeLab(environment.engine(), home, LAB);
       return { ...observed, checks: await verifyLab(environment, LAB) };
@@ -176,14 +177,14 @@ describe('a node that is not running, on a 3-node lab', { timeout: 420_000 }, ()
     const resourcesAfter = process.getActiveResourcesInfo().length;
     durations.sort((a, b) => a - b);
     process.stdout.write(
-      `soak: ${RUNS} status runs in ${(elapsed / 1000).toFixed(0)} s (median ${durations[RUNS / 2]} ms, p95 ${durations[Math.floor(RUNS * 0.95)]} ms, max ${durations[RUNS - 1]} ms); ` +
+      `soak: ${RUNS} status runs in ${(elapsed / 1000).toFixed(0)} s (median ${durations[Math.floor(RUNS / 2)]} ms, p95 ${durations[Math.floor(RUNS * 0.95)]} ms, max ${durations[RUNS - 1]} ms); ` +
         `${unexpected} runs off the baseline; probe containers ${probesBefore.length} → ${probesAfter.length}; ` +
         `active handles ${handlesBefore} → ${handlesAfter}, active resources ${resourcesBefore} → ${resourcesAfter}\n`,
     );
     expect(probesAfter).toEqual([]);
     expect(probesBefore).toEqual([]);
     expect(unexpected).toBe(0);
-    // Small noise allowed (a pooled keep-alive socket, a timer in flight); a leak would grow with the 200 runs.
+    // Small noise allowed (a pooled keep-alive socket, a timer in flight); a leak would grow with the runs.
     expect(handlesAfter - handlesBefore).toBeLessThanOrEqual(5);
     expect(resourcesAfter - resourcesBefore).toBeLessThanOrEqual(5);
   });
