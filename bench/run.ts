@@ -88,11 +88,16 @@ async function withPhases(label: string, work: (context: LabContext) => Promise<
 
 function describeEvent(event: LabEvent): string {
   switch (event.type) {
-    case 'phase-started': return `phase ${event.phase} started`;
-    case 'phase-finished': return `phase ${event.phase} ${event.outcome} in ${event.elapsedMs} ms`;
-    case 'component-state': return `${event.component} ${event.state}${event.detail ? ` (${event.detail})` : ''}`;
-    case 'image-progress': return `image ${event.image} ${event.status}`;
-    case 'log-line': return `${event.component} log`;
+    case 'phase-started':
+      return `phase ${event.phase} started`;
+    case 'phase-finished':
+      return `phase ${event.phase} ${event.outcome} in ${event.elapsedMs} ms`;
+    case 'component-state':
+      return `${event.component} ${event.state}${event.detail ? ` (${event.detail})` : ''}`;
+    case 'image-progress':
+      return `image ${event.image} ${event.status}`;
+    case 'log-line':
+      return `${event.component} log`;
   }
 }
 
@@ -181,7 +186,9 @@ try {
       down.push(await timed(() => downLab(quiet, lab, { purge: true })));
       log(`lab run ${i + 1}/${RUNS}: up ${brought.ms} ms, checks ${checked} ms, reset ${again.ms} ms`);
     }
-    results.push(summary('lab.up-all-healthy', 'ms', up, { what: `seclab up of the default ${IMAGES} lab until the cluster is green, Kibana available, Fleet Server healthy x3, agent online`, phases: phaseBreakdown(upRuns) }));
+    results.push(
+      summary('lab.up-all-healthy', 'ms', up, { what: `seclab up of the default ${IMAGES} lab until the cluster is green, Kibana available, Fleet Server healthy x3, agent online`, phases: phaseBreakdown(upRuns) }),
+    );
     results.push(summary('lab.up-and-every-check-verified', 'ms', upVerified, { what: 'from the start of up until every verification check has a result (up, then all checks in-process)' }));
     results.push(summary('lab.checks-in-process', 'ms', checks, { what: 'every verification check of the default lab, run concurrently in this process' }));
     results.push(summary('lab.status-cold-cli', 'ms', coldStatus, { what: '`seclab status --lab <lab> --json` as a new Node process: startup, rediscovery and every check' }));

@@ -139,9 +139,7 @@ export interface LabPlan {
   workshopSteps?: WorkshopStep[];
 }
 
-export type WorkshopStep =
-  | { break: string; kind: 'cluster-settings'; persistent: Record<string, string | boolean> }
-  | { break: string; kind: 'host-folder-mode'; mode: number };
+export type WorkshopStep = { break: string; kind: 'cluster-settings'; persistent: Record<string, string | boolean> } | { break: string; kind: 'host-folder-mode'; mode: number };
 
 export const REDACTED = '<redacted>';
 

@@ -46,7 +46,7 @@ export const DEFAULT_HOST_PORTS = { elasticsearch: 9200, kibana: 5601, fleetServ
 function shown(value: unknown): string {
   let text: string;
   try {
-    text = typeof value === 'string' ? value : JSON.stringify(value) ?? typeof value;
+    text = typeof value === 'string' ? value : (JSON.stringify(value) ?? typeof value);
   } catch {
     text = typeof value;
   }
@@ -64,12 +64,9 @@ export function memoryToBytes(memory: string): number {
 }
 
 /** DNS-safe, and so also safe in folder names and Docker object names: the one rule for a lab's name. */
-export const labNameSchema = z
-  .string({ error: 'must be a string such as "default" or "workshop-1"' })
-  .regex(/^[a-z](?:[a-z0-9-]{0,18}[a-z0-9])?$/, {
-    error: (issue) =>
-      `"${shown(issue.input)}" is not a DNS-safe lab name: use 1–20 characters, lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen`,
-  });
+export const labNameSchema = z.string({ error: 'must be a string such as "default" or "workshop-1"' }).regex(/^[a-z](?:[a-z0-9-]{0,18}[a-z0-9])?$/, {
+  error: (issue) => `"${shown(issue.input)}" is not a DNS-safe lab name: use 1–20 characters, lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen`,
+});
 
 const stackVersion = z
   .string({ error: `must be a version string such as "${DEFAULT_STACK_VERSION}"` })
@@ -127,8 +124,7 @@ export const labSpecSchema = z
     agents: countBetween('agents', 0, 5).default(1),
     license: z
       .enum(['trial', 'basic'], {
-        error: (issue) =>
-          `"${shown(issue.input)}" is not a licence this lab can generate: use "trial" (30 days; IP filtering and audit logging work) or "basic"`,
+        error: (issue) => `"${shown(issue.input)}" is not a licence this lab can generate: use "trial" (30 days; IP filtering and audit logging work) or "basic"`,
       })
       .default('trial'),
     ports: z
@@ -187,9 +183,7 @@ export class LabSpecError extends SeclabError {
   constructor(readonly problems: Array<{ field: string; message: string }>) {
     super(
       'LAB_SPEC_INVALID',
-      problems.length === 1
-        ? `Lab spec: ${problems[0].field}: ${problems[0].message}`
-        : `Lab spec has ${problems.length} problems:\n${problems.map((p) => `  ${p.field}: ${p.message}`).join('\n')}`,
+      problems.length === 1 ? `Lab spec: ${problems[0].field}: ${problems[0].message}` : `Lab spec has ${problems.length} problems:\n${problems.map((p) => `  ${p.field}: ${p.message}`).join('\n')}`,
     );
     this.name = 'LabSpecError';
   }

@@ -14,12 +14,25 @@ describe('parseLogLine', () => {
   });
 
   it('reads a Kibana JSON line (nested log.level and log.logger), keeping a dotted plugin logger whole', () => {
-    const line = JSON.stringify({ '@timestamp': '2025-01-01T10:00:00.000+00:00', ecs: { version: '8.11.0' }, log: { level: 'WARN', logger: 'plugins.security.config' }, message: 'Session cookies will be transmitted over insecure connections', process: { pid: 7 } });
+    const line = JSON.stringify({
+      '@timestamp': '2025-01-01T10:00:00.000+00:00',
+      ecs: { version: '8.11.0' },
+      log: { level: 'WARN', logger: 'plugins.security.config' },
+      message: 'Session cookies will be transmitted over insecure connections',
+      process: { pid: 7 },
+    });
     expect(parseLogLine(line)).toEqual({ time: '2025-01-01T10:00:00.000+00:00', level: 'WARN', component: 'plugins.security.config', message: 'Session cookies will be transmitted over insecure connections' });
   });
 
   it('reads an Elastic Agent line: lower-case level upper-cased, component from component.id, the error appended', () => {
-    const line = JSON.stringify({ 'log.level': 'error', '@timestamp': '2026-01-02T03:04:05.678Z', message: 'failed to enroll', component: { id: 'fleet-server-default', type: 'fleet-server' }, error: { message: 'x509: certificate signed by unknown authority' }, 'ecs.version': '1.6.0' });
+    const line = JSON.stringify({
+      'log.level': 'error',
+      '@timestamp': '2026-01-02T03:04:05.678Z',
+      message: 'failed to enroll',
+      component: { id: 'fleet-server-default', type: 'fleet-server' },
+      error: { message: 'x509: certificate signed by unknown authority' },
+      'ecs.version': '1.6.0',
+    });
     expect(parseLogLine(line)).toEqual({ time: '2026-01-02T03:04:05.678Z', level: 'ERROR', component: 'fleet-server-default', message: 'failed to enroll (x509: certificate signed by unknown authority)' });
   });
 
@@ -33,7 +46,7 @@ describe('parseLogLine', () => {
 });
 
 describe('severityOf', () => {
-  it('reads every product\'s spelling of a level', () => {
+  it("reads every product's spelling of a level", () => {
     expect(['ERROR', 'fatal', 'CRITICAL', 'panic'].map(severityOf)).toEqual(['error', 'error', 'error', 'error']);
     expect(['WARN', 'warning'].map(severityOf)).toEqual(['warn', 'warn']);
     expect(['DEBUG', 'trace'].map(severityOf)).toEqual(['debug', 'debug']);

@@ -3,7 +3,14 @@ import { allOf, createPhaseRecorder } from './phase-timings.ts';
 import type { LabEvent } from './lab-events.ts';
 
 const started = (phase: 'preflight' | 'network' | 'teardown', at: string): LabEvent => ({ type: 'phase-started', lab: 'l', phase, title: phase, at });
-const finished = (phase: 'preflight' | 'network' | 'teardown', at: string, elapsedMs: number, outcome: 'done' | 'failed' | 'skipped' = 'done'): LabEvent => ({ type: 'phase-finished', lab: 'l', phase, outcome, at, elapsedMs });
+const finished = (phase: 'preflight' | 'network' | 'teardown', at: string, elapsedMs: number, outcome: 'done' | 'failed' | 'skipped' = 'done'): LabEvent => ({
+  type: 'phase-finished',
+  lab: 'l',
+  phase,
+  outcome,
+  at,
+  elapsedMs,
+});
 
 describe('phase recorder', () => {
   it('lists each phase with its ISO start and the duration its finished event carries, in start order', () => {
@@ -15,7 +22,8 @@ describe('phase recorder', () => {
       { type: 'component-state', lab: 'l', component: 'es01', state: 'creating' } as LabEvent,
       finished('preflight', '2026-01-01T00:00:00.620Z', 120),
       started('network', '2026-01-01T00:00:00.620Z'),
-    ]) recorder.listener(event);
+    ])
+      recorder.listener(event);
     expect(recorder.phases()).toEqual([
       { phase: 'teardown', outcome: 'done', start: '2026-01-01T00:00:00.000Z', durationMs: 400 },
       { phase: 'preflight', outcome: 'done', start: '2026-01-01T00:00:00.500Z', durationMs: 120 },

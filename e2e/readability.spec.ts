@@ -66,13 +66,23 @@ async function checkDiagram(page: Page, root: string, where: string): Promise<vo
   await expect(page.locator(`${root} .topo-edge-label`).first()).toBeVisible();
   const normal = await renderedTextSizes(page, root);
   expect(normal.length, `text in the ${where} diagram`).toBeGreaterThan(8);
-  expect.soft(normal.filter((entry) => entry.px < MIN_TEXT_PX), `${where}: diagram text below ${MIN_TEXT_PX} px (smallest ${smallest(normal)} px)`).toEqual([]);
+  expect
+    .soft(
+      normal.filter((entry) => entry.px < MIN_TEXT_PX),
+      `${where}: diagram text below ${MIN_TEXT_PX} px (smallest ${smallest(normal)} px)`,
+    )
+    .toEqual([]);
   expect.soft(await labelsOverNodes(page, root), `${where}: link labels over nodes`).toEqual([]);
   await setPresenter(page, true);
   await expect(page.locator(root)).toBeVisible();
   const presenter = await renderedTextSizes(page, root);
   const notLarger = normal.filter((entry, index) => !(presenter[index] && presenter[index].text === entry.text && presenter[index].px > entry.px));
-  expect.soft(notLarger.map((entry, index) => `${entry.text}: ${entry.px} → ${presenter[index]?.px}`), `${where}: diagram text not enlarged by presenter mode`).toEqual([]);
+  expect
+    .soft(
+      notLarger.map((entry, index) => `${entry.text}: ${entry.px} → ${presenter[index]?.px}`),
+      `${where}: diagram text not enlarged by presenter mode`,
+    )
+    .toEqual([]);
   expect.soft(await labelsOverNodes(page, root), `${where}, presenter: link labels over nodes`).toEqual([]);
   await setPresenter(page, false);
 }

@@ -48,7 +48,14 @@ export class LabApp {
     const home = this.page.getByRole('heading', { level: 1, name: `Lab ${lab}`, exact: true });
     const failed = this.page.getByRole('heading', { level: 1, name: `Lab ${lab} did not come up` });
     await expect(home.or(failed)).toBeVisible({ timeout });
-    if (await failed.isVisible()) throw new Error(`bring-up of ${lab} failed: ${await this.page.getByRole('alert').first().innerText().catch(() => '(no alert text)')}`);
+    if (await failed.isVisible())
+      throw new Error(
+        `bring-up of ${lab} failed: ${await this.page
+          .getByRole('alert')
+          .first()
+          .innerText()
+          .catch(() => '(no alert text)')}`,
+      );
     await expect(this.tab('Security layers')).toHaveAttribute('aria-selected', 'true');
   }
 }

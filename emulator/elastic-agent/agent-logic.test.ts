@@ -26,22 +26,17 @@ describe('container env', () => {
 
 describe('Go TLS wording', () => {
   it('maps Node verification errors to x509 messages', () => {
-    expect(goTlsErrorMessage(Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }))).toBe(
-      'x509: certificate signed by unknown authority',
-    );
+    expect(goTlsErrorMessage(Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }))).toBe('x509: certificate signed by unknown authority');
     expect(goTlsErrorMessage(new Error('unable to verify the first certificate'))).toBe('x509: certificate signed by unknown authority');
-    expect(
-      goTlsErrorMessage(Object.assign(new Error('x'), { code: 'ERR_TLS_CERT_ALTNAME_INVALID', host: 'fleet', reason: "Host: fleet. is not in the cert's altnames: DNS:localhost, IP Address:127.0.0.1" })),
-    ).toBe('x509: certificate is valid for localhost, 127.0.0.1, not fleet');
+    expect(goTlsErrorMessage(Object.assign(new Error('x'), { code: 'ERR_TLS_CERT_ALTNAME_INVALID', host: 'fleet', reason: "Host: fleet. is not in the cert's altnames: DNS:localhost, IP Address:127.0.0.1" }))).toBe(
+      'x509: certificate is valid for localhost, 127.0.0.1, not fleet',
+    );
   });
 });
 
 describe('elastic-agent status (human)', () => {
   it('renders the connected-light list', () => {
-    const text = renderHumanStatus(
-      { info: { id: 'a', version: '9.1.0', commit: 'c' }, state: 'HEALTHY', message: 'Running', fleet_state: 'HEALTHY', fleet_message: 'Connected', components: [] },
-      false,
-    );
+    const text = renderHumanStatus({ info: { id: 'a', version: '9.1.0', commit: 'c' }, state: 'HEALTHY', message: 'Running', fleet_state: 'HEALTHY', fleet_message: 'Connected', components: [] }, false);
     expect(text).toBe('┌─ fleet\n│  └─ status: (HEALTHY) Connected\n└─ elastic-agent\n   └─ status: (HEALTHY) Running');
   });
 });

@@ -6,7 +6,7 @@ import { fetchDaemonState } from './control-socket';
 import { AGENT_BUILD_TIME, AGENT_COMMIT, AGENT_VERSION } from './version';
 
 export async function runElasticAgentCli(argv: string[]): Promise<void> {
-  const [command = "run", ...rest] = argv;
+  const [command = 'run', ...rest] = argv;
   const statePath = containerPaths(process.env).state;
   const buildLine = `${AGENT_VERSION} (build: ${AGENT_COMMIT} at ${AGENT_BUILD_TIME.replace('T', ' ').replace('Z', ' +0000 UTC')})`;
   switch (command) {

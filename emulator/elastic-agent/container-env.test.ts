@@ -62,8 +62,6 @@ describe('the enroll subprocess refuses what enroll.go and prepareFleetTLS refus
     expect(enrollCommandError(readContainerSetup({ ...fleetServer, FLEET_SERVER_SERVICE_TOKEN_PATH: 'token' }))).toBe('--fleet-server-service-token-path must be provided as an absolute path');
   });
   it('the port must be a uint16', () => {
-    expect(enrollCommandError(readContainerSetup({ ...fleetServer, FLEET_SERVER_PORT: 'https' }))).toBe(
-      'invalid argument "https" for "--fleet-server-port" flag: strconv.ParseUint: parsing "https": invalid syntax',
-    );
+    expect(enrollCommandError(readContainerSetup({ ...fleetServer, FLEET_SERVER_PORT: 'https' }))).toBe('invalid argument "https" for "--fleet-server-port" flag: strconv.ParseUint: parsing "https": invalid syntax');
   });
 });

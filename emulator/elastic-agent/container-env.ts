@@ -125,7 +125,10 @@ export function readContainerSetup(env: NodeJS.ProcessEnv): ContainerSetup {
       enrollTimeoutMs: enrollTimeout === 0 ? 10 * 60_000 : enrollTimeout < 0 ? Number.POSITIVE_INFINITY : enrollTimeout,
       cert: envWithDefault(env, '', 'ELASTIC_AGENT_CERT'),
       certKey: envWithDefault(env, '', 'ELASTIC_AGENT_CERT_KEY'),
-      tags: tags.split(',').map((t) => t.trim()).filter(Boolean),
+      tags: tags
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
     },
     fleetServer: {
       enable: envBool(env, 'FLEET_SERVER_ENABLE'),
@@ -160,5 +163,8 @@ export function readContainerSetup(env: NodeJS.ProcessEnv): ContainerSetup {
 
 /** The first CA of FLEET_CA's comma-separated list (cli.StringToSlice), as the files the agent trusts. */
 export function fleetCaFiles(setup: ContainerSetup): string[] {
-  return setup.fleet.ca.split(',').map((c) => c.trim()).filter(Boolean);
+  return setup.fleet.ca
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
 }

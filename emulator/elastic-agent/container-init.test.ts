@@ -16,11 +16,7 @@ describe('initContainer (container_init_linux.go)', () => {
   it('under no-new-privileges a non-root agent has no CAP_CHOWN: it warns and leaves ownership alone', () => {
     expect(effectiveAfterRaise(nonRoot(1))).toBe(0n);
     const { out, err } = run(nonRoot(1));
-    expect(out).toEqual([
-      'agent container initialisation - effective capabilities',
-      'agent container initialisation - ambient capabilities',
-      'agent container initialisation - chown paths',
-    ]);
+    expect(out).toEqual(['agent container initialisation - effective capabilities', 'agent container initialisation - ambient capabilities', 'agent container initialisation - chown paths']);
     expect(err).toEqual(['Warning: cannot chown agent paths without CAP_CHOWN or CAP_DAC_OVERRIDE capabilities']);
   });
   it('without no-new-privileges the binary’s file capabilities (=p) give it the bounding set, so it chowns', () => {

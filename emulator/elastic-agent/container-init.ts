@@ -104,10 +104,7 @@ export function initContainer(env: NodeJS.ProcessEnv, streams: InitStreams, caps
     streams.err('Warning: cannot chown agent paths without CAP_CHOWN or CAP_DAC_OVERRIDE capabilities');
     return;
   }
-  const paths = distinctPaths([
-    agentHome(env),
-    ...['LOGS_PATH', 'STATE_PATH', 'CONFIG_PATH', 'DATA_PATH', 'HOME_PATH'].map((name) => envWithDefault(env, '', name)),
-  ]);
+  const paths = distinctPaths([agentHome(env), ...['LOGS_PATH', 'STATE_PATH', 'CONFIG_PATH', 'DATA_PATH', 'HOME_PATH'].map((name) => envWithDefault(env, '', name))]);
   try {
     // Without the file capabilities of the real binary this only succeeds for root; a non-root emulated
     // agent without no-new-privileges reports EPERM where the real one would have fixed ownership.

@@ -120,9 +120,15 @@ function step<T>(wrap: (goError: string) => string, action: () => T): T {
 export function prepareContainerPaths(env: NodeJS.ProcessEnv): ResolvedContainerPaths {
   const { home, state, config, logs } = containerPaths(env);
   if (logs) {
-    step((e) => `preparing LOGS_PATH(${logs}) failed: ${e}`, () => goMkdirAll(logs, 0o775));
+    step(
+      (e) => `preparing LOGS_PATH(${logs}) failed: ${e}`,
+      () => goMkdirAll(logs, 0o775),
+    );
     const startupLog = join(logs, 'elastic-agent-startup.log');
-    step((e) => `opening startup log(${startupLog}) failed: ${e}`, () => goCreate(startupLog, ''));
+    step(
+      (e) => `opening startup log(${startupLog}) failed: ${e}`,
+      () => goCreate(startupLog, ''),
+    );
   }
   const top = join(state, 'data');
   let configMissing = false;
@@ -131,9 +137,16 @@ export function prepareContainerPaths(env: NodeJS.ProcessEnv): ResolvedContainer
   } catch (error) {
     configMissing = isNotExist(error);
   }
-  if (configMissing) step((e) => `cannot create folders for config path '${config}': ${e}`, () => goMkdirAll(config, 0o755));
+  if (configMissing)
+    step(
+      (e) => `cannot create folders for config path '${config}': ${e}`,
+      () => goMkdirAll(config, 0o755),
+    );
   const socketUrl = socketUrlWithFallback(state, top);
-  step((e) => `preparing STATE_PATH(${state}) failed: ${e}`, () => goMkdirAll(top, 0o755));
+  step(
+    (e) => `preparing STATE_PATH(${state}) failed: ${e}`,
+    () => goMkdirAll(top, 0o755),
+  );
   const baseConfig = join(config, 'elastic-agent.yml');
   let baseConfigMissing = false;
   try {
@@ -141,11 +154,21 @@ export function prepareContainerPaths(env: NodeJS.ProcessEnv): ResolvedContainer
   } catch (error) {
     baseConfigMissing = isNotExist(error);
   }
-  if (baseConfigMissing) step((e) => e, () => copyFile(baseConfig, join(home, 'elastic-agent.yml')));
+  if (baseConfigMissing)
+    step(
+      (e) => e,
+      () => copyFile(baseConfig, join(home, 'elastic-agent.yml')),
+    );
   const loggerPath = join(top, 'logs');
-  step((e) => `preparing internal log path(${loggerPath}) failed: ${e}`, () => goMkdirAll(loggerPath, 0o775));
+  step(
+    (e) => `preparing internal log path(${loggerPath}) failed: ${e}`,
+    () => goMkdirAll(loggerPath, 0o775),
+  );
   const pathFile = join(state, 'container-paths.yml');
   const content = stringify({ state_path: state, config_path: config, ...(logs ? { logs_path: logs } : {}), socket_path: socketUrl });
-  step((e) => `failed creating ${pathFile}: ${e}`, () => goCreate(pathFile, content));
+  step(
+    (e) => `failed creating ${pathFile}: ${e}`,
+    () => goCreate(pathFile, content),
+  );
   return { home, state, top, config, logs, socket: socketUrl.slice('unix://'.length) };
 }

@@ -15,7 +15,6 @@ import { fleetServerServiceToken } from './service-token';
 import { AGENT_COMMIT, AGENT_VERSION } from './version';
 import { TROUBLESHOOT } from './troubleshoot';
 
-
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const warn = (line: string) => process.stderr.write(`${line}\n`);
 

@@ -38,12 +38,7 @@ function parseGoUrl(raw: string): { scheme: string; host: string } {
   return { scheme: (match[1] as string).toLowerCase(), host: (match[2] as string).replace(/^.*@/, '') };
 }
 
-export async function shouldFleetEnroll(
-  setup: ContainerSetup,
-  stored: EnrolledState | undefined,
-  ack: (stored: EnrolledState) => Promise<AckOutcome>,
-  version?: string,
-): Promise<EnrollDecision> {
+export async function shouldFleetEnroll(setup: ContainerSetup, stored: EnrolledState | undefined, ack: (stored: EnrolledState) => Promise<AckOutcome>, version?: string): Promise<EnrollDecision> {
   if (!setup.fleet.enroll) return { enroll: false, reason: 'enrollment disabled' };
   if (setup.fleet.force) return { enroll: true, reason: 'FLEET_FORCE' };
   if (!stored) return { enroll: true, reason: 'no fleet.enc' };

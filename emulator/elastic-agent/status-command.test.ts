@@ -53,7 +53,10 @@ describe('elastic-agent status output (status.go, testdata/status)', () => {
     expect(Object.keys(doc)).toEqual(['info', 'state', 'message', 'components', 'FleetState', 'FleetMessage']);
     expect(Object.keys(doc.info as object)).toEqual(['id', 'version', 'commit', 'build_time', 'snapshot', 'pid', 'unprivileged', 'is_managed']);
     const units = (agentStateDocument(degraded, 'json').components as Array<{ units: Array<{ unit_type: number; state: number }> }>)[0]!.units;
-    expect(units.map((u) => [u.unit_type, u.state])).toEqual([[0, 4], [1, 4]]);
+    expect(units.map((u) => [u.unit_type, u.state])).toEqual([
+      [0, 4],
+      [1, 4],
+    ]);
   });
   it('yaml: fleet_state/fleet_message and [] for no components', () => {
     const doc = agentStateDocument({ ...degraded, fleet_state: 'FAILED', components: [] }, 'yaml');

@@ -9,7 +9,11 @@ export const AGENT_BUILD_TIME = '2025-07-24T00:00:00Z';
 
 /** Numeric comparison of two `major.minor.patch` versions (pre-release suffixes ignored). */
 export function compareVersions(a: string, b: string): number {
-  const parts = (v: string) => v.split(/[.-]/).slice(0, 3).map((p) => Number.parseInt(p, 10) || 0);
+  const parts = (v: string) =>
+    v
+      .split(/[.-]/)
+      .slice(0, 3)
+      .map((p) => Number.parseInt(p, 10) || 0);
   const [x, y] = [parts(a), parts(b)];
   for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
   return 0;

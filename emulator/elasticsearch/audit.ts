@@ -2,17 +2,7 @@
  * Default `xpack.security.audit.logfile.events.include` (ES docs "Auditing security settings"; note it includes
  * access_granted, for non-system users).
  */
-const DEFAULT_EVENTS = [
-  'access_denied',
-  'access_granted',
-  'anonymous_access_denied',
-  'authentication_failed',
-  'connection_denied',
-  'tampered_request',
-  'run_as_denied',
-  'run_as_granted',
-  'security_config_change',
-];
+const DEFAULT_EVENTS = ['access_denied', 'access_granted', 'anonymous_access_denied', 'authentication_failed', 'connection_denied', 'tampered_request', 'run_as_denied', 'run_as_granted', 'security_config_change'];
 
 export interface AuditNodeInfo {
   nodeName: string;
@@ -46,17 +36,52 @@ function auditTimestamp(date: Date): string {
  * `%map{…}` (JSON arrays/objects), the others `"%enc{%map{…}}{JSON}"` strings; empty ones are left out (%varsNotEmpty).
  */
 const LAYOUT: Array<{ field: string; raw?: true }> = [
-  { field: 'cluster.name' }, { field: 'cluster.uuid' }, { field: 'node.name' }, { field: 'node.id' }, { field: 'host.name' }, { field: 'host.ip' },
-  { field: 'event.type' }, { field: 'event.action' }, { field: 'authentication.type' },
-  { field: 'user.name' }, { field: 'user.run_by.name' }, { field: 'user.run_as.name' },
-  { field: 'user.realm' }, { field: 'user.realm_domain' }, { field: 'user.run_by.realm' }, { field: 'user.run_by.realm_domain' },
-  { field: 'user.run_as.realm' }, { field: 'user.run_as.realm_domain' }, { field: 'user.roles', raw: true },
-  { field: 'apikey.id' }, { field: 'apikey.name' }, { field: 'authentication.token.name' }, { field: 'authentication.token.type' },
-  { field: 'cross_cluster_access', raw: true }, { field: 'origin.type' }, { field: 'origin.address' }, { field: 'realm' }, { field: 'realm_domain' },
-  { field: 'url.path' }, { field: 'url.query' }, { field: 'request.method' }, { field: 'request.body' }, { field: 'request.id' },
-  { field: 'action' }, { field: 'request.name' }, { field: 'indices', raw: true }, { field: 'opaque_id' }, { field: 'trace.id' },
-  { field: 'x_forwarded_for' }, { field: 'transport.profile' }, { field: 'rule' },
-  { field: 'put', raw: true }, { field: 'delete', raw: true }, { field: 'change', raw: true }, { field: 'create', raw: true }, { field: 'invalidate', raw: true },
+  { field: 'cluster.name' },
+  { field: 'cluster.uuid' },
+  { field: 'node.name' },
+  { field: 'node.id' },
+  { field: 'host.name' },
+  { field: 'host.ip' },
+  { field: 'event.type' },
+  { field: 'event.action' },
+  { field: 'authentication.type' },
+  { field: 'user.name' },
+  { field: 'user.run_by.name' },
+  { field: 'user.run_as.name' },
+  { field: 'user.realm' },
+  { field: 'user.realm_domain' },
+  { field: 'user.run_by.realm' },
+  { field: 'user.run_by.realm_domain' },
+  { field: 'user.run_as.realm' },
+  { field: 'user.run_as.realm_domain' },
+  { field: 'user.roles', raw: true },
+  { field: 'apikey.id' },
+  { field: 'apikey.name' },
+  { field: 'authentication.token.name' },
+  { field: 'authentication.token.type' },
+  { field: 'cross_cluster_access', raw: true },
+  { field: 'origin.type' },
+  { field: 'origin.address' },
+  { field: 'realm' },
+  { field: 'realm_domain' },
+  { field: 'url.path' },
+  { field: 'url.query' },
+  { field: 'request.method' },
+  { field: 'request.body' },
+  { field: 'request.id' },
+  { field: 'action' },
+  { field: 'request.name' },
+  { field: 'indices', raw: true },
+  { field: 'opaque_id' },
+  { field: 'trace.id' },
+  { field: 'x_forwarded_for' },
+  { field: 'transport.profile' },
+  { field: 'rule' },
+  { field: 'put', raw: true },
+  { field: 'delete', raw: true },
+  { field: 'change', raw: true },
+  { field: 'create', raw: true },
+  { field: 'invalidate', raw: true },
 ];
 
 /** One audit line exactly as the pattern renders it: `{"type":"audit", "timestamp":"…", "node.id":"…", …}`. */

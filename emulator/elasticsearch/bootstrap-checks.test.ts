@@ -69,7 +69,9 @@ describe('bootstrap checks', () => {
     const capped = runBootstrapChecks({ ...context({}, { maxFileDescriptors: 20000 }), engineNofileCap: 20000 });
     expect(capped.failures).toEqual([]);
     expect(capped.warnings).toEqual([
-      expect.stringMatching(/^max file descriptors \[20000\] for elasticsearch process is too low, increase to at least \[65535\]; for more information see \[.*\] \(the engine caps open files at \[20000\]; Elastic's official image would exit with code 78 here\)$/),
+      expect.stringMatching(
+        /^max file descriptors \[20000\] for elasticsearch process is too low, increase to at least \[65535\]; for more information see \[.*\] \(the engine caps open files at \[20000\]; Elastic's official image would exit with code 78 here\)$/,
+      ),
     ]);
     expect(runBootstrapChecks({ ...context({}, { maxFileDescriptors: 1024 }), engineNofileCap: 20000 }).failures[0]).toMatch(/^max file descriptors \[1024\]/);
     expect(runBootstrapChecks(context({}, { maxFileDescriptors: 20000 })).failures[0]).toMatch(/^max file descriptors \[20000\]/);

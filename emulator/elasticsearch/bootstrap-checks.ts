@@ -59,10 +59,7 @@ export function readHostFacts(procDir: string): HostFacts {
 }
 
 export interface BootstrapCheckContext {
-  config: Pick<
-    NodeConfig,
-    'securityEnabled' | 'transport' | 'discoveryType' | 'seedHosts' | 'initialMasterNodes' | 'memoryLock' | 'enforceBootstrapChecks'
-  > & { settings: Record<string, unknown> };
+  config: Pick<NodeConfig, 'securityEnabled' | 'transport' | 'discoveryType' | 'seedHosts' | 'initialMasterNodes' | 'memoryLock' | 'enforceBootstrapChecks'> & { settings: Record<string, unknown> };
   host: HostFacts;
   /** Bound or publishing to a non-loopback address. */
   boundToNonLoopback: boolean;
@@ -93,8 +90,7 @@ const DOCS = 'https://www.elastic.co/docs/deploy-manage/deploy/self-managed/boot
  */
 export function runBootstrapChecks(context: BootstrapCheckContext): BootstrapCheckOutcome {
   const { config, host } = context;
-  const enforced =
-    (context.boundToNonLoopback && config.discoveryType !== 'single-node') || config.enforceBootstrapChecks;
+  const enforced = (context.boundToNonLoopback && config.discoveryType !== 'single-node') || config.enforceBootstrapChecks;
   const failed: string[] = [];
   const warnings: string[] = [];
 
@@ -109,24 +105,17 @@ export function runBootstrapChecks(context: BootstrapCheckContext): BootstrapChe
     }
   }
   if (config.memoryLock && host.maxLockedMemory !== 'unlimited') {
-    failed.push(
-      `memory locking requested for elasticsearch process but memory is not locked; for more information see [${DOCS}#bootstrap-checks-memory-lock]`,
-    );
+    failed.push(`memory locking requested for elasticsearch process but memory is not locked; for more information see [${DOCS}#bootstrap-checks-memory-lock]`);
   }
   if (host.maxMapCount !== undefined && host.maxMapCount < MAX_MAP_COUNT_MINIMUM) {
     const message = `max virtual memory areas vm.max_map_count [${host.maxMapCount}] is too low, increase to at least [${MAX_MAP_COUNT_MINIMUM}]`;
     if (context.allowLowMaxMapCount) {
-      warnings.push(
-        `${message}; this emulated node relaxed the check because SECLAB_EMULATOR_ALLOW_LOW_MAX_MAP_COUNT=true (the real Elasticsearch would refuse to start in production mode)`,
-      );
+      warnings.push(`${message}; this emulated node relaxed the check because SECLAB_EMULATOR_ALLOW_LOW_MAX_MAP_COUNT=true (the real Elasticsearch would refuse to start in production mode)`);
     } else {
       failed.push(`${message}; for more information see [${DOCS}#bootstrap-checks-max-map-count]`);
     }
   }
-  const discoveryConfigured =
-    config.seedHosts.length > 0 ||
-    config.initialMasterNodes.length > 0 ||
-    config.settings['discovery.seed_providers'] !== undefined;
+  const discoveryConfigured = config.seedHosts.length > 0 || config.initialMasterNodes.length > 0 || config.settings['discovery.seed_providers'] !== undefined;
   if (!discoveryConfigured && config.discoveryType !== 'single-node') {
     failed.push(
       'the default discovery settings are unsuitable for production use; at least one of [discovery.seed_hosts, discovery.seed_providers, cluster.initial_master_nodes] must be configured' +

@@ -41,4 +41,3 @@ export async function runElasticsearch(args: string[], environment: NodeJS.Proce
     process.exit(1);
   }
 }
-

@@ -26,7 +26,13 @@ describe('IP filter rules (IPFilter semantics)', () => {
   });
 
   it('applies transport profile lists to transport connections', () => {
-    const transport = decideConnection({ profile: 'transport', address: '10.0.0.5', settings: (name) => ({ 'transport.profiles.default.xpack.security.filter.deny': ['10.0.0.0/8'] } as Record<string, unknown>)[name], boundAddresses: [], licenseAllowsFiltering: true });
+    const transport = decideConnection({
+      profile: 'transport',
+      address: '10.0.0.5',
+      settings: (name) => (({ 'transport.profiles.default.xpack.security.filter.deny': ['10.0.0.0/8'] }) as Record<string, unknown>)[name],
+      boundAddresses: [],
+      licenseAllowsFiltering: true,
+    });
     expect(transport).toEqual({ allowed: false, rule: 'deny 10.0.0.0/8' });
   });
 

@@ -36,7 +36,7 @@ export function ruleMatches(value: string, address: string): boolean {
   const bits = Number(bitsText);
   if (family === 4) {
     const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-    return ((ipv4ToNumber(network) & mask) >>> 0) === ((ipv4ToNumber(ip) & mask) >>> 0);
+    return (ipv4ToNumber(network) & mask) >>> 0 === (ipv4ToNumber(ip) & mask) >>> 0;
   }
   const shift = BigInt(128 - bits);
   return ipv6ToBigInt(network) >> shift === ipv6ToBigInt(ip) >> shift;
@@ -53,18 +53,15 @@ export interface FilterDecision {
  * deny list; first match wins; no match accepts. HTTP lists fall back to the transport lists when unset.
  * Only applied when the licence allows IP filtering (trial, gold, platinum, enterprise) — not on basic.
  */
-export function decideConnection(options: {
-  profile: FilterProfile;
-  address: string;
-  settings: (name: string) => unknown;
-  boundAddresses: string[];
-  licenseAllowsFiltering: boolean;
-}): FilterDecision {
+export function decideConnection(options: { profile: FilterProfile; address: string; settings: (name: string) => unknown; boundAddresses: string[]; licenseAllowsFiltering: boolean }): FilterDecision {
   const { profile, settings } = options;
   if (!options.licenseAllowsFiltering) return { allowed: true };
   if (!settingAsBoolean(settings(`xpack.security.${profile}.filter.enabled`), true)) return { allowed: true };
   // Fallback chain per IPFilter: http → transport.profiles.default → xpack.security.transport.
-  const sources = profile === 'http' ? ['xpack.security.http.filter', 'transport.profiles.default.xpack.security.filter', 'xpack.security.transport.filter'] : ['transport.profiles.default.xpack.security.filter', 'xpack.security.transport.filter'];
+  const sources =
+    profile === 'http'
+      ? ['xpack.security.http.filter', 'transport.profiles.default.xpack.security.filter', 'xpack.security.transport.filter']
+      : ['transport.profiles.default.xpack.security.filter', 'xpack.security.transport.filter'];
   let allow: string[] = [];
   let deny: string[] = [];
   for (const prefix of sources) {

@@ -25,14 +25,7 @@ export interface ServerLogger {
   context: LogContext;
 }
 
-export function formatServerLogLine(
-  level: LogLevel,
-  logger: string,
-  message: string,
-  context: LogContext,
-  now: Date,
-  extra: Record<string, unknown> = {},
-): string {
+export function formatServerLogLine(level: LogLevel, logger: string, message: string, context: LogContext, now: Date, extra: Record<string, unknown> = {}): string {
   const head =
     `{"@timestamp":${JSON.stringify(now.toISOString())}, "log.level": ${JSON.stringify(level)}, ` +
     `"message":${JSON.stringify(message)}, "ecs.version": "1.2.0","service.name":"ES_ECS",` +
@@ -49,10 +42,7 @@ export function formatServerLogLine(
   return `${head},${rest}}`;
 }
 
-export function createServerLogger(
-  context: LogContext,
-  options: { write?: (line: string) => void; logFile?: string; clock?: () => Date } = {},
-): ServerLogger {
+export function createServerLogger(context: LogContext, options: { write?: (line: string) => void; logFile?: string; clock?: () => Date } = {}): ServerLogger {
   const write = options.write ?? ((line: string) => process.stdout.write(line + '\n'));
   const clock = options.clock ?? (() => new Date());
   const log = (level: LogLevel, logger: string, message: string, extra?: Record<string, unknown>) => {

@@ -6,14 +6,7 @@ import { loadNodeConfig, type NodeConfig } from './config/node-config.js';
 import { validateNodeSettings } from './config/settings-validation.js';
 import { settingAsBoolean, settingAsList } from '../shared/settings-file.js';
 import { createServerLogger, Loggers, type ServerLogger } from './logging.js';
-import {
-  BOOTSTRAP_CHECK_EXIT_CODE,
-  StartupError,
-  bootstrapFailureMessage,
-  checkNotRunningAsRoot,
-  readHostFacts,
-  runBootstrapChecks,
-} from './bootstrap-checks.js';
+import { BOOTSTRAP_CHECK_EXIT_CODE, StartupError, bootstrapFailureMessage, checkNotRunningAsRoot, readHostFacts, runBootstrapChecks } from './bootstrap-checks.js';
 import { loadSslMaterial, type SslMaterial } from './tls/tls-material.js';
 import { NodeStorage } from './cluster/persistence.js';
 import { Coordinator } from './cluster/coordinator.js';
@@ -85,7 +78,10 @@ export async function startNode({ environment, args, uid }: StartOptions, onLogg
   const config = loadNodeConfig({ environment, args });
   const logger = createServerLogger({ nodeName: config.nodeName, clusterName: config.clusterName });
   onLogger(logger, config);
-  logger.info(Loggers.node, `version[${EMULATED_VERSION.number}], pid[${process.pid}], build[${EMULATED_VERSION.build_flavor}/${EMULATED_VERSION.build_type}/${EMULATED_VERSION.build_hash}/${EMULATED_VERSION.build_date}], OS[${process.platform}], JVM[seclab emulator on Node.js/${process.versions.node}]`);
+  logger.info(
+    Loggers.node,
+    `version[${EMULATED_VERSION.number}], pid[${process.pid}], build[${EMULATED_VERSION.build_flavor}/${EMULATED_VERSION.build_type}/${EMULATED_VERSION.build_hash}/${EMULATED_VERSION.build_date}], OS[${process.platform}], JVM[seclab emulator on Node.js/${process.versions.node}]`,
+  );
   checkNotRunningAsRoot(uid, environment.SECLAB_EMULATOR_TEST_ALLOW_ROOT === '1');
   if (uid === 0) logger.warn(Loggers.bootstrap, 'running as root only because SECLAB_EMULATOR_TEST_ALLOW_ROOT=1 (test-only switch; the real Elasticsearch refuses)');
   const settingsCheck = validateNodeSettings({ settings: config.settings, keystoreNames: Object.keys(config.keystore ?? {}) });
@@ -131,26 +127,28 @@ export async function startNode({ environment, args, uid }: StartOptions, onLogg
       isActive: () => config.securityEnabled && config.audit.enabled && allowsAuditing(coordinator?.metadata().license, now()),
     },
   );
-  const acceptConnection = (profile: FilterProfile) => (socket: Socket): boolean => {
-    if (!config.securityEnabled) return true;
-    const address = socket.remoteAddress ?? '';
-    const decision = decideConnection({
-      profile,
-      address,
-      settings: effectiveSetting,
-      boundAddresses,
-      licenseAllowsFiltering: allowsIpFiltering(coordinator?.metadata().license, now()),
-    });
-    if (!decision.allowed) {
-      audit.record('ip_filter', 'connection_denied', {
-        'origin.type': profile === 'http' ? 'rest' : 'transport',
-        'origin.address': `${normaliseAddress(address)}:${socket.remotePort}`,
-        'transport.profile': profile === 'http' ? '.http' : 'default',
-        rule: decision.rule,
+  const acceptConnection =
+    (profile: FilterProfile) =>
+    (socket: Socket): boolean => {
+      if (!config.securityEnabled) return true;
+      const address = socket.remoteAddress ?? '';
+      const decision = decideConnection({
+        profile,
+        address,
+        settings: effectiveSetting,
+        boundAddresses,
+        licenseAllowsFiltering: allowsIpFiltering(coordinator?.metadata().license, now()),
       });
-    }
-    return decision.allowed;
-  };
+      if (!decision.allowed) {
+        audit.record('ip_filter', 'connection_denied', {
+          'origin.type': profile === 'http' ? 'rest' : 'transport',
+          'origin.address': `${normaliseAddress(address)}:${socket.remotePort}`,
+          'transport.profile': profile === 'http' ? '.http' : 'default',
+          rule: decision.rule,
+        });
+      }
+      return decision.allowed;
+    };
 
   let localNode: DiscoveryNode | undefined;
   const transport = new TransportService({

@@ -12,9 +12,7 @@ export interface AuthenticatedUser {
 }
 
 export type AuthenticationResult =
-  | { kind: 'authenticated'; user: AuthenticatedUser; authorization: string; refreshedSession?: SessionValue }
-  | { kind: 'not-handled' }
-  | { kind: 'failed'; message: string; clearSession?: boolean };
+  { kind: 'authenticated'; user: AuthenticatedUser; authorization: string; refreshedSession?: SessionValue } | { kind: 'not-handled' } | { kind: 'failed'; message: string; clearSession?: boolean };
 
 const HTTP_SCHEMES = ['basic', 'apikey', 'bearer'];
 

@@ -306,10 +306,7 @@ function parseObject(value: unknown, path: string[], kind: 'object' | 'record'):
     }
   }
   if (!isPlainObject(parsed)) {
-    throw new SchemaTypeError(
-      kind === 'object' ? `expected a plain object value, but found [${typeDetect(parsed)}] instead.` : `expected value of type [object] but got [${typeDetect(parsed)}]`,
-      path,
-    );
+    throw new SchemaTypeError(kind === 'object' ? `expected a plain object value, but found [${typeDetect(parsed)}] instead.` : `expected value of type [object] but got [${typeDetect(parsed)}]`, path);
   }
   return parsed;
 }
@@ -335,8 +332,7 @@ export class ObjectType extends Type<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
     // Joi checks the defined keys first, then reports the first unknown one.
     for (const [key, declared] of Object.entries(this.props)) {
-      const type =
-        declared instanceof SiblingConditionalType ? (input[declared.sibling] === undefined ? declared.whenAbsent : declared.whenPresent) : declared;
+      const type = declared instanceof SiblingConditionalType ? (input[declared.sibling] === undefined ? declared.whenAbsent : declared.whenPresent) : declared;
       const validated = type.validate(input[key], [...path, key], context);
       if (validated !== undefined) out[key] = validated;
     }
@@ -394,6 +390,5 @@ export const schema = {
   object: (props: Props, options?: TypeOptions<Record<string, unknown>>) => new ObjectType(props, options),
   recordOf: <V>(valueType: Type<V>) => new RecordType(valueType),
   any: () => new AnyType(),
-  siblingConditional: (sibling: string, whenAbsent: Type<unknown>, whenPresent: Type<unknown>) =>
-    new SiblingConditionalType(sibling, whenAbsent, whenPresent),
+  siblingConditional: (sibling: string, whenAbsent: Type<unknown>, whenPresent: Type<unknown>) => new SiblingConditionalType(sibling, whenAbsent, whenPresent),
 };

@@ -19,9 +19,7 @@ describe('Kibana configuration rules', () => {
   });
 
   it.each(['xpack.security', 'xpack.encryptedSavedObjects', 'xpack.reporting'])('refuses a short %s.encryptionKey', (ns) => {
-    expect(() => buildKibanaConfig({ ...base, [`${ns}.encryptionKey`]: 'short' }, '/kbn')).toThrow(
-      `[config validation of [${ns}].encryptionKey]: value has length [5] but it must have a minimum length of [32].`,
-    );
+    expect(() => buildKibanaConfig({ ...base, [`${ns}.encryptionKey`]: 'short' }, '/kbn')).toThrow(`[config validation of [${ns}].encryptionKey]: value has length [5] but it must have a minimum length of [32].`);
   });
 
   it('uses 9.x session defaults (idle 3d, lifespan 30d) and parses durations', () => {
@@ -53,12 +51,7 @@ describe('kibana-docker env mapping', () => {
       SERVERNAME: 'kibana',
       ELASTICSEARCH_SSL_VERIFICATIONMODE: '',
     });
-    expect(args).toEqual([
-      '--ops.cGroupOverrides.cpuPath=/',
-      '--ops.cGroupOverrides.cpuAcctPath=/',
-      '--elasticsearch.hosts=https://es01:9200',
-      `--xpack.security.encryptionKey=${'k'.repeat(32)}`,
-    ]);
+    expect(args).toEqual(['--ops.cGroupOverrides.cpuPath=/', '--ops.cGroupOverrides.cpuAcctPath=/', '--elasticsearch.hosts=https://es01:9200', `--xpack.security.encryptionKey=${'k'.repeat(32)}`]);
   });
 
   it('parses --setting=value (JSON-parsed when it parses), -c and --allow-root', () => {

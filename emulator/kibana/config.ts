@@ -55,7 +55,6 @@ export interface KibanaConfig {
   path: { data?: string };
 }
 
-
 function resolvePath(homeDir: string, path: string): string {
   // Relative cert paths in kibana.yml resolve against the working dir, which is KIBANA_HOME in the image.
   return isAbsolute(path) ? path : resolve(homeDir, path);

@@ -34,11 +34,7 @@ export function createElasticsearchClients(config: KibanaConfig['elasticsearch']
   const common = { nodes: config.hosts, tls, requestTimeout: config.requestTimeoutMs };
   const internal = new Client({
     ...common,
-    auth: config.serviceAccountToken
-      ? { bearer: config.serviceAccountToken }
-      : config.username !== undefined
-        ? { username: config.username, password: config.password ?? '' }
-        : undefined,
+    auth: config.serviceAccountToken ? { bearer: config.serviceAccountToken } : config.username !== undefined ? { username: config.username, password: config.password ?? '' } : undefined,
   });
   const unauthenticated = new Client(common);
   return {

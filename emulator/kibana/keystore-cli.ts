@@ -113,7 +113,9 @@ export function runKeystoreCli(argv: string[], env: NodeJS.ProcessEnv): number {
       return 0;
     }
     default:
-      console.log('Usage: bin/kibana-keystore [options] [command]\n\nA tool for managing settings stored in the Kibana keystore\n\nCommands:\n  create [options]   Creates a new Kibana keystore\n  list [options]     List entries in the keystore\n  add [options] <key>  Add a setting to the keystore\n  remove [options] <key>  Remove a setting from the keystore\n  show [options] <key>  Displays the value of a single setting in the keystore');
+      console.log(
+        'Usage: bin/kibana-keystore [options] [command]\n\nA tool for managing settings stored in the Kibana keystore\n\nCommands:\n  create [options]   Creates a new Kibana keystore\n  list [options]     List entries in the keystore\n  add [options] <key>  Add a setting to the keystore\n  remove [options] <key>  Remove a setting from the keystore\n  show [options] <key>  Displays the value of a single setting in the keystore',
+      );
       return command ? 1 : 0;
   }
 }

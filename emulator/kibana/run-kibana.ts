@@ -60,5 +60,3 @@ export async function runKibana(argv: string[], env: NodeJS.ProcessEnv = process
     process.exit(1);
   }
 }
-
-

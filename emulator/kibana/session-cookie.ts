@@ -49,10 +49,7 @@ export class SessionCookies {
 
   isExpired(session: SessionValue): boolean {
     const now = this.now();
-    return (
-      (session.idleTimeoutExpiration !== null && session.idleTimeoutExpiration <= now) ||
-      (session.lifespanExpiration !== null && session.lifespanExpiration <= now)
-    );
+    return (session.idleTimeoutExpiration !== null && session.idleTimeoutExpiration <= now) || (session.lifespanExpiration !== null && session.lifespanExpiration <= now);
   }
 
   seal(session: SessionValue): string {

@@ -91,16 +91,11 @@ describe('Kibana settings schema: arrays from env or flags only as JSON arrays',
   });
 
   it('refuses a plain string for the pure array server.ssl.cipherSuites', () => {
-    expect(refusal({ ...base, ...fromEnv({ SERVER_SSL_CIPHERSUITES: 'ECDHE-RSA-AES128-GCM-SHA256' }) }).message).toBe(
-      '[config validation of [server].ssl.cipherSuites]: could not parse array value from json input',
-    );
+    expect(refusal({ ...base, ...fromEnv({ SERVER_SSL_CIPHERSUITES: 'ECDHE-RSA-AES128-GCM-SHA256' }) }).message).toBe('[config validation of [server].ssl.cipherSuites]: could not parse array value from json input');
   });
 
   it('accepts a plain string where Kibana has oneOf([string, array]): hosts and certificateAuthorities', () => {
-    const config = buildKibanaConfig(
-      { ...base, 'elasticsearch.ssl.certificateAuthorities': '/ca.crt', 'server.ssl.certificateAuthorities': '/ca.crt' },
-      '/kbn',
-    );
+    const config = buildKibanaConfig({ ...base, 'elasticsearch.ssl.certificateAuthorities': '/ca.crt', 'server.ssl.certificateAuthorities': '/ca.crt' }, '/kbn');
     expect(config.elasticsearch.hosts).toEqual(['https://es01:9200']);
     expect(config.elasticsearch.ssl.certificateAuthorities).toEqual(['/ca.crt']);
     expect(config.server.ssl.certificateAuthorities).toEqual(['/ca.crt']);
@@ -124,30 +119,22 @@ describe('Kibana settings schema: arrays from env or flags only as JSON arrays',
 describe('Kibana settings schema: unknown keys are fatal', () => {
   it('refuses a key its namespace has no definition for, with the nested path', () => {
     expect(refusal({ ...base, 'server.foo': 'bar' }).message).toBe('[config validation of [server].foo]: definition for this key is missing');
-    expect(refusal({ ...base, 'server.ssl.verificationMode': 'full' }).message).toBe(
-      '[config validation of [server].ssl.verificationMode]: definition for this key is missing',
-    );
+    expect(refusal({ ...base, 'server.ssl.verificationMode': 'full' }).message).toBe('[config validation of [server].ssl.verificationMode]: definition for this key is missing');
     expect(refusal({ ...base, 'xpack.security.enabled': true }).processExitCode).toBe(78);
   });
 
   it('refuses settings Kibana 9 removed (xpack.security.enabled, xpack.fleet.agents.kibana.host)', () => {
     expect(refusal({ ...base, 'xpack.security.enabled': true }).message).toBe('[config validation of [xpack.security].enabled]: definition for this key is missing');
-    expect(refusal({ ...base, 'xpack.fleet.agents.kibana.host': 'https://kibana:5601' }).message).toBe(
-      '[config validation of [xpack.fleet].agents.kibana]: definition for this key is missing',
-    );
+    expect(refusal({ ...base, 'xpack.fleet.agents.kibana.host': 'https://kibana:5601' }).message).toBe('[config validation of [xpack.fleet].agents.kibana]: definition for this key is missing');
   });
 
   it('words it as kibana#258633 does from 9.5 on', () => {
-    expect(refusal({ ...base, 'server.foo': 'bar' }, '9.5.0').message).toBe(
-      "[config validation of [server].foo]: Additional properties are not allowed ('foo' was unexpected)",
-    );
+    expect(refusal({ ...base, 'server.foo': 'bar' }, '9.5.0').message).toBe("[config validation of [server].foo]: Additional properties are not allowed ('foo' was unexpected)");
   });
 
   it('refuses keys under no config path as unknown configuration keys (exit 64), except dev.* and elastic.apm.*', () => {
     const error = refusal({ ...base, 'foo.bar': 1, 'xpack.nope': true, 'elastic.apm.active': false });
-    expect(error.message).toBe(
-      'Unknown configuration key(s): "foo.bar", "xpack.nope". Check for spelling errors and ensure that expected plugins are installed.',
-    );
+    expect(error.message).toBe('Unknown configuration key(s): "foo.bar", "xpack.nope". Check for spelling errors and ensure that expected plugins are installed.');
     expect(error.processExitCode).toBe(64);
   });
 
@@ -179,31 +166,23 @@ describe('Kibana settings schema: durations, booleans and ports', () => {
 
   it('accepts true/false in any case and refuses anything else as a boolean', () => {
     expect(buildKibanaConfig({ ...base, 'status.allowAnonymous': 'TRUE' }, '/kbn').status.allowAnonymous).toBe(true);
-    expect(refusal({ ...base, ...fromEnv({ SERVER_SSL_ENABLED: 'yes' }) }).message).toBe(
-      '[config validation of [server].ssl.enabled]: expected value of type [boolean] but got [string]',
-    );
+    expect(refusal({ ...base, ...fromEnv({ SERVER_SSL_ENABLED: 'yes' }) }).message).toBe('[config validation of [server].ssl.enabled]: expected value of type [boolean] but got [string]');
   });
 
   it('accepts a numeric string for server.port and refuses anything else', () => {
     expect(buildKibanaConfig({ ...base, 'server.port': '5602' }, '/kbn').server.port).toBe(5602);
-    expect(refusal({ ...base, ...fromEnv({ SERVER_PORT: 'abc' }) }).message).toBe(
-      '[config validation of [server].port]: expected value of type [number] but got [string]',
-    );
+    expect(refusal({ ...base, ...fromEnv({ SERVER_PORT: 'abc' }) }).message).toBe('[config validation of [server].port]: expected value of type [number] but got [string]');
   });
 
   it('coerces a numeric elasticsearch.password (env values are JSON-parsed) but no other string', () => {
     expect(buildKibanaConfig({ ...base, ...fromEnv({ ELASTICSEARCH_PASSWORD: '12345' }) }, '/kbn').elasticsearch.password).toBe('12345');
-    expect(refusal({ ...base, ...fromEnv({ SERVER_NAME: '12345' }) }).message).toBe(
-      '[config validation of [server].name]: expected value of type [string] but got [number]',
-    );
+    expect(refusal({ ...base, ...fromEnv({ SERVER_NAME: '12345' }) }).message).toBe('[config validation of [server].name]: expected value of type [string] but got [number]');
   });
 });
 
 describe('Kibana settings schema: encryption keys', () => {
   it.each(['xpack.security', 'xpack.encryptedSavedObjects', 'xpack.reporting'])('refuses a 31-character %s.encryptionKey', (ns) => {
-    expect(refusal({ ...base, [`${ns}.encryptionKey`]: 'k'.repeat(31) }).message).toBe(
-      `[config validation of [${ns}].encryptionKey]: value has length [31] but it must have a minimum length of [32].`,
-    );
+    expect(refusal({ ...base, [`${ns}.encryptionKey`]: 'k'.repeat(31) }).message).toBe(`[config validation of [${ns}].encryptionKey]: value has length [31] but it must have a minimum length of [32].`);
   });
 
   it('accepts a 32-character key', () => {
@@ -225,8 +204,6 @@ describe('kibana-docker word splitting and the serve command line', () => {
 
   it('refuses an option without a value and a stray shorthand flag, as Kibana’s CLI does (exit 64)', () => {
     expect(() => parseKibanaCliArgs(['--server.name'])).toThrow(new KibanaCliError('Extra serve options "--server.name" must have a value'));
-    expect(() => parseKibanaCliArgs(['--server.name', 'a', '-x'])).toThrow(
-      "Extra serve options shouldn't have unknown shorthand flag arguments (-x). Possibly an argumentation error?",
-    );
+    expect(() => parseKibanaCliArgs(['--server.name', 'a', '-x'])).toThrow("Extra serve options shouldn't have unknown shorthand flag arguments (-x). Possibly an argumentation error?");
   });
 });

@@ -25,10 +25,11 @@ const serverSsl = schema.object(
     keystore: keystoreFile(),
     truststore: keystoreFile(),
     redirectHttpFromPort: schema.number(),
-    supportedProtocols: schema.arrayOf(
-      schema.oneOf<string>([schema.literal('TLSv1'), schema.literal('TLSv1.1'), schema.literal('TLSv1.2'), schema.literal('TLSv1.3')]),
-      { defaultValue: ['TLSv1.2', 'TLSv1.3'], minSize: 1, maxSize: 10 },
-    ),
+    supportedProtocols: schema.arrayOf(schema.oneOf<string>([schema.literal('TLSv1'), schema.literal('TLSv1.1'), schema.literal('TLSv1.2'), schema.literal('TLSv1.3')]), {
+      defaultValue: ['TLSv1.2', 'TLSv1.3'],
+      minSize: 1,
+      maxSize: 10,
+    }),
     clientAuthentication: schema.oneOf([schema.literal('none'), schema.literal('optional'), schema.literal('required')], { defaultValue: 'none' }),
   },
   {
@@ -96,11 +97,7 @@ const elasticsearch = schema.object({
         : undefined,
   }),
   password: schema.string({ coerceFromNumber: true }),
-  serviceAccountToken: schema.siblingConditional(
-    'username',
-    schema.string(),
-    schema.string({ validate: () => 'serviceAccountToken cannot be specified when "username" is also set.' }),
-  ),
+  serviceAccountToken: schema.siblingConditional('username', schema.string(), schema.string({ validate: () => 'serviceAccountToken cannot be specified when "username" is also set.' })),
   requestHeadersWhitelist: schema.oneOf([schema.string(), schema.arrayOf(schema.string())]),
   customHeaders: schema.recordOf(schema.string()),
   shardTimeout: schema.duration({ defaultValue: 30_000 }),

@@ -16,9 +16,7 @@ export function logConfigurationWarnings(config: KibanaConfig, root: Logger): vo
   }
   if (!config.server.ssl.enabled) {
     if (config.security.secureCookies) {
-      securityConfig.warn(
-        'Using secure cookies, but SSL is not enabled inside Kibana. SSL must be configured outside of Kibana to function properly.',
-      );
+      securityConfig.warn('Using secure cookies, but SSL is not enabled inside Kibana. SSL must be configured outside of Kibana to function properly.');
     } else {
       securityConfig.warn('Session cookies will be transmitted over insecure connections. This is not recommended.');
     }

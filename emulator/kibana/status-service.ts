@@ -95,17 +95,11 @@ export class ElasticsearchStatusService {
         ? { level: 'available', summary: 'SavedObjects service has completed migrations and is available' }
         : { level: 'unavailable', summary: 'SavedObjects service is not available without a healthy Elasticearch connection' };
     const services: Record<string, ServiceStatus> = { elasticsearch: this.es, savedObjects };
-    const worst = Object.values(services).reduce<StatusLevel>(
-      (acc, s) => (LEVEL_ORDER.indexOf(s.level) > LEVEL_ORDER.indexOf(acc) ? s.level : acc),
-      'available',
-    );
+    const worst = Object.values(services).reduce<StatusLevel>((acc, s) => (LEVEL_ORDER.indexOf(s.level) > LEVEL_ORDER.indexOf(acc) ? s.level : acc), 'available');
     let summary = 'All services and plugins are available';
     if (worst !== 'available') {
       const affected = Object.entries(services).filter(([, s]) => s.level === worst);
-      summary =
-        affected.length === 1
-          ? `[${affected[0]![0]}]: ${affected[0]![1].summary}`
-          : `${affected.length} services are ${worst}: ${affected.map(([name]) => name).join(', ')}`;
+      summary = affected.length === 1 ? `[${affected[0]![0]}]: ${affected[0]![1].summary}` : `${affected.length} services are ${worst}: ${affected.map(([name]) => name).join(', ')}`;
     }
     return { overall: { level: worst, summary }, core: { elasticsearch: this.es, savedObjects } };
   }

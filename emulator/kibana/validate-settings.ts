@@ -65,14 +65,9 @@ export function validateKibanaSettings(flat: FlatSettings, version: string): Val
     }
   }
   const known = KIBANA_SETTINGS_SCHEMA.map(([path]) => path);
-  const unknown = Object.keys(flat).filter(
-    (key) => !known.some((path) => key === path || key.startsWith(`${path}.`)) && !IGNORED_UNKNOWN_PATHS.some((prefix) => key.startsWith(prefix)),
-  );
+  const unknown = Object.keys(flat).filter((key) => !known.some((path) => key === path || key.startsWith(`${path}.`)) && !IGNORED_UNKNOWN_PATHS.some((prefix) => key.startsWith(prefix)));
   if (unknown.length > 0) {
-    throw new ConfigValidationError(
-      `Unknown configuration key(s): ${unknown.map((key) => `"${key}"`).join(', ')}. Check for spelling errors and ensure that expected plugins are installed.`,
-      UNKNOWN_KEYS_EXIT_CODE,
-    );
+    throw new ConfigValidationError(`Unknown configuration key(s): ${unknown.map((key) => `"${key}"`).join(', ')}. Check for spelling errors and ensure that expected plugins are installed.`, UNKNOWN_KEYS_EXIT_CODE);
   }
   return validated;
 }

@@ -42,7 +42,14 @@ export function settingAsList(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String);
   const text = String(value).trim();
   if (text.startsWith('[') && text.endsWith(']')) {
-    return text.slice(1, -1).split(',').map((s) => s.trim().replace(/^["']|["']$/g, '')).filter(Boolean);
+    return text
+      .slice(1, -1)
+      .split(',')
+      .map((s) => s.trim().replace(/^["']|["']$/g, ''))
+      .filter(Boolean);
   }
-  return text.split(',').map((s) => s.trim()).filter(Boolean);
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

@@ -234,19 +234,29 @@ describe("Elastic's official multi-node Docker Compose recipe on the emulated im
 
     // A formed 3-node cluster, asked through es01's published port on 127.0.0.1.
     const es = `https://127.0.0.1:${esPort}`;
-    const clusterHealth = await waitFor('3 nodes in _cluster/health', remaining(), async () => {
-      const answer = await get(`${es}/_cluster/health`, { ca: caPem, auth: `elastic:${elasticPassword}` });
-      const body = JSON.parse(answer.body) as { number_of_nodes?: number; status?: string; cluster_name?: string };
-      return answer.status === 200 && body.number_of_nodes === 3 ? body : undefined;
-    }, state);
+    const clusterHealth = await waitFor(
+      '3 nodes in _cluster/health',
+      remaining(),
+      async () => {
+        const answer = await get(`${es}/_cluster/health`, { ca: caPem, auth: `elastic:${elasticPassword}` });
+        const body = JSON.parse(answer.body) as { number_of_nodes?: number; status?: string; cluster_name?: string };
+        return answer.status === 200 && body.number_of_nodes === 3 ? body : undefined;
+      },
+      state,
+    );
     expect(clusterHealth.cluster_name).toBe('docker-cluster');
     expect(['green', 'yellow']).toContain(clusterHealth.status);
 
     // The setup service ran the recipe's script as written: certutil ca, unzip, certutil cert, unzip, permissions, kibana_system's password.
-    const setupState = await waitFor('setup finished', remaining(), async () => {
-      const current = await health('setup');
-      return current?.Status === 'exited' ? current : undefined;
-    }, state);
+    const setupState = await waitFor(
+      'setup finished',
+      remaining(),
+      async () => {
+        const current = await health('setup');
+        return current?.Status === 'exited' ? current : undefined;
+      },
+      state,
+    );
     const setupLogs = await engine.logs(await compose.container('setup'), { tail: 200 });
     expect(setupState.ExitCode, setupLogs).toBe(0);
     for (const step of ['Creating CA', 'inflating: config/certs/ca/ca.crt', 'Creating certs', 'inflating: config/certs/es03/es03.key', 'Setting file permissions', 'All done!']) {
@@ -269,11 +279,16 @@ describe("Elastic's official multi-node Docker Compose recipe on the emulated im
     const kibana = `http://127.0.0.1:${kibanaPort}`;
     const root = await get(`${kibana}/`);
     expect(root.status).toBe(302);
-    const status = await waitFor('Kibana /api/status available', remaining(), async () => {
-      const answer = await get(`${kibana}/api/status`, { auth: `elastic:${elasticPassword}` });
-      const body = JSON.parse(answer.body) as { status?: { overall?: { level?: string } }; version?: { number?: string } };
-      return answer.status === 200 && body.status?.overall?.level === 'available' ? body : undefined;
-    }, state);
+    const status = await waitFor(
+      'Kibana /api/status available',
+      remaining(),
+      async () => {
+        const answer = await get(`${kibana}/api/status`, { auth: `elastic:${elasticPassword}` });
+        const body = JSON.parse(answer.body) as { status?: { overall?: { level?: string } }; version?: { number?: string } };
+        return answer.status === 200 && body.status?.overall?.level === 'available' ? body : undefined;
+      },
+      state,
+    );
     expect(status.version?.number).toBe(VERSION);
 
     console.info(`compose recipe: ${project} up and verified in ${((Date.now() - started) / 1000).toFixed(0)}s${usedOverride ? ` (with ${files.slice(1).join(', ')})` : ''}`);

@@ -26,9 +26,7 @@ describe('npm start', () => {
       });
       expect(result.status).toBe(1);
       const lines = result.stderr.trim().split('\n').filter(Boolean);
-      expect(lines).toEqual([
-        "Electron's binary is not installed here (it downloads at first launch, and that download failed); run the same app in your browser with: npx seclab ui",
-      ]);
+      expect(lines).toEqual(["Electron's binary is not installed here (it downloads at first launch, and that download failed); run the same app in your browser with: npx seclab ui"]);
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }

@@ -40,7 +40,13 @@ async function freshVolume(): Promise<string> {
 /** A one-shot container of the image, attached: exit code, stdout, stderr. */
 function runAgent(options: { volume?: string; env?: Record<string, string>; extra?: string[]; cmd?: string[] }) {
   return docker([
-    'run', '--rm', ...labelled, '--network', network, '--name', name('run'),
+    'run',
+    '--rm',
+    ...labelled,
+    '--network',
+    network,
+    '--name',
+    name('run'),
     ...(options.volume ? ['-v', `${options.volume}:${STATE}`] : []),
     ...Object.entries(options.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
     ...(options.extra ?? []),
@@ -103,12 +109,9 @@ describe('the emulated elastic-agent image in Docker', () => {
       extra: ['--security-opt', 'no-new-privileges', '--user', '1000:0'],
     });
     expect(result.code).toBe(1);
-    expect(result.stdout).toBe(
-      'agent container initialisation - effective capabilities\nagent container initialisation - ambient capabilities\nagent container initialisation - chown paths\n',
-    );
+    expect(result.stdout).toBe('agent container initialisation - effective capabilities\nagent container initialisation - ambient capabilities\nagent container initialisation - chown paths\n');
     expect(result.stderr).toBe(
-      'Warning: cannot chown agent paths without CAP_CHOWN or CAP_DAC_OVERRIDE capabilities\n' +
-        `Error: preparing STATE_PATH(${STATE}) failed: mkdir ${STATE}/data: permission denied\n${TROUBLESHOOT}\n`,
+      'Warning: cannot chown agent paths without CAP_CHOWN or CAP_DAC_OVERRIDE capabilities\n' + `Error: preparing STATE_PATH(${STATE}) failed: mkdir ${STATE}/data: permission denied\n${TROUBLESHOOT}\n`,
     );
     // Nothing fixed the volume's ownership behind the agent's back.
     expect(await statVolumeRoot(volume)).toEqual({ uid: 0, gid: 0, mode: '755' });
@@ -139,9 +142,7 @@ describe('the emulated elastic-agent image in Docker', () => {
     });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('Policy selected for enrollment:  fleet-server-policy\n');
-    expect(result.stderr).toContain(
-      `Error: url is required when a certificate is provided\n${TROUBLESHOOT}\nError: enrollment failed: exit status 1\n${TROUBLESHOOT}\n`,
-    );
+    expect(result.stderr).toContain(`Error: url is required when a certificate is provided\n${TROUBLESHOOT}\nError: enrollment failed: exit status 1\n${TROUBLESHOOT}\n`);
   });
 
   it('`elastic-agent status` serves as HEALTHCHECK: the container turns healthy; json and yaml carry numeric states', async () => {
@@ -149,8 +150,26 @@ describe('the emulated elastic-agent image in Docker', () => {
     await chownVolume(volume, '1000:0');
     const container = name('standalone');
     const started = await docker([
-      'run', '-d', ...labelled, '--network', network, '--name', container, '--security-opt', 'no-new-privileges', '--user', '1000:0',
-      '-v', `${volume}:${STATE}`, '--health-cmd', 'elastic-agent status', '--health-interval', '1s', '--health-retries', '30', image,
+      'run',
+      '-d',
+      ...labelled,
+      '--network',
+      network,
+      '--name',
+      container,
+      '--security-opt',
+      'no-new-privileges',
+      '--user',
+      '1000:0',
+      '-v',
+      `${volume}:${STATE}`,
+      '--health-cmd',
+      'elastic-agent status',
+      '--health-interval',
+      '1s',
+      '--health-retries',
+      '30',
+      image,
     ]);
     expect(started.code, started.stderr).toBe(0);
     let health = '';

@@ -69,9 +69,17 @@ describe('the emulated images on the wire, seen by openssl and the official clie
       const anonymous = await sClient(['-connect', `${node.ip}:9300`, '-CAfile', join(certs, 'ca', 'ca.crt'), '-tls1_3']);
       expect(anonymous, node.name).toMatch(/alert certificate required|certificate required|handshake failure/i);
       const withCertificate = await sClient([
-        '-connect', `${node.ip}:9300`, '-CAfile', join(certs, 'ca', 'ca.crt'),
-        '-cert', join(certs, 'es01', 'es01.crt'), '-key', join(certs, 'es01', 'es01.key'),
-        '-verify_hostname', node.name, '-verify_return_error',
+        '-connect',
+        `${node.ip}:9300`,
+        '-CAfile',
+        join(certs, 'ca', 'ca.crt'),
+        '-cert',
+        join(certs, 'es01', 'es01.crt'),
+        '-key',
+        join(certs, 'es01', 'es01.key'),
+        '-verify_hostname',
+        node.name,
+        '-verify_return_error',
       ]);
       expect(withCertificate, node.name).toMatch(/Verify return code: 0 \(ok\)/);
       expect(withCertificate, node.name).not.toMatch(/alert certificate required/i);

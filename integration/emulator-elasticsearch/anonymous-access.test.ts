@@ -52,8 +52,7 @@ async function startNode(name: string, anonymous: Record<string, unknown>): Prom
   return { process, port, ca: readFileSync(authority.certificatePath) };
 }
 
-const request = (node: Node, method: string, path: string, options: { auth?: string; body?: unknown } = {}) =>
-  esRequest({ host: HOST, port: node.port, ca: node.ca }, method, path, options);
+const request = (node: Node, method: string, path: string, options: { auth?: string; body?: unknown } = {}) => esRequest({ host: HOST, port: node.port, ca: node.ca }, method, path, options);
 
 let reader: Node;
 let asking: Node;

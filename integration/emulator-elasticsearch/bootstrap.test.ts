@@ -61,7 +61,15 @@ describe.concurrent('startup refusals', () => {
     const node = await nodeWith({}, { SECLAB_EMULATOR_TEST_ALLOW_ROOT: '0' });
     expect(await node.waitForExit()).toBe(1);
     const line = node.output.find((entry) => entry.startsWith('{') && entry.includes('fatal exception while booting Elasticsearch'))!;
-    expect(JSON.parse(line)).toMatchObject({ 'log.level': 'ERROR', 'error.type': 'java.lang.RuntimeException', 'error.message': 'can not run elasticsearch as root', 'service.name': 'ES_ECS', 'event.dataset': 'elasticsearch.server', 'elasticsearch.node.name': 'es01', 'elasticsearch.cluster.name': 'lab' });
+    expect(JSON.parse(line)).toMatchObject({
+      'log.level': 'ERROR',
+      'error.type': 'java.lang.RuntimeException',
+      'error.message': 'can not run elasticsearch as root',
+      'service.name': 'ES_ECS',
+      'event.dataset': 'elasticsearch.server',
+      'elasticsearch.node.name': 'es01',
+      'elasticsearch.cluster.name': 'lab',
+    });
     expect(node.text()).toContain('java.lang.RuntimeException: can not run elasticsearch as root');
   });
 
@@ -69,7 +77,9 @@ describe.concurrent('startup refusals', () => {
     const node = await nodeWith({ 'xpack.security.transport.ssl.enabled': false }, ENFORCE);
     expect(await node.waitForExit()).toBe(78);
     expect(node.text()).toContain('[1] bootstrap checks failed. You must address the points described in the following [1] lines before starting Elasticsearch.');
-    expect(node.text()).toContain('bootstrap check failure [1] of [1]: Transport SSL must be enabled if security is enabled. Please set [xpack.security.transport.ssl.enabled] to [true] or disable security by setting [xpack.security.enabled] to [false]');
+    expect(node.text()).toContain(
+      'bootstrap check failure [1] of [1]: Transport SSL must be enabled if security is enabled. Please set [xpack.security.transport.ssl.enabled] to [true] or disable security by setting [xpack.security.enabled] to [false]',
+    );
   });
 
   it('only warns about it in development mode (loopback, no enforcement switch), like ES', async () => {
@@ -110,7 +120,8 @@ describe.concurrent('startup refusals', () => {
   it('fails when TLS is enabled without a key and certificate', async () => {
     const node = await nodeWith({ 'xpack.security.http.ssl.enabled': true });
     expect(await node.waitForExit()).toBe(1);
-    expect(node.text()).toContain('invalid SSL configuration for xpack.security.http.ssl - server ssl configuration requires a key and certificate, but these have not been configured; you must set either [xpack.security.http.ssl.keystore.path], or both [xpack.security.http.ssl.key] and [xpack.security.http.ssl.certificate]');
+    expect(node.text()).toContain(
+      'invalid SSL configuration for xpack.security.http.ssl - server ssl configuration requires a key and certificate, but these have not been configured; you must set either [xpack.security.http.ssl.keystore.path], or both [xpack.security.http.ssl.key] and [xpack.security.http.ssl.certificate]',
+    );
   });
 });
-

@@ -63,20 +63,25 @@ describe('docker entrypoint and file service tokens', () => {
     expect(tool('service-tokens-main.ts', esHome, ['create', 'elastic/nobody', 'x']).stderr).toContain('ERROR: Unknown service account principal: [elastic/nobody]');
 
     const httpPort = await freePort();
-    const node = new EsProcess(esHome, {
-      ELASTIC_PASSWORD_FILE: passwordFile,
-      'node.name': 'es01',
-      'http.port': String(httpPort),
-      'transport.port': String(await freePort()),
-      'discovery.type': 'single-node',
-      ES_SETTING_XPACK_SECURITY_HTTP_SSL_ENABLED: 'true',
-      'xpack.security.http.ssl.key': 'certs/es01/es01.key',
-      'xpack.security.http.ssl.certificate': 'certs/es01/es01.crt',
-      'xpack.security.transport.ssl.enabled': 'true',
-      'xpack.security.transport.ssl.key': 'certs/es01/es01.key',
-      'xpack.security.transport.ssl.certificate': 'certs/es01/es01.crt',
-      'xpack.security.transport.ssl.certificate_authorities': 'certs/ca/ca.crt',
-    }, ['eswrapper'], 'docker-entrypoint.ts');
+    const node = new EsProcess(
+      esHome,
+      {
+        ELASTIC_PASSWORD_FILE: passwordFile,
+        'node.name': 'es01',
+        'http.port': String(httpPort),
+        'transport.port': String(await freePort()),
+        'discovery.type': 'single-node',
+        ES_SETTING_XPACK_SECURITY_HTTP_SSL_ENABLED: 'true',
+        'xpack.security.http.ssl.key': 'certs/es01/es01.key',
+        'xpack.security.http.ssl.certificate': 'certs/es01/es01.crt',
+        'xpack.security.transport.ssl.enabled': 'true',
+        'xpack.security.transport.ssl.key': 'certs/es01/es01.key',
+        'xpack.security.transport.ssl.certificate': 'certs/es01/es01.crt',
+        'xpack.security.transport.ssl.certificate_authorities': 'certs/ca/ca.crt',
+      },
+      ['eswrapper'],
+      'docker-entrypoint.ts',
+    );
     started.push(node);
     await node.waitForLog(/^started /);
     expect(readKeystore(join(esHome, 'config', 'elasticsearch.keystore'))!['bootstrap.password']!.toString()).toBe('from-a-file-123');

@@ -52,8 +52,7 @@ function nodeSettings(node: LabNode, seeds: LabNode[], caDir = 'ca') {
   };
 }
 
-const http = (node: LabNode, method: string, path: string, request: Parameters<typeof esRequest>[3] = {}) =>
-  esRequest({ host: node.host, port: node.httpPort, ca: caPem }, method, path, request);
+const http = (node: LabNode, method: string, path: string, request: Parameters<typeof esRequest>[3] = {}) => esRequest({ host: node.host, port: node.httpPort, ca: caPem }, method, path, request);
 
 beforeAll(async () => {
   const pkiHome = makeEsHome('pki');
@@ -71,7 +70,15 @@ beforeAll(async () => {
   for (const node of [...nodes, rogue]) {
     const { cpSync } = await import('node:fs');
     cpSync(certs, join(node.esHome, 'config', 'certs'), { recursive: true });
-    writeSettings(node.esHome, node === rogue ? nodeSettings(node, nodes, 'otherca') : nodeSettings(node, nodes.filter((other) => other !== node)));
+    writeSettings(
+      node.esHome,
+      node === rogue
+        ? nodeSettings(node, nodes, 'otherca')
+        : nodeSettings(
+            node,
+            nodes.filter((other) => other !== node),
+          ),
+    );
   }
   // Only es01 gets ELASTIC_PASSWORD, as in the official compose file.
   for (const node of nodes) node.process = new EsProcess(node.esHome, node.name === 'es01' ? { ELASTIC_PASSWORD: PASSWORD } : {});
@@ -134,9 +141,7 @@ describe('three-node cluster over mutual TLS', () => {
     const rogueSide = await rogue.process.waitForLog(/^failed to establish trust with server at \[127\.0\.0\.\d\]; the server provided a certificate with subject name \[CN=es0[123]\]/);
     expect(rogueSide).toContain('the certificate is issued by [CN=Seclab Lab CA]');
     expect(rogueSide).toContain('the [CN=Seclab Lab CA] certificate is not trusted in this ssl context ([xpack.security.transport.ssl])');
-    const labSide = await Promise.any(
-      nodes.map((node) => node.process!.waitForLog(/^failed to establish trust with client at \[127\.0\.0\.4\]; the client provided a certificate with subject name \[CN=es04\]/, 10000)),
-    );
+    const labSide = await Promise.any(nodes.map((node) => node.process!.waitForLog(/^failed to establish trust with client at \[127\.0\.0\.4\]; the client provided a certificate with subject name \[CN=es04\]/, 10000)));
     expect(labSide).toContain('the certificate is issued by [CN=Some Other CA]');
     const health = await http(nodes[0]!, 'GET', '/_cluster/health', { auth: ELASTIC });
     expect(health.json.number_of_nodes).toBe(3);
@@ -186,8 +191,16 @@ describe('three-node cluster over mutual TLS', () => {
       }
       // Every node names the same single master.
       const views = await Promise.all(nodes.map(async (node) => (await http(node, 'GET', '/_cat/nodes?format=json&h=name,master', { auth: ELASTIC })).json as Array<{ name: string; master: string }>));
-      const masters = views.map((rows) => rows.filter((row) => row.master === '*').map((row) => row.name).join('+'));
-      expect(masters.every((name) => name.length > 0 && !name.includes('+')), masters.join(', ')).toBe(true);
+      const masters = views.map((rows) =>
+        rows
+          .filter((row) => row.master === '*')
+          .map((row) => row.name)
+          .join('+'),
+      );
+      expect(
+        masters.every((name) => name.length > 0 && !name.includes('+')),
+        masters.join(', '),
+      ).toBe(true);
       expect(new Set(masters).size, masters.join(', ')).toBe(1);
     }
   }, 120000);

@@ -48,13 +48,13 @@ describe('the emulated Elasticsearch image in a container', () => {
     expect(result.exitCode, result.output).toBe(78);
   });
 
-  it('an unknown setting in the environment stops the node with exit 1 and ES\'s message', async () => {
+  it("an unknown setting in the environment stops the node with exit 1 and ES's message", async () => {
     const result = await run({ env: { ...productionNode, 'xpack.security.enabeld': 'false' } });
     expect(result.exitCode, result.output).toBe(1);
     expect(result.output).toContain('unknown setting [xpack.security.enabeld] did you mean any of [xpack.security.enabled, xpack.security.audit.enabled]?');
   });
 
-  it('bin/elasticsearch-certutil makes certutil\'s PEM zips, which unzip reads (as root, like the recipe\'s setup service)', async () => {
+  it("bin/elasticsearch-certutil makes certutil's PEM zips, which unzip reads (as root, like the recipe's setup service)", async () => {
     const script = [
       'set -e',
       'mkdir -p /tmp/certs && cd /usr/share/elasticsearch',

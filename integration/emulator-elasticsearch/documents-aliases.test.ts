@@ -43,27 +43,47 @@ describe('aliases through the official client', () => {
     expect(hits.hits.hits.map((hit) => hit._id)).toEqual(['1', '2']);
     const viaIndex = lab.client('via_index', 'via-index-password');
     const denied = await failure(viaIndex.search({ index: 'logs' }));
-    expect([denied.status, denied.reason]).toEqual([403, 'action [indices:data/read/search] is unauthorized for user [via_index] with effective roles [index_reader] on indices [logs], this action is granted by the index privileges [read,all]']);
+    expect([denied.status, denied.reason]).toEqual([
+      403,
+      'action [indices:data/read/search] is unauthorized for user [via_index] with effective roles [index_reader] on indices [logs], this action is granted by the index privileges [read,all]',
+    ]);
     const manage = await failure(viaIndex.indices.putAlias({ index: 'logs-a', name: 'mine' }));
-    expect([manage.status, manage.reason]).toEqual([403, 'action [indices:admin/aliases] is unauthorized for user [via_index] with effective roles [index_reader] on indices [logs-a], this action is granted by the index privileges [manage,all]']);
+    expect([manage.status, manage.reason]).toEqual([
+      403,
+      'action [indices:admin/aliases] is unauthorized for user [via_index] with effective roles [index_reader] on indices [logs-a], this action is granted by the index privileges [manage,all]',
+    ]);
   });
 });
 
 describe('documents and indices through the official client', () => {
   it('mget in docs and ids forms; an unauthorized or missing index is an inline error', async () => {
     const es = lab.client();
-    const docs = await es.mget({ docs: [{ _index: 'logs-a', _id: '1' }, { _index: 'logs-a', _id: 'nope' }, { _index: 'missing', _id: '1' }] });
+    const docs = await es.mget({
+      docs: [
+        { _index: 'logs-a', _id: '1' },
+        { _index: 'logs-a', _id: 'nope' },
+        { _index: 'missing', _id: '1' },
+      ],
+    });
     expect(docs.docs[0]).toMatchObject({ _index: 'logs-a', _id: '1', found: true, _source: { msg: 'one' } });
     expect(docs.docs[1]).toEqual({ _index: 'logs-a', _id: 'nope', found: false });
     expect(docs.docs[2]).toMatchObject({ _index: 'missing', _id: '1', error: { type: 'index_not_found_exception', reason: 'no such index [missing]' } });
     const ids = await es.mget({ index: 'logs-b', ids: ['2'] });
     expect(ids.docs[0]).toMatchObject({ _index: 'logs-b', _id: '2', found: true });
-    const limited = await lab.client('via_index', 'via-index-password').mget({ docs: [{ _index: 'logs-a', _id: '1' }, { _index: 'secret', _id: '9' }] });
+    const limited = await lab.client('via_index', 'via-index-password').mget({
+      docs: [
+        { _index: 'logs-a', _id: '1' },
+        { _index: 'secret', _id: '9' },
+      ],
+    });
     expect(limited.docs[0]).toMatchObject({ found: true });
     expect(limited.docs[1]).toMatchObject({
       _index: 'secret',
       _id: '9',
-      error: { type: 'security_exception', reason: 'action [indices:data/read/mget[shard]] is unauthorized for user [via_index] with effective roles [index_reader] on indices [secret], this action is granted by the index privileges [read,all]' },
+      error: {
+        type: 'security_exception',
+        reason: 'action [indices:data/read/mget[shard]] is unauthorized for user [via_index] with effective roles [index_reader] on indices [secret], this action is granted by the index privileges [read,all]',
+      },
     });
   });
 
@@ -77,7 +97,17 @@ describe('documents and indices through the official client', () => {
     const es = lab.client();
     expect(await es.indices.close({ index: 'logs-b' })).toEqual({ acknowledged: true, shards_acknowledged: true, indices: { 'logs-b': { closed: true } } });
     const byIndex = await es.cluster.health({ level: 'indices' });
-    expect(byIndex.indices!['logs-b']).toEqual({ status: 'green', number_of_shards: 1, number_of_replicas: 0, active_primary_shards: 1, active_shards: 1, relocating_shards: 0, initializing_shards: 0, unassigned_shards: 0, unassigned_primary_shards: 0 });
+    expect(byIndex.indices!['logs-b']).toEqual({
+      status: 'green',
+      number_of_shards: 1,
+      number_of_replicas: 0,
+      active_primary_shards: 1,
+      active_shards: 1,
+      relocating_shards: 0,
+      initializing_shards: 0,
+      unassigned_shards: 0,
+      unassigned_primary_shards: 0,
+    });
     const byShard = await es.cluster.health({ level: 'shards' });
     expect(byShard.indices!['logs-a']!.shards!['0']).toEqual({ status: 'green', primary_active: true, active_shards: 1, relocating_shards: 0, initializing_shards: 0, unassigned_shards: 0, unassigned_primary_shards: 0 });
     const closed = await failure(es.search({ index: 'logs-b' }));

@@ -39,7 +39,11 @@ function settings(name: string, host: string, transportPort: number, seedPort: n
 async function startEs02(extra: Record<string, unknown>, cert = 'es02'): Promise<EsProcess> {
   const home = makeEsHome('es02');
   cpSync(certs, join(home, 'config', 'certs'), { recursive: true });
-  writeSettings(home, { ...settings('es02', '127.0.0.2', ports.es02, ports.es01, '127.0.0.1', { 'xpack.security.transport.ssl.verification_mode': 'certificate' }, cert), 'http.port': await freePort('127.0.0.2'), ...extra });
+  writeSettings(home, {
+    ...settings('es02', '127.0.0.2', ports.es02, ports.es01, '127.0.0.1', { 'xpack.security.transport.ssl.verification_mode': 'certificate' }, cert),
+    'http.port': await freePort('127.0.0.2'),
+    ...extra,
+  });
   const node = new EsProcess(home);
   running.push(node);
   await node.waitForLog(/^started /);

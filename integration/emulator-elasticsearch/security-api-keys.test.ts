@@ -5,8 +5,7 @@ import { failure, startSecurityApiNode, type SecurityApiNode } from './support/s
 /** API key grant, update, bulk update, query, and the owner's limitation, through the official client. */
 let lab: SecurityApiNode;
 
-const withApiKey = (encoded: string) =>
-  new Client({ node: `https://localhost:${lab.httpPort}`, auth: { apiKey: encoded }, tls: { ca: lab.ca, rejectUnauthorized: true }, maxRetries: 0 });
+const withApiKey = (encoded: string) => new Client({ node: `https://localhost:${lab.httpPort}`, auth: { apiKey: encoded }, tls: { ca: lab.ca, rejectUnauthorized: true }, maxRetries: 0 });
 
 beforeAll(async () => {
   lab = await startSecurityApiNode('api-keys');
@@ -42,9 +41,7 @@ describe('API keys through the official client', () => {
     expect((await lab.client().security.getApiKey({ id: runAs.id })).api_keys[0]!.username).toBe('bob');
     const refused = await failure(granter.security.grantApiKey({ grant_type: 'password', username: 'carol', password: 'carol-password', run_as: 'bob', api_key: { name: 'x' } }));
     expect(refused.status).toBe(403);
-    expect(refused.reason).toBe(
-      'action [cluster:admin/xpack/security/user/authenticate] is unauthorized for user [carol] with effective roles [own_keys], because user [carol] is unauthorized to run as [bob]',
-    );
+    expect(refused.reason).toBe('action [cluster:admin/xpack/security/user/authenticate] is unauthorized for user [carol] with effective roles [own_keys], because user [carol] is unauthorized to run as [bob]');
   });
 
   it('grantApiKey validation and authorization errors', async () => {
@@ -92,11 +89,19 @@ describe('API keys through the official client', () => {
 
   it('queryApiKeys: own keys with manage_own_api_key, DSL, sort, from/size, search_after, aggregations, limited_by', async () => {
     const carol = lab.client('carol', 'carol-password');
-    for (const [name, env] of [['q-alpha', 'prod'], ['q-beta', 'dev'], ['q-gamma', 'prod']]) await carol.security.createApiKey({ name: name!, metadata: { env } });
+    for (const [name, env] of [
+      ['q-alpha', 'prod'],
+      ['q-beta', 'dev'],
+      ['q-gamma', 'prod'],
+    ])
+      await carol.security.createApiKey({ name: name!, metadata: { env } });
     const own = await carol.security.queryApiKeys({ query: { prefix: { name: 'q-' } }, sort: [{ name: { order: 'desc' } }], size: 2, with_limited_by: true });
     expect(own.total).toBe(3);
     expect(own.count).toBe(2);
-    expect(own.api_keys.map((key) => [key.name, key._sort])).toEqual([['q-gamma', ['q-gamma']], ['q-beta', ['q-beta']]]);
+    expect(own.api_keys.map((key) => [key.name, key._sort])).toEqual([
+      ['q-gamma', ['q-gamma']],
+      ['q-beta', ['q-beta']],
+    ]);
     expect(own.api_keys[0]!.limited_by).toEqual([{ own_keys: expect.objectContaining({ cluster: ['manage_own_api_key'] }) }]);
     const next = await carol.security.queryApiKeys({ query: { prefix: { name: 'q-' } }, sort: [{ name: { order: 'desc' } }], search_after: ['q-beta'] });
     expect(next.api_keys.map((key) => key.name)).toEqual(['q-alpha']);

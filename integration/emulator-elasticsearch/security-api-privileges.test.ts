@@ -38,7 +38,7 @@ describe('application privileges through the official client', () => {
   });
 
   it('an invalid application or privilege name → 400 action_request_validation_exception', async () => {
-    const answer = await failure(lab.client().security.putPrivileges({ privileges: { ab: { 'Read': { actions: ['data:read/*'] } } } }));
+    const answer = await failure(lab.client().security.putPrivileges({ privileges: { ab: { Read: { actions: ['data:read/*'] } } } }));
     expect(answer.status).toBe(400);
     expect(answer.type).toBe('action_request_validation_exception');
     expect(answer.reason).toBe(

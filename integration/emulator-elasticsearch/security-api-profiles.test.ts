@@ -70,6 +70,8 @@ describe('user profiles through the official client', () => {
   it('a user without manage_user_profile cannot activate profiles', async () => {
     const denied = await failure(lab.client('jacknich', 'jacknich-password').security.activateUserProfile({ grant_type: 'password', username: 'jacknich', password: 'jacknich-password' }));
     expect(denied.status).toBe(403);
-    expect(denied.reason).toBe('action [cluster:admin/xpack/security/profile/activate] is unauthorized for user [jacknich] with effective roles [viewer], this action is granted by the cluster privileges [manage_user_profile,manage_security,all]');
+    expect(denied.reason).toBe(
+      'action [cluster:admin/xpack/security/profile/activate] is unauthorized for user [jacknich] with effective roles [viewer], this action is granted by the cluster privileges [manage_user_profile,manage_security,all]',
+    );
   });
 });

@@ -24,7 +24,10 @@ describe('query users and roles through the official client', () => {
     const admins = await es.security.queryUser({ query: { bool: { must: [{ term: { roles: 'admin' } }], filter: [{ term: { enabled: true } }] } } });
     expect(admins).toEqual({ total: 1, count: 1, users: [{ username: 'jacknich', roles: ['admin', 'other_role1'], full_name: 'Jack Nicholson', email: 'jacknich@example.com', metadata: {}, enabled: true }] });
     const sorted = await es.security.queryUser({ sort: [{ username: { order: 'desc' } }], size: 2 });
-    expect(sorted.users.map((user) => [user.username, user._sort])).toEqual([['sandrakn', ['sandrakn']], ['jacknich', ['jacknich']]]);
+    expect(sorted.users.map((user) => [user.username, user._sort])).toEqual([
+      ['sandrakn', ['sandrakn']],
+      ['jacknich', ['jacknich']],
+    ]);
     const next = await es.security.queryUser({ sort: [{ username: { order: 'desc' } }], search_after: ['jacknich'] });
     expect(next.users.map((user) => user.username)).toEqual(['alice']);
     const paged = await es.security.queryUser({ from: 1, size: 1 });

@@ -64,6 +64,8 @@ describe('role mappings through the official client', () => {
     await es.security.putUser({ username: 'reader', password: 'reader-password', roles: ['viewer'] });
     const denied = await failure(lab.client('reader', 'reader-password').security.putRoleMapping({ name: 'x', roles: ['a'], rules: { field: { username: '*' } } }));
     expect(denied.status).toBe(403);
-    expect(denied.reason).toBe('action [cluster:admin/xpack/security/role_mapping/put] is unauthorized for user [reader] with effective roles [viewer], this action is granted by the cluster privileges [manage_security,all]');
+    expect(denied.reason).toBe(
+      'action [cluster:admin/xpack/security/role_mapping/put] is unauthorized for user [reader] with effective roles [viewer], this action is granted by the cluster privileges [manage_security,all]',
+    );
   });
 });

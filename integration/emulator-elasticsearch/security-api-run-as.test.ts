@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 describe('run as through the es-security-runas-user header', () => {
-  it('a user in the caller\'s run_as is authenticated as the target; _authenticate shows both realms', async () => {
+  it("a user in the caller's run_as is authenticated as the target; _authenticate shows both realms", async () => {
     const me = await boss.security.authenticate(undefined, as('analyst'));
     expect(me).toEqual({
       username: 'analyst',
@@ -54,7 +54,7 @@ describe('run as through the es-security-runas-user header', () => {
     expect(me.username).toBe('team-blue');
   });
 
-  it('a user outside the caller\'s run_as is refused with ES\'s run-as denial', async () => {
+  it("a user outside the caller's run_as is refused with ES's run-as denial", async () => {
     const denied = await failure(boss.security.authenticate(undefined, as('outsider')));
     expect(denied).toMatchObject({
       status: 403,
@@ -81,7 +81,7 @@ describe('run as through the es-security-runas-user header', () => {
     expect(empty).toMatchObject({ status: 401, type: 'security_exception', reason: 'unable to authenticate user [boss] for REST request [/_security/_authenticate]' });
   });
 
-  it('the request is authorized with the target\'s privileges, not the caller\'s', async () => {
+  it("the request is authorized with the target's privileges, not the caller's", async () => {
     const logs = await boss.search({ index: 'logs-1' }, as('analyst'));
     expect(logs.hits.hits.map((hit) => hit._source)).toEqual([{ message: 'seen by readers' }]);
     // boss alone cannot read logs-1 but can read secret-1.
@@ -100,7 +100,7 @@ describe('run as through the es-security-runas-user header', () => {
     expect(privileges).toMatchObject({ username: 'analyst', has_all_requested: false, index: { 'logs-1': { read: true }, 'secret-1': { read: false } } });
   });
 
-  it('an API key runs as within its owner\'s run_as and its own role descriptors', async () => {
+  it("an API key runs as within its owner's run_as and its own role descriptors", async () => {
     const bossKey = await boss.security.createApiKey({ name: 'boss-key' });
     const keyClient = new Client({ node: `https://localhost:${lab.httpPort}`, auth: { apiKey: bossKey.encoded }, tls: { ca: lab.ca, rejectUnauthorized: true }, maxRetries: 0 });
     const me = await keyClient.security.authenticate(undefined, as('analyst'));

@@ -8,8 +8,7 @@ import { failure, startSecurityApiNode, type SecurityApiNode } from './support/s
 /** Service accounts: the 9.x built-in list and its filters, tokens (create, delete, credentials) and their errors. */
 let lab: SecurityApiNode;
 
-const bearer = (token: string) =>
-  new Client({ node: `https://localhost:${lab.httpPort}`, auth: { bearer: token }, tls: { ca: lab.ca, rejectUnauthorized: true }, maxRetries: 0 });
+const bearer = (token: string) => new Client({ node: `https://localhost:${lab.httpPort}`, auth: { bearer: token }, tls: { ca: lab.ca, rejectUnauthorized: true }, maxRetries: 0 });
 
 /** A bearer string in ServiceAccountToken's format (magic bytes 00 01 00 01, then `ns/svc/name:secret`). */
 const serviceToken = (qualifiedName: string, secret: string) => Buffer.concat([Buffer.from([0, 1, 0, 1]), Buffer.from(`${qualifiedName}:${secret}`)]).toString('base64');
@@ -159,10 +158,7 @@ describe('service accounts through the official client', () => {
     const fromFile = await bearer(serviceToken('elastic/fleet-server-remote/from-file', 'file-secret-value-1')).security.authenticate();
     expect(fromFile.token).toMatchObject({ name: 'from-file', type: '_service_account_file' });
     const unknown = await es.security.getServiceCredentials({ namespace: 'acme', service: 'nothing' }, { meta: true });
-    expect([unknown.statusCode, unknown.body]).toEqual([
-      200,
-      { service_account: 'acme/nothing', count: 0, tokens: {}, nodes_credentials: { _nodes: { total: 1, successful: 1, failed: 0 }, file_tokens: {} } },
-    ]);
+    expect([unknown.statusCode, unknown.body]).toEqual([200, { service_account: 'acme/nothing', count: 0, tokens: {}, nodes_credentials: { _nodes: { total: 1, successful: 1, failed: 0 }, file_tokens: {} } }]);
   });
 
   it('DELETE: found → 200; again, or for an unknown account → 404 {"found": false}', async () => {

@@ -5,8 +5,7 @@ import { failure, startSecurityApiNode, type SecurityApiNode } from './support/s
 /** The token service: get (password, client_credentials, refresh), Bearer authentication, invalidation. */
 let lab: SecurityApiNode;
 
-const bearer = (token: string) =>
-  new Client({ node: `https://localhost:${lab.httpPort}`, auth: { bearer: token }, tls: { ca: lab.ca, rejectUnauthorized: true }, maxRetries: 0 });
+const bearer = (token: string) => new Client({ node: `https://localhost:${lab.httpPort}`, auth: { bearer: token }, tls: { ca: lab.ca, rejectUnauthorized: true }, maxRetries: 0 });
 
 beforeAll(async () => {
   lab = await startSecurityApiNode('tokens');

@@ -26,8 +26,7 @@ async function startNode(): Promise<EsProcess> {
   return started;
 }
 
-const es = (method: string, path: string, request: Parameters<typeof esRequest>[3] = {}, localAddress?: string) =>
-  esRequest({ host: HOST, port: httpPort, ca, localAddress }, method, path, request);
+const es = (method: string, path: string, request: Parameters<typeof esRequest>[3] = {}, localAddress?: string) => esRequest({ host: HOST, port: httpPort, ca, localAddress }, method, path, request);
 
 beforeAll(async () => {
   esHome = makeEsHome('single');
@@ -139,7 +138,11 @@ describe('authentication', () => {
     const lookupClient = new Client({
       node: `https://localhost:${httpPort}`,
       auth: { username: 'elastic', password: PASSWORD },
-      tls: { ca, lookup: (_host: string, options: unknown, callback: (...args: unknown[]) => void) => (typeof options === 'object' && (options as { all?: boolean }).all ? callback(null, [{ address: HOST, family: 4 }]) : callback(null, HOST, 4)) } as never,
+      tls: {
+        ca,
+        lookup: (_host: string, options: unknown, callback: (...args: unknown[]) => void) =>
+          typeof options === 'object' && (options as { all?: boolean }).all ? callback(null, [{ address: HOST, family: 4 }]) : callback(null, HOST, 4),
+      } as never,
     });
     try {
       const info = await lookupClient.info();
@@ -168,7 +171,8 @@ describe('authorization', () => {
   it('answers 403 with the exact ES message for an index write', async () => {
     const answer = await es('PUT', '/secret/_doc/2', { auth: basicAuth('logger', 'logger-pw'), body: { a: 1 } });
     expect(answer.status).toBe(403);
-    const reason = 'action [indices:data/write/index] is unauthorized for user [logger] with effective roles [logs-writer] on indices [secret], this action is granted by the index privileges [create_doc,create,index,write,all]';
+    const reason =
+      'action [indices:data/write/index] is unauthorized for user [logger] with effective roles [logs-writer] on indices [secret], this action is granted by the index privileges [create_doc,create,index,write,all]';
     expect(answer.json).toEqual({ error: { root_cause: [{ type: 'security_exception', reason }], type: 'security_exception', reason }, status: 403 });
     expect(answer.headers['www-authenticate']).toBeUndefined();
   });
@@ -176,7 +180,9 @@ describe('authorization', () => {
   it('answers 403 for a cluster action with the cluster privileges that grant it', async () => {
     const answer = await es('PUT', '/_security/user/x', { auth: basicAuth('reader', 'reader-pw'), body: { password: 'xxxxxx' } });
     expect(answer.status).toBe(403);
-    expect(answer.json.error.reason).toBe('action [cluster:admin/xpack/security/user/put] is unauthorized for user [reader] with effective roles [viewer], this action is granted by the cluster privileges [manage_security,all]');
+    expect(answer.json.error.reason).toBe(
+      'action [cluster:admin/xpack/security/user/put] is unauthorized for user [reader] with effective roles [viewer], this action is granted by the cluster privileges [manage_security,all]',
+    );
   });
 
   it('lets a read-only user read (200) and not write (403)', async () => {
@@ -193,7 +199,9 @@ describe('authorization', () => {
     expect(wildcard.json.hits.total.value).toBe(0);
     const concrete = await es('GET', '/secret/_search', { auth: basicAuth('logger', 'logger-pw') });
     expect(concrete.status).toBe(403);
-    expect(concrete.json.error.reason).toContain('action [indices:data/read/search] is unauthorized for user [logger] with effective roles [logs-writer] on indices [secret], this action is granted by the index privileges [read,all]');
+    expect(concrete.json.error.reason).toContain(
+      'action [indices:data/read/search] is unauthorized for user [logger] with effective roles [logs-writer] on indices [secret], this action is granted by the index privileges [read,all]',
+    );
   });
 
   it('protects restricted indices unless allow_restricted_indices is granted', async () => {
@@ -289,10 +297,12 @@ describe('documents', () => {
 });
 
 describe('audit, IP filtering and licence', () => {
-  it('writes authentication_failed and access_denied audit events to stdout in the official image\'s console layout, and no audit file', async () => {
+  it("writes authentication_failed and access_denied audit events to stdout in the official image's console layout, and no audit file", async () => {
     const lines = node.output.filter((line) => line.startsWith('{"type":"audit", '));
     const events = lines.map((line) => JSON.parse(line));
-    expect(events).toContainEqual(expect.objectContaining({ type: 'audit', 'event.type': 'rest', 'event.action': 'authentication_failed', 'user.name': 'elastic', 'url.path': '/_cluster/health', 'request.method': 'GET' }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'audit', 'event.type': 'rest', 'event.action': 'authentication_failed', 'user.name': 'elastic', 'url.path': '/_cluster/health', 'request.method': 'GET' }),
+    );
     expect(events).toContainEqual(expect.objectContaining({ 'event.action': 'access_denied', 'user.name': 'logger', action: 'indices:data/write/index', indices: ['secret'] }));
     // PatternLayout: "type" then "timestamp" (yyyy-MM-dd'T'HH:mm:ss,SSSZ), then the fields in the layout's order, ", " between them.
     expect(lines[0]).toMatch(/^\{"type":"audit", "timestamp":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d,\d{3}\+0000", "cluster\.uuid":"[^"]+", "node\.id":"[^"]+", "event\.type":/);
@@ -304,7 +314,10 @@ describe('audit, IP filtering and licence', () => {
     const settings = await es('PUT', '/_cluster/settings', { auth: ELASTIC, body: { persistent: { 'xpack.security.http.filter.allow': ['127.0.0.1'], 'xpack.security.http.filter.deny': ['_all'] } } });
     expect(settings.json).toEqual({ acknowledged: true, persistent: { xpack: { security: { http: { filter: { allow: ['127.0.0.1'], deny: ['_all'] } } } } }, transient: {} });
     expect((await es('GET', '/', { auth: ELASTIC }, '127.0.0.1')).status).toBe(200);
-    const refused = await es('GET', '/', { auth: ELASTIC }, '127.0.0.3').then((a) => `status ${a.status}`, (error: Error) => error.message);
+    const refused = await es('GET', '/', { auth: ELASTIC }, '127.0.0.3').then(
+      (a) => `status ${a.status}`,
+      (error: Error) => error.message,
+    );
     expect(refused).toMatch(/socket hang up|ECONNRESET|socket disconnected/);
     // The audit line reaches the node's stdout a moment after the connection was dropped.
     const auditEvents = () => node.output.filter((line) => line.startsWith('{"type":"audit", ')).join('\n');
@@ -340,4 +353,3 @@ describe('persistence', () => {
     expect((await es('GET', '/_license', { auth: ELASTIC })).json.license.type).toBe('basic');
   });
 });
-

@@ -74,7 +74,7 @@ afterAll(async () => {
 });
 
 describe.concurrent('unknown and misplaced settings are fatal (SettingsModule), exit 1', () => {
-  it('an unknown setting from an env var, with ES\'s advice', async () => {
+  it("an unknown setting from an env var, with ES's advice", async () => {
     const node = run(await prepareHome({}), { 'seclab.unknown_thing': 'true' });
     expect(await node.waitForExit()).toBe(1);
     const message = 'unknown setting [seclab.unknown_thing] please check that any required plugins are installed, or check the breaking changes documentation for removed settings';
@@ -142,7 +142,8 @@ describe.concurrent('file-descriptor bootstrap check (BootstrapChecks.FileDescri
 });
 
 describe('cluster.initial_master_nodes after the cluster has formed (ClusterBootstrapService, ES PR #92744)', () => {
-  const REMOVAL = /^this node is locked into cluster UUID \[[^\]]+\] but \[cluster\.initial_master_nodes\] is set to \[es01\]; remove this setting to avoid possible data loss caused by subsequent cluster bootstrap attempts$/;
+  const REMOVAL =
+    /^this node is locked into cluster UUID \[[^\]]+\] but \[cluster\.initial_master_nodes\] is set to \[es01\]; remove this setting to avoid possible data loss caused by subsequent cluster bootstrap attempts$/;
 
   it('says nothing of it on the first start, warns on a restart that still has it, and not once it is removed', async () => {
     const esHome = await prepareHome({});

@@ -70,8 +70,7 @@ describe('the orchestrator’s Fleet calls against the emulated Kibana', () => {
 });
 
 describe('Fleet requests Kibana refuses (400, Kibana’s error envelope)', () => {
-  const kbn = (path: string, method: string, body?: unknown) =>
-    call(`${kibanaUrl}${path}`, { method, ca: labCa, body, headers: { authorization: basic('elastic', es.elasticPassword), 'kbn-xsrf': 'true' } });
+  const kbn = (path: string, method: string, body?: unknown) => call(`${kibanaUrl}${path}`, { method, ca: labCa, body, headers: { authorization: basic('elastic', es.elasticPassword), 'kbn-xsrf': 'true' } });
 
   it('an agent policy with an unknown key or without a namespace', async () => {
     const unknown = await kbn('/api/fleet/agent_policies', 'POST', { name: 'p', namespace: 'default', monitoring: ['logs'] });

@@ -82,37 +82,22 @@ describe('emulated Kibana startup: the configuration is refused as Kibana refuse
   });
 
   it('refuses the old comma-separated SERVER_SSL_SUPPORTEDPROTOCOLS (exit 78)', async () => {
-    await expectRefusal(
-      await labEnv({ SERVER_SSL_SUPPORTEDPROTOCOLS: 'TLSv1.2,TLSv1.3' }),
-      '[config validation of [server].ssl.supportedProtocols]: could not parse array value from json input',
-    );
+    await expectRefusal(await labEnv({ SERVER_SSL_SUPPORTEDPROTOCOLS: 'TLSv1.2,TLSv1.3' }), '[config validation of [server].ssl.supportedProtocols]: could not parse array value from json input');
   });
 
   it('refuses a key the namespace has no definition for, from kibana.yml or a flag', async () => {
     const env = await labEnv();
     writeFileSync(join(env.KIBANA_HOME as string, 'config', 'kibana.yml'), stringify({ 'server.host': '0.0.0.0', 'xpack.security.enabled': true }));
     await expectRefusal(env, '[config validation of [xpack.security].enabled]: definition for this key is missing');
-    await expectRefusal(await labEnv(), '[config validation of [server].ssl.verificationMode]: definition for this key is missing', 78, [
-      '--server.ssl.verificationMode=full',
-    ]);
+    await expectRefusal(await labEnv(), '[config validation of [server].ssl.verificationMode]: definition for this key is missing', 78, ['--server.ssl.verificationMode=full']);
   });
 
   it('words an unknown key as Kibana 9.5 does when emulating 9.5', async () => {
-    await expectRefusal(
-      { ...(await labEnv()), SECLAB_EMULATED_VERSION: '9.5.2' },
-      "[config validation of [server].foo]: Additional properties are not allowed ('foo' was unexpected)",
-      78,
-      ['--server.foo=bar'],
-    );
+    await expectRefusal({ ...(await labEnv()), SECLAB_EMULATED_VERSION: '9.5.2' }, "[config validation of [server].foo]: Additional properties are not allowed ('foo' was unexpected)", 78, ['--server.foo=bar']);
   });
 
   it('refuses a key under no config path as an unknown configuration key (exit 64)', async () => {
-    await expectRefusal(
-      await labEnv(),
-      'Unknown configuration key(s): "xpack.nosuchplugin.enabled". Check for spelling errors and ensure that expected plugins are installed.',
-      64,
-      ['--xpack.nosuchplugin.enabled=true'],
-    );
+    await expectRefusal(await labEnv(), 'Unknown configuration key(s): "xpack.nosuchplugin.enabled". Check for spelling errors and ensure that expected plugins are installed.', 64, ['--xpack.nosuchplugin.enabled=true']);
   });
 
   it('refuses a 31-character encryption key', async () => {

@@ -35,7 +35,18 @@ async function startKibana(name: string, settings: Record<string, unknown>, env:
   const program = startProgram(name, 'emulator/kibana/main.ts', [], { KIBANA_HOME: home, ...env });
   const tls = settings['server.ssl.enabled'] === true;
   const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
-  await waitFor(`${name} to listen`, async () => (program.output().includes('http server running at') ? true : program.child.exitCode !== null ? (() => { throw new Error(program.output()); })() : undefined), 20_000);
+  await waitFor(
+    `${name} to listen`,
+    async () =>
+      program.output().includes('http server running at')
+        ? true
+        : program.child.exitCode !== null
+          ? (() => {
+              throw new Error(program.output());
+            })()
+          : undefined,
+    20_000,
+  );
   return { program, url };
 }
 
@@ -88,7 +99,11 @@ afterAll(async () => {
 
 describe('Kibana configuration rules (startup refusals and warnings)', () => {
   it('refuses elasticsearch.username: elastic with the real validation error', async () => {
-    await expectKibanaRefusal('kbn-elastic-user', { ...kibanaSettings(), 'elasticsearch.username': 'elastic' }, 'value of "elastic" is forbidden. This is a superuser account that cannot write to system indices that Kibana needs to function.');
+    await expectKibanaRefusal(
+      'kbn-elastic-user',
+      { ...kibanaSettings(), 'elasticsearch.username': 'elastic' },
+      'value of "elastic" is forbidden. This is a superuser account that cannot write to system indices that Kibana needs to function.',
+    );
   });
 
   it('refuses an encryption key shorter than 32 characters', async () => {
@@ -169,10 +184,14 @@ describe('Kibana status and Elasticsearch connection', () => {
   it('becomes available (200) once the kibana_system password is set', async () => {
     const set = await esCall('/_security/user/kibana_system/_password', 'POST', { password: kibanaSystemPassword });
     expect(set.status).toBe(200);
-    const available = await waitFor('Kibana to become available', async () => {
-      const res = await call(`${kibana.url}/api/status`, { ca: labCa });
-      return res.status === 200 ? res : undefined;
-    }, 20_000);
+    const available = await waitFor(
+      'Kibana to become available',
+      async () => {
+        const res = await call(`${kibana.url}/api/status`, { ca: labCa });
+        return res.status === 200 ? res : undefined;
+      },
+      20_000,
+    );
     expect(available.json()).toEqual({ status: { overall: { level: 'available' } } });
     const full = await call(`${kibana.url}/api/status`, { ca: labCa, headers: { authorization: basic('elastic', es.elasticPassword) } });
     expect(full.json().status.core.elasticsearch.level).toBe('available');
@@ -201,7 +220,11 @@ describe('Kibana status and Elasticsearch connection', () => {
 
   it('does not trust Elasticsearch without the right CA (full verification)', async () => {
     const untrusting = await startKibana('kbn-wrong-ca', kibanaSettings({ 'elasticsearch.ssl.certificateAuthorities': [files.otherCa] }));
-    await waitFor('a TLS failure in the log', async () => (/Unable to retrieve version information from Elasticsearch nodes\. .*(self-signed certificate|unable to verify|unable to get local issuer)/.test(untrusting.program.output()) ? true : undefined), 10_000);
+    await waitFor(
+      'a TLS failure in the log',
+      async () => (/Unable to retrieve version information from Elasticsearch nodes\. .*(self-signed certificate|unable to verify|unable to get local issuer)/.test(untrusting.program.output()) ? true : undefined),
+      10_000,
+    );
     expect((await call(`${untrusting.url}/api/status`, { ca: labCa })).status).toBe(503);
     await stopProgram(untrusting.program);
   });
@@ -335,12 +358,17 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
   it('Fleet Server reports HEALTHY over HTTPS with the lab CA', async () => {
     fleetServer = startProgram('fleet-server', 'emulator/elastic-agent/main.ts', ['container'], {
       ...fleetServerEnv({ FLEET_SERVER_PORT: String(fleetPort) }),
-      ELASTIC_AGENT_HOME: agentHome, STATE_PATH: join(files.root, 'fleet-server-state'),
+      ELASTIC_AGENT_HOME: agentHome,
+      STATE_PATH: join(files.root, 'fleet-server-state'),
     });
-    const status = await waitFor('Fleet Server HEALTHY', async () => {
-      const res = await call(`${fleetUrl}/api/status`, { ca: labCa });
-      return res.status === 200 ? res : undefined;
-    }, 20_000);
+    const status = await waitFor(
+      'Fleet Server HEALTHY',
+      async () => {
+        const res = await call(`${fleetUrl}/api/status`, { ca: labCa });
+        return res.status === 200 ? res : undefined;
+      },
+      20_000,
+    );
     expect(status.json()).toEqual({ name: 'fleet-server', status: 'HEALTHY' });
   });
 
@@ -348,12 +376,17 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
     const port = await freePort();
     const bad = startProgram('fleet-server-bad-token', 'emulator/elastic-agent/main.ts', ['container'], {
       ...fleetServerEnv({ FLEET_SERVER_PORT: String(port), FLEET_SERVER_SERVICE_TOKEN: 'AAEAAWVsYXN0aWMvZmxlZXQtc2VydmVyL2JvZ3VzOmJvZ3Vz' }),
-      ELASTIC_AGENT_HOME: agentHome, STATE_PATH: join(files.root, 'fleet-server-bad-state'),
+      ELASTIC_AGENT_HOME: agentHome,
+      STATE_PATH: join(files.root, 'fleet-server-bad-state'),
     });
-    const res = await waitFor('a FAILED status', async () => {
-      const r = await call(`https://127.0.0.1:${port}/api/status`, { ca: labCa });
-      return r.json().status === 'FAILED' ? r : undefined;
-    }, 15_000);
+    const res = await waitFor(
+      'a FAILED status',
+      async () => {
+        const r = await call(`https://127.0.0.1:${port}/api/status`, { ca: labCa });
+        return r.json().status === 'FAILED' ? r : undefined;
+      },
+      15_000,
+    );
     expect(res.status).toBe(503);
     expect(bad.output()).toContain('elastic fail 401');
     await stopProgram(bad);
@@ -363,7 +396,8 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
     const port = await freePort();
     const untrusting = startProgram('fleet-server-wrong-ca', 'emulator/elastic-agent/main.ts', ['container'], {
       ...fleetServerEnv({ FLEET_SERVER_PORT: String(port), FLEET_SERVER_ELASTICSEARCH_CA: files.otherCa }),
-      ELASTIC_AGENT_HOME: agentHome, STATE_PATH: join(files.root, 'fleet-server-wrong-ca-state'),
+      ELASTIC_AGENT_HOME: agentHome,
+      STATE_PATH: join(files.root, 'fleet-server-wrong-ca-state'),
     });
     await waitFor('the x509 error', async () => (untrusting.output().includes('x509: certificate signed by unknown authority') ? true : undefined), 15_000);
     expect((await call(`https://127.0.0.1:${port}/api/status`, { ca: labCa })).status).toBe(503);
@@ -377,21 +411,31 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
       FLEET_URL: fleetUrl,
       FLEET_ENROLLMENT_TOKEN: enrollmentToken,
       FLEET_CA: files.labCa,
-      ELASTIC_AGENT_HOME: agentHome, STATE_PATH: statePath,
+      ELASTIC_AGENT_HOME: agentHome,
+      STATE_PATH: statePath,
     });
-    const agents = await waitFor('the agent online in Kibana', async () => {
-      const res = await kbn('/api/fleet/agents');
-      const items = res.json().items as Array<{ policy_id: string; status: string }>;
-      return items.some((a) => a.policy_id === 'agent-policy' && a.status === 'online') ? items : undefined;
-    }, 30_000);
+    const agents = await waitFor(
+      'the agent online in Kibana',
+      async () => {
+        const res = await kbn('/api/fleet/agents');
+        const items = res.json().items as Array<{ policy_id: string; status: string }>;
+        return items.some((a) => a.policy_id === 'agent-policy' && a.status === 'online') ? items : undefined;
+      },
+      30_000,
+    );
     expect(agents.some((a) => a.policy_id === 'fleet-server-policy')).toBe(true);
     const summary = await kbn('/api/fleet/agent_status?policyId=agent-policy');
     expect(summary.json().results.online).toBe(1);
 
-    const status = await waitFor('elastic-agent status to report a connected fleet', async () => {
-      const result = await runToCompletion('emulator/elastic-agent/main.ts', ['status'], { ELASTIC_AGENT_HOME: agentHome, STATE_PATH: statePath });
-      return result.code === 0 && result.output.includes('(HEALTHY) Connected') ? result : undefined;
-    }, 20_000, 1000);
+    const status = await waitFor(
+      'elastic-agent status to report a connected fleet',
+      async () => {
+        const result = await runToCompletion('emulator/elastic-agent/main.ts', ['status'], { ELASTIC_AGENT_HOME: agentHome, STATE_PATH: statePath });
+        return result.code === 0 && result.output.includes('(HEALTHY) Connected') ? result : undefined;
+      },
+      20_000,
+      1000,
+    );
     expect(status.output).toContain('└─ elastic-agent\n   └─ status: (HEALTHY) Running');
   });
 
@@ -401,7 +445,12 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
     await stopProgram(enrolledAgent);
     const first = startProgram('agent-restart', 'emulator/elastic-agent/main.ts', ['container'], {
       // The same token: a different one no longer matches the stored hash and enrolls again (shouldFleetEnroll).
-      FLEET_ENROLL: '1', FLEET_URL: fleetUrl, FLEET_ENROLLMENT_TOKEN: enrollmentToken, FLEET_CA: files.labCa, ELASTIC_AGENT_HOME: agentHome, STATE_PATH: statePath,
+      FLEET_ENROLL: '1',
+      FLEET_URL: fleetUrl,
+      FLEET_ENROLLMENT_TOKEN: enrollmentToken,
+      FLEET_CA: files.labCa,
+      ELASTIC_AGENT_HOME: agentHome,
+      STATE_PATH: statePath,
     });
     await waitFor('the restarted agent to check in', async () => (first.output().includes('Fleet checkin succeeded') ? true : undefined), 15_000);
     expect(first.output()).toContain('already enrolled');
@@ -412,7 +461,8 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
     const port = await freePort();
     const selfSigned = startProgram('fleet-server-self-signed', 'emulator/elastic-agent/main.ts', ['container'], {
       ...fleetServerEnv({ FLEET_SERVER_PORT: String(port), FLEET_SERVER_CERT: '', FLEET_SERVER_CERT_KEY: '' }),
-      ELASTIC_AGENT_HOME: agentHome, STATE_PATH: join(files.root, 'fleet-server-self-signed-state'),
+      ELASTIC_AGENT_HOME: agentHome,
+      STATE_PATH: join(files.root, 'fleet-server-self-signed-state'),
     });
     await waitFor('the self-signed server', async () => (selfSigned.output().includes('server listening') ? true : undefined), 15_000);
     expect(selfSigned.output()).toContain('Generating self-signed certificate for Fleet Server');
@@ -424,10 +474,17 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
 
   /** The Fleet Server's own agent id, from its "Successfully enrolled" log line. */
   async function fleetServerAgentId(program: StartedProgram): Promise<string> {
-    return waitFor(`${program.name} to enroll itself`, async () => {
-      const line = program.output().split('\n').find((l) => l.includes('"Successfully enrolled the Elastic Agent."'));
-      return line ? (JSON.parse(line) as { 'agent.id': string })['agent.id'] : undefined;
-    }, 20_000);
+    return waitFor(
+      `${program.name} to enroll itself`,
+      async () => {
+        const line = program
+          .output()
+          .split('\n')
+          .find((l) => l.includes('"Successfully enrolled the Elastic Agent."'));
+        return line ? (JSON.parse(line) as { 'agent.id': string })['agent.id'] : undefined;
+      },
+      20_000,
+    );
   }
 
   async function restartedFleetServerIds(version: string, overrides: Record<string, string>): Promise<{ first: string; second: string; output: string }> {
@@ -459,7 +516,13 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
   });
 
   it('9.5.2 without FLEET_URL (plain HTTP, no certificate) keeps it too; before 9.5.2 it enrolls again', async () => {
-    const plain = { FLEET_URL: undefined as unknown as string, FLEET_SERVER_CERT: undefined as unknown as string, FLEET_SERVER_CERT_KEY: undefined as unknown as string, FLEET_SERVER_INSECURE_HTTP: '1', FLEET_SERVER_HOST: '127.0.0.1' };
+    const plain = {
+      FLEET_URL: undefined as unknown as string,
+      FLEET_SERVER_CERT: undefined as unknown as string,
+      FLEET_SERVER_CERT_KEY: undefined as unknown as string,
+      FLEET_SERVER_INSECURE_HTTP: '1',
+      FLEET_SERVER_HOST: '127.0.0.1',
+    };
     const fixed = await restartedFleetServerIds('9.5.2', plain);
     expect(fixed.second).toBe(fixed.first);
     const before = await restartedFleetServerIds('9.5.1', plain);
@@ -487,7 +550,8 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
       FLEET_ENROLLMENT_TOKEN: enrollmentToken,
       FLEET_CA: files.otherCa,
       FLEET_ENROLL_TIMEOUT: '3s',
-      ELASTIC_AGENT_HOME: agentHome, STATE_PATH: join(files.root, 'agent-wrong-ca-state'),
+      ELASTIC_AGENT_HOME: agentHome,
+      STATE_PATH: join(files.root, 'agent-wrong-ca-state'),
     });
     const code = await refused.exited;
     expect(code).toBe(1);
@@ -500,7 +564,8 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
       FLEET_ENROLLMENT_TOKEN: enrollmentToken,
       FLEET_CA: files.otherCa,
       FLEET_INSECURE: '1',
-      ELASTIC_AGENT_HOME: agentHome, STATE_PATH: join(files.root, 'agent-insecure-state'),
+      ELASTIC_AGENT_HOME: agentHome,
+      STATE_PATH: join(files.root, 'agent-insecure-state'),
     });
     await waitFor('the insecure agent to enroll', async () => ((await kbn('/api/fleet/agents')).json().total === before + 1 ? true : undefined), 20_000);
   });
@@ -512,7 +577,8 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
       FLEET_ENROLLMENT_TOKEN: Buffer.from('nope:nope').toString('base64'),
       FLEET_CA: files.labCa,
       FLEET_ENROLL_TIMEOUT: '2s',
-      ELASTIC_AGENT_HOME: agentHome, STATE_PATH: join(files.root, 'agent-bad-token-state'),
+      ELASTIC_AGENT_HOME: agentHome,
+      STATE_PATH: join(files.root, 'agent-bad-token-state'),
     });
     expect(await refused.exited).toBe(1);
     expect(refused.output()).toContain('status code: 401, fleet-server returned an error: ErrUnauthorized, message: unauthorized');

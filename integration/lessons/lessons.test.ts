@@ -49,7 +49,12 @@ let baseline: Statuses;
 const AFTER_RESTORE: Record<string, (step: LessonStep, text: string) => void> = {
   'transport-mutual-auth': (step, text) => {
     expect(step.demonstration!.happened, text).toBe(false);
-    for (const node of ['es01', 'es02', 'es03']) expect(text).toMatch(new RegExp(`${node} refused it(?: \\(\\d+ times\\))?:\\n\\s+${node} WARN \\S+: failed to establish trust with client at \\[[\\d.]+\\]; .*(is not trusted in this ssl context|is not configured to trust that issuer|signatures do not match)`));
+    for (const node of ['es01', 'es02', 'es03'])
+      expect(text).toMatch(
+        new RegExp(
+          `${node} refused it(?: \\(\\d+ times\\))?:\\n\\s+${node} WARN \\S+: failed to establish trust with client at \\[[\\d.]+\\]; .*(is not trusted in this ssl context|is not configured to trust that issuer|signatures do not match)`,
+        ),
+      );
     expect(text).toContain('the rogue completed no transport handshake');
   },
 };
@@ -119,7 +124,10 @@ describe('lessons on one emulated lab', { timeout: 600_000 }, () => {
       expect(restored.failing).toEqual([]);
       expect(readWorkshopJournal(test.home, LAB)).toBeUndefined();
       const results = await waitForChecks(test.environment, LAB, [...CHECK_IDS], (r) => r.status === baseline[r.id], 120_000);
-      expect(results.every((r) => r.status === baseline[r.id]), describeResults(results)).toBe(true);
+      expect(
+        results.every((r) => r.status === baseline[r.id]),
+        describeResults(results),
+      ).toBe(true);
       const afterRestore = AFTER_RESTORE[lesson.id];
       if (afterRestore) {
         const intact = await observeLesson(test.context, LAB, lesson.id);
@@ -135,7 +143,10 @@ describe('lessons on one emulated lab', { timeout: 600_000 }, () => {
     const handlers = createLabHandlers(test.environment, (event) => events.push(event));
     try {
       const board = await handlers['challenges.start']({ lab: LAB, count: 1, lessons: ['least-privilege', 'host-files'] });
-      expect(board.entries.map((e) => [e.solved, e.lesson, e.layer])).toEqual([[false, undefined, undefined], [false, undefined, undefined]]);
+      expect(board.entries.map((e) => [e.solved, e.lesson, e.layer])).toEqual([
+        [false, undefined, undefined],
+        [false, undefined, undefined],
+      ]);
       const status = await observeLab(test.environment.engine(), test.home, LAB);
       expect(status.workshop?.message).toBe('challenge in progress: 2 of 2 broken layers still to find (which ones is hidden)');
       expect(JSON.stringify(status.workshop)).not.toMatch(/least-privilege|host-files/);
@@ -145,7 +156,11 @@ describe('lessons on one emulated lab', { timeout: 600_000 }, () => {
       // The student, without the app: the official client as lab_admin, and chmod.
       const record = readLabRecord(test.home, LAB)!;
       const secrets = readLabSecrets(test.home, LAB)!;
-      const client = connectElasticsearch({ url: `https://127.0.0.1:${record.allocation.ports.elasticsearch}`, caPem: readFileSync(join(labPaths(test.home, LAB).certs, 'ca', 'ca.crt'), 'utf8'), auth: { username: 'lab_admin', password: requireSecret(secrets, 'lab-admin-password') } });
+      const client = connectElasticsearch({
+        url: `https://127.0.0.1:${record.allocation.ports.elasticsearch}`,
+        caPem: readFileSync(join(labPaths(test.home, LAB).certs, 'ca', 'ca.crt'), 'utf8'),
+        auth: { username: 'lab_admin', password: requireSecret(secrets, 'lab-admin-password') },
+      });
       try {
         const role = (await client.security.getRole({ name: 'lab_analyst' })).lab_analyst;
         expect(role.indices[0].privileges).toContain('delete_index');
@@ -159,7 +174,10 @@ describe('lessons on one emulated lab', { timeout: 600_000 }, () => {
       const pushed = await waitForEvent(events, (event): event is Extract<ServerEvent, { type: 'challenge-changed' }> => event.type === 'challenge-changed' && event.lab === LAB && event.board.solved === 2, 60_000);
       const scored = pushed.board;
       expect(scored.active).toBe(false);
-      expect(scored.entries.map((e) => [e.lesson, e.fixedWith])).toEqual([['least-privilege', 'real-tool'], ['host-files', 'real-tool']]);
+      expect(scored.entries.map((e) => [e.lesson, e.fixedWith])).toEqual([
+        ['least-privilege', 'real-tool'],
+        ['host-files', 'real-tool'],
+      ]);
       expect(scored.entries[0].hintsUsed).toBe(1);
       for (const entry of scored.entries) expect(entry.secondsToFix).toBeGreaterThanOrEqual(0);
       expect(scored.checks?.find((c) => c.id === 'auth.least-privilege')?.status).toBe('pass');
@@ -171,7 +189,10 @@ describe('lessons on one emulated lab', { timeout: 600_000 }, () => {
     expect(readWorkshopJournal(test.home, LAB)).toBeUndefined();
     expect(statSync(labPaths(test.home, LAB).root).mode & 0o777).toBe(0o700);
     const results = await waitForChecks(test.environment, LAB, [...CHECK_IDS], (r) => r.status === baseline[r.id], 120_000);
-    expect(results.every((r) => r.status === baseline[r.id]), describeResults(results)).toBe(true);
+    expect(
+      results.every((r) => r.status === baseline[r.id]),
+      describeResults(results),
+    ).toBe(true);
   });
 
   it('a `seclab lesson break` killed mid-break (SIGKILL) is restored by the next `seclab status`, which says so', async () => {
@@ -196,12 +217,17 @@ describe('lessons on one emulated lab', { timeout: 600_000 }, () => {
     await new Promise((resolve) => child.once('exit', resolve));
     expect(readWorkshopJournal(test.home, LAB)?.phase).toBe('breaking');
 
-    const { stdout } = await promisify(execFile)(process.execPath, ['bin/seclab.mjs', 'status', '--lab', LAB, '--json'], { env, maxBuffer: 16 * 1024 * 1024 }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+    const { stdout } = await promisify(execFile)(process.execPath, ['bin/seclab.mjs', 'status', '--lab', LAB, '--json'], { env, maxBuffer: 16 * 1024 * 1024 }).catch((error: { stdout: string }) => ({
+      stdout: error.stdout,
+    }));
     const status = JSON.parse(stdout) as { workshopRecovered?: string; workshop?: unknown };
     expect(status.workshopRecovered).toMatch(new RegExp(`restored lab "${LAB}" after an interrupted lesson http-tls: \`seclab lesson break http-tls\` \\(pid \\d+\\) is gone`));
     expect(status.workshop).toBeUndefined();
     expect(readWorkshopJournal(test.home, LAB)).toBeUndefined();
     const results = await waitForChecks(test.environment, LAB, [...CHECK_IDS], (r) => r.status === baseline[r.id], 120_000);
-    expect(results.every((r) => r.status === baseline[r.id]), describeResults(results)).toBe(true);
+    expect(
+      results.every((r) => r.status === baseline[r.id]),
+      describeResults(results),
+    ).toBe(true);
   });
 });

@@ -186,9 +186,7 @@ describe('lab orchestrator on the real engine with emulated images', () => {
     expect(status).toMatchObject({ lab, state: 'running', emulated: true });
     expect(status.components).toHaveLength(6);
     expect(status.components.every((c: { state: string }) => c.state === 'running')).toBe(true);
-    expect(status.components.find((c: { component: string }) => c.component === 'es01').ports).toEqual([
-      { hostIp: '127.0.0.1', hostPort: connections().record.allocation.ports.elasticsearch, containerPort: 9200 },
-    ]);
+    expect(status.components.find((c: { component: string }) => c.component === 'es01').ports).toEqual([{ hostIp: '127.0.0.1', hostPort: connections().record.allocation.ports.elasticsearch, containerPort: 9200 }]);
     // The layers ride along: every check of DESIGN.md, pass or (cloud-only) info; on an engine that caps
     // open files below ES's bootstrap check, runtime.limits warns and names the cap.
     expect(status.checks).toHaveLength(25);

@@ -53,7 +53,12 @@ describe('preflight: each failure in one line with its fix, nothing created', ()
     const checks = await runPreflight({ engine: new DockerEngine(new Docker({ socketPath: '/nonexistent/docker.sock' })), plan, portsHeldByLab: [], labExists: false });
     expect(checks).toHaveLength(1);
     // The sentence carries its fix (engine-connection.ts), so there is no separate one to repeat it.
-    expect(checks[0]).toEqual({ id: 'docker', title: 'Docker engine', status: 'fail', detail: 'Docker is not running at unix:///nonexistent/docker.sock: start it (`sudo systemctl start docker`, or open Docker Desktop), or point DOCKER_HOST at an engine' });
+    expect(checks[0]).toEqual({
+      id: 'docker',
+      title: 'Docker engine',
+      status: 'fail',
+      detail: 'Docker is not running at unix:///nonexistent/docker.sock: start it (`sudo systemctl start docker`, or open Docker Desktop), or point DOCKER_HOST at an engine',
+    });
   });
 
   it('refuses a lab that needs more memory than the engine has', async () => {
@@ -66,7 +71,7 @@ describe('preflight: each failure in one line with its fix, nothing created', ()
     const checks = await runPreflight({ engine, plan, portsHeldByLab: [], labExists: false, isPortFree: free, readMaxMapCount: () => 65530, engineIsLocal: true });
     expect(checks.find((c) => c.id === 'max-map-count')).toMatchObject({
       status: 'fail',
-      detail: 'vm.max_map_count is 65530; Elasticsearch\'s bootstrap check needs at least 262144',
+      detail: "vm.max_map_count is 65530; Elasticsearch's bootstrap check needs at least 262144",
       fix: expect.stringMatching(/sudo sysctl -w vm.max_map_count=262144.*wsl -d docker-desktop/),
     });
   });
@@ -115,10 +120,11 @@ describe('preflight: each failure in one line with its fix, nothing created', ()
   it('seclab doctor measures the engine: on this capped engine it fails for official images and warns for emulated ones', async () => {
     const closedPort = await closedLoopbackPort();
     const env = { ...process.env, SECLAB_HOME: home.home, SECLAB_OFFICIAL_REGISTRY: `127.0.0.1:${closedPort}`, NO_COLOR: '1' };
-    const doctor = (args: string[]) => run(process.execPath, ['bin/seclab.mjs', 'doctor', '--lab', uniqueLabName('doc'), ...args], { env, timeout: 120_000 }).then(
-      (result) => ({ code: 0, stdout: result.stdout }),
-      (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
-    );
+    const doctor = (args: string[]) =>
+      run(process.execPath, ['bin/seclab.mjs', 'doctor', '--lab', uniqueLabName('doc'), ...args], { env, timeout: 120_000 }).then(
+        (result) => ({ code: 0, stdout: result.stdout }),
+        (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+      );
     const official = await doctor(['--nodes', '3']);
     const emulated = await doctor(['--images', 'emulated', '--nodes', '3']);
     const limits = await import('../../main/core/orchestrator/engine-limits.ts').then((m) => m.probeEngineLimits(engine, uniqueLabName('dl')));
@@ -153,7 +159,12 @@ describe('preflight: each failure in one line with its fix, nothing created', ()
       const context = { ...offlineHome.context, environment: { ...offlineHome.environment, officialRegistry: registry } };
       // One node: the engine's file limit (a multi-node official cluster's own preflight failure on some engines) is not what this is about.
       const failure = await upLab(context, { name: lab, elasticsearch: { nodes: 1 } }).catch((error: Error & { code?: string }) => error);
-      expect(failure).toMatchObject({ code: 'IMAGE_PULL_FAILED', message: expect.stringMatching(new RegExp(`^could not pull ${registry}/elasticsearch/elasticsearch:\\S+: the Docker engine could not reach ${registry} \\(.*connection refused\\)\\. Start the lab on emulated images`)) });
+      expect(failure).toMatchObject({
+        code: 'IMAGE_PULL_FAILED',
+        message: expect.stringMatching(
+          new RegExp(`^could not pull ${registry}/elasticsearch/elasticsearch:\\S+: the Docker engine could not reach ${registry} \\(.*connection refused\\)\\. Start the lab on emulated images`),
+        ),
+      });
       expect((failure as Error).message).not.toMatch(/HTTP code|server error/);
       const phases = offlineHome.events.filter((e) => e.type === 'phase-finished').map((e) => (e.type === 'phase-finished' ? `${e.phase}:${e.outcome}` : ''));
       expect(phases).toEqual(['preflight:done', 'network:done', 'images:failed', 'rollback:done']);
@@ -189,7 +200,9 @@ describe('rollback: an image that exits mid-up leaves zero objects', () => {
     const context = await packTar([
       {
         name: 'Dockerfile',
-        content: Buffer.from(`FROM seclab-emulator/kibana:${version}\nLABEL ${LAB_LABEL}="${lab}"\nENTRYPOINT ["/usr/local/bin/node","-e","console.error('FATAL simulated crash: kibana cannot start'); process.exit(3)"]\nCMD []\n`),
+        content: Buffer.from(
+          `FROM seclab-emulator/kibana:${version}\nLABEL ${LAB_LABEL}="${lab}"\nENTRYPOINT ["/usr/local/bin/node","-e","console.error('FATAL simulated crash: kibana cannot start'); process.exit(3)"]\nCMD []\n`,
+        ),
         mode: 0o644,
         uid: 0,
         gid: 0,
@@ -223,7 +236,9 @@ describe('rollback: a node that dies while Kibana is being prepared leaves zero 
     const context = await packTar([
       {
         name: 'Dockerfile',
-        content: Buffer.from(`FROM seclab-emulator/elasticsearch:${version}\nLABEL ${LAB_LABEL}="${lab}"\nENTRYPOINT ["/usr/local/bin/node","-e","console.error('simulated crash: es cannot start'); process.exit(3)"]\nCMD []\n`),
+        content: Buffer.from(
+          `FROM seclab-emulator/elasticsearch:${version}\nLABEL ${LAB_LABEL}="${lab}"\nENTRYPOINT ["/usr/local/bin/node","-e","console.error('simulated crash: es cannot start'); process.exit(3)"]\nCMD []\n`,
+        ),
         mode: 0o644,
         uid: 0,
         gid: 0,
@@ -236,7 +251,7 @@ describe('rollback: a node that dies while Kibana is being prepared leaves zero 
     await buildEmulatorImages(engine, { version, products: ['elasticsearch'], force: true });
   });
 
-  it('waits for Kibana\'s early preparation, then removes it with everything else', async () => {
+  it("waits for Kibana's early preparation, then removes it with everything else", async () => {
     const error = await upLab(home.context, { name: lab, images: 'emulated', version, agents: 0, fleetServer: false }).catch((e) => e);
     expect(error).toMatchObject({ code: 'COMPONENT_FAILED', context: { phase: 'elasticsearch' } });
     const rollback = home.events.findLast((e) => e.type === 'phase-finished' && e.phase === 'rollback' && e.lab === lab);

@@ -78,7 +78,10 @@ function startSampler(): { stop(): Promise<{ samples: number; helpers: number }>
       for (const line of ps.stdout.split('\n')) argv.add(line);
       await Promise.all(
         listed.map(async (c) => {
-          const info = await engine.docker.getContainer(c.Id).inspect().catch(() => undefined);
+          const info = await engine.docker
+            .getContainer(c.Id)
+            .inspect()
+            .catch(() => undefined);
           if (info) inspected.set(`${c.Id} ${info.State.Status}`, JSON.stringify(info));
         }),
       );
@@ -110,8 +113,13 @@ function privateKeyLines(): Map<string, string[]> {
   const keys = new Map<string, string[]>();
   for (const folder of readdirSync(certs)) {
     for (const file of readdirSync(join(certs, folder)).filter((f) => f.endsWith('.key'))) {
-      const body = readFileSync(join(certs, folder, file), 'utf8').split('\n').filter((line) => line && !line.startsWith('-----'));
-      keys.set(`${folder}/${file}`, body.filter((line) => line.length >= 40));
+      const body = readFileSync(join(certs, folder, file), 'utf8')
+        .split('\n')
+        .filter((line) => line && !line.startsWith('-----'));
+      keys.set(
+        `${folder}/${file}`,
+        body.filter((line) => line.length >= 40),
+      );
     }
   }
   return keys;
@@ -291,7 +299,7 @@ describe('secrets sweep on a real emulated lab', { timeout: 900_000 }, () => {
 
   let lastFound = -1;
 
-  it('no secret is in any output, log, inspect, event, command line or unauthenticated answer (the revoked enrollment token in the agent\'s env excepted)', async () => {
+  it("no secret is in any output, log, inspect, event, command line or unauthenticated answer (the revoked enrollment token in the agent's env excepted)", async () => {
     // `down` last among the outputs: it removes the containers but keeps the folder (afterAll purges it).
     const { findings, byDesign } = sweep();
     lastFound = findings.length;

@@ -76,7 +76,10 @@ describe('a node that is not running, on a 3-node lab', { timeout: 420_000 }, ()
     environment = defaultEnvironment({ ...process.env, SECLAB_HOME: home });
     await upLab({ environment, emit: noEmit }, { name: LAB, images: 'emulated', elasticsearch: { nodes: 3 }, kibana: false, fleetServer: false, agents: 0 });
     const results = await verifyLab(environment, LAB);
-    expect(results.filter((r) => r.status === 'fail' || r.status === 'error'), describeResults(results)).toEqual([]);
+    expect(
+      results.filter((r) => r.status === 'fail' || r.status === 'error'),
+      describeResults(results),
+    ).toEqual([]);
     baseline = statusesOf(results);
   });
 

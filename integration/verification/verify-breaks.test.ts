@@ -42,13 +42,21 @@ const engine = () => environment.engine();
 
 function adminClient() {
   const caPem = readFileSync(join(labPaths(home, LAB).certs, 'ca', 'ca.crt'), 'utf8');
-  return connectElasticsearch({ url: `https://127.0.0.1:${record.allocation.ports.elasticsearch}`, caPem, auth: { username: 'lab_admin', password: requireSecret(secrets, 'lab-admin-password') }, requestTimeoutMs: 10_000 });
+  return connectElasticsearch({
+    url: `https://127.0.0.1:${record.allocation.ports.elasticsearch}`,
+    caPem,
+    auth: { username: 'lab_admin', password: requireSecret(secrets, 'lab-admin-password') },
+    requestTimeoutMs: 10_000,
+  });
 }
 
 /** After a restore: every check back to its fresh-lab status (polled, since restarted components take a moment). */
 async function expectWhole(ids: CheckId[] = ALL, timeoutMs = 120_000) {
   const results = await waitForChecks(environment, LAB, ids, (r) => r.status === baseline[r.id], timeoutMs);
-  expect(results.every((r) => r.status === baseline[r.id]), describeResults(results)).toBe(true);
+  expect(
+    results.every((r) => r.status === baseline[r.id]),
+    describeResults(results),
+  ).toBe(true);
 }
 
 // Each break waits for restarted components and proves the restore: minutes, not the default 60 s.
@@ -132,7 +140,7 @@ describe('verification on a default emulated lab', { timeout: 300_000 }, () => {
     await expectWhole();
   });
 
-  it('a password in Kibana\'s env: secrets.keystore fails naming kibana and ELASTICSEARCH_PASSWORD', async () => {
+  it("a password in Kibana's env: secrets.keystore fails naming kibana and ELASTICSEARCH_PASSWORD", async () => {
     const kibana = await recreateContainer(engine(), container('kibana'), (options) => setEnv(options, 'ELASTICSEARCH_PASSWORD', requireSecret(secrets, 'kibana-system-password')));
     try {
       // Same password as in the keystore: Kibana works as before, only where the secret lives changed.
@@ -265,7 +273,10 @@ describe('verification on a default emulated lab', { timeout: 300_000 }, () => {
       const probeEachNode: CheckId[] = ['transport.tls', 'transport.mutual-auth', 'http.cert-valid', 'network.ip-filter'];
       // Everything that goes through es01's published port cannot be probed at all.
       const throughEs01: CheckId[] = ['http.tls', 'transport.cluster-formed', 'auth.required', 'auth.strong-passwords', 'auth.least-privilege', 'auth.service-accounts', 'secrets.keystore', 'audit.logging'];
-      const moved = results.filter((r) => r.status !== baseline[r.id]).map((r) => r.id).sort();
+      const moved = results
+        .filter((r) => r.status !== baseline[r.id])
+        .map((r) => r.id)
+        .sort();
       expect(moved, table).toEqual([...probeEachNode, ...throughEs01].sort());
       for (const id of [...probeEachNode, ...throughEs01]) {
         const result = resultOf(results, id);

@@ -114,10 +114,53 @@ function printable(values: string[]): string {
 const LONG = 'x'.repeat(100_000);
 const nastyText = fc.oneof(
   fc.constantFrom(
-    '../x', '../../etc/passwd', '/etc/passwd', '$(id)', '`id`', '; rm -rf ~', '| cat /etc/shadow', 'a\0b', '\0', '', ' ', '\t', '\n',
-    '\u202Eevil\u202C', '\u05E9\u05DC\u05D5\u05DD', '🔥🔥', 'e\u0301\u0301\u0301', 'ﬁ', '%2e%2e%2f', '..', '.', '/', '~', '-', '--',
-    'null', 'undefined', 'true', '[]', '{}', 'NaN', 'Infinity', '-Infinity', '1e3', '0x10', '0b11', '1.5', '-1', '-0', '0',
-    '99999999999999999999', '9007199254740993', '１２', '٣', LONG, 'é'.repeat(50_000), `${'../'.repeat(40)}x`,
+    '../x',
+    '../../etc/passwd',
+    '/etc/passwd',
+    '$(id)',
+    '`id`',
+    '; rm -rf ~',
+    '| cat /etc/shadow',
+    'a\0b',
+    '\0',
+    '',
+    ' ',
+    '\t',
+    '\n',
+    '\u202Eevil\u202C',
+    '\u05E9\u05DC\u05D5\u05DD',
+    '🔥🔥',
+    'e\u0301\u0301\u0301',
+    'ﬁ',
+    '%2e%2e%2f',
+    '..',
+    '.',
+    '/',
+    '~',
+    '-',
+    '--',
+    'null',
+    'undefined',
+    'true',
+    '[]',
+    '{}',
+    'NaN',
+    'Infinity',
+    '-Infinity',
+    '1e3',
+    '0x10',
+    '0b11',
+    '1.5',
+    '-1',
+    '-0',
+    '0',
+    '99999999999999999999',
+    '9007199254740993',
+    '１２',
+    '٣',
+    LONG,
+    'é'.repeat(50_000),
+    `${'../'.repeat(40)}x`,
   ),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 24 }),
   fc.string({ unit: 'binary', minLength: 1, maxLength: 24 }),
@@ -282,11 +325,15 @@ describe('the real binary', () => {
     [['ui', '--no-open', '--port', ''], '--port'],
     [['emulator', 'build', '--version', '../x'], '--version'],
     [['challenge', 'hint', '--lab', LAB, 'abc'], 'slot'],
-  ])('seclab %j exits non-zero naming %s, creating nothing', async (args, name) => {
-    const result = await seclab(args);
-    expect(result.signal, 'killed after 30 s').toBeNull();
-    expect(result.status).not.toBe(0);
-    expect(result.stderr).toContain(name);
-    expect(result.created).toEqual([]);
-  }, 40_000);
+  ])(
+    'seclab %j exits non-zero naming %s, creating nothing',
+    async (args, name) => {
+      const result = await seclab(args);
+      expect(result.signal, 'killed after 30 s').toBeNull();
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain(name);
+      expect(result.created).toEqual([]);
+    },
+    40_000,
+  );
 });

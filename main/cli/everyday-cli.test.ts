@@ -60,13 +60,7 @@ describe('no Docker running', () => {
     expect(result.output).not.toMatch(/not reached|ENOENT|UP_FAILED/);
   });
 
-  it.each([
-    [['status']],
-    [['status', '--lab', LAB]],
-    [['down', '--lab', LAB]],
-    [['logs', 'es01', '--lab', LAB]],
-    [['doctor', '--images', 'emulated']],
-  ])('%j says the same sentence', (args) => {
+  it.each([[['status']], [['status', '--lab', LAB]], [['down', '--lab', LAB]], [['logs', 'es01', '--lab', LAB]], [['doctor', '--images', 'emulated']]])('%j says the same sentence', (args) => {
     const result = seclab(args, { DOCKER_HOST: `unix://${missingSocket}` });
     expect(result.code).not.toBe(0);
     expect(result.output).toContain(sentence());
@@ -92,7 +86,7 @@ describe('seclab --version', () => {
     expect(result.stdout).toContain(`Elastic Stack ${DEFAULT_STACK_VERSION} by default`);
   });
 
-  it('a command\'s own --version is still the Stack version', () => {
+  it("a command's own --version is still the Stack version", () => {
     const result = seclab(['plan', '--nodes', '1', '--version', '9.5.2', '--lab', 'vers']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Elastic 9.5.2');

@@ -12,13 +12,7 @@ function listTree(dir: string): string[] {
 }
 
 describe('seclab --lab', () => {
-  it.each([
-    ['down', '--purge'],
-    ['reset'],
-    ['logs', 'es01'],
-    ['status'],
-    ['up', '--images', 'emulated'],
-  ])('refuses a path-like lab name for `%s` before touching the filesystem or Docker', (command, ...rest) => {
+  it.each([['down', '--purge'], ['reset'], ['logs', 'es01'], ['status'], ['up', '--images', 'emulated']])('refuses a path-like lab name for `%s` before touching the filesystem or Docker', (command, ...rest) => {
     const root = mkdtempSync(join(tmpdir(), 'seclab-cli-'));
     const home = join(root, 'home');
     // What `labs/../../victim` would reach from SECLAB_HOME.

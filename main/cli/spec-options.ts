@@ -37,7 +37,7 @@ export function addSpecOptions(command: Command): Command {
   return addLabOption(command)
     .option('--nodes <n>', 'Elasticsearch nodes, 1–7 (default 3)')
     .option('--version <x.y.z>', 'Elastic Stack version')
-    .addOption(new Option('--images <mode>', 'official (Elastic\'s images) or emulated (local, no registry)'))
+    .addOption(new Option('--images <mode>', "official (Elastic's images) or emulated (local, no registry)"))
     .option('--license <type>', 'trial (default; IP filtering and audit work) or basic')
     .option('--memory <size>', 'memory per Elasticsearch node, e.g. 1g')
     .option('--agents <n>', 'Elastic Agents, 0–5 (default 1)')

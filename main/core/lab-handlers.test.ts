@@ -16,7 +16,11 @@ describe('events leaving the lab handlers', () => {
   it('carry no secret: a failure detail echoing a password and a Basic header is scrubbed', async () => {
     const home = mkdtempSync(join(tmpdir(), 'seclab-events-'));
     const lab = 'scrubbed';
-    writeLabRecord(home, { spec: parseLabSpec({ name: lab, images: 'emulated' }), allocation: { subnetIndex: 202, ports: { elasticsearch: 29200, kibana: 25601, fleetServer: 28220 } }, createdAt: new Date().toISOString() });
+    writeLabRecord(home, {
+      spec: parseLabSpec({ name: lab, images: 'emulated' }),
+      allocation: { subnetIndex: 202, ports: { elasticsearch: 29200, kibana: 25601, fleetServer: 28220 } },
+      createdAt: new Date().toISOString(),
+    });
     writeLabSecrets(home, lab, { 'elastic-password': PASSWORD });
     // An engine whose every answer echoes a credential, as a misbehaving proxy or daemon error might.
     const echo = `request failed: password=${PASSWORD}, Authorization: Basic ${BASIC}`;

@@ -89,7 +89,15 @@ export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: 
     labContext.emit({ type: 'phase-started', lab: status.lab, phase: 'verification', title: PHASE_TITLES.verification, at: new Date().toISOString() });
     const checks = await verifyLab(environment, status.lab);
     const passing = checks.filter((c) => c.status === 'pass' || c.status === 'info').length;
-    labContext.emit({ type: 'phase-finished', lab: status.lab, phase: 'verification', outcome: 'done', detail: `${passing} of ${checks.length} checks pass (or are cloud-only info)`, at: new Date().toISOString(), elapsedMs: Date.now() - started });
+    labContext.emit({
+      type: 'phase-finished',
+      lab: status.lab,
+      phase: 'verification',
+      outcome: 'done',
+      detail: `${passing} of ${checks.length} checks pass (or are cloud-only info)`,
+      at: new Date().toISOString(),
+      elapsedMs: Date.now() - started,
+    });
     watch(status.lab, checks);
     return { ...status, checks };
   };
@@ -167,7 +175,11 @@ export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: 
       const engine = environment.engine();
       const name = await requireComponentContainer(lab, component);
       const secrets = readLabSecrets(environment.home, lab) ?? {};
-      return { lines: scrubSecrets(await engine.logs(name, { tail }), secrets).split('\n').filter((line) => line.length > 0) };
+      return {
+        lines: scrubSecrets(await engine.logs(name, { tail }), secrets)
+          .split('\n')
+          .filter((line) => line.length > 0),
+      };
     },
     'logs.follow': async ({ lab, component }) => {
       const engine = environment.engine();

@@ -23,7 +23,12 @@ describe('lab operations', () => {
     let clock = Date.parse(at);
     const operations = createLabOperations({ now: () => new Date(clock), emit: (event) => emitted.push(event) });
     const work = deferred<LabStatus>();
-    const running = operations.run('lab1', 'up', () => work.promise, (status) => status);
+    const running = operations.run(
+      'lab1',
+      'up',
+      () => work.promise,
+      (status) => status,
+    );
 
     expect(operations.track(phaseStarted('lab1'))).toMatchObject({ index: 0 });
     expect(operations.track(phaseStarted('lab1'))).toMatchObject({ index: 1 });

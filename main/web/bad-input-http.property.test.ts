@@ -47,9 +47,7 @@ function ipcOf(handlers: Handlers): (method: MethodName, input: unknown) => Prom
 
 /** The handlers, with a note of every call that gets through the contract's validation. */
 function spied(handlers: Handlers): Handlers {
-  return Object.fromEntries(
-    METHOD_NAMES.map((method) => [method, (input: unknown) => (handlerCalls.push(method), (handlers[method] as (input: unknown) => Promise<unknown>)(input))]),
-  ) as Handlers;
+  return Object.fromEntries(METHOD_NAMES.map((method) => [method, (input: unknown) => (handlerCalls.push(method), (handlers[method] as (input: unknown) => Promise<unknown>)(input))])) as Handlers;
 }
 
 let fakeIpc: (method: MethodName, input: unknown) => Promise<Envelope<unknown>>;
@@ -117,12 +115,48 @@ async function expectCleanRefusal(method: MethodName, input: unknown, names: str
 
 const LONG = 'x'.repeat(100_000);
 const nastyString = fc.oneof(
-  fc.constantFrom('../x', '../../etc/passwd', '/etc/passwd', '$(id)', '`id`', 'a\0b', '\0', '', ' ', '\u202Eevil', '\u05E9\u05DC\u05D5\u05DD', '🔥', 'e\u0301\u0301', '..', '%2e%2e%2f', 'ES01', 'Default', LONG, 'é'.repeat(50_000), '/proc/x', '/dev/full'),
+  fc.constantFrom(
+    '../x',
+    '../../etc/passwd',
+    '/etc/passwd',
+    '$(id)',
+    '`id`',
+    'a\0b',
+    '\0',
+    '',
+    ' ',
+    '\u202Eevil',
+    '\u05E9\u05DC\u05D5\u05DD',
+    '🔥',
+    'e\u0301\u0301',
+    '..',
+    '%2e%2e%2f',
+    'ES01',
+    'Default',
+    LONG,
+    'é'.repeat(50_000),
+    '/proc/x',
+    '/dev/full',
+  ),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 24 }),
   fc.string({ unit: 'binary', minLength: 1, maxLength: 24 }),
 );
-const wrongTypeForString = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string(), fc.string(), { maxKeys: 2 }));
-const wrongTypeForNumber = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('5', '1e3', ''), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.dictionary(fc.string(), fc.integer(), { maxKeys: 2 }));
+const wrongTypeForString = fc.oneof(
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.string(), { maxLength: 3 }),
+  fc.dictionary(fc.string(), fc.string(), { maxKeys: 2 }),
+);
+const wrongTypeForNumber = fc.oneof(
+  fc.string({ maxLength: 8 }),
+  fc.constantFrom('5', '1e3', ''),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.integer(), { maxLength: 3 }),
+  fc.dictionary(fc.string(), fc.integer(), { maxKeys: 2 }),
+);
 const badNumber = (min: number, max: number) =>
   fc.oneof(
     wrongTypeForNumber,
@@ -131,7 +165,11 @@ const badNumber = (min: number, max: number) =>
     fc.double({ min: min, max: max, noNaN: true, noInteger: true }),
     fc.constantFrom(1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, -0 === 0 && min > 0 ? 0 : min - 1),
   );
-const badMatching = (valid: (value: string) => boolean) => fc.oneof(wrongTypeForString, nastyString.filter((v) => !valid(v)));
+const badMatching = (valid: (value: string) => boolean) =>
+  fc.oneof(
+    wrongTypeForString,
+    nastyString.filter((v) => !valid(v)),
+  );
 const badBoolean = fc.oneof(fc.constantFrom('true', 'false', 0, 1, 'yes', null, [], {}), fc.string({ maxLength: 5 }));
 
 const labName = (v: string) => /^[a-z](?:[a-z0-9-]{0,18}[a-z0-9])?$/.test(v);
@@ -158,7 +196,14 @@ const FIELDS: Partial<Record<MethodName, Record<string, fc.Arbitrary<unknown>>>>
   'challenges.start': {
     lab: badLab,
     count: badNumber(1, 10),
-    lessons: fc.oneof(wrongTypeForString.filter((v) => !Array.isArray(v)), fc.array(badMatching((v) => /^[a-z][a-z0-9-]{0,40}$/.test(v)), { minLength: 1, maxLength: 3 }), fc.constant(Array(11).fill('http-tls'))),
+    lessons: fc.oneof(
+      wrongTypeForString.filter((v) => !Array.isArray(v)),
+      fc.array(
+        badMatching((v) => /^[a-z][a-z0-9-]{0,40}$/.test(v)),
+        { minLength: 1, maxLength: 3 },
+      ),
+      fc.constant(Array(11).fill('http-tls')),
+    ),
   },
   'challenges.score': { lab: badLab },
   'challenges.hint': { lab: badLab, slot: badNumber(1, 20) },
@@ -183,11 +228,17 @@ const VALID: Partial<Record<MethodName, Record<string, unknown>>> = {
 
 const fieldCases = Object.entries(FIELDS).flatMap(([method, fields]) =>
   Object.entries(fields!).map(([field, bad]) =>
-    bad.map((value) => ({ method: method as MethodName, input: { ...(method.startsWith('labs.plan') || method === 'lessons.show' || method === 'logs.unfollow' ? {} : { lab: OK_LAB }), ...VALID[method as MethodName], [field]: value }, names: [field] })),
+    bad.map((value) => ({
+      method: method as MethodName,
+      input: { ...(method.startsWith('labs.plan') || method === 'lessons.show' || method === 'logs.unfollow' ? {} : { lab: OK_LAB }), ...VALID[method as MethodName], [field]: value },
+      names: [field],
+    })),
   ),
 );
 /** A whole argument of the wrong shape, for every method. */
-const wrongShape = fc.record({ method: fc.constantFrom(...METHOD_NAMES), input: fc.oneof(fc.integer(), fc.string({ maxLength: 10 }), fc.boolean(), fc.array(fc.integer(), { maxLength: 2 })) }).map(({ method, input }) => ({ method, input, names: ['(input)'] }));
+const wrongShape = fc
+  .record({ method: fc.constantFrom(...METHOD_NAMES), input: fc.oneof(fc.integer(), fc.string({ maxLength: 10 }), fc.boolean(), fc.array(fc.integer(), { maxLength: 2 })) })
+  .map(({ method, input }) => ({ method, input, names: ['(input)'] }));
 
 /** Lab-spec fields (common/lab-spec.ts), through the three methods that take a spec; the spec's own rules refuse them in the handler. */
 const SPEC_FIELDS: Record<string, fc.Arbitrary<unknown>> = {

@@ -125,8 +125,20 @@ describe('other origins and other host names', () => {
   });
 
   it('refuses a Host header other than the loopback address it serves (DNS rebinding), with the session and key', async () => {
-    for (const host of ['attacker.example', `attacker.example:${ui.port}`, `127.0.0.1.attacker.example:${ui.port}`, `127.0.0.1:${ui.port}.attacker.example`, `127.0.0.1:${ui.port + 1}`, `0.0.0.0:${ui.port}`, `[::ffff:7f00:1]:${ui.port}`]) {
-      for (const [path, method] of [['/', 'GET'], ['/api/labs.list', 'POST'], ['/api/events', 'GET']] as const) {
+    for (const host of [
+      'attacker.example',
+      `attacker.example:${ui.port}`,
+      `127.0.0.1.attacker.example:${ui.port}`,
+      `127.0.0.1:${ui.port}.attacker.example`,
+      `127.0.0.1:${ui.port + 1}`,
+      `0.0.0.0:${ui.port}`,
+      `[::ffff:7f00:1]:${ui.port}`,
+    ]) {
+      for (const [path, method] of [
+        ['/', 'GET'],
+        ['/api/labs.list', 'POST'],
+        ['/api/events', 'GET'],
+      ] as const) {
         const reply = await send(path, { method, headers: { ...apiHeaders(), Host: host }, body: method === 'POST' ? '{}' : undefined });
         expect(reply.status, `${method} ${path} Host: ${host}`).toBe(403);
       }
@@ -137,7 +149,13 @@ describe('other origins and other host names', () => {
 describe('the event stream', () => {
   it('serves only a client holding both the cookie and the page key', async () => {
     const before = openStreams;
-    const refused: Record<string, string>[] = [{}, { Cookie: cookie }, { [PAGE_KEY_HEADER]: pageKey }, { Cookie: cookie, [PAGE_KEY_HEADER]: pageKey.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) }, { Cookie: 'seclab_session=x', [PAGE_KEY_HEADER]: pageKey }];
+    const refused: Record<string, string>[] = [
+      {},
+      { Cookie: cookie },
+      { [PAGE_KEY_HEADER]: pageKey },
+      { Cookie: cookie, [PAGE_KEY_HEADER]: pageKey.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) },
+      { Cookie: 'seclab_session=x', [PAGE_KEY_HEADER]: pageKey },
+    ];
     for (const headers of refused) {
       const stream = await openStream(headers);
       expect(stream.status, JSON.stringify(Object.keys(headers))).toBe(401);

@@ -36,7 +36,11 @@ export function AppHeader() {
       )}
       {status?.workshop && (
         <p className="header-workshop" role="status" data-workshop={status.workshop.kind}>
-          <StatusIcon status={status.workshop.phase === 'broken' ? 'warn' : 'pending'} withWord label={status.workshop.phase === 'breaking' ? 'Breaking' : status.workshop.phase === 'restoring' ? 'Restoring' : status.workshop.kind === 'challenge' ? 'Challenge' : 'Lesson'} />
+          <StatusIcon
+            status={status.workshop.phase === 'broken' ? 'warn' : 'pending'}
+            withWord
+            label={status.workshop.phase === 'breaking' ? 'Breaking' : status.workshop.phase === 'restoring' ? 'Restoring' : status.workshop.kind === 'challenge' ? 'Challenge' : 'Lesson'}
+          />
           <span>{status.workshop.message}</span>
         </p>
       )}

@@ -21,9 +21,7 @@ export function ProgressBar({ label, current, total, detail }: { label: string; 
     <div className="progress">
       <div className="progress-head">
         <span className="progress-label mono">{label}</span>
-        <span className="progress-numbers">
-          {known ? `${formatBytes(current)} / ${formatBytes(total)} · ${percent}%` : finishedWithoutBytes ? `✓ ${detail}` : (detail ?? 'waiting')}
-        </span>
+        <span className="progress-numbers">{known ? `${formatBytes(current)} / ${formatBytes(total)} · ${percent}%` : finishedWithoutBytes ? `✓ ${detail}` : (detail ?? 'waiting')}</span>
       </div>
       <div className="progress-track" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
         <div className={`progress-fill${percent === 100 ? ' progress-done' : ''}`} style={{ width: `${percent ?? 0}%` }} />

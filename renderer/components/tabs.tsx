@@ -4,8 +4,7 @@ import { useRef } from 'react';
 export function Tabs<T extends string>({ tabs, current, onSelect, label }: { tabs: Array<{ id: T; title: string }>; current: T; onSelect: (id: T) => void; label: string }) {
   const refs = useRef<Record<string, HTMLButtonElement | null>>({});
   function onKeyDown(event: React.KeyboardEvent, index: number) {
-    const next =
-      event.key === 'ArrowRight' ? (index + 1) % tabs.length : event.key === 'ArrowLeft' ? (index - 1 + tabs.length) % tabs.length : event.key === 'Home' ? 0 : event.key === 'End' ? tabs.length - 1 : -1;
+    const next = event.key === 'ArrowRight' ? (index + 1) % tabs.length : event.key === 'ArrowLeft' ? (index - 1 + tabs.length) % tabs.length : event.key === 'Home' ? 0 : event.key === 'End' ? tabs.length - 1 : -1;
     if (next < 0) return;
     event.preventDefault();
     onSelect(tabs[next].id);

@@ -44,14 +44,7 @@ export async function enrollOnce(connection: FleetConnection, enrollmentToken: s
  * enroll_cmd.go enrollWithBackoff: log, retry on every failure until FLEET_ENROLL_TIMEOUT, then give up with
  * "fail to enroll: …". (The real backoff starts at 60 s; the emulator starts at 1 s so labs settle quickly.)
  */
-export async function enrollWithBackoff(
-  connection: FleetConnection,
-  enrollmentToken: string,
-  tags: string[],
-  timeoutMs: number,
-  logger: AgentLogger,
-  isStopped: () => boolean,
-): Promise<EnrollResult> {
+export async function enrollWithBackoff(connection: FleetConnection, enrollmentToken: string, tags: string[], timeoutMs: number, logger: AgentLogger, isStopped: () => boolean): Promise<EnrollResult> {
   const deadline = Date.now() + timeoutMs;
   let delayMs = 1000;
   logger.info(`Starting enrollment to URL: ${connection.url}`);

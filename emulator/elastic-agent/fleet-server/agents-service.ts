@@ -105,7 +105,7 @@ export class FleetAgentsService {
     const localMetadata = body.metadata?.local ?? {};
     const userProvided = body.metadata?.user_provided ?? {};
     const tags = body.metadata?.tags ?? [];
-    const agentVersion = ((localMetadata.elastic as { agent?: { version?: string } } | undefined)?.agent?.version) ?? AGENT_VERSION;
+    const agentVersion = (localMetadata.elastic as { agent?: { version?: string } } | undefined)?.agent?.version ?? AGENT_VERSION;
     await this.clients.service.index({
       index: AGENTS_INDEX,
       id: agentId,

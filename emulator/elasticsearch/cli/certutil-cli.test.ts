@@ -19,24 +19,12 @@ const unzip = (path: string) => {
   return Object.fromEntries(Object.entries(entries).map(([name, data]) => [name, Buffer.from(data).toString('utf8')]));
 };
 
-const INSTANCES = [
-  'instances:',
-  '  - name: es01',
-  '    dns:',
-  '      - es01',
-  '      - localhost',
-  '    ip:',
-  '      - 127.0.0.1',
-  '  - name: es02',
-  '    dns:',
-  '      - es02',
-  '    ip:',
-  '      - 127.0.0.1',
-  '',
-].join('\n');
+const INSTANCES = ['instances:', '  - name: es01', '    dns:', '      - es01', '      - localhost', '    ip:', '      - 127.0.0.1', '  - name: es02', '    dns:', '      - es02', '    ip:', '      - 127.0.0.1', ''].join(
+  '\n',
+);
 
-describe('elasticsearch-certutil (emulated), as Elastic\'s Compose recipe runs it', () => {
-  it('ca --silent --pem -out ca.zip: ca/ca.crt and ca/ca.key, a self-signed CA with certutil\'s default DN, nothing printed', () => {
+describe("elasticsearch-certutil (emulated), as Elastic's Compose recipe runs it", () => {
+  it("ca --silent --pem -out ca.zip: ca/ca.crt and ca/ca.key, a self-signed CA with certutil's default DN, nothing printed", () => {
     const cwd = mkdtempSync(join(tmpdir(), 'certutil-'));
     const { term, out, err } = terminal();
     expect(runCertutil(['ca', '--silent', '--pem', '-out', 'config/certs/ca.zip'], { cwd, terminal: term })).toBe(0);
@@ -88,7 +76,7 @@ describe('elasticsearch-certutil (emulated), as Elastic\'s Compose recipe runs i
     expect(err).toEqual([`ERROR: Output file '${join(cwd, 'ca.zip')}' already exists`]);
   });
 
-  it('rejects invalid instance details with the tool\'s messages (exit 78) and writes nothing', () => {
+  it("rejects invalid instance details with the tool's messages (exit 78) and writes nothing", () => {
     const cwd = mkdtempSync(join(tmpdir(), 'certutil-'));
     runCertutil(['ca', '--silent', '--pem', '-out', 'ca.zip'], { cwd, terminal: terminal().term });
     const caFiles = unzip(join(cwd, 'ca.zip'));
@@ -98,8 +86,12 @@ describe('elasticsearch-certutil (emulated), as Elastic\'s Compose recipe runs i
     const { term, err } = terminal();
     expect(runCertutil(['cert', '--silent', '--pem', '--out', 'certs.zip', '--in', 'instances.yml', '--ca-cert', 'ca.crt', '--ca-key', 'ca.key'], { cwd, terminal: term })).toBe(78);
     expect(err).toEqual([
-      'Configuration for instance ca has invalid details', ' * [ca] may not be used as an instance name', '',
-      'Configuration for instance es01 has invalid details', ' * [not-an-ip] is not a valid IP address', '',
+      'Configuration for instance ca has invalid details',
+      ' * [ca] may not be used as an instance name',
+      '',
+      'Configuration for instance es01 has invalid details',
+      ' * [not-an-ip] is not a valid IP address',
+      '',
       `ERROR: File ${join(cwd, 'instances.yml')} contains invalid configuration details (see messages above)`,
     ]);
     expect(existsSync(join(cwd, 'certs.zip'))).toBe(false);

@@ -29,8 +29,23 @@ export interface CertutilEnvironment {
 const MODE_OPTIONS: Record<string, Record<string, boolean>> = {
   ca: { out: true, pass: false, keysize: true, pem: false, days: true, 'ca-dn': true },
   cert: {
-    out: true, pass: false, keysize: true, pem: false, days: true, ca: true, 'ca-cert': true, 'ca-key': true, 'ca-pass': false,
-    'ca-dn': true, 'keep-ca-key': false, multiple: false, name: true, dns: true, ip: true, in: true, 'self-signed': false,
+    out: true,
+    pass: false,
+    keysize: true,
+    pem: false,
+    days: true,
+    ca: true,
+    'ca-cert': true,
+    'ca-key': true,
+    'ca-pass': false,
+    'ca-dn': true,
+    'keep-ca-key': false,
+    multiple: false,
+    name: true,
+    dns: true,
+    ip: true,
+    in: true,
+    'self-signed': false,
   },
 };
 const COMMON_FLAGS: Record<string, string> = { s: 'silent', silent: 'silent', v: 'verbose', verbose: 'verbose', h: 'help', help: 'help' };
@@ -166,7 +181,13 @@ function parseAndValidateFile(path: string, terminal: Terminal): InstanceInforma
 }
 
 function commandLineInstance(options: ParsedOptions): InstanceInformation {
-  const split = (name: string) => (options.values.get(name) ?? []).flatMap((value) => value.split(',').map((part) => part.trim()).filter(Boolean));
+  const split = (name: string) =>
+    (options.values.get(name) ?? []).flatMap((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    );
   const name = options.values.get('name')?.[0] ?? 'instance';
   const instance = { name, filename: name, dns: split('dns'), ip: split('ip') };
   const errors = validateInstance(instance);
@@ -240,7 +261,9 @@ export function runCertutil(args: string[], env: CertutilEnvironment): number {
   const terminal = env.terminal;
   try {
     if (mode === undefined || mode === '-h' || mode === '--help') {
-      terminal.print('Simplifies certificate creation for use with the Elastic Stack\n\nCommands\n--------\ncsr - generate certificate signing requests\ncert - generate X.509 certificates and keys\nca - generate a new local certificate authority\nhttp - generate a new certificate (or certificate request) for the Elasticsearch HTTP interface');
+      terminal.print(
+        'Simplifies certificate creation for use with the Elastic Stack\n\nCommands\n--------\ncsr - generate certificate signing requests\ncert - generate X.509 certificates and keys\nca - generate a new local certificate authority\nhttp - generate a new certificate (or certificate request) for the Elasticsearch HTTP interface',
+      );
       return mode === undefined ? ExitCodes.USAGE : ExitCodes.OK;
     }
     if (mode === 'csr' || mode === 'http') throw new UserError(ExitCodes.USAGE, `the ${mode} mode ${NOT_EMULATED}`);

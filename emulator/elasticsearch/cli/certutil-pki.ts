@@ -79,10 +79,7 @@ export function issueCertificate(request: IssueRequest): CertificateAndKey {
     certificate.setIssuer(request.subject);
   }
 
-  const altNames = [
-    ...(request.ipAddresses ?? []).map((ip) => ({ type: 7, ip })),
-    ...(request.dnsNames ?? []).map((value) => ({ type: 2, value })),
-  ];
+  const altNames = [...(request.ipAddresses ?? []).map((ip) => ({ type: 7, ip })), ...(request.dnsNames ?? []).map((value) => ({ type: 2, value }))];
   certificate.setExtensions([
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: authorityKeyIdentifier },

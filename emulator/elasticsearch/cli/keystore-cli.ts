@@ -159,7 +159,9 @@ export function runKeystoreCli(args: string[], { environment, terminal }: Keysto
         loadExisting(path);
         throw new UserError(ExitCodes.DATA_ERROR, 'password-protected keystores are not supported by the seclab emulated image');
       default:
-        terminal.error('A tool for managing settings stored in the elasticsearch keystore\n\nCommands\n--------\ncreate - Creates a new elasticsearch keystore\nlist - List entries in the keystore\nadd - Add a string settings to the keystore\nadd-file - Add a file setting to the keystore\nremove - Remove settings from the keystore\nupgrade - Upgrade the keystore format\npasswd - Changes the password of a keystore\nhas-passwd - Succeeds if the keystore exists and is password-protected, fails with exit code 1 otherwise.\nshow - Show a value from the keystore');
+        terminal.error(
+          'A tool for managing settings stored in the elasticsearch keystore\n\nCommands\n--------\ncreate - Creates a new elasticsearch keystore\nlist - List entries in the keystore\nadd - Add a string settings to the keystore\nadd-file - Add a file setting to the keystore\nremove - Remove settings from the keystore\nupgrade - Upgrade the keystore format\npasswd - Changes the password of a keystore\nhas-passwd - Succeeds if the keystore exists and is password-protected, fails with exit code 1 otherwise.\nshow - Show a value from the keystore',
+        );
         if (command !== undefined && command !== '-h' && command !== '--help') {
           terminal.error(`ERROR: Unknown command [${command}]`);
           return ExitCodes.USAGE;

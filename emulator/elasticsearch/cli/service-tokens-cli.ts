@@ -9,7 +9,11 @@ import { ExitCodes, UserError, type Terminal } from './terminal.js';
 export function runServiceTokensCli(args: string[], environment: NodeJS.ProcessEnv, terminal: Terminal): number {
   const esHome = resolve(environment.ES_HOME ?? '/usr/share/elasticsearch');
   const file = join(resolve(environment.ES_PATH_CONF ?? join(esHome, 'config')), 'service_tokens');
-  const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((line) => line.trim()) : [];
+  const lines = existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim())
+    : [];
   const save = (content: string[]) => {
     writeFileSync(`${file}.tmp`, content.map((line) => line + '\n').join(''), { mode: 0o660 });
     renameSync(`${file}.tmp`, file);
@@ -46,7 +50,9 @@ export function runServiceTokensCli(args: string[], environment: NodeJS.ProcessE
         return ExitCodes.OK;
       }
       default:
-        terminal.error('Manages elasticsearch service account file-tokens\n\nCommands\n--------\ncreate - Create a file token for specified service account and token name\ndelete - Remove a file token for specified service account and token name\nlist - List file tokens for the specified service account');
+        terminal.error(
+          'Manages elasticsearch service account file-tokens\n\nCommands\n--------\ncreate - Create a file token for specified service account and token name\ndelete - Remove a file token for specified service account and token name\nlist - List file tokens for the specified service account',
+        );
         return command ? ExitCodes.USAGE : ExitCodes.OK;
     }
   } catch (error) {

@@ -26,9 +26,7 @@ const TRIAL_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function selfGeneratedLicense(type: 'basic' | 'trial', uid: string, now: number): LicenseState {
-  return type === 'trial'
-    ? { uid, type, issueDate: now, expiryDate: now + TRIAL_DAYS * DAY_MS, trialUsed: true }
-    : { uid, type, issueDate: now, trialUsed: false };
+  return type === 'trial' ? { uid, type, issueDate: now, expiryDate: now + TRIAL_DAYS * DAY_MS, trialUsed: true } : { uid, type, issueDate: now, trialUsed: false };
 }
 
 /** Mutates `metadata` (callers pass a copy); deterministic so every node would compute the same result. */

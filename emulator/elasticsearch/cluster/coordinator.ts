@@ -231,13 +231,9 @@ export class Coordinator {
   // ---- election --------------------------------------------------------------------------------
 
   private async tryToFormOrJoin(): Promise<void> {
-    const statuses = (
-      await Promise.all(
-        [...this.peers.values()].map((connection) =>
-          connection.request<PeerStatus>('internal:cluster/status', {}, 1000).catch(() => undefined),
-        ),
-      )
-    ).filter((status): status is PeerStatus => status !== undefined);
+    const statuses = (await Promise.all([...this.peers.values()].map((connection) => connection.request<PeerStatus>('internal:cluster/status', {}, 1000).catch(() => undefined)))).filter(
+      (status): status is PeerStatus => status !== undefined,
+    );
     const leader = statuses.find((status) => status.masterId === status.node.id);
     if (leader) {
       await this.join(leader.node);
@@ -250,7 +246,8 @@ export class Coordinator {
     if (bootstrapped) voters = this.metadataValue.votingConfig;
     else if (knownCluster) voters = knownCluster.votingConfig;
     else if (this.config.initialMasterNodes.length > 0) voters = this.config.initialMasterNodes;
-    else if (this.config.seedHosts.length === 0) voters = [this.localNode.name]; // development-mode auto-bootstrap
+    else if (this.config.seedHosts.length === 0)
+      voters = [this.localNode.name]; // development-mode auto-bootstrap
     else voters = [];
     const present = new Set([this.localNode.name, ...statuses.filter((status) => isMasterEligible(status.node)).map((status) => status.node.name)]);
     const presentVoters = voters.filter((name) => present.has(name)).sort();
@@ -272,9 +269,7 @@ export class Coordinator {
   }
 
   private async becomeMaster(statuses: PeerStatus[], voters: string[] = [this.localNode.name]): Promise<void> {
-    const newer = statuses
-      .filter((status) => status.clusterUuid && (!this.metadataValue.clusterUuid || status.clusterUuid === this.metadataValue.clusterUuid))
-      .sort((a, b) => b.term - a.term || b.version - a.version)[0];
+    const newer = statuses.filter((status) => status.clusterUuid && (!this.metadataValue.clusterUuid || status.clusterUuid === this.metadataValue.clusterUuid)).sort((a, b) => b.term - a.term || b.version - a.version)[0];
     if (newer && (newer.term > this.term || newer.version > this.metadataValue.version)) {
       const connection = this.peers.get(newer.node.id);
       const fetched = await connection?.request<{ metadata: ClusterMetadata }>('internal:cluster/state', {}, 5000).catch(() => undefined);
@@ -324,7 +319,12 @@ export class Coordinator {
     await Promise.all(
       nodes
         .filter((node) => node.id !== this.localNode.id)
-        .map((node) => this.peers.get(node.id)?.request('internal:cluster/publish', state, PUBLISH_TIMEOUT_MS).catch(() => undefined)),
+        .map((node) =>
+          this.peers
+            .get(node.id)
+            ?.request('internal:cluster/publish', state, PUBLISH_TIMEOUT_MS)
+            .catch(() => undefined),
+        ),
     );
   }
 
@@ -352,7 +352,12 @@ export class Coordinator {
     await Promise.all(
       followers.map(async (node) => {
         const connection = this.peers.get(node.id);
-        const ok = connection ? await connection.request('internal:cluster/ping', { term: this.term, masterId: this.localNode.id }, PING_INTERVAL_MS).then(() => true, () => false) : false;
+        const ok = connection
+          ? await connection.request('internal:cluster/ping', { term: this.term, masterId: this.localNode.id }, PING_INTERVAL_MS).then(
+              () => true,
+              () => false,
+            )
+          : false;
         const failures = ok ? 0 : (this.followerFailures.get(node.id) ?? 0) + 1;
         this.followerFailures.set(node.id, failures);
         if (failures >= FOLLOWER_PING_FAILURES) await this.removeNode(node, connection ? 'followers check retry count exceeded' : 'disconnected');
@@ -367,9 +372,7 @@ export class Coordinator {
    * term under a lower node name) steps down and joins it, as a node does that loses an election.
    */
   private async yieldToAnotherMaster(): Promise<void> {
-    const statuses = await Promise.all(
-      this.connectedPeerConnections().map((connection) => connection.request<PeerStatus>('internal:cluster/status', {}, PING_INTERVAL_MS).catch(() => undefined)),
-    );
+    const statuses = await Promise.all(this.connectedPeerConnections().map((connection) => connection.request<PeerStatus>('internal:cluster/status', {}, PING_INTERVAL_MS).catch(() => undefined)));
     const rival = statuses.find(
       (status) =>
         status !== undefined &&
@@ -424,7 +427,10 @@ export class Coordinator {
     this.storage.saveClusterState({ term: this.term, metadata: state.metadata });
     this.logger.context.clusterUuid = state.metadata.clusterUuid;
     if (previousMaster?.id !== this.master?.id) {
-      this.logger.info(Loggers.clusterApplier, `master node changed {previous [${previousMaster ? describeNode(previousMaster) : ''}], current [${this.master ? describeNode(this.master) : ''}]}, term: ${state.term}, version: ${state.version}, reason: Publication{term=${state.term}, version=${state.version}}`);
+      this.logger.info(
+        Loggers.clusterApplier,
+        `master node changed {previous [${previousMaster ? describeNode(previousMaster) : ''}], current [${this.master ? describeNode(this.master) : ''}]}, term: ${state.term}, version: ${state.version}, reason: Publication{term=${state.term}, version=${state.version}}`,
+      );
     }
     const added = state.nodes.filter((node) => !previousNodes.has(node.id) && node.id !== this.localNode.id);
     if (added.length > 0 && previousMaster?.id === this.master?.id) {

@@ -17,7 +17,10 @@ const ROLE_LETTERS: Record<string, string> = {
 };
 
 export function roleLetters(roles: string[]): string {
-  return roles.map((role) => ROLE_LETTERS[role] ?? '').sort().join('');
+  return roles
+    .map((role) => ROLE_LETTERS[role] ?? '')
+    .sort()
+    .join('');
 }
 
 /** `{name}{id}{ephemeralId}{hostName}{ip}{transportAddress}{roles}`, as DiscoveryNode.toString() prints it. */

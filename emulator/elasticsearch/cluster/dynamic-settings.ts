@@ -48,10 +48,7 @@ function normalise(value: unknown): unknown {
 }
 
 export function applySettingsUpdate(metadata: ClusterMetadata, persistent: Record<string, unknown>, transient: Record<string, unknown>): RestResult {
-  const scopes = [
-    ['persistent', flattenSettingsKeepingNulls(persistent), metadata.persistentSettings] as const,
-    ['transient', flattenSettingsKeepingNulls(transient), metadata.transientSettings] as const,
-  ];
+  const scopes = [['persistent', flattenSettingsKeepingNulls(persistent), metadata.persistentSettings] as const, ['transient', flattenSettingsKeepingNulls(transient), metadata.transientSettings] as const];
   for (const [scope, updates] of scopes) for (const name of Object.keys(updates)) validate(scope, name);
   const applied: Record<string, Record<string, unknown>> = { persistent: {}, transient: {} };
   for (const [scope, updates, target] of scopes) {

@@ -18,11 +18,7 @@ export interface Hello {
 }
 
 type Message =
-  | { t: 'hello'; hello: Hello }
-  | { t: 'welcome'; hello: Hello }
-  | { t: 'alert'; alert: string }
-  | { t: 'req'; id: number; action: string; body: unknown }
-  | { t: 'res'; id: number; body?: unknown; error?: string };
+  { t: 'hello'; hello: Hello } | { t: 'welcome'; hello: Hello } | { t: 'alert'; alert: string } | { t: 'req'; id: number; action: string; body: unknown } | { t: 'res'; id: number; body?: unknown; error?: string };
 
 export type RequestHandler = (connection: TransportConnection, action: string, body: unknown) => Promise<unknown>;
 
@@ -117,7 +113,6 @@ export interface TransportOptions {
 function channelName(socket: Socket): string {
   return `Netty4TcpChannel{localAddress=/${socket.localAddress}:${socket.localPort}, remoteAddress=/${socket.remoteAddress}:${socket.remotePort}, profile=default}`;
 }
-
 
 export class TransportService {
   private server: Server | undefined;

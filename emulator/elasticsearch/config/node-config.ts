@@ -87,12 +87,7 @@ function parsePort(value: string | undefined, fallback: number, name: string): n
   return port;
 }
 
-function readSslSettings(
-  settings: FlatSettings,
-  keystore: KeystoreEntries | undefined,
-  prefix: string,
-  defaultClientAuthentication: ClientAuthentication,
-): SslSettings {
+function readSslSettings(settings: FlatSettings, keystore: KeystoreEntries | undefined, prefix: string, defaultClientAuthentication: ClientAuthentication): SslSettings {
   const get = (name: string) => settingAsString(settings, `${prefix}.${name}`);
   const verificationMode = (get('verification_mode') ?? 'full') as VerificationMode;
   if (!['full', 'certificate', 'none'].includes(verificationMode)) {

@@ -7,9 +7,7 @@ export type AliasAction =
   | { type: 'remove'; index: string; alias: string; mustExist?: boolean }
   | { type: 'remove_index'; index: string };
 
-export type IndexStateCommand =
-  | { kind: 'update_aliases'; actions: AliasAction[]; response: 'aliases' | 'acknowledged' }
-  | { kind: 'set_indices_closed'; indices: string[]; closed: boolean };
+export type IndexStateCommand = { kind: 'update_aliases'; actions: AliasAction[]; response: 'aliases' | 'acknowledged' } | { kind: 'set_indices_closed'; indices: string[]; closed: boolean };
 
 export const INDEX_STATE_COMMAND_KINDS = new Set(['update_aliases', 'set_indices_closed']);
 

@@ -54,7 +54,9 @@ export function matches(query: Query | undefined, id: string, source: Source): b
     case 'match_none':
       return false;
     case 'ids':
-      return toArray((query.ids as Query).values).map(String).includes(id);
+      return toArray((query.ids as Query).values)
+        .map(String)
+        .includes(id);
     case 'term': {
       const [field, spec] = parseLeaf(query, kind);
       return fieldValues(source, field).some((value) => equalsTerm(value, spec.value));
@@ -79,7 +81,14 @@ export function matches(query: Query | undefined, id: string, source: Source): b
     }
     case 'wildcard': {
       const [field, spec] = parseLeaf(query, kind);
-      const pattern = new RegExp('^' + String(spec.value).split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+      const pattern = new RegExp(
+        '^' +
+          String(spec.value)
+            .split('*')
+            .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+            .join('.*') +
+          '$',
+      );
       return fieldValues(source, field).some((value) => pattern.test(String(value)));
     }
     case 'exists':

@@ -5,7 +5,10 @@ import { matchesPattern } from '../security/privileges.js';
  * `**` for any depth, `-` prefix to exclude. Arrays are filtered element by element.
  */
 export function applyFilterPath(body: unknown, filterPath: string): unknown {
-  const expressions = filterPath.split(',').map((path) => path.trim()).filter(Boolean);
+  const expressions = filterPath
+    .split(',')
+    .map((path) => path.trim())
+    .filter(Boolean);
   const includes = expressions.filter((path) => !path.startsWith('-')).map((path) => path.split('.'));
   const excludes = expressions.filter((path) => path.startsWith('-')).map((path) => path.slice(1).split('.'));
   let result = includes.length > 0 ? include(body, includes) : body;

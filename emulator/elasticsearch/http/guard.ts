@@ -1,12 +1,6 @@
 import type { RouteContext } from './rest-request.js';
 import type { Subject } from '../security/authentication.js';
-import {
-  accessDenied,
-  clusterActionAllowed,
-  indexActionAllowed,
-  resolveIndexExpressions,
-  type ResolvedIndices,
-} from '../security/authorization.js';
+import { accessDenied, clusterActionAllowed, indexActionAllowed, resolveIndexExpressions, type ResolvedIndices } from '../security/authorization.js';
 import type { ClusterRequestContext, IndexRequestContext } from '../security/privileges.js';
 import { ElasticsearchError } from './rest-errors.js';
 import { runAsDenied } from '../security/run-as.js';

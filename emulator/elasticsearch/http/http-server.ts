@@ -25,7 +25,19 @@ import { applyFilterPath } from './filter-path.js';
 
 const MAX_CONTENT_LENGTH = 100 * 1024 * 1024;
 
-export const allRoutes: Route[] = [...clusterRoutes, ...securityRoutes, ...documentRoutes, ...roleMappingRoutes, ...securityQueryRoutes, ...profileRoutes, ...aliasRoutes, ...applicationPrivilegeRoutes, ...tokenRoutes, ...apiKeyRoutes, ...serviceAccountRoutes];
+export const allRoutes: Route[] = [
+  ...clusterRoutes,
+  ...securityRoutes,
+  ...documentRoutes,
+  ...roleMappingRoutes,
+  ...securityQueryRoutes,
+  ...profileRoutes,
+  ...aliasRoutes,
+  ...applicationPrivilegeRoutes,
+  ...tokenRoutes,
+  ...apiKeyRoutes,
+  ...serviceAccountRoutes,
+];
 
 /** With xpack.security.enabled: false every request runs unauthenticated with full rights, as in ES. */
 function anonymousSuperuser(): Subject {

@@ -36,11 +36,7 @@ export function badRequest(reason: string, type = 'illegal_argument_exception'):
 }
 
 export function validationFailed(...problems: string[]): ElasticsearchError {
-  return new ElasticsearchError(
-    400,
-    'action_request_validation_exception',
-    `Validation Failed: ${problems.map((problem, index) => `${index + 1}: ${problem};`).join('')}`,
-  );
+  return new ElasticsearchError(400, 'action_request_validation_exception', `Validation Failed: ${problems.map((problem, index) => `${index + 1}: ${problem};`).join('')}`);
 }
 
 export function parsingError(reason: string): ElasticsearchError {

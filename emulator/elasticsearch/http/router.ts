@@ -1,9 +1,6 @@
 import type { Route } from './rest-request.js';
 
-export type RouteMatch =
-  | { kind: 'found'; route: Route; params: Record<string, string> }
-  | { kind: 'wrong-method'; allowed: string[] }
-  | { kind: 'none' };
+export type RouteMatch = { kind: 'found'; route: Route; params: Record<string, string> } | { kind: 'wrong-method'; allowed: string[] } | { kind: 'none' };
 
 function matchPattern(pattern: string, segments: string[]): Record<string, string> | undefined {
   const parts = pattern.split('/').filter(Boolean);
@@ -23,7 +20,10 @@ function matchPattern(pattern: string, segments: string[]): Record<string, strin
 
 /** Literal segments beat parameters, as in ES's PathTrie. */
 function specificity(pattern: string): number[] {
-  return pattern.split('/').filter(Boolean).map((part) => (part.startsWith('{') ? 0 : 1));
+  return pattern
+    .split('/')
+    .filter(Boolean)
+    .map((part) => (part.startsWith('{') ? 0 : 1));
 }
 
 function compareSpecificity(a: Route, b: Route): number {

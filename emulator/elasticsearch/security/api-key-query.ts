@@ -115,8 +115,7 @@ export function compileQuery(query: unknown, now: number): Matcher {
       const mustNot = clause('must_not');
       const minimum = (body as Json).minimum_should_match;
       const required = minimum !== undefined ? Number(minimum) : must.length === 0 && should.length > 0 ? 1 : 0;
-      return (key) =>
-        must.every((matcher) => matcher(key)) && !mustNot.some((matcher) => matcher(key)) && should.filter((matcher) => matcher(key)).length >= required;
+      return (key) => must.every((matcher) => matcher(key)) && !mustNot.some((matcher) => matcher(key)) && should.filter((matcher) => matcher(key)).length >= required;
     }
     case 'ids': {
       const ids = asList((body as Json).values).map(String);
@@ -150,10 +149,7 @@ export function compileQuery(query: unknown, now: number): Matcher {
       const [field, spec] = leaf(body, type);
       const { value, caseInsensitive } = specValue(spec, 'value');
       const pattern = String(value).replace(/\?/g, '*');
-      return (key) =>
-        fieldValues(key, field).some((actual) =>
-          caseInsensitive ? matchesPattern(pattern.toLowerCase(), String(actual).toLowerCase()) : matchesPattern(pattern, String(actual)),
-        );
+      return (key) => fieldValues(key, field).some((actual) => (caseInsensitive ? matchesPattern(pattern.toLowerCase(), String(actual).toLowerCase()) : matchesPattern(pattern, String(actual))));
     }
     case 'exists': {
       const field = String((body as Json).field);
@@ -182,12 +178,12 @@ export function compileQuery(query: unknown, now: number): Matcher {
       const spec = body as Json;
       const requested = asList(spec.fields).map(String);
       const fields = requested.length === 0 ? [...FIELDS, 'metadata'] : [...FIELDS, 'metadata'].filter((field) => requested.some((pattern) => matchesPattern(pattern.split('^')[0]!, field)));
-      const terms = String(spec.query ?? '').split(/\s+/).filter(Boolean);
+      const terms = String(spec.query ?? '')
+        .split(/\s+/)
+        .filter(Boolean);
       const all = String(spec.default_operator ?? 'or').toLowerCase() === 'and';
       const termMatches = (key: StoredApiKey, term: string) =>
-        fields.some((field) =>
-          fieldValues(key, field).some((actual) => (term.endsWith('*') ? String(actual).startsWith(term.slice(0, -1)) : String(actual) === term)),
-        );
+        fields.some((field) => fieldValues(key, field).some((actual) => (term.endsWith('*') ? String(actual).startsWith(term.slice(0, -1)) : String(actual) === term)));
       if (fields.length === 0) return () => false;
       return (key) => (all ? terms.every((term) => termMatches(key, term)) : terms.some((term) => termMatches(key, term)));
     }
@@ -202,20 +198,22 @@ export interface SortSpec {
 }
 
 export function parseSort(sort: unknown): SortSpec[] {
-  return asList(sort).map((entry) => {
-    if (typeof entry === 'string') return { field: entry, order: entry === '_score' ? 'desc' : 'asc' };
-    const [field, spec] = Object.entries(entry as Json)[0]!;
-    const order = typeof spec === 'string' ? spec : String((spec as Json).order ?? 'asc');
-    return { field, order: order === 'desc' ? 'desc' : 'asc' };
-  }).map((spec) => {
-    if (spec.field !== '_doc') checkField(spec.field);
-    return spec as SortSpec;
-  });
+  return asList(sort)
+    .map((entry) => {
+      if (typeof entry === 'string') return { field: entry, order: entry === '_score' ? 'desc' : 'asc' };
+      const [field, spec] = Object.entries(entry as Json)[0]!;
+      const order = typeof spec === 'string' ? spec : String((spec as Json).order ?? 'asc');
+      return { field, order: order === 'desc' ? 'desc' : 'asc' };
+    })
+    .map((spec) => {
+      if (spec.field !== '_doc') checkField(spec.field);
+      return spec as SortSpec;
+    });
 }
 
 /** The `_sort` values a hit carries: dates as epoch millis, keywords as strings. */
 export function sortValues(key: StoredApiKey, specs: SortSpec[], position: number): Value[] {
-  return specs.map((spec) => (spec.field === '_doc' ? position : (fieldValues(key, spec.field)[0] ?? null) as Value));
+  return specs.map((spec) => (spec.field === '_doc' ? position : ((fieldValues(key, spec.field)[0] ?? null) as Value)));
 }
 
 export function compareSortValues(left: Value[], right: unknown[], specs: SortSpec[]): number {
@@ -312,10 +310,7 @@ export function runAggregations(aggs: unknown, keys: StoredApiKey[], now: number
         });
         const groups = new Map<string, { key: Record<string, Value>; keys: StoredApiKey[] }>();
         for (const key of keys) {
-          const combos = sources.reduce<Array<Record<string, Value>>>(
-            (acc, source) => acc.flatMap((combo) => [...new Set(fieldValues(key, source.field))].map((value) => ({ ...combo, [source.name]: value }))),
-            [{}],
-          );
+          const combos = sources.reduce<Array<Record<string, Value>>>((acc, source) => acc.flatMap((combo) => [...new Set(fieldValues(key, source.field))].map((value) => ({ ...combo, [source.name]: value }))), [{}]);
           for (const combo of combos) {
             const id = JSON.stringify(combo);
             groups.set(id, { key: combo, keys: [...(groups.get(id)?.keys ?? []), key] });
@@ -326,7 +321,10 @@ export function runAggregations(aggs: unknown, keys: StoredApiKey[], now: number
           return 0;
         };
         const after = body.after as Record<string, Value> | undefined;
-        const buckets = [...groups.values()].sort((a, b) => order(a.key, b.key)).filter((group) => !after || order(group.key, after) > 0).slice(0, Number(body.size ?? 10));
+        const buckets = [...groups.values()]
+          .sort((a, b) => order(a.key, b.key))
+          .filter((group) => !after || order(group.key, after) > 0)
+          .slice(0, Number(body.size ?? 10));
         result[name] = {
           ...(buckets.length > 0 ? { after_key: buckets[buckets.length - 1]!.key } : {}),
           buckets: buckets.map((group) => withSub(group.keys, { key: group.key, doc_count: group.keys.length })),
@@ -341,10 +339,20 @@ export function runAggregations(aggs: unknown, keys: StoredApiKey[], now: number
       case 'filters': {
         const filters = body.filters;
         if (Array.isArray(filters)) {
-          result[name] = { buckets: filters.map((filter) => { const subset = keys.filter(compileQuery(filter, now)); return withSub(subset, { doc_count: subset.length }); }) };
+          result[name] = {
+            buckets: filters.map((filter) => {
+              const subset = keys.filter(compileQuery(filter, now));
+              return withSub(subset, { doc_count: subset.length });
+            }),
+          };
         } else {
           result[name] = {
-            buckets: Object.fromEntries(Object.entries((filters ?? {}) as Json).map(([bucket, filter]) => { const subset = keys.filter(compileQuery(filter, now)); return [bucket, withSub(subset, { doc_count: subset.length })]; })),
+            buckets: Object.fromEntries(
+              Object.entries((filters ?? {}) as Json).map(([bucket, filter]) => {
+                const subset = keys.filter(compileQuery(filter, now));
+                return [bucket, withSub(subset, { doc_count: subset.length })];
+              }),
+            ),
           };
         }
         break;

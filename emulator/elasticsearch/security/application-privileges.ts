@@ -56,8 +56,7 @@ export function putPrivilegesProblems(privileges: Array<{ application: string; n
 }
 
 export type ApplicationPrivilegeCommand =
-  | { kind: 'put_application_privileges'; privileges: Array<{ application: string; name: string } & StoredApplicationPrivilege> }
-  | { kind: 'delete_application_privileges'; application: string; names: string[] };
+  { kind: 'put_application_privileges'; privileges: Array<{ application: string; name: string } & StoredApplicationPrivilege> } | { kind: 'delete_application_privileges'; application: string; names: string[] };
 
 export function applyApplicationPrivilegeCommand(metadata: ClusterMetadata, command: ApplicationPrivilegeCommand): RestResult {
   const store = (metadata.applicationPrivileges ??= {});
@@ -89,9 +88,7 @@ export function applyApplicationPrivilegeCommand(metadata: ClusterMetadata, comm
 function resolveActions(metadata: ClusterMetadata, application: string, privileges: string[]): string[] {
   const stored = metadata.applicationPrivileges ?? {};
   const applications = Object.keys(stored).filter((name) => matchesPattern(application, name));
-  return privileges.flatMap((privilege) =>
-    isPrivilegeName(privilege) ? applications.flatMap((name) => stored[name]?.[privilege]?.actions ?? []) : [privilege],
-  );
+  return privileges.flatMap((privilege) => (isPrivilegeName(privilege) ? applications.flatMap((name) => stored[name]?.[privilege]?.actions ?? []) : [privilege]));
 }
 
 /**
@@ -117,10 +114,7 @@ export interface ApplicationPrivilegesCheck {
 }
 
 /** HasPrivilegesResponse `application`: {app: {resource: {privilege: bool}}}. */
-export function checkApplicationPrivileges(
-  checks: ApplicationPrivilegesCheck[],
-  holds: (application: string, resource: string, privilege: string) => boolean,
-): Record<string, Record<string, Record<string, boolean>>> {
+export function checkApplicationPrivileges(checks: ApplicationPrivilegesCheck[], holds: (application: string, resource: string, privilege: string) => boolean): Record<string, Record<string, Record<string, boolean>>> {
   const result: Record<string, Record<string, Record<string, boolean>>> = {};
   for (const check of checks) {
     const resources = (result[check.application] ??= {});

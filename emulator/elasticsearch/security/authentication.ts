@@ -55,9 +55,7 @@ export interface AuthenticationInputs {
   anonymous?: AnonymousAccess;
 }
 
-export type AuthenticationOutcome =
-  | { ok: true; subject: Subject }
-  | { ok: false; error: ElasticsearchError; attemptedUser?: string; attemptedApiKeyId?: string };
+export type AuthenticationOutcome = { ok: true; subject: Subject } | { ok: false; error: ElasticsearchError; attemptedUser?: string; attemptedApiKeyId?: string };
 
 export function resolveRoles(names: string[], metadata: ClusterMetadata): { descriptors: RoleDescriptor[]; found: string[]; missing: string[] } {
   const descriptors: RoleDescriptor[] = [];
@@ -79,13 +77,7 @@ function safeEquals(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-export function userSubject(
-  username: string,
-  roles: string[],
-  details: { full_name: string | null; email: string | null; metadata: Record<string, unknown> },
-  realm: Realm,
-  metadata: ClusterMetadata,
-): Subject {
+export function userSubject(username: string, roles: string[], details: { full_name: string | null; email: string | null; metadata: Record<string, unknown> }, realm: Realm, metadata: ClusterMetadata): Subject {
   const resolved = resolveRoles(roles, metadata);
   return {
     kind: 'user',
@@ -132,9 +124,7 @@ export function authenticateBasic(username: string, password: string, inputs: Au
   if (reserved) {
     const state = metadata.reservedUsers[username] ?? { enabled: true };
     if (!state.enabled) return undefined;
-    const ok = state.passwordHash
-      ? verifySecret(password, state.passwordHash)
-      : username === 'elastic' && inputs.bootstrapPassword !== undefined && safeEquals(password, inputs.bootstrapPassword);
+    const ok = state.passwordHash ? verifySecret(password, state.passwordHash) : username === 'elastic' && inputs.bootstrapPassword !== undefined && safeEquals(password, inputs.bootstrapPassword);
     if (!ok) return undefined;
     const userMetadata: Record<string, unknown> = { _reserved: true };
     if (reserved.deprecated) Object.assign(userMetadata, { _deprecated: true, _deprecated_reason: reserved.deprecated });

@@ -30,11 +30,7 @@ export function accessDenied(subject: Subject, action: string, kind: 'cluster' |
   if (indices && indices.length > 0) {
     context = ` on ${indices.some(isRestrictedIndex) ? 'restricted indices' : 'indices'} [${indices.join(',')}]`;
   }
-  return new ElasticsearchError(
-    403,
-    'security_exception',
-    `action [${action}] is unauthorized for ${describeSubject(subject)}${context}, this action is granted by the ${kind} privileges [${grantedBy.join(',')}]`,
-  );
+  return new ElasticsearchError(403, 'security_exception', `action [${action}] is unauthorized for ${describeSubject(subject)}${context}, this action is granted by the ${kind} privileges [${grantedBy.join(',')}]`);
 }
 
 export function clusterActionAllowed(subject: Subject, action: string, context: ClusterRequestContext = {}): boolean {

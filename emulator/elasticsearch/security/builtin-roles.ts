@@ -70,8 +70,7 @@ export const BUILTIN_ROLES: Record<string, () => RoleDescriptor> = {
   kibana_system: kibanaSystemRole,
   kibana_admin: () => role([], [], [{ application: 'kibana-.kibana', privileges: ['all'], resources: ['*'] }]),
   kibana_user: () => role([], [], [{ application: 'kibana-.kibana', privileges: ['all'], resources: ['*'] }]),
-  viewer: () =>
-    role([], [{ names: ['*'], privileges: ['read', 'view_index_metadata'] }], [{ application: 'kibana-.kibana', privileges: ['read'], resources: ['*'] }]),
+  viewer: () => role([], [{ names: ['*'], privileges: ['read', 'view_index_metadata'] }], [{ application: 'kibana-.kibana', privileges: ['read'], resources: ['*'] }]),
   editor: () =>
     role(
       [],
@@ -82,22 +81,30 @@ export const BUILTIN_ROLES: Record<string, () => RoleDescriptor> = {
       [{ application: 'kibana-.kibana', privileges: ['all'], resources: ['*'] }],
     ),
   monitoring_user: () =>
-    role(['cluster:monitor/main', 'cluster:monitor/xpack/info'], [{ names: ['.monitoring-*'], privileges: ['read', 'read_cross_cluster'] }], [
-      { application: 'kibana-.kibana', privileges: ['reserved_monitoring'], resources: ['*'] },
-    ]),
+    role(
+      ['cluster:monitor/main', 'cluster:monitor/xpack/info'],
+      [{ names: ['.monitoring-*'], privileges: ['read', 'read_cross_cluster'] }],
+      [{ application: 'kibana-.kibana', privileges: ['reserved_monitoring'], resources: ['*'] }],
+    ),
   logstash_system: () => role(['monitor', 'cluster:admin/xpack/monitoring/bulk'], []),
   beats_system: () => role(['monitor', 'cluster:admin/xpack/monitoring/bulk'], [{ names: ['.monitoring-beats-*'], privileges: ['create_index', 'create_doc'] }]),
   apm_system: () => role(['monitor', 'cluster:admin/xpack/monitoring/bulk'], [{ names: ['.monitoring-beats-*'], privileges: ['create_index', 'create_doc'] }]),
   remote_monitoring_agent: () =>
-    role(['manage_index_templates', 'manage_ingest_pipelines', 'monitor', 'cluster:monitor/xpack/watcher/watch/get', 'cluster:admin/xpack/watcher/watch/put', 'cluster:admin/xpack/watcher/watch/delete'], [
-      { names: ['.monitoring-*'], privileges: ['all'] },
-      { names: ['metricbeat-*'], privileges: ['index', 'create_index', 'view_index_metadata', 'indices:admin/aliases'] },
-    ]),
+    role(
+      ['manage_index_templates', 'manage_ingest_pipelines', 'monitor', 'cluster:monitor/xpack/watcher/watch/get', 'cluster:admin/xpack/watcher/watch/put', 'cluster:admin/xpack/watcher/watch/delete'],
+      [
+        { names: ['.monitoring-*'], privileges: ['all'] },
+        { names: ['metricbeat-*'], privileges: ['index', 'create_index', 'view_index_metadata', 'indices:admin/aliases'] },
+      ],
+    ),
   remote_monitoring_collector: () =>
-    role(['monitor'], [
-      { names: ['*'], privileges: ['monitor'], allow_restricted_indices: true },
-      { names: ['.kibana*'], privileges: ['read'], allow_restricted_indices: true },
-    ]),
+    role(
+      ['monitor'],
+      [
+        { names: ['*'], privileges: ['monitor'], allow_restricted_indices: true },
+        { names: ['.kibana*'], privileges: ['read'], allow_restricted_indices: true },
+      ],
+    ),
   ingest_admin: () => role(['manage_index_templates', 'manage_pipeline'], []),
   snapshot_user: () => role(['create_snapshot', 'monitor_snapshot'], [{ names: ['*'], privileges: ['view_index_metadata'], allow_restricted_indices: true }]),
   logstash_admin: () => role(['manage_logstash_pipelines'], [{ names: ['.logstash*'], privileges: ['create', 'delete', 'index', 'manage', 'read'], allow_restricted_indices: true }]),

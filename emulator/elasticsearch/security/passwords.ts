@@ -73,5 +73,7 @@ export function verifySecret(secret: string, stored: string | undefined): boolea
 
 /** ES ids: 20 URL-safe base64 characters (random UUIDs in ES's Base64 encoding). */
 export function randomId(length = 20): string {
-  return randomBytes(Math.ceil((length * 3) / 4) + 2).toString('base64url').slice(0, length);
+  return randomBytes(Math.ceil((length * 3) / 4) + 2)
+    .toString('base64url')
+    .slice(0, length);
 }

@@ -96,7 +96,14 @@ export const SELF_ACTIONS = new Set(['cluster:admin/xpack/security/user/authenti
 
 export function wildcardToRegExp(pattern: string): RegExp {
   if (pattern.length > 2 && pattern.startsWith('/') && pattern.endsWith('/')) return new RegExp(`^(?:${pattern.slice(1, -1)})$`);
-  return new RegExp('^' + pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+  return new RegExp(
+    '^' +
+      pattern
+        .split('*')
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*') +
+      '$',
+  );
 }
 
 export function matchesPattern(pattern: string, value: string): boolean {
@@ -107,7 +114,24 @@ export function matchesPattern(pattern: string, value: string): boolean {
  * Restricted indices hold security and system data; a role needs `allow_restricted_indices: true` to reach
  * them (ES RestrictedIndices: .security*, plus system indices registered by plugins such as Kibana and Fleet).
  */
-const RESTRICTED_INDEX_PATTERNS = ['.security*', '.kibana*', '.fleet-*', '.tasks*', '.async-search*', '.apm-agent-configuration', '.apm-custom-link', '.apm-source-map', '.reporting-*', '.transform-internal-*', '.ml-config', '.ml-inference-*', '.geoip_databases', '.logstash*', '.synonyms*', '.ent-search*'];
+const RESTRICTED_INDEX_PATTERNS = [
+  '.security*',
+  '.kibana*',
+  '.fleet-*',
+  '.tasks*',
+  '.async-search*',
+  '.apm-agent-configuration',
+  '.apm-custom-link',
+  '.apm-source-map',
+  '.reporting-*',
+  '.transform-internal-*',
+  '.ml-config',
+  '.ml-inference-*',
+  '.geoip_databases',
+  '.logstash*',
+  '.synonyms*',
+  '.ent-search*',
+];
 
 export function isRestrictedIndex(name: string): boolean {
   return RESTRICTED_INDEX_PATTERNS.some((pattern) => matchesPattern(pattern, name));
@@ -204,10 +228,7 @@ export function rolesHaveIndexPrivilege(roles: RoleDescriptor[], index: string, 
   const granting = [privilege, ...(INDEX_PRIVILEGE_IMPLIED_BY[privilege] ?? ['all'])];
   return roles.some((role) =>
     role.indices.some(
-      (group) =>
-        (!isRestrictedIndex(index) || group.allow_restricted_indices) &&
-        group.names.some((pattern) => matchesPattern(pattern, index)) &&
-        group.privileges.some((held) => granting.includes(held)),
+      (group) => (!isRestrictedIndex(index) || group.allow_restricted_indices) && group.names.some((pattern) => matchesPattern(pattern, index)) && group.privileges.some((held) => granting.includes(held)),
     ),
   );
 }

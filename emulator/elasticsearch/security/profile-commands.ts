@@ -31,9 +31,10 @@ function merge(target: Record<string, unknown>, patch: Record<string, unknown>):
   const out = { ...target };
   for (const [key, value] of Object.entries(patch)) {
     const current = out[key];
-    out[key] = value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current)
-      ? merge(current as Record<string, unknown>, value as Record<string, unknown>)
-      : value;
+    out[key] =
+      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current)
+        ? merge(current as Record<string, unknown>, value as Record<string, unknown>)
+        : value;
   }
   return out;
 }

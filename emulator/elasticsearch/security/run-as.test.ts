@@ -9,7 +9,11 @@ import { applyRunAs } from './run-as.js';
 const metadata = emptyMetadata();
 metadata.roles.impersonator = { cluster: [], indices: [], applications: [], run_as: ['analyst'], metadata: {} };
 metadata.roles.monitor_only = { cluster: ['monitor'], indices: [], applications: [], run_as: [], metadata: {} };
-for (const [username, roles] of [['boss', ['impersonator']], ['analyst', ['monitor_only']], ['outsider', []]] as const) {
+for (const [username, roles] of [
+  ['boss', ['impersonator']],
+  ['analyst', ['monitor_only']],
+  ['outsider', []],
+] as const) {
   metadata.users[username] = { username, passwordHash: hashSecret('password'), roles: [...roles], full_name: null, email: null, metadata: {}, enabled: true };
 }
 const boss = authenticateBasic('boss', 'password', { authorization: undefined, uri: '/', metadata, bootstrapPassword: undefined, fileServiceTokens: new Map(), now: 0 })!;
@@ -39,7 +43,10 @@ function auditedGuard(subject: Subject): Array<{ action: string; fields: Record<
 describe('run-as audit events (LoggingAuditTrail.runAsGranted / runAsDenied)', () => {
   it('a granted run-as records run_as_granted (caller as user, target as run_as), then access_granted with run_by', () => {
     const [granted, access] = auditedGuard(runAs('analyst'));
-    expect(granted).toMatchObject({ action: 'run_as_granted', fields: { 'user.name': 'boss', 'user.realm': 'default_native', 'user.run_as.name': 'analyst', 'user.run_as.realm': 'default_native', action: 'cluster:monitor/health' } });
+    expect(granted).toMatchObject({
+      action: 'run_as_granted',
+      fields: { 'user.name': 'boss', 'user.realm': 'default_native', 'user.run_as.name': 'analyst', 'user.run_as.realm': 'default_native', action: 'cluster:monitor/health' },
+    });
     expect(access).toMatchObject({ action: 'access_granted', fields: { 'user.name': 'analyst', 'user.run_by.name': 'boss', 'user.run_by.realm': 'default_native' } });
   });
 

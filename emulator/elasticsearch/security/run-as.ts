@@ -101,11 +101,7 @@ export function rolesText(subject: Subject): string {
 export function runAsDenied(subject: Subject, action: string): ElasticsearchError {
   const caller = subject.runBy!.subject;
   const userText = authenticatedUserText(caller);
-  return new ElasticsearchError(
-    403,
-    'security_exception',
-    `action [${action}] is unauthorized for ${userText}${rolesText(caller)}, because ${userText} is unauthorized to run as [${subject.username}]`,
-  );
+  return new ElasticsearchError(403, 'security_exception', `action [${action}] is unauthorized for ${userText}${rolesText(caller)}, because ${userText} is unauthorized to run as [${subject.username}]`);
 }
 
 /** AuthorizationService.maybeAuthorizeRunAs runs before every action is authorized; a refused run-as fails it. */

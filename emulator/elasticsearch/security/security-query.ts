@@ -110,7 +110,10 @@ export function runSecurityQuery<T extends Json>(documents: Array<{ id: string; 
     }
     return 0;
   };
-  let hits = documents.filter(({ id, doc }) => matches(request.query as Json | undefined, id, doc)).map(({ doc }) => doc).sort(compare);
+  let hits = documents
+    .filter(({ id, doc }) => matches(request.query as Json | undefined, id, doc))
+    .map(({ doc }) => doc)
+    .sort(compare);
   const total = hits.length;
   if (Array.isArray(request.search_after)) {
     const after = Object.fromEntries(effectiveSort.map((spec, index) => [spec.field, request.search_after![index]]));

@@ -40,21 +40,7 @@ function expectString(field: string, value: unknown, nullable = false): void {
  * RoleDescriptor.parse as PUT /_security/role/{name} uses it (description allowed, restriction not):
  * top-level fields, then each `indices` entry (RoleDescriptor.parseIndexWithOptionalRemoteClusters).
  */
-const ROLE_FIELDS = new Set([
-  'cluster',
-  'indices',
-  'index',
-  'applications',
-  'application',
-  'global',
-  'run_as',
-  'metadata',
-  'transient_metadata',
-  'remote_indices',
-  'remote_cluster',
-  'description',
-  'type',
-]);
+const ROLE_FIELDS = new Set(['cluster', 'indices', 'index', 'applications', 'application', 'global', 'run_as', 'metadata', 'transient_metadata', 'remote_indices', 'remote_cluster', 'description', 'type']);
 
 const INDEX_FIELDS = new Set(['names', 'privileges', 'field_security', 'query', 'allow_restricted_indices']);
 
@@ -81,9 +67,7 @@ function checkIndices(role: string, field: string, value: unknown): void {
     for (const [key, item] of Object.entries(entry as Json)) {
       // PUT role parses with allow2xFormat = false: the 2.x `fields` list has its own refusal.
       if (key === 'fields') {
-        throw parsingError(
-          `["fields": [...]] format has changed for field permissions in role [${role}], use ["field_security": {"grant":[...],"except":[...]}] instead`,
-        );
+        throw parsingError(`["fields": [...]] format has changed for field permissions in role [${role}], use ["field_security": {"grant":[...],"except":[...]}] instead`);
       }
       if (!INDEX_FIELDS.has(key)) throw parsingError(`${prefix} unexpected field [${key}]`);
       if (key === 'names') {

@@ -36,7 +36,9 @@ function decryptSuperseding(refreshToken: string, value: string): { access: stri
   const raw = Buffer.from(value, 'base64');
   const decipher = createDecipheriv('aes-256-gcm', supersedingKey(refreshToken), raw.subarray(0, 12));
   decipher.setAuthTag(raw.subarray(12, 28));
-  const [access, refresh] = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8').split('|') as [string, string];
+  const [access, refresh] = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()])
+    .toString('utf8')
+    .split('|') as [string, string];
   return { access, refresh };
 }
 

@@ -91,9 +91,7 @@ export function loadSslMaterial(config: Pick<NodeConfig, 'pathConf'>, settings: 
     throw sslError(prefix, `the configured PEM private key [${settings.key}] does not match the public key of the configured certificate [${settings.certificate}]`);
   }
   const trustedPem: string[] = [];
-  const certificateInfo: CertificateInfo[] = certificates.map((certificate, index) =>
-    describeCertificate(settings.certificate!, certificate, index === 0),
-  );
+  const certificateInfo: CertificateInfo[] = certificates.map((certificate, index) => describeCertificate(settings.certificate!, certificate, index === 0));
   for (const path of settings.certificateAuthorities) {
     const blocks = splitPemCertificates(readConfiguredFile(config, prefix, 'certificate_authorities', path));
     for (const block of blocks) {

@@ -2,9 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { checkServerIdentity, type DetailedPeerCertificate, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { distinguishedName } from './tls-material.js';
 
-export type TrustVerdict =
-  | { trusted: true }
-  | { trusted: false; reason: 'no-certificate' | 'untrusted-issuer' | 'expired' | 'hostname-mismatch'; detail: string };
+export type TrustVerdict = { trusted: true } | { trusted: false; reason: 'no-certificate' | 'untrusted-issuer' | 'expired' | 'hostname-mismatch'; detail: string };
 
 /** The chain a peer presented, leaf first, from Node's linked `issuerCertificate` objects. */
 export function presentedChain(socket: TLSSocket): X509Certificate[] {
@@ -85,11 +83,7 @@ export function trustFailureDiagnostic(options: {
     const selfIssued = issuer.checkIssued(issuer) ? ' which is self-issued' : '';
     parts.push(`the certificate is issued by [${issuerName}]`);
     parts.push(`the certificate is signed by (subject [${distinguishedName(issuer.subject)}] fingerprint [${sha1(issuer)}])${selfIssued}`);
-    parts.push(
-      trustedIssuer
-        ? `the [${issuerName}] certificate is trusted in this ssl context ([${contextName}])`
-        : `the [${issuerName}] certificate is not trusted in this ssl context ([${contextName}])`,
-    );
+    parts.push(trustedIssuer ? `the [${issuerName}] certificate is trusted in this ssl context ([${contextName}])` : `the [${issuerName}] certificate is not trusted in this ssl context ([${contextName}])`);
   } else if (trustedIssuer) {
     parts.push(`the certificate is issued by [${issuerName}] (subject [${distinguishedName(trustedIssuer.subject)}] fingerprint [${sha1(trustedIssuer)}] {trusted issuer})`);
   } else {
@@ -109,7 +103,5 @@ export function hostnameMismatch(host: string, leaf: X509Certificate): string | 
   const peer = { subject: { CN: '' }, subjectaltname: leaf.subjectAltName ?? '' } as unknown as PeerCertificate;
   const error = checkServerIdentity(host, peer);
   if (!error) return undefined;
-  return /^[\d.]+$|:/.test(host)
-    ? `No subject alternative names matching IP address ${host} found`
-    : `No subject alternative DNS name matching ${host} found.`;
+  return /^[\d.]+$|:/.test(host) ? `No subject alternative names matching IP address ${host} found` : `No subject alternative DNS name matching ${host} found.`;
 }

@@ -2,13 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@elastic/elasticsearch';
 import { HttpError } from '../http/respond';
 import { SavedObjectsRepository } from './saved-objects';
-import {
-  AGENT_POLICY_TYPE,
-  DEFAULT_OUTPUT_ID,
-  FLEET_POLICIES_INDEX,
-  FLEET_SERVER_HOST_TYPE,
-  OUTPUT_TYPE,
-} from './indices';
+import { AGENT_POLICY_TYPE, DEFAULT_OUTPUT_ID, FLEET_POLICIES_INDEX, FLEET_SERVER_HOST_TYPE, OUTPUT_TYPE } from './indices';
 
 export interface AgentPolicy {
   id: string;

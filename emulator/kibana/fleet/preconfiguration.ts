@@ -8,12 +8,7 @@ import type { EnrollmentKeyService } from './enrollment-keys';
  * applied at startup like Fleet's preconfiguration (x-pack/plugins/fleet/server/services/preconfiguration):
  * missing objects are created with `is_preconfigured: true`; existing ones are left alone.
  */
-export async function applyFleetPreconfiguration(
-  preconfigured: KibanaConfig['fleet'],
-  fleet: FleetService,
-  enrollmentKeys: EnrollmentKeyService,
-  logger: Logger,
-): Promise<void> {
+export async function applyFleetPreconfiguration(preconfigured: KibanaConfig['fleet'], fleet: FleetService, enrollmentKeys: EnrollmentKeyService, logger: Logger): Promise<void> {
   const { outputs, fleetServerHostObjects: hosts, agentPolicies: policies } = preconfigured;
   if (outputs.length + hosts.length + policies.length === 0) return;
 
@@ -32,10 +27,7 @@ export async function applyFleetPreconfiguration(
     const id = typeof policy.id === 'string' ? policy.id : undefined;
     if (id && (await fleet.getAgentPolicy(id))) continue;
     const packages = Array.isArray(policy.package_policies) ? policy.package_policies : [];
-    const hasFleetServer =
-      policy.has_fleet_server === true ||
-      policy.is_default_fleet_server === true ||
-      packages.some((p) => (p as { package?: { name?: string } })?.package?.name === 'fleet_server');
+    const hasFleetServer = policy.has_fleet_server === true || policy.is_default_fleet_server === true || packages.some((p) => (p as { package?: { name?: string } })?.package?.name === 'fleet_server');
     const created = await fleet.createAgentPolicy({ ...policy, has_fleet_server: hasFleetServer }, 'system', false, true);
     await enrollmentKeys.create(created.id);
   }

@@ -33,9 +33,7 @@ const labOutput = {
 describe('Fleet request validation: the lab’s own requests pass', () => {
   it('accepts every request setUpFleet and the checks send', () => {
     expect(refusal(S.listAgentPolicies, { query: query('?perPage=100') })).toBeUndefined();
-    expect(
-      refusal(S.createAgentPolicy, { body: { id: 'p1', name: 'Lab Fleet Server policy', namespace: 'default', has_fleet_server: true, monitoring_enabled: [] } }),
-    ).toBeUndefined();
+    expect(refusal(S.createAgentPolicy, { body: { id: 'p1', name: 'Lab Fleet Server policy', namespace: 'default', has_fleet_server: true, monitoring_enabled: [] } })).toBeUndefined();
     expect(refusal(S.createAgentPolicy, { body: { id: 'p2', name: 'Lab agent policy', namespace: 'default', monitoring_enabled: ['logs', 'metrics'] } })).toBeUndefined();
     expect(refusal(S.createFleetServerHost, { body: { id: 'lab-fleet-server', name: 'Lab Fleet Server', host_urls: ['https://fleet-server:8220'], is_default: true } })).toBeUndefined();
     expect(refusal(S.updateOutput, { body: labOutput })).toBeUndefined();
@@ -100,9 +98,7 @@ describe('Fleet request validation: what Kibana refuses', () => {
     expect(unknownKey).toContain('- [request body.1.type]: expected value to equal [remote_elasticsearch] but got [elasticsearch]');
     const badHost = refusal(S.createOutput, { body: { name: 'o', type: 'elasticsearch', hosts: ['es01:9200'] } });
     expect(badHost).toContain('- [request body.0.hosts.0]: expected URI with scheme [http|https].');
-    expect(refusal(S.createOutput, { body: { name: 'o', hosts: ['https://es01:9200'] } })).toContain(
-      '- [request body.0.type]: expected value to equal [elasticsearch] but got [undefined]',
-    );
+    expect(refusal(S.createOutput, { body: { name: 'o', hosts: ['https://es01:9200'] } })).toContain('- [request body.0.type]: expected value to equal [elasticsearch] but got [undefined]');
   });
 
   it('enrollment API keys: policy_id required, expiration as a duration, query keys known', () => {

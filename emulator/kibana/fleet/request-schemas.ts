@@ -108,8 +108,7 @@ function outputBase(update: boolean): Record<string, Type<unknown>> {
   };
 }
 
-const preset = () =>
-  schema.oneOf([schema.literal('balanced'), schema.literal('custom'), schema.literal('throughput'), schema.literal('scale'), schema.literal('latency')]);
+const preset = () => schema.oneOf([schema.literal('balanced'), schema.literal('custom'), schema.literal('throughput'), schema.literal('scale'), schema.literal('latency')]);
 
 function typed(type: string, update: boolean): Type<string> {
   return update ? schema.literal(type) : required(schema.literal(type));
@@ -143,28 +142,36 @@ function otherOutput(type: 'logstash' | 'kafka', update: boolean): Record<string
   const own =
     type === 'kafka'
       ? Object.fromEntries(
-          ['version', 'key', 'compression', 'compression_level', 'client_id', 'auth_type', 'connection_type', 'username', 'password', 'sasl', 'partition', 'random', 'round_robin', 'hash', 'topic', 'headers', 'timeout', 'broker_timeout', 'required_acks'].map(
-            (key) => [key, unchecked()],
-          ),
+          [
+            'version',
+            'key',
+            'compression',
+            'compression_level',
+            'client_id',
+            'auth_type',
+            'connection_type',
+            'username',
+            'password',
+            'sasl',
+            'partition',
+            'random',
+            'round_robin',
+            'hash',
+            'topic',
+            'headers',
+            'timeout',
+            'broker_timeout',
+            'required_acks',
+          ].map((key) => [key, unchecked()]),
         )
       : {};
   return { ...outputBase(update), type: typed(type, update), hosts: update ? hosts : required(hosts), ...own };
 }
 
 // NewOutputSchema / UpdateOutputSchema: a union of the four output types, in this order.
-const newOutput = schema.oneOf([
-  schema.object(elasticsearchOutput(false)),
-  schema.object(remoteElasticsearchOutput(false)),
-  schema.object(otherOutput('logstash', false)),
-  schema.object(otherOutput('kafka', false)),
-]);
+const newOutput = schema.oneOf([schema.object(elasticsearchOutput(false)), schema.object(remoteElasticsearchOutput(false)), schema.object(otherOutput('logstash', false)), schema.object(otherOutput('kafka', false))]);
 
-const updateOutput = schema.oneOf([
-  schema.object(elasticsearchOutput(true)),
-  schema.object(remoteElasticsearchOutput(true)),
-  schema.object(otherOutput('logstash', true)),
-  schema.object(otherOutput('kafka', true)),
-]);
+const updateOutput = schema.oneOf([schema.object(elasticsearchOutput(true)), schema.object(remoteElasticsearchOutput(true)), schema.object(otherOutput('logstash', true)), schema.object(otherOutput('kafka', true))]);
 
 export const FLEET_REQUEST_SCHEMAS = {
   // rest_spec/agent_policy.ts GetAgentPoliciesRequestSchema

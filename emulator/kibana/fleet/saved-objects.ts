@@ -33,9 +33,7 @@ export class SavedObjectsRepository {
         size: 1000,
         query: { term: { type } },
       });
-      return result.hits.hits
-        .filter((hit) => hit._source && hit._source.type === type)
-        .map((hit) => ({ id: String(hit._id).slice(type.length + 1), attributes: hit._source![type] as T }));
+      return result.hits.hits.filter((hit) => hit._source && hit._source.type === type).map((hit) => ({ id: String(hit._id).slice(type.length + 1), attributes: hit._source![type] as T }));
     } catch (error) {
       if (statusCodeOf(error) === 404) return [];
       throw error;

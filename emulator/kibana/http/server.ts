@@ -66,13 +66,7 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   }
 
   const xsrf = deps.config.server.xsrf;
-  if (
-    !SAFE_METHODS.includes(method) &&
-    !xsrf.disableProtection &&
-    !xsrf.allowlist.includes(url.pathname) &&
-    req.headers['kbn-xsrf'] === undefined &&
-    req.headers['kbn-version'] === undefined
-  ) {
+  if (!SAFE_METHODS.includes(method) && !xsrf.disableProtection && !xsrf.allowlist.includes(url.pathname) && req.headers['kbn-xsrf'] === undefined && req.headers['kbn-version'] === undefined) {
     // src/core/packages/http/server-internal/src/lifecycle_handlers.ts (xsrf.test.ts)
     sendBoom(res, 400, 'Request must contain a kbn-xsrf header.');
     return;

@@ -53,17 +53,15 @@ export function securityRoutes(deps: { authenticator: Authenticator; sessions: S
         sendJson(res, 200, { location: redirectTarget(String(body.currentURL ?? '')) }, { 'set-cookie': [deps.sessions.setCookieHeader(session)] });
       },
     },
-    ...(['GET', 'POST'] as const).map(
-      (method): Route => ({
-        method,
-        path: '/api/security/logout',
-        auth: 'optional',
-        handler: ({ res }) => {
-          res.writeHead(302, { location: '/login?msg=LOGGED_OUT', 'set-cookie': [deps.sessions.clearCookieHeader()] });
-          res.end();
-        },
-      }),
-    ),
+    ...(['GET', 'POST'] as const).map((method): Route => ({
+      method,
+      path: '/api/security/logout',
+      auth: 'optional',
+      handler: ({ res }) => {
+        res.writeHead(302, { location: '/login?msg=LOGGED_OUT', 'set-cookie': [deps.sessions.clearCookieHeader()] });
+        res.end();
+      },
+    })),
     {
       method: 'GET',
       path: '/internal/security/me',

@@ -54,11 +54,7 @@ export class ComposeProject {
   async objects() {
     const docker = this.engine.docker;
     const filters = { label: [`${PROJECT_LABEL}=${this.name}`] };
-    const [containers, volumes, networks] = await Promise.all([
-      docker.listContainers({ all: true, filters }),
-      docker.listVolumes({ filters }),
-      docker.listNetworks({ filters }),
-    ]);
+    const [containers, volumes, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listVolumes({ filters }), docker.listNetworks({ filters })]);
     return {
       containers: containers.map((c) => ({ id: c.Id, name: c.Names[0] ?? c.Id, labels: c.Labels ?? {} })),
       volumes: (volumes.Volumes ?? []).map((v) => ({ id: v.Name, name: v.Name, labels: v.Labels ?? {} })),

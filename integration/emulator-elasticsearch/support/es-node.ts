@@ -54,10 +54,12 @@ export class EsProcess {
     const collect = (chunk: Buffer) => this.output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
     this.child.stdout!.on('data', collect);
     this.child.stderr!.on('data', collect);
-    this.exited = new Promise((resolveExit) => this.child.once('exit', (code) => {
-      this.exitCode = code;
-      resolveExit(code);
-    }));
+    this.exited = new Promise((resolveExit) =>
+      this.child.once('exit', (code) => {
+        this.exitCode = code;
+        resolveExit(code);
+      }),
+    );
   }
 
   text(): string {
@@ -87,10 +89,7 @@ export class EsProcess {
   }
 
   waitForExit(timeoutMs = 15000): Promise<number | null> {
-    return Promise.race([
-      this.exited,
-      new Promise<number | null>((_, reject) => setTimeout(() => reject(new Error(`process did not exit within ${timeoutMs}ms:\n${this.text().slice(-3000)}`)), timeoutMs)),
-    ]);
+    return Promise.race([this.exited, new Promise<number | null>((_, reject) => setTimeout(() => reject(new Error(`process did not exit within ${timeoutMs}ms:\n${this.text().slice(-3000)}`)), timeoutMs))]);
   }
 
   async stop(): Promise<void> {
@@ -126,23 +125,20 @@ export function esRequest(
   }
   const send = options.tls === false ? httpRequest : httpsRequest;
   return new Promise((resolveAnswer, reject) => {
-    const req = send(
-      { host: options.host, port: options.port, method, path, headers, ca: options.ca, servername: 'localhost', localAddress: options.localAddress, agent: false, timeout: 15000 },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk) => chunks.push(chunk));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: unknown;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolveAnswer({ status: res.statusCode ?? 0, headers: res.headers, rawHeaders: res.rawHeaders, text, json });
-        });
-      },
-    );
+    const req = send({ host: options.host, port: options.port, method, path, headers, ca: options.ca, servername: 'localhost', localAddress: options.localAddress, agent: false, timeout: 15000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        resolveAnswer({ status: res.statusCode ?? 0, headers: res.headers, rawHeaders: res.rawHeaders, text, json });
+      });
+    });
     req.on('timeout', () => req.destroy(new Error('request timed out')));
     req.on('error', reject);
     if (body !== undefined) req.write(body);

@@ -10,10 +10,7 @@ export interface HttpResult {
 }
 
 /** A plain HTTP(S) call that trusts exactly the given CA (or nothing extra), like a probe would. */
-export function call(
-  url: string,
-  options: { method?: string; ca?: string; headers?: Record<string, string>; body?: unknown; rejectUnauthorized?: boolean } = {},
-): Promise<HttpResult> {
+export function call(url: string, options: { method?: string; ca?: string; headers?: Record<string, string>; body?: unknown; rejectUnauthorized?: boolean } = {}): Promise<HttpResult> {
   const target = new URL(url);
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;

@@ -30,11 +30,7 @@ export function createCa(commonName: string): CertifiedKey {
   const cert = baseCertificate(keys.forgePublic);
   cert.setSubject([{ name: 'commonName', value: commonName }]);
   cert.setIssuer([{ name: 'commonName', value: commonName }]);
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: true, critical: true },
-    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-    { name: 'subjectKeyIdentifier' },
-  ]);
+  cert.setExtensions([{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }, { name: 'subjectKeyIdentifier' }]);
   cert.sign(keys.forgePrivate, forge.md.sha256.create());
   return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.keyPem };
 }
@@ -51,7 +47,14 @@ export function issueLeaf(ca: CertifiedKey, commonName: string): CertifiedKey {
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
     { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
-    { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 2, value: commonName }, { type: 7, ip: '127.0.0.1' }] },
+    {
+      name: 'subjectAltName',
+      altNames: [
+        { type: 2, value: 'localhost' },
+        { type: 2, value: commonName },
+        { type: 7, ip: '127.0.0.1' },
+      ],
+    },
   ]);
   cert.sign(caKey, forge.md.sha256.create());
   return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.keyPem };

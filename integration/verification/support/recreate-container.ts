@@ -72,7 +72,10 @@ export async function replaceContainer(engine: DockerEngine, options: CreateOpti
   // (e.g. the lab was torn down while a restore was still under way).
   for (const mount of options.HostConfig?.Mounts ?? []) {
     if (mount.Type !== 'volume' || !mount.Source) continue;
-    const volume = await engine.docker.getVolume(mount.Source).inspect().catch(() => undefined);
+    const volume = await engine.docker
+      .getVolume(mount.Source)
+      .inspect()
+      .catch(() => undefined);
     if (volume?.Labels?.[LAB_LABEL] !== lab) throw new Error(`refusing to create ${options.name}: volume ${mount.Source} is missing or not a volume of lab ${lab}`);
   }
   const current = await engine.inspectContainer(options.name);

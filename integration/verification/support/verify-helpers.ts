@@ -26,14 +26,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Polls a subset of the checks until `accept` holds for every result (e.g. all pass after a
  * restore, or the target fails once a restarted component is up), within `timeoutMs`.
  */
-export async function waitForChecks(
-  environment: CoreEnvironment,
-  lab: string,
-  ids: CheckId[],
-  accept: (result: CheckResult) => boolean,
-  timeoutMs: number,
-  intervalMs = 2000,
-): Promise<CheckResult[]> {
+export async function waitForChecks(environment: CoreEnvironment, lab: string, ids: CheckId[], accept: (result: CheckResult) => boolean, timeoutMs: number, intervalMs = 2000): Promise<CheckResult[]> {
   const deadline = Date.now() + timeoutMs;
   let last: CheckResult[] = [];
   for (;;) {

@@ -16,7 +16,7 @@ export function labAccessSummary(environment: CoreEnvironment, lab: string, reve
 
 export function registerAccessCommand(program: Command, environment: CoreEnvironment): void {
   addLabOption(program.command('access'))
-    .description("how to reach the lab: URLs, users and what each may do, the CA certificate and its fingerprint, a ready curl line; passwords only with --reveal")
+    .description('how to reach the lab: URLs, users and what each may do, the CA certificate and its fingerprint, a ready curl line; passwords only with --reveal')
     .addOption(new Option('--reveal <user>', "print this user's password").choices(LAB_USERS_WITH_PASSWORDS))
     .addOption(new Option('--reveal-all', 'print every lab password').conflicts('reveal'))
     .option('--json', 'machine-readable output')

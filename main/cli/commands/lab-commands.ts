@@ -95,7 +95,7 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
     .command('status')
     .description('the lab and its components, rediscovered from Docker labels (all labs without --lab)')
     .addOption(labNameOption('one lab').default(undefined))
-    .option('--no-checks', "skip the security checks (components only)")
+    .option('--no-checks', 'skip the security checks (components only)')
     .option('--json', 'machine-readable output')
     .action(async (flags: { lab?: string; json?: boolean; checks: boolean }) => {
       const engine = environment.engine();
@@ -147,7 +147,7 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
     });
 
   addSpecOptions(program.command('doctor'))
-    .description("the preflight checks `up` runs, alone: Docker, memory, vm.max_map_count, ports, disk, existing lab")
+    .description('the preflight checks `up` runs, alone: Docker, memory, vm.max_map_count, ports, disk, existing lab')
     .option('--json', 'machine-readable output')
     .action(async (flags: SpecFlags & { json?: boolean }) => {
       const checks = await preflightLab(environment, validSpecInputFromFlags(flags));

@@ -40,8 +40,7 @@ export function registerUiCommand(program: Command, environment: CoreEnvironment
         log: (line) => process.stderr.write(`${line}\n`),
       });
       process.stdout.write(
-        `Secure Cluster Lab${flags.demo ? ' (demo lab, in memory)' : ''} is served on 127.0.0.1 only.\n` +
-          `Open this link (it works once, for one browser):\n\n    ${ui.url}\n\nPress Ctrl+C to stop.\n`,
+        `Secure Cluster Lab${flags.demo ? ' (demo lab, in memory)' : ''} is served on 127.0.0.1 only.\n` + `Open this link (it works once, for one browser):\n\n    ${ui.url}\n\nPress Ctrl+C to stop.\n`,
       );
       await new Promise<void>((resolve) => {
         const stop = () => {
@@ -49,11 +48,14 @@ export function registerUiCommand(program: Command, environment: CoreEnvironment
           process.off('SIGTERM', stop);
           // A lesson broken from the browser is restored first; the real handlers hold log followers and lab watchers too.
           const restore = (handlers as { restoreHeldLessons?: () => Promise<string[]> }).restoreHeldLessons?.() ?? Promise.resolve([]);
-          void restore.catch(() => []).then((restored) => {
-            for (const line of restored) process.stderr.write(`${line}\n`);
-            (handlers as { close?: () => void }).close?.();
-            return ui.close();
-          }).then(resolve);
+          void restore
+            .catch(() => [])
+            .then((restored) => {
+              for (const line of restored) process.stderr.write(`${line}\n`);
+              (handlers as { close?: () => void }).close?.();
+              return ui.close();
+            })
+            .then(resolve);
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);

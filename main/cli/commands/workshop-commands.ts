@@ -61,7 +61,9 @@ function formatBoard(board: ChallengeBoard): string {
   const lines = [`Challenge on lab "${board.lab}" since ${board.startedAt}: ${board.solved} of ${board.total} solved${board.active ? '' : ' — done'}`];
   for (const entry of board.entries) {
     const what = entry.lesson ? `${entry.layer} (${entry.lesson})` : 'hidden layer';
-    lines.push(`  #${entry.slot} ${entry.solved ? '✓ solved' : '✕ open  '} ${what.padEnd(36)} ${entry.solved ? `${entry.secondsToFix}s to fix, ${entry.fixedWith === 'repair' ? 'repaired by the app' : 'fixed with a real tool'}` : entry.named ? 'layer named' : ''}  hints ${entry.hintsUsed}`);
+    lines.push(
+      `  #${entry.slot} ${entry.solved ? '✓ solved' : '✕ open  '} ${what.padEnd(36)} ${entry.solved ? `${entry.secondsToFix}s to fix, ${entry.fixedWith === 'repair' ? 'repaired by the app' : 'fixed with a real tool'}` : entry.named ? 'layer named' : ''}  hints ${entry.hintsUsed}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -143,7 +145,7 @@ export function registerWorkshopCommands(program: Command, environment: CoreEnvi
     });
 
   withCommon(lesson.command('break'))
-    .description('turn the lesson\'s layer off and leave it off (status says so) until `seclab lesson restore`')
+    .description("turn the lesson's layer off and leave it off (status says so) until `seclab lesson restore`")
     .argument('<id>', 'lesson id')
     .action(async (id: string, flags: Flags) => {
       findLesson(id);

@@ -17,7 +17,17 @@ describe('formatLabList', () => {
 
 describe('formatChecks', () => {
   it('cuts a long evidence line visibly and says where the whole line is', () => {
-    const check = { id: 'audit.logging', layer: 'audit', title: 'Audit', status: 'fail', evidence: [`x${'y'.repeat(300)}`], fix: 'turn it on', docs: { section: '', why: '' }, checkedAt: '', durationMs: 0 } as unknown as CheckResult;
+    const check = {
+      id: 'audit.logging',
+      layer: 'audit',
+      title: 'Audit',
+      status: 'fail',
+      evidence: [`x${'y'.repeat(300)}`],
+      fix: 'turn it on',
+      docs: { section: '', why: '' },
+      checkedAt: '',
+      durationMs: 0,
+    } as unknown as CheckResult;
     const text = formatChecks([check]);
     expect(text).toContain('… (whole line: seclab status --json)');
     expect(text).not.toContain('...');

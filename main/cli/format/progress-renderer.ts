@@ -1,7 +1,6 @@
 import { Listr, type ListrTask } from 'listr2';
 import { PHASE_TITLES, UP_PHASES, type LabEvent, type UpPhase } from '../../../common/lab-events.ts';
 
-
 const formatBytes = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 
 /**

@@ -43,13 +43,17 @@ describe('DockerEngine keeps names out of request paths unless Docker would take
       expect(await fake.engine.inspectContainer('seclab-workshop-1-fleet-server')).toBeUndefined();
       expect(await fake.engine.imageExists('docker.elastic.co/elasticsearch/elasticsearch:9.4.0')).toBe(false);
       expect(await fake.engine.imageExists('localhost:5000/seclab-emulator/elastic-agent:9.4.0')).toBe(false);
-      expect(fake.paths).toEqual(['/containers/seclab-workshop-1-fleet-server/json', '/images/docker.elastic.co/elasticsearch/elasticsearch:9.4.0/json', '/images/localhost:5000/seclab-emulator/elastic-agent:9.4.0/json']);
+      expect(fake.paths).toEqual([
+        '/containers/seclab-workshop-1-fleet-server/json',
+        '/images/docker.elastic.co/elasticsearch/elasticsearch:9.4.0/json',
+        '/images/localhost:5000/seclab-emulator/elastic-agent:9.4.0/json',
+      ]);
     } finally {
       await fake.close();
     }
   });
 
-  it("waits out a removal the engine is already doing (an AutoRemove one-shot that just exited) instead of failing teardown", async () => {
+  it('waits out a removal the engine is already doing (an AutoRemove one-shot that just exited) instead of failing teardown', async () => {
     let inspections = 0;
     const fake = await recordingEngine((request, response) => {
       const json = (status: number, body: unknown) => response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));

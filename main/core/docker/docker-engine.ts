@@ -120,11 +120,7 @@ export class DockerEngine {
 
   async labObjects(lab?: string): Promise<LabObjects> {
     const filter = { label: [lab ? `${LAB_LABEL}=${lab}` : LAB_LABEL] };
-    const [containers, volumes, networks] = await Promise.all([
-      this.docker.listContainers({ all: true, filters: filter }),
-      this.docker.listVolumes({ filters: filter }),
-      this.docker.listNetworks({ filters: filter }),
-    ]);
+    const [containers, volumes, networks] = await Promise.all([this.docker.listContainers({ all: true, filters: filter }), this.docker.listVolumes({ filters: filter }), this.docker.listNetworks({ filters: filter })]);
     return {
       containers: containers.map((c) => ({ id: c.Id, name: c.Names[0]?.replace(/^\//, '') ?? c.Id, state: c.State, labels: c.Labels })),
       volumes: (volumes.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} })),
@@ -205,16 +201,17 @@ export class DockerEngine {
         SecurityOpt: ['no-new-privileges'],
         CapDrop: spec.capDrop ?? ['ALL'],
       },
-      NetworkingConfig: spec.network && !spec.networkMode
-        ? {
-            EndpointsConfig: {
-              [spec.network.name]: {
-                IPAMConfig: spec.network.ip ? { IPv4Address: spec.network.ip } : undefined,
-                Aliases: spec.network.aliases,
+      NetworkingConfig:
+        spec.network && !spec.networkMode
+          ? {
+              EndpointsConfig: {
+                [spec.network.name]: {
+                  IPAMConfig: spec.network.ip ? { IPv4Address: spec.network.ip } : undefined,
+                  Aliases: spec.network.aliases,
+                },
               },
-            },
-          }
-        : undefined,
+            }
+          : undefined,
     });
     return container.id;
   }
@@ -230,7 +227,9 @@ export class DockerEngine {
     } catch (error) {
       const taken = /Bind for (\S+) failed: port is already allocated/.exec((error as Error).message);
       if (taken) {
-        throw new SeclabError('PORT_TAKEN', `${taken[1]} was taken by another program after seclab chose it: run the command again (free ports are chosen anew), or pass another --port-* option`, { component: container });
+        throw new SeclabError('PORT_TAKEN', `${taken[1]} was taken by another program after seclab chose it: run the command again (free ports are chosen anew), or pass another --port-* option`, {
+          component: container,
+        });
       }
       throw error;
     }
@@ -269,8 +268,12 @@ export class DockerEngine {
     for (let info = await this.inspectContainer(containerId); info; info = await this.inspectContainer(containerId)) {
       // A removal that failed half-way ("failed to remove root filesystem … directory not empty") leaves the
       // container dead; asking again finishes it.
-      if (info.State.Dead) await this.container(containerId).remove({ force: true, v: false }).catch(() => undefined);
-      if (Date.now() > deadline) throw new SeclabError('REMOVAL_STUCK', `the engine has been removing container ${containerId.slice(0, 12)} for ${REMOVAL_WAIT_MS / 1000} s: check \`docker ps -a\`, then run the command again`);
+      if (info.State.Dead)
+        await this.container(containerId)
+          .remove({ force: true, v: false })
+          .catch(() => undefined);
+      if (Date.now() > deadline)
+        throw new SeclabError('REMOVAL_STUCK', `the engine has been removing container ${containerId.slice(0, 12)} for ${REMOVAL_WAIT_MS / 1000} s: check \`docker ps -a\`, then run the command again`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -392,7 +395,10 @@ export class DockerEngine {
       removal?.destroy();
       // After a timeout or a failed start the container may still be there; and the engine answers the
       // removal wait a moment before the container is really gone: callers may count on it being gone.
-      await this.docker.getContainer(id).remove({ force: true }).catch(() => undefined);
+      await this.docker
+        .getContainer(id)
+        .remove({ force: true })
+        .catch(() => undefined);
       await this.waitUntilGone(id).catch(() => undefined);
     }
   }
@@ -401,7 +407,13 @@ export class DockerEngine {
   private openRemovalWait(id: string): Promise<Readable> {
     return new Promise((resolve, reject) => {
       this.docker.modem.dial(
-        { path: `/containers/${checkedObjectName('container', id)}/wait?`, method: 'POST', isStream: true, options: { condition: 'removed' }, statusCodes: { 200: true, 400: 'bad parameter', 404: 'no such container', 500: 'server error' } },
+        {
+          path: `/containers/${checkedObjectName('container', id)}/wait?`,
+          method: 'POST',
+          isStream: true,
+          options: { condition: 'removed' },
+          statusCodes: { 200: true, 400: 'bad parameter', 404: 'no such container', 500: 'server error' },
+        },
         (error, stream) => (error ? reject(error) : resolve(stream as Readable)),
       );
     });

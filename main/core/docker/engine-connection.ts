@@ -44,10 +44,7 @@ export function engineConnectionError(error: unknown, env: NodeJS.ProcessEnv = p
     );
   }
   if (NOT_RUNNING_CODES.has(code)) {
-    return new SeclabError(
-      ENGINE_NOT_RUNNING,
-      `Docker is not running at ${address}: start it (\`sudo systemctl start docker\`, or open Docker Desktop), or point DOCKER_HOST at an engine`,
-    );
+    return new SeclabError(ENGINE_NOT_RUNNING, `Docker is not running at ${address}: start it (\`sudo systemctl start docker\`, or open Docker Desktop), or point DOCKER_HOST at an engine`);
   }
   return undefined;
 }

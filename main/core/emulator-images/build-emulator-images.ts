@@ -52,9 +52,7 @@ async function bundleProgram(entry: string): Promise<Buffer> {
 }
 
 function launcherFor(bundlePath: string): Buffer {
-  return Buffer.from(
-    `#!/usr/local/bin/node\nimport(${JSON.stringify(bundlePath)}).catch((error) => { console.error(error); process.exit(1); });\n`,
-  );
+  return Buffer.from(`#!/usr/local/bin/node\nimport(${JSON.stringify(bundlePath)}).catch((error) => { console.error(error); process.exit(1); });\n`);
 }
 
 async function baseImage(engine: DockerEngine, rootfs: RootFilesystem, onProgress: (p: BuildProgress) => void): Promise<string> {
@@ -150,11 +148,7 @@ async function productContext(base: string, manifest: EmulatorImageManifest, ver
   }
   // COPY needs both folders to exist even when one is empty.
   ownedFiles.push({ name: 'owned/', type: 'directory', mode: 0o755, uid: 0, gid: 0 });
-  const context = await packTar([
-    { name: 'Dockerfile', content: Buffer.from(dockerfileFor(base, manifest, version, sourceDigest)), mode: 0o644, uid: 0, gid: 0 },
-    ...rootFiles,
-    ...ownedFiles,
-  ]);
+  const context = await packTar([{ name: 'Dockerfile', content: Buffer.from(dockerfileFor(base, manifest, version, sourceDigest)), mode: 0o644, uid: 0, gid: 0 }, ...rootFiles, ...ownedFiles]);
   return { context, sourceDigest };
 }
 

@@ -23,9 +23,7 @@ describe('host tools layer', () => {
       tools: ['sh', 'curl', 'unzip'],
       searchPath: [usrBin, bin],
       ldd: (binary) =>
-        binary.endsWith('curl')
-          ? '\tlinux-vdso.so.1 (0x1)\n\tlibcurl.so.4 => /lib/x86_64-linux-gnu/libcurl.so.4 (0x2)\n\t/lib64/ld-linux-x86-64.so.2 (0x3)\n'
-          : '\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x2)\n',
+        binary.endsWith('curl') ? '\tlinux-vdso.so.1 (0x1)\n\tlibcurl.so.4 => /lib/x86_64-linux-gnu/libcurl.so.4 (0x2)\n\t/lib64/ld-linux-x86-64.so.2 (0x3)\n' : '\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x2)\n',
     });
     expect(layer.binaries.map((b) => b.path)).toEqual([join(bin, 'curl'), join(usrBin, 'dash')].sort());
     expect(layer.symlinks).toEqual(

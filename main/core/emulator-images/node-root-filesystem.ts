@@ -33,19 +33,15 @@ export interface RootFilesystem {
 }
 
 const ETC_FILES = (): RootFileEntry[] => [
-    { path: '/etc/passwd', content: Buffer.from('root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n'), mode: 0o644 },
-    { path: '/etc/group', content: Buffer.from('root:x:0:\nnogroup:x:65534:\n'), mode: 0o644 },
-    { path: '/etc/nsswitch.conf', content: Buffer.from('passwd: files\ngroup: files\nhosts: files dns\n'), mode: 0o644 },
+  { path: '/etc/passwd', content: Buffer.from('root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n'), mode: 0o644 },
+  { path: '/etc/group', content: Buffer.from('root:x:0:\nnogroup:x:65534:\n'), mode: 0o644 },
+  { path: '/etc/nsswitch.conf', content: Buffer.from('passwd: files\ngroup: files\nhosts: files dns\n'), mode: 0o644 },
 ];
 
 export function collectNodeRootFilesystem(nodeBinary = process.execPath, tools: HostToolsLayer = collectHostTools()): RootFilesystem {
   const realNode = realpathSync(nodeBinary);
   const libraries = new Set([...parseLddOutput(execFileSync('ldd', [realNode], { encoding: 'utf8' })), ...tools.libraries]);
-  const sources = [
-    { path: '/usr/local/bin/node', file: realNode },
-    ...tools.binaries,
-    ...[...libraries].sort().map((library) => ({ path: library, file: realpathSync(library) })),
-  ];
+  const sources = [{ path: '/usr/local/bin/node', file: realNode }, ...tools.binaries, ...[...libraries].sort().map((library) => ({ path: library, file: realpathSync(library) }))];
   // Identity from path, size and mtime: hashing the 100 MB runtime on every call would cost a second.
   const digest = createHash('sha256');
   for (const source of sources) {

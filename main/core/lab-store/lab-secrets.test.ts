@@ -15,7 +15,9 @@ const secrets: LabSecrets = {
   'analyst-password': 'AnalystPassw0rdAnalystPassw0rd',
   'writer-password': 'WriterPassw0rdWriterPassw0rdWr',
   'kibana-security-encryption-key': 'a'.repeat(64),
-  'fleet-server-service-token': Buffer.concat([Buffer.from([0, 1, 0, 1]), Buffer.from(`elastic/fleet-server/token-1:${SERVICE_SECRET}`)]).toString('base64').replace(/=+$/, ''),
+  'fleet-server-service-token': Buffer.concat([Buffer.from([0, 1, 0, 1]), Buffer.from(`elastic/fleet-server/token-1:${SERVICE_SECRET}`)])
+    .toString('base64')
+    .replace(/=+$/, ''),
   'agent-enrollment-token': b64(`pQ8bW5ABc1d2e3f4g5h6:${API_KEY_SECRET}`),
 };
 

@@ -56,7 +56,6 @@ export function requireSecret(secrets: LabSecrets, name: SecretName): string {
   return value;
 }
 
-
 /** Which user each password belongs to, for the Basic authorization headers built from them. */
 const USER_OF_PASSWORD: Partial<Record<SecretName, string>> = {
   'elastic-password': 'elastic',

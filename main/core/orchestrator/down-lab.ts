@@ -34,12 +34,14 @@ export async function downLab(context: LabContext, lab: string, options: { purge
     let containers = objects.containers;
     let removedContainers = 0;
     for (let pass = 0; containers.length > 0 && pass < TEARDOWN_PASSES; pass++) {
-      await Promise.all(containers.map(async (container) => {
-        await engine.removeContainer(container.id);
-        if (isOneShotHelper(container)) return;
-        removedContainers += 1;
-        context.emit({ type: 'component-state', lab, component: container.labels['seclab.component'] ?? container.name, state: 'removed' });
-      }));
+      await Promise.all(
+        containers.map(async (container) => {
+          await engine.removeContainer(container.id);
+          if (isOneShotHelper(container)) return;
+          removedContainers += 1;
+          context.emit({ type: 'component-state', lab, component: container.labels['seclab.component'] ?? container.name, state: 'removed' });
+        }),
+      );
       containers = (await engine.labObjects(lab)).containers;
     }
     const rest = await engine.labObjects(lab);
@@ -47,7 +49,15 @@ export async function downLab(context: LabContext, lab: string, options: { purge
     for (const network of rest.networks) await engine.removeNetwork(network.id);
     if (options.purge) rmSync(labPaths(context.environment.home, lab).root, { recursive: true, force: true });
     const removed = { containers: removedContainers, volumes: rest.volumes.length, networks: rest.networks.length };
-    context.emit({ type: 'phase-finished', lab, phase: 'teardown', outcome: 'done', detail: `removed ${removed.containers} containers, ${removed.volumes} volumes, ${removed.networks} networks${options.purge ? ' and the lab folder' : ''}`, at: new Date().toISOString(), elapsedMs: Date.now() - started });
+    context.emit({
+      type: 'phase-finished',
+      lab,
+      phase: 'teardown',
+      outcome: 'done',
+      detail: `removed ${removed.containers} containers, ${removed.volumes} volumes, ${removed.networks} networks${options.purge ? ' and the lab folder' : ''}`,
+      at: new Date().toISOString(),
+      elapsedMs: Date.now() - started,
+    });
     return { lab, removed, purged: Boolean(options.purge) };
   } finally {
     release();

@@ -19,16 +19,19 @@ const READ_OPEN_FILES_LIMIT = "const line = require('fs').readFileSync('/proc/se
 export async function probeEngineLimits(engine: DockerEngine, lab: string): Promise<EngineLimits> {
   const image = await buildEmulatorBaseImage(engine, collectNodeRootFilesystem(), () => undefined);
   const runProbe = (script: string, ulimits: Array<{ name: string; soft: number; hard: number }>) =>
-    engine.runToCompletion({
-      name: `seclab-${lab}-limits-${randomBytes(3).toString('hex')}`,
-      image,
-      user: '1000:0',
-      env: {},
-      labels: { 'seclab.lab': lab, 'seclab.role': 'engine-probe' },
-      entrypoint: ['/usr/local/bin/node'],
-      cmd: ['-e', script],
-      ulimits,
-    }, 30_000);
+    engine.runToCompletion(
+      {
+        name: `seclab-${lab}-limits-${randomBytes(3).toString('hex')}`,
+        image,
+        user: '1000:0',
+        env: {},
+        labels: { 'seclab.lab': lab, 'seclab.role': 'engine-probe' },
+        entrypoint: ['/usr/local/bin/node'],
+        cmd: ['-e', script],
+        ulimits,
+      },
+      30_000,
+    );
   const tryLimit = async (name: string, soft: number, hard: number) => {
     try {
       return (await runProbe('0', [{ name, soft, hard }])).exitCode === 0;

@@ -5,8 +5,19 @@ const labelled = (state: string, labels: Record<string, string> = { 'seclab.imag
 
 describe('a lab from another seclab home, summarised from Docker alone', () => {
   it('is running, degraded or stopped as its containers are, with their count, images and version', () => {
-    expect(summaryOfUnrecordedLab('theirs', Array.from({ length: 6 }, () => labelled('running')))).toEqual({
-      lab: 'theirs', state: 'running', emulated: true, version: '9.1.0', components: 6, running: 6, unrecorded: true,
+    expect(
+      summaryOfUnrecordedLab(
+        'theirs',
+        Array.from({ length: 6 }, () => labelled('running')),
+      ),
+    ).toEqual({
+      lab: 'theirs',
+      state: 'running',
+      emulated: true,
+      version: '9.1.0',
+      components: 6,
+      running: 6,
+      unrecorded: true,
     });
     expect(summaryOfUnrecordedLab('theirs', [labelled('running'), labelled('exited')])).toMatchObject({ state: 'degraded', components: 2, running: 1 });
     expect(summaryOfUnrecordedLab('theirs', [labelled('exited'), labelled('created')])).toMatchObject({ state: 'stopped', running: 0 });

@@ -59,14 +59,7 @@ async function archivesByMount(container: ContainerPlan, plannedFiles: PlannedFi
  * copied in with the image user's ownership. Works the same against a remote engine: nothing
  * is bind-mounted from this machine.
  */
-export async function materializeContainer(
-  engine: DockerEngine,
-  plan: LabPlan,
-  container: ContainerPlan,
-  secrets: LabSecrets,
-  certsDir: string,
-  created: CreatedObjects,
-): Promise<void> {
+export async function materializeContainer(engine: DockerEngine, plan: LabPlan, container: ContainerPlan, secrets: LabSecrets, certsDir: string, created: CreatedObjects): Promise<void> {
   await prepareVolumesAndKeystore(engine, plan, container, secrets, created);
   await createContainerWithFiles(engine, plan, container, secrets, certsDir, created);
 }
@@ -79,10 +72,12 @@ export async function prepareVolumesAndKeystore(engine: DockerEngine, plan: LabP
   }
   const tool = keystoreToolFor(container.kind);
   if (tool && container.keystore.length > 0) {
-    await runKeystoreSteps(engine, container, [
-      ...(tool.addCreatesKeystore ? [] : [{ cmd: tool.create }]),
-      ...container.keystore.map((entry) => ({ cmd: tool.add(entry.setting), stdin: `${requireSecret(secrets, entry.secret)}\n`, setting: entry.setting })),
-    ], secrets);
+    await runKeystoreSteps(
+      engine,
+      container,
+      [...(tool.addCreatesKeystore ? [] : [{ cmd: tool.create }]), ...container.keystore.map((entry) => ({ cmd: tool.add(entry.setting), stdin: `${requireSecret(secrets, entry.secret)}\n`, setting: entry.setting }))],
+      secrets,
+    );
   }
 }
 

@@ -72,7 +72,11 @@ export async function observeLab(engine: DockerEngine, home: string, lab: string
         : 'degraded';
   const spec = record?.spec;
   if (!spec || !plan) {
-    throw new SeclabError('LAB_RECORD_MISSING', `lab "${lab}" has containers but no record in this seclab home (${home}): it was made from another seclab home (SECLAB_HOME), or its folder was deleted. Open it from that home, or remove it with \`seclab down --lab ${lab}\``, { lab });
+    throw new SeclabError(
+      'LAB_RECORD_MISSING',
+      `lab "${lab}" has containers but no record in this seclab home (${home}): it was made from another seclab home (SECLAB_HOME), or its folder was deleted. Open it from that home, or remove it with \`seclab down --lab ${lab}\``,
+      { lab },
+    );
   }
   return {
     lab,

@@ -31,12 +31,14 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
 
 /** What the engine said when it could not reach a registry, without its HTTP wrapper ("(HTTP code 500) server error - "). */
 export function registryFailureReason(error: unknown): string {
-  return ((error as Error).message ?? String(error)).replace(/^\(HTTP code \d+\) [a-z ]+ - /, '').split('\n')[0].trim();
+  return ((error as Error).message ?? String(error))
+    .replace(/^\(HTTP code \d+\) [a-z ]+ - /, '')
+    .split('\n')[0]
+    .trim();
 }
 
 /** The way out when official images can't be had, in the words the Start screen and the CLI share. */
-export const emulatedImagesRemedy = (registry: string) =>
-  `Start the lab on emulated images, built here with no registry (seclab up --images emulated), or connect the engine to ${registry} and try again.`;
+export const emulatedImagesRemedy = (registry: string) => `Start the lab on emulated images, built here with no registry (seclab up --images emulated), or connect the engine to ${registry} and try again.`;
 
 /**
  * Official images must be on this machine or reachable: asked of the engine (which does the pulling)
@@ -161,7 +163,13 @@ export async function runPreflight(inputs: PreflightInputs): Promise<PreflightCh
   if (engineInfo.os === 'linux') {
     const current = isLocal ? (inputs.readMaxMapCount ?? localMaxMapCount)() : undefined;
     if (current === undefined) {
-      checks.push({ id: 'max-map-count', title: 'vm.max_map_count', status: 'warn', detail: 'could not read vm.max_map_count of the engine\'s kernel (remote engine)', fix: `Make sure it is at least ${REQUIRED_MAX_MAP_COUNT} on the engine's host.` });
+      checks.push({
+        id: 'max-map-count',
+        title: 'vm.max_map_count',
+        status: 'warn',
+        detail: "could not read vm.max_map_count of the engine's kernel (remote engine)",
+        fix: `Make sure it is at least ${REQUIRED_MAX_MAP_COUNT} on the engine's host.`,
+      });
     } else if (current < REQUIRED_MAX_MAP_COUNT) {
       checks.push({
         id: 'max-map-count',
@@ -189,18 +197,30 @@ export async function runPreflight(inputs: PreflightInputs): Promise<PreflightCh
       : { id: 'ports', title: 'Host ports', status: 'pass', detail: `free on 127.0.0.1: ${wanted.map((w) => w.port).join(', ')}` },
   );
 
-  const free = isLocal ? (inputs.freeDiskBytes ?? localFreeDisk)('/var/lib/docker') ?? (inputs.freeDiskBytes ?? localFreeDisk)('/') : undefined;
+  const free = isLocal ? ((inputs.freeDiskBytes ?? localFreeDisk)('/var/lib/docker') ?? (inputs.freeDiskBytes ?? localFreeDisk)('/')) : undefined;
   if (free !== undefined) {
     checks.push(
       free < MIN_FREE_DISK_BYTES
-        ? { id: 'disk', title: 'Disk space', status: 'fail', detail: `${gib(free)} free; Elasticsearch's disk watermarks stall a lab on a nearly full disk`, fix: 'Free at least 5 GiB (docker system prune removes unused images), then try again.' }
+        ? {
+            id: 'disk',
+            title: 'Disk space',
+            status: 'fail',
+            detail: `${gib(free)} free; Elasticsearch's disk watermarks stall a lab on a nearly full disk`,
+            fix: 'Free at least 5 GiB (docker system prune removes unused images), then try again.',
+          }
         : { id: 'disk', title: 'Disk space', status: 'pass', detail: `${gib(free)} free` },
     );
   }
 
   checks.push(
     inputs.labExists
-      ? { id: 'lab-exists', title: `Lab "${inputs.plan.lab}"`, status: 'warn', detail: `lab "${inputs.plan.lab}" exists already; up starts it again with its data and passwords`, fix: 'To start from scratch: seclab reset, or seclab down then up.' }
+      ? {
+          id: 'lab-exists',
+          title: `Lab "${inputs.plan.lab}"`,
+          status: 'warn',
+          detail: `lab "${inputs.plan.lab}" exists already; up starts it again with its data and passwords`,
+          fix: 'To start from scratch: seclab reset, or seclab down then up.',
+        }
       : { id: 'lab-exists', title: `Lab "${inputs.plan.lab}"`, status: 'pass', detail: `no lab named "${inputs.plan.lab}" yet` },
   );
   return checks;

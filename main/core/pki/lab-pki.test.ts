@@ -44,7 +44,11 @@ describe('lab PKI', () => {
 
   it("signs with SHA-256 RSA exactly as node-forge's own signer would (PKCS#1 v1.5 is deterministic)", async () => {
     await issueLabCertificates({ outDir: dir, components: components(), now: new Date() });
-    const caKey = forge.pki.privateKeyFromPem(createPrivateKey(readFileSync(join(dir, 'ca/ca.key'))).export({ type: 'pkcs1', format: 'pem' }).toString());
+    const caKey = forge.pki.privateKeyFromPem(
+      createPrivateKey(readFileSync(join(dir, 'ca/ca.key')))
+        .export({ type: 'pkcs1', format: 'pem' })
+        .toString(),
+    );
     for (const path of ['ca/ca.crt', 'es01/es01.crt', 'fleet-server/fleet-server.crt']) {
       const certificate = forge.pki.certificateFromPem(readFileSync(join(dir, path), 'utf8'));
       expect(forge.pki.oids[certificate.signatureOid!]).toBe('sha256WithRSAEncryption');

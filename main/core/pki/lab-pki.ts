@@ -104,11 +104,7 @@ function issueCaCertificate(keys: KeyPairPem, now: Date, validityDays: number) {
   const subject = [{ name: 'commonName', value: CA_COMMON_NAME }];
   certificate.setSubject(subject);
   certificate.setIssuer(subject);
-  certificate.setExtensions([
-    { name: 'basicConstraints', cA: true, critical: true },
-    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-    { name: 'subjectKeyIdentifier' },
-  ]);
+  certificate.setExtensions([{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }, { name: 'subjectKeyIdentifier' }]);
   signNatively(certificate, keys.privateKeyPem);
   return { certificatePem: forge.pki.certificateToPem(certificate), keyPem: keys.privateKeyPem };
 }
@@ -151,10 +147,7 @@ function issueLeafCertificate(keys: KeyPairPem, request: CertificateRequest, ca:
     { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
     {
       name: 'subjectAltName',
-      altNames: [
-        ...request.dnsNames.map((value) => ({ type: 2, value })),
-        ...request.ipAddresses.map((ip) => ({ type: 7, ip })),
-      ],
+      altNames: [...request.dnsNames.map((value) => ({ type: 2, value })), ...request.ipAddresses.map((ip) => ({ type: 7, ip }))],
     },
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: caCertificate.generateSubjectKeyIdentifier().getBytes() },
@@ -165,15 +158,20 @@ function issueLeafCertificate(keys: KeyPairPem, request: CertificateRequest, ca:
 }
 
 function stillGood(certificate: X509Certificate, now: Date, renewWithinDays: number): boolean {
-  return new Date(certificate.validTo).getTime() - now.getTime() > renewWithinDays * DAY_MS &&
-    new Date(certificate.validFrom).getTime() <= now.getTime();
+  return new Date(certificate.validTo).getTime() - now.getTime() > renewWithinDays * DAY_MS && new Date(certificate.validFrom).getTime() <= now.getTime();
 }
 
 function subjectAltNamesOf(certificate: X509Certificate): { dns: string[]; ip: string[] } {
   const entries = (certificate.subjectAltName ?? '').split(', ').filter(Boolean);
   return {
-    dns: entries.filter((e) => e.startsWith('DNS:')).map((e) => e.slice(4)).sort(),
-    ip: entries.filter((e) => e.startsWith('IP Address:')).map((e) => e.slice(11)).sort(),
+    dns: entries
+      .filter((e) => e.startsWith('DNS:'))
+      .map((e) => e.slice(4))
+      .sort(),
+    ip: entries
+      .filter((e) => e.startsWith('IP Address:'))
+      .map((e) => e.slice(11))
+      .sort(),
   };
 }
 
@@ -183,8 +181,7 @@ function canReuseLeaf(path: string, request: CertificateRequest, caCertificate: 
     const leaf = new X509Certificate(readFileSync(path));
     if (!leaf.verify(caCertificate.publicKey) || !stillGood(leaf, now, renewWithinDays)) return false;
     const sans = subjectAltNamesOf(leaf);
-    return JSON.stringify(sans.dns) === JSON.stringify([...request.dnsNames].sort()) &&
-      JSON.stringify(sans.ip) === JSON.stringify([...request.ipAddresses].sort());
+    return JSON.stringify(sans.dns) === JSON.stringify([...request.dnsNames].sort()) && JSON.stringify(sans.ip) === JSON.stringify([...request.ipAddresses].sort());
   } catch {
     return false;
   }

@@ -25,7 +25,12 @@ describe('planLab with broken layers', () => {
   });
 
   it('each break changes exactly one thing', () => {
-    const table = Object.fromEntries(BREAK_IDS.map((id) => { const { containers, roles, steps } = changes(id); return [id, [...containers, ...roles, ...steps]]; }));
+    const table = Object.fromEntries(
+      BREAK_IDS.map((id) => {
+        const { containers, roles, steps } = changes(id);
+        return [id, [...containers, ...roles, ...steps]];
+      }),
+    );
     expect(table).toEqual({
       'network-exposure': ['kibana'],
       'ip-filter': ['cluster-settings'],

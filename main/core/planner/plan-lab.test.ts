@@ -10,10 +10,20 @@ const displayed = (nodes: number, extra: object = {}) =>
     network: { subnet: string; labels: Record<string, string> };
     volumes: Array<{ name: string; labels: Record<string, string> }>;
     containers: Array<{
-      name: string; component: string; kind: string; image: string; user: string; ip: string;
+      name: string;
+      component: string;
+      kind: string;
+      image: string;
+      user: string;
+      ip: string;
       ports: Array<{ hostIp: string; hostPort: number; containerPort: number }>;
-      memoryBytes: number; ulimits: unknown[]; mounts: unknown[]; labels: Record<string, string>;
-      env: Record<string, unknown>; settings: Record<string, unknown>; keystore: string[];
+      memoryBytes: number;
+      ulimits: unknown[];
+      mounts: unknown[];
+      labels: Record<string, string>;
+      env: Record<string, unknown>;
+      settings: Record<string, unknown>;
+      keystore: string[];
     }>;
   };
 
@@ -83,12 +93,7 @@ describe('plan', () => {
       XPACK_SECURITY_SESSION_IDLETIMEOUT: '1h',
       XPACK_SECURITY_SESSION_LIFESPAN: '8h',
     });
-    expect(kibana.keystore).toEqual([
-      'elasticsearch.password',
-      'xpack.security.encryptionKey',
-      'xpack.encryptedSavedObjects.encryptionKey',
-      'xpack.reporting.encryptionKey',
-    ]);
+    expect(kibana.keystore).toEqual(['elasticsearch.password', 'xpack.security.encryptionKey', 'xpack.encryptedSavedObjects.encryptionKey', 'xpack.reporting.encryptionKey']);
     expect(Object.keys(kibana.env).some((k) => /PASSWORD|ENCRYPTIONKEY/.test(k))).toBe(false);
     const fleet = plan.containers.find((c) => c.kind === 'fleet-server')!;
     // FLEET_URL is required with a custom Fleet Server certificate (enroll_cmd.go prepareFleetTLS).

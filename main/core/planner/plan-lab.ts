@@ -86,7 +86,7 @@ function agentVolume(lab: string, component: string, purpose: 'certs' | 'state')
  * (status.go; coordinator.go keeps the Fleet state apart), so Fleet's state must be read too:
  * `fleet_state: 2` (HEALTHY) in its YAML output, read with sh and grep, which both images have.
  */
-const AGENT_HEALTHCHECK = "status=$(elastic-agent status --output yaml) && echo \"$status\" | grep -q '^fleet_state: 2$'";
+const AGENT_HEALTHCHECK = 'status=$(elastic-agent status --output yaml) && echo "$status" | grep -q \'^fleet_state: 2$\'';
 
 function certificateFiles(certificate: string, dir: string): PlannedFile[] {
   return [
@@ -164,7 +164,15 @@ function planElasticsearchNode(spec: LabSpec, allocation: LabAllocation, node: s
     env.SECLAB_EMULATOR_ENGINE_NOFILE_CAP = String(allocation.fileLimitCap);
   }
   const yml = `${ES_HOME}/config/elasticsearch.yml`;
-  const bootstrapYml = Object.entries(bootstrapSettings).map(([key, value]) => `${key}: [${value.split(',').map((n) => `"${n}"`).join(', ')}]\n`).join('');
+  const bootstrapYml = Object.entries(bootstrapSettings)
+    .map(
+      ([key, value]) =>
+        `${key}: [${value
+          .split(',')
+          .map((n) => `"${n}"`)
+          .join(', ')}]\n`,
+    )
+    .join('');
   const container: ContainerPlan = {
     name: containerNameOf(spec.name, node),
     component: node,
@@ -176,19 +184,13 @@ function planElasticsearchNode(spec: LabSpec, allocation: LabAllocation, node: s
     // As in the recipe, only the first node publishes its HTTP port, and only on loopback.
     ports: index === 0 ? [{ hostIp: '127.0.0.1', hostPort: allocation.ports.elasticsearch, containerPort: 9200 }] : [],
     memoryBytes,
-    ulimits: [
-      ...(allocation.memoryLock === false ? [] : [{ name: 'memlock', soft: UNLIMITED, hard: UNLIMITED }]),
-      ...(allocation.raiseFileLimit === false ? [] : [{ name: 'nofile', soft: 65535, hard: 65535 }]),
-    ],
+    ulimits: [...(allocation.memoryLock === false ? [] : [{ name: 'memlock', soft: UNLIMITED, hard: UNLIMITED }]), ...(allocation.raiseFileLimit === false ? [] : [{ name: 'nofile', soft: 65535, hard: 65535 }])],
     mounts: [config.mount, data.mount],
     labels: containerLabelsOf(spec, node, 'elasticsearch'),
     env,
     settings: settingsWithKeystore({ ...settings, ...bootstrapSettings }, keystore),
     keystore,
-    files: [
-      ...certificateFiles(node, `${ES_HOME}/config/certs`),
-      ...(bootstrapYml ? [{ path: yml, from: { text: IMAGE_ELASTICSEARCH_YML + bootstrapYml }, mode: 0o664 }] : []),
-    ],
+    files: [...certificateFiles(node, `${ES_HOME}/config/certs`), ...(bootstrapYml ? [{ path: yml, from: { text: IMAGE_ELASTICSEARCH_YML + bootstrapYml }, mode: 0o664 }] : [])],
     filesOnceFormed: bootstrapYml ? [{ path: yml, from: { text: IMAGE_ELASTICSEARCH_YML }, mode: 0o664 }] : [],
     capDrop: DROP_ALL_CAPABILITIES,
     // Elastic's Compose recipe's healthcheck: TLS verified against the lab CA, and security on.
@@ -293,10 +295,7 @@ function planFleetServer(spec: LabSpec, allocation: LabAllocation, ip: string) {
     env,
     settings: { ...env, 'fleet-server.service_token': { secret: 'fleet-server-service-token' } },
     keystore: [],
-    files: [
-      ...certificateFiles('fleet-server', `${AGENT_HOME}/certs`),
-      { path: tokenPath, from: { secret: 'fleet-server-service-token' }, mode: 0o600 },
-    ],
+    files: [...certificateFiles('fleet-server', `${AGENT_HOME}/certs`), { path: tokenPath, from: { secret: 'fleet-server-service-token' }, mode: 0o600 }],
     filesOnceFormed: [],
     capDrop: DROP_ALL_CAPABILITIES,
     healthcheck: healthcheck('curl -s --cacert certs/ca/ca.crt https://localhost:8220/api/status | grep -q HEALTHY'),

@@ -35,7 +35,17 @@ export function httpsJson<T = unknown>(options: HttpsJsonRequest): Promise<Https
   return new Promise((resolve, reject) => {
     const req = request(
       // No keep-alive: a pooled socket would hold a CLI process open for seconds after its last request.
-      { method: options.method ?? 'GET', hostname: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers, ca: options.caPem, rejectUnauthorized: true, timeout: options.timeoutMs ?? 15_000, agent: false },
+      {
+        method: options.method ?? 'GET',
+        hostname: url.hostname,
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        headers,
+        ca: options.caPem,
+        rejectUnauthorized: true,
+        timeout: options.timeoutMs ?? 15_000,
+        agent: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

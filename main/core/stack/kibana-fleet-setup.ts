@@ -43,7 +43,9 @@ export function kibanaReadiness(httpStatus: number, body: KibanaStatusBody | und
   const coreDown = ['elasticsearch', 'savedObjects'].filter((service) => core[service]?.level !== 'available');
   if (overall === 'available' && httpStatus === 200) return { ready: true, value: 'available' };
   if (overall === 'degraded' && !coreDown.length) {
-    const degraded = Object.entries(body?.status?.plugins ?? {}).filter(([, plugin]) => plugin.level && plugin.level !== 'available').map(([name]) => name);
+    const degraded = Object.entries(body?.status?.plugins ?? {})
+      .filter(([, plugin]) => plugin.level && plugin.level !== 'available')
+      .map(([name]) => name);
     return { ready: true, value: `degraded${degraded.length ? ` (${degraded.slice(0, 5).join(', ')})` : ''}: core services available` };
   }
   const summary = body?.status?.overall?.summary;

@@ -112,7 +112,7 @@ export const CHECK_CATALOG: Record<CheckId, CheckMetadata> = {
     fix: 'Move passwords to elasticsearch-keystore / kibana-keystore and remove them from env and yml.',
   },
   'secrets.host-files': {
-    title: "The lab folder is private: 0700, keys 0600",
+    title: 'The lab folder is private: 0700, keys 0600',
     section: 'Data, objects and settings security',
     why: 'Private keys and passwords on disk are only as safe as the file permissions around them.',
     fix: 'chmod 700 the lab folder and its subfolders, chmod 600 every .key and secrets.json.',
@@ -121,7 +121,7 @@ export const CHECK_CATALOG: Record<CheckId, CheckMetadata> = {
     title: 'No lab process runs as root',
     section: 'User roles',
     why: 'Never run Elasticsearch as root: it would invalidate every other layer of defense.',
-    fix: 'Run the containers as uid 1000 (the images\' own unprivileged user).',
+    fix: "Run the containers as uid 1000 (the images' own unprivileged user).",
   },
   'runtime.limits': {
     title: 'Every container has a memory limit; Elasticsearch gets the open files it needs',

@@ -6,7 +6,9 @@ import type { Observed, VerificationContext } from './verification-context.ts';
 
 /** A context whose only knowledge is which components are running: what the reach rules read. */
 function contextWith(states: Record<string, string>, license = 'trial'): VerificationContext {
-  const containers = Object.keys(states).map((component) => ({ component, kind: component.startsWith('es') ? 'elasticsearch' : component === 'fleet-server' ? 'fleet-server' : component.startsWith('agent') ? 'agent' : 'kibana' }) as ContainerPlan);
+  const containers = Object.keys(states).map(
+    (component) => ({ component, kind: component.startsWith('es') ? 'elasticsearch' : component === 'fleet-server' ? 'fleet-server' : component.startsWith('agent') ? 'agent' : 'kibana' }) as ContainerPlan,
+  );
   const stateOf = (c: ContainerPlan): ComponentState => ({ component: c.component, probeable: states[c.component] === 'running', description: states[c.component] });
   return {
     lab: 'demo',

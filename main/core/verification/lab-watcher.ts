@@ -11,8 +11,7 @@ export interface LabWatcherOptions {
   onChange: (status: LabStatus) => void;
 }
 
-const fingerprintOf = (status: LabStatus) =>
-  JSON.stringify([status.state, status.components.map((c) => `${c.component}:${c.state}`), (status.checks ?? []).map((c) => `${c.id}:${c.status}`)]);
+const fingerprintOf = (status: LabStatus) => JSON.stringify([status.state, status.components.map((c) => `${c.component}:${c.state}`), (status.checks ?? []).map((c) => `${c.id}:${c.status}`)]);
 
 /**
  * Watches one lab: on any Docker event of its containers (start, die, destroy, …) and on a

@@ -51,7 +51,11 @@ async function runCheck(id: CheckId, ctx: VerificationContext): Promise<CheckRes
   const started = Date.now();
   let observed: Observed;
   try {
-    observed = await withTimeout(observeWithinReach(id, ctx, () => PROBES[id](ctx)), PROBE_TIMEOUT_MS, `the ${id} probe`);
+    observed = await withTimeout(
+      observeWithinReach(id, ctx, () => PROBES[id](ctx)),
+      PROBE_TIMEOUT_MS,
+      `the ${id} probe`,
+    );
   } catch (error) {
     // A probe that could not run proves nothing: `error`, never `pass`.
     observed = { status: 'error', evidence: [`the probe could not run: ${(error as Error).message}`], fix: 'Check that the lab is running (seclab status) and try again.' };
@@ -62,7 +66,7 @@ async function runCheck(id: CheckId, ctx: VerificationContext): Promise<CheckRes
     title: meta.title,
     status: observed.status,
     evidence: observed.evidence,
-    fix: observed.status === 'pass' ? '' : observed.fix ?? meta.fix,
+    fix: observed.status === 'pass' ? '' : (observed.fix ?? meta.fix),
     docs: { section: meta.section, why: meta.why },
     checkedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,

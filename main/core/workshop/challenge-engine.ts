@@ -66,7 +66,8 @@ export async function startChallenge(context: LabContext, lab: string, request: 
   const record = requireRecord(context, lab);
   await recoverInterruptedWorkshop(context, lab);
   const existing = readWorkshopJournal(context.environment.home, lab);
-  if (existing) throw new SeclabError('WORKSHOP_BUSY', `${noticeOf(existing).message}: end it first (${existing.kind === 'lesson' ? `seclab lesson restore ${existing.lesson}` : 'seclab challenge stop'} --lab ${lab})`, { lab });
+  if (existing)
+    throw new SeclabError('WORKSHOP_BUSY', `${noticeOf(existing).message}: end it first (${existing.kind === 'lesson' ? `seclab lesson restore ${existing.lesson}` : 'seclab challenge stop'} --lab ${lab})`, { lab });
   const all = loadLessons(dir);
   // Only layers this lab can have off (IP filtering and audit need a trial licence; Kibana's need Kibana).
   const applicable = all.filter((lesson) => {
@@ -158,9 +159,10 @@ export function nameChallengeLayer(context: LabContext, lab: string, layer: Laye
   const dir = options.lessonsDir ?? lessonsDir();
   const journal = requireChallenge(context, lab);
   const index = journal.challenge.entries.findIndex((entry) => !entry.solvedAt && !entry.named && findLesson(entry.lesson, dir).layer === layer);
-  const next: WorkshopJournal = index < 0
-    ? { ...journal, challenge: { ...journal.challenge, wrongGuesses: journal.challenge.wrongGuesses + 1 } }
-    : { ...journal, challenge: { ...journal.challenge, entries: journal.challenge.entries.map((e, i) => (i === index ? { ...e, named: true } : e)) } };
+  const next: WorkshopJournal =
+    index < 0
+      ? { ...journal, challenge: { ...journal.challenge, wrongGuesses: journal.challenge.wrongGuesses + 1 } }
+      : { ...journal, challenge: { ...journal.challenge, entries: journal.challenge.entries.map((e, i) => (i === index ? { ...e, named: true } : e)) } };
   writeWorkshopJournal(context.environment.home, lab, next);
   const lesson = index < 0 ? undefined : findLesson(journal.challenge.entries[index].lesson, dir);
   const message = !lesson

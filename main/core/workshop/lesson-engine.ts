@@ -107,7 +107,10 @@ export async function breakLesson(context: LabContext, lab: string, lessonId: st
     await applyPlanChange(context, planLab(record.spec, record.allocation), brokenPlan);
   } catch (error) {
     // A break that failed half-way is taken back at once; the lesson never leaves the lab broken.
-    const restored = await restoreJournal(context, lab, journal).then(() => 'the lab was restored', (restoreError: Error) => `the restore failed too (${restoreError.message}); the next \`seclab status --lab ${lab}\` tries again`);
+    const restored = await restoreJournal(context, lab, journal).then(
+      () => 'the lab was restored',
+      (restoreError: Error) => `the restore failed too (${restoreError.message}); the next \`seclab status --lab ${lab}\` tries again`,
+    );
     throw new SeclabError('LESSON_BREAK_FAILED', `lesson ${lesson.id}: the break could not be applied (${(error as Error).message}); ${restored}`, { lab });
   }
   writeWorkshopJournal(home, lab, { ...journal, phase: 'broken', heldBy: options.hold ? journal.heldBy : undefined });

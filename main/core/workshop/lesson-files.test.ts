@@ -20,7 +20,7 @@ afterEach(() => {
 });
 
 describe('lesson files', () => {
-  it('loads every lesson of resources/lessons with its why and the teacher\'s words', () => {
+  it("loads every lesson of resources/lessons with its why and the teacher's words", () => {
     const lessons = loadLessons();
     expect(lessons.length).toBeGreaterThanOrEqual(10);
     for (const lesson of lessons) {

@@ -54,7 +54,7 @@ export function parseLessonFile(path: string, text: string, shownAs = path): Les
   const parsed = frontMatterSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue.path.length ? issue.path.join('.') : issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys?.join(', ') ?? '(front matter)' : '(front matter)';
+    const field = issue.path.length ? issue.path.join('.') : issue.code === 'unrecognized_keys' ? ((issue as { keys?: string[] }).keys?.join(', ') ?? '(front matter)') : '(front matter)';
     throw lessonError(shownAs, field, issue.message);
   }
   const meta = parsed.data;

@@ -90,9 +90,6 @@ export function noticeOf(journal: WorkshopJournal): WorkshopNotice {
     };
   }
   const what = journal.summary ?? `${journal.broken.join(', ')} off`;
-  const message =
-    journal.phase === 'broken'
-      ? `lesson ${journal.lesson} in progress: ${what} on purpose`
-      : `lesson ${journal.lesson} is ${journal.phase === 'breaking' ? 'being broken' : 'being restored'}: ${what}`;
+  const message = journal.phase === 'broken' ? `lesson ${journal.lesson} in progress: ${what} on purpose` : `lesson ${journal.lesson} is ${journal.phase === 'breaking' ? 'being broken' : 'being restored'}: ${what}`;
   return { kind: 'lesson', phase: journal.phase, lesson: journal.lesson, broken: journal.broken, since: journal.since, message };
 }

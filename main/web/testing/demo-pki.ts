@@ -49,7 +49,10 @@ export async function createDemoPki(plan: LabPlan, now: Date): Promise<DemoPki> 
   const caName = [{ name: 'commonName', value: 'Secure Cluster Lab CA' }];
   ca.setSubject(caName);
   ca.setIssuer(caName);
-  ca.setExtensions([{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }]);
+  ca.setExtensions([
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+  ]);
   ca.sign(caKeys.privateKey, forge.md.sha256.create());
   const caPem = forge.pki.certificateToPem(ca);
 
@@ -67,12 +70,7 @@ export async function createDemoPki(plan: LabPlan, now: Date): Promise<DemoPki> 
       { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
       {
         name: 'subjectAltName',
-        altNames: [
-          { type: 2, value: container.component },
-          { type: 2, value: 'localhost' },
-          ...(container.ip ? [{ type: 7, ip: container.ip }] : []),
-          { type: 7, ip: '127.0.0.1' },
-        ],
+        altNames: [{ type: 2, value: container.component }, { type: 2, value: 'localhost' }, ...(container.ip ? [{ type: 7, ip: container.ip }] : []), { type: 7, ip: '127.0.0.1' }],
       },
     ]);
     leaf.sign(caKeys.privateKey, forge.md.sha256.create());

@@ -140,20 +140,12 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
       if (options.failAt?.phase === phase) {
         const component = options.failAt.component;
         labEvent({ type: 'component-state', lab: lab.spec.name, component, state: 'failed', detail: 'exited with code 78' });
-        throw new SeclabError(
-          'COMPONENT_FAILED',
-          `${component} did not join: its certificate is signed by another CA. Regenerate the lab's certificates (Reset).`,
-          {
-            lab: lab.spec.name,
-            component,
-            phase,
-            logTail: [
-              `[${component}] starting ...`,
-              `[${component}] transport handshake with es01 failed: PKIX path validation failed`,
-              `[${component}] unable to find valid certification path to requested target`,
-            ],
-          },
-        );
+        throw new SeclabError('COMPONENT_FAILED', `${component} did not join: its certificate is signed by another CA. Regenerate the lab's certificates (Reset).`, {
+          lab: lab.spec.name,
+          component,
+          phase,
+          logTail: [`[${component}] starting ...`, `[${component}] transport handshake with es01 failed: PKIX path validation failed`, `[${component}] unable to find valid certification path to requested target`],
+        });
       }
       labEvent({ type: 'phase-finished', lab: lab.spec.name, phase, outcome: 'done', at: now().toISOString(), elapsedMs: now().getTime() - started });
     } catch (error) {
@@ -166,7 +158,11 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
     const images = [...new Set(lab.plan.containers.map((container) => container.image))];
     if (options.offline && !lab.plan.emulated) {
       await pause();
-      throw new SeclabError('IMAGE_PULL_FAILED', `could not pull ${images[0]}: the Docker engine could not reach docker.elastic.co (connect: connection refused). Start the lab on emulated images, built here with no registry (seclab up --images emulated), or connect the engine to docker.elastic.co and try again.`, { lab: lab.spec.name, phase: 'images' });
+      throw new SeclabError(
+        'IMAGE_PULL_FAILED',
+        `could not pull ${images[0]}: the Docker engine could not reach docker.elastic.co (connect: connection refused). Start the lab on emulated images, built here with no registry (seclab up --images emulated), or connect the engine to docker.elastic.co and try again.`,
+        { lab: lab.spec.name, phase: 'images' },
+      );
     }
     const totals = images.map((_, index) => [612_000_000, 498_000_000, 731_000_000][index % 3] / (lab.plan.emulated ? 8 : 1));
     for (let step = 1; step <= 4; step++) {
@@ -344,7 +340,10 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
       const known = labOrThrow(lab);
       const subscription = `follow-${++followCounter}`;
       let index = 40;
-      follows.set(subscription, setInterval(() => emit({ type: 'log-line', subscription, line: logLine(known, component, index++) }), Math.max(stepMs * 4, 200)));
+      follows.set(
+        subscription,
+        setInterval(() => emit({ type: 'log-line', subscription, line: logLine(known, component, index++) }), Math.max(stepMs * 4, 200)),
+      );
       return { subscription };
     },
     'logs.unfollow': async ({ subscription }) => {

@@ -36,27 +36,43 @@ const DEMO_OUTPUT: Partial<Record<Lesson['demonstration']['id'], (broken: boolea
   'host-folder-listing': (broken, lab) => ({
     title: 'The lab folder on this machine',
     tried: `stat -c '%a %n' ~/.seclab/labs/${lab} ~/.seclab/labs/${lab}/*`,
-    output: [`${broken ? '0755' : '0700'} ~/.seclab/labs/${lab}`, '0700 ~/.seclab/labs/' + lab + '/certs', '0600 ~/.seclab/labs/' + lab + '/secrets.json', ...(broken ? [`another account may now list ~/.seclab/labs/${lab}/certs/ca: ca.crt, ca.key, fingerprint`] : [])],
+    output: [
+      `${broken ? '0755' : '0700'} ~/.seclab/labs/${lab}`,
+      '0700 ~/.seclab/labs/' + lab + '/certs',
+      '0600 ~/.seclab/labs/' + lab + '/secrets.json',
+      ...(broken ? [`another account may now list ~/.seclab/labs/${lab}/certs/ca: ca.crt, ca.key, fingerprint`] : []),
+    ],
     shows: broken ? 'the folder with the CA and every private key is open to every account on this machine' : 'only the owner may enter the lab folder',
   }),
   'analyst-deletes-index': (broken) => ({
     title: 'The analyst against an index it should only read',
     tried: 'as lab_admin: PUT /lab-demo-1/_doc/1; then as analyst: DELETE /lab-demo-1',
-    output: ['lab_admin PUT /lab-demo-1/_doc/1 → HTTP 201', broken ? 'analyst DELETE /lab-demo-1 → HTTP 200 {"acknowledged":true}' : 'analyst DELETE /lab-demo-1 → HTTP 403 {"error":{"type":"security_exception","reason":"action [indices:admin/delete] is unauthorized for user [analyst]"}}'],
+    output: [
+      'lab_admin PUT /lab-demo-1/_doc/1 → HTTP 201',
+      broken
+        ? 'analyst DELETE /lab-demo-1 → HTTP 200 {"acknowledged":true}'
+        : 'analyst DELETE /lab-demo-1 → HTTP 403 {"error":{"type":"security_exception","reason":"action [indices:admin/delete] is unauthorized for user [analyst]"}}',
+    ],
     shows: broken ? 'the analyst, meant to read lab-* and nothing else, deleted an index and its documents' : 'the analyst was refused: it may read lab-*, not delete it',
   }),
   'capture-plain-http': (broken) => ({
     title: "The writer's search to es02, as an observer on the path sees it",
     tried: "the writer's client sends GET /lab-sample/_search to es02:9200; a relay on the path copies the bytes",
-    output: broken ? ['GET /lab-sample/_search?size=1 HTTP/1.1', 'Host: es02:9200', 'Authorization: Basic d3JpdGVyOlp4NmNWM2JOOG1MMWtKNGhHN2ZEMnNBcQ==', '  decodes to writer:Zx6cV3bN8mL1kJ4hG7fD2sAq'] : ['16 03 03 00 7a 02 00 00 76 03 03 … (TLS 1.3 record, 122 bytes of ciphertext)'],
+    output: broken
+      ? ['GET /lab-sample/_search?size=1 HTTP/1.1', 'Host: es02:9200', 'Authorization: Basic d3JpdGVyOlp4NmNWM2JOOG1MMWtKNGhHN2ZEMnNBcQ==', '  decodes to writer:Zx6cV3bN8mL1kJ4hG7fD2sAq']
+      : ['16 03 03 00 7a 02 00 00 76 03 03 … (TLS 1.3 record, 122 bytes of ciphertext)'],
     shows: broken ? "the Authorization header crossed the network in clear: base64 is not encryption, it decodes to the writer's password" : 'the observer saw only ciphertext: no header, no password',
   }),
   'rogue-transport-client': (broken) => ({
     title: "A rogue node with its own CA knocks on es02's transport port",
-    tried: 'from es01\'s network stack: TLS to es02:9300 with a certificate for es02 signed by another CA',
+    tried: "from es01's network stack: TLS to es02:9300 with a certificate for es02 signed by another CA",
     output: broken
       ? ['TLS handshake with es02:9300 completed: no client certificate was asked for', "es02's log since the attempt:", '  (nothing about it)']
-      : ['TLS handshake with es02:9300 failed: alert 48 unknown_ca', "es02's log since the attempt:", '  [es02] WARN client did not trust this server\'s certificate… PKIX path building failed: unable to find valid certification path to requested target'],
+      : [
+          'TLS handshake with es02:9300 failed: alert 48 unknown_ca',
+          "es02's log since the attempt:",
+          "  [es02] WARN client did not trust this server's certificate… PKIX path building failed: unable to find valid certification path to requested target",
+        ],
     shows: broken ? 'es02 let a node with an unknown CA in: it never asked for a certificate' : 'es02 refused the rogue during the handshake, and its log says why',
   }),
   'anonymous-search': (broken) => ({
@@ -84,7 +100,13 @@ export function createFakeWorkshop(hooks: FakeWorkshopHooks): FakeWorkshop {
   const lessons = () => loadLessons();
   const lessonById = (id: string): Lesson => {
     const lesson = lessons().find((entry) => entry.id === id);
-    if (!lesson) throw new SeclabError('UNKNOWN_LESSON', `there is no lesson "${id}": choose one of ${lessons().map((l) => l.id).join(', ')} (seclab lesson list)`);
+    if (!lesson)
+      throw new SeclabError(
+        'UNKNOWN_LESSON',
+        `there is no lesson "${id}": choose one of ${lessons()
+          .map((l) => l.id)
+          .join(', ')} (seclab lesson list)`,
+      );
     return lesson;
   };
   const applicableTo = (lab: string, lesson: Lesson) => {

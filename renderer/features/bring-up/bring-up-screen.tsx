@@ -27,7 +27,9 @@ function PhaseRow({ phase, now, failureShown }: { phase: PhaseProgress; now: num
       <span className="phase-title">{phase.title}</span>
       <span className="phase-state">{look.word}</span>
       <span className="phase-elapsed mono">{elapsed !== undefined ? formatElapsed(elapsed) : ''}</span>
-      {phase.detail && phase.state !== 'done' && (phase.state === 'failed' && phase.detail === failureShown ? <span className="phase-detail">what happened is said above</span> : <span className="phase-detail">{phase.detail}</span>)}
+      {phase.detail &&
+        phase.state !== 'done' &&
+        (phase.state === 'failed' && phase.detail === failureShown ? <span className="phase-detail">what happened is said above</span> : <span className="phase-detail">{phase.detail}</span>)}
     </li>
   );
 }
@@ -43,9 +45,7 @@ export function BringUpScreen() {
   return (
     <main className="screen bring-up-screen" aria-labelledby="bring-up-title">
       <div className="bring-up-head">
-        <h1 id="bring-up-title">
-          {run.failure ? `Lab ${run.lab} did not come up` : run.finished ? `Lab ${run.lab} is up` : `${verb} lab ${run.lab}…`}
-        </h1>
+        <h1 id="bring-up-title">{run.failure ? `Lab ${run.lab} did not come up` : run.finished ? `Lab ${run.lab} is up` : `${verb} lab ${run.lab}…`}</h1>
         <p className="lead" aria-live="polite">
           {done} of {run.phases.length} phases done · {formatElapsed((run.finishedAt ?? now) - run.startedAt)}
         </p>

@@ -107,10 +107,7 @@ export function LabScreen({ lab }: { lab: string }) {
     try {
       const { removed } = await stores.api['labs.down']({ lab, purge });
       // Leave the lab's screen before forgetting it, so nothing on it asks for the lab that is gone.
-      navigation.go(
-        { name: 'start' },
-        `Lab ${lab} torn down: ${removed.containers} containers, ${removed.volumes} volumes and ${removed.networks} network removed${purge ? ', lab folder deleted' : ''}.`,
-      );
+      navigation.go({ name: 'start' }, `Lab ${lab} torn down: ${removed.containers} containers, ${removed.volumes} volumes and ${removed.networks} network removed${purge ? ', lab folder deleted' : ''}.`);
       stores.labs.getState().forget(lab);
       await stores.labs.getState().refresh();
     } catch (failure) {

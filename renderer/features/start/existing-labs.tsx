@@ -46,9 +46,8 @@ function UnrecordedLabNote({ lab }: { lab: string }) {
   const command = `seclab down --lab ${lab}`;
   return (
     <p className="lab-list-note">
-      <span className="badge">Other seclab home</span> Made from another seclab home (or its folder was deleted): its checks, access and passwords live
-      there, so this app can't open it. Open it from that home (<code className="mono">SECLAB_HOME</code>), or remove it with <code className="mono">{command}</code>{' '}
-      <CopyButton text={command} what={`command that removes ${lab}`} />
+      <span className="badge">Other seclab home</span> Made from another seclab home (or its folder was deleted): its checks, access and passwords live there, so this app can't open it. Open it from that home (
+      <code className="mono">SECLAB_HOME</code>), or remove it with <code className="mono">{command}</code> <CopyButton text={command} what={`command that removes ${lab}`} />
     </p>
   );
 }

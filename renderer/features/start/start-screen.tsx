@@ -69,7 +69,9 @@ export function StartScreen() {
           <button type="button" className="button button-primary button-huge" disabled={blocked} onClick={() => void startLab(options)}>
             Start lab
           </button>
-          <span className="muted start-action-note">{!checkedOnce ? 'Checking this machine first…' : blocked ? 'Fix what is marked first.' : `${options.nodes} nodes · ${options.images === 'emulated' ? 'emulated images' : 'Elastic images'}`}</span>
+          <span className="muted start-action-note">
+            {!checkedOnce ? 'Checking this machine first…' : blocked ? 'Fix what is marked first.' : `${options.nodes} nodes · ${options.images === 'emulated' ? 'emulated images' : 'Elastic images'}`}
+          </span>
         </div>
       </div>
       <ExistingLabs />

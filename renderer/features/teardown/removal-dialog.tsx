@@ -50,11 +50,7 @@ export function RemovalDialog({ kind, status, onCancel, onConfirm }: { kind: Rem
         </>
       }
     >
-      <p>
-        {kind === 'reset'
-          ? 'Reset deletes these and builds the lab again from scratch with new certificates and passwords. Data in the lab is lost.'
-          : 'Tear down deletes these. Data in the lab is lost.'}
-      </p>
+      <p>{kind === 'reset' ? 'Reset deletes these and builds the lab again from scratch with new certificates and passwords. Data in the lab is lost.' : 'Tear down deletes these. Data in the lab is lost.'}</p>
       <NameList title={summary.containers.length === 1 ? 'container' : 'containers'} names={summary.containers} />
       <NameList title={summary.volumes.length === 1 ? 'volume' : 'volumes'} names={summary.volumes} />
       {summary.network && <NameList title="network" names={[summary.network]} />}

@@ -9,8 +9,7 @@ function labelBox(text: string, at: { x: number; y: number }) {
   return { x: at.x - width / 2, y: at.y - height / 2, width, height };
 }
 
-const intersects = (a: { x: number; y: number; width: number; height: number }, b: TopologyNode) =>
-  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+const intersects = (a: { x: number; y: number; width: number; height: number }, b: TopologyNode) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 describe('topology layout', () => {
   for (const [name, input] of [

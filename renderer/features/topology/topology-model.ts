@@ -140,15 +140,8 @@ export function buildTopology(spec: LabSpec, options: { checks?: CheckResult[]; 
   /** In the gap between the columns, on the source's row (a horizontal link's label). */
   const acrossGap = (source: string) => ({ x: COLUMNS.services + NODE_WIDTH + COLUMN_GAP / 2, y: centreY(source) });
 
-  const link = (
-    source: string,
-    target: string,
-    sourceSide: TopologyLink['sourceSide'],
-    targetSide: TopologyLink['targetSide'],
-    protection: string,
-    checkIds: CheckId[],
-    labelAt?: TopologyLink['labelAt'],
-  ) => links.push({ id: `${source}->${target}`, source, target, sourceSide, targetSide, protection, checkIds, status: statusOf(checkIds), ...(labelAt ? { labelAt } : {}) });
+  const link = (source: string, target: string, sourceSide: TopologyLink['sourceSide'], targetSide: TopologyLink['targetSide'], protection: string, checkIds: CheckId[], labelAt?: TopologyLink['labelAt']) =>
+    links.push({ id: `${source}->${target}`, source, target, sourceSide, targetSide, protection, checkIds, status: statusOf(checkIds), ...(labelAt ? { labelAt } : {}) });
 
   link('host', 'door', 'bottom', 'top', 'loopback only', ['network.loopback-only'], between('host', 'door'));
   if (spec.kibana) link('door', 'kibana', 'bottom', 'top', 'HTTPS', ['kibana.https', 'kibana.session'], { x: (centreX('door') + centreX('kibana')) / 2, y: DOOR_LINKS_TURN });

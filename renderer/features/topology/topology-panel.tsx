@@ -14,10 +14,7 @@ function formatMemory(bytes?: number): string {
 
 export function TopologyPanel({ status, onShowLogs }: { status: LabStatus; onShowLogs: (component: string) => void }) {
   const [selected, setSelected] = useState<string>();
-  const topology = useMemo(
-    () => buildTopology(status.spec, { checks: status.checks, components: status.components, networkName: status.network?.name, subnet: status.network?.subnet }),
-    [status],
-  );
+  const topology = useMemo(() => buildTopology(status.spec, { checks: status.checks, components: status.components, networkName: status.network?.name, subnet: status.network?.subnet }), [status]);
   const component = status.components.find((entry) => entry.component === selected);
   const certificates = useCertificates(status.lab, status.state);
 
@@ -58,7 +55,11 @@ export function TopologyPanel({ status, onShowLogs }: { status: LabStatus; onSho
             <dl className="facts">
               <dt>State</dt>
               <dd>
-                <StatusIcon status={component.state === 'running' ? (component.health === 'unhealthy' ? 'fail' : 'pass') : 'fail'} withWord label={component.health === 'unknown' ? component.state : `${component.state}, ${component.health}`} />
+                <StatusIcon
+                  status={component.state === 'running' ? (component.health === 'unhealthy' ? 'fail' : 'pass') : 'fail'}
+                  withWord
+                  label={component.health === 'unknown' ? component.state : `${component.state}, ${component.health}`}
+                />
               </dd>
             </dl>
             {/* The certificate first: it is what a click on a node is for (UI.md), so it shows without scrolling. */}

@@ -23,18 +23,14 @@ function ChallengeSetup() {
         Challenge: find the broken layers
       </h1>
       <p>
-        The lab breaks layers silently. Students find them from the live layer view, fix them with real tools (the security API, <code>chmod</code>) or name the layer to be offered the
-        repair. The board records time to fix and hints used.
+        The lab breaks layers silently. Students find them from the live layer view, fix them with real tools (the security API, <code>chmod</code>) or name the layer to be offered the repair. The board records time to
+        fix and hints used.
       </p>
       <fieldset className="challenge-choice">
         <legend>Layers to break (the teacher's choice), or none for a random pick</legend>
         {lessons.map((lesson) => (
           <label key={lesson.id} className="check-field">
-            <input
-              type="checkbox"
-              checked={chosen.includes(lesson.id)}
-              onChange={(event) => setChosen((current) => (event.target.checked ? [...current, lesson.id] : current.filter((id) => id !== lesson.id)))}
-            />
+            <input type="checkbox" checked={chosen.includes(lesson.id)} onChange={(event) => setChosen((current) => (event.target.checked ? [...current, lesson.id] : current.filter((id) => id !== lesson.id)))} />
             {lesson.title.split(' — ')[0]}
           </label>
         ))}
@@ -65,12 +61,28 @@ function BoardRow({ entry, now, startedAt }: { entry: ChallengeEntry; now: numbe
       <td>
         <StatusIcon status={entry.solved ? 'pass' : 'fail'} withWord label={entry.solved ? (entry.fixedWith === 'repair' ? 'Solved (repair)' : 'Solved') : 'Still broken'} />
       </td>
-      <td className="numeric">{entry.secondsToFix !== undefined ? minutes(entry.secondsToFix) : <span className="muted" title="still broken: time since the start">{minutes((now - startedAt) / 1000)}…</span>}</td>
-      <td className="numeric" data-hints-used>{entry.hintsUsed}</td>
+      <td className="numeric">
+        {entry.secondsToFix !== undefined ? (
+          minutes(entry.secondsToFix)
+        ) : (
+          <span className="muted" title="still broken: time since the start">
+            {minutes((now - startedAt) / 1000)}…
+          </span>
+        )}
+      </td>
+      <td className="numeric" data-hints-used>
+        {entry.hintsUsed}
+      </td>
       <td>
         <div className="board-actions">
           {!entry.solved && (
-            <button type="button" className="button button-small" disabled={Boolean(work) || Boolean(allHints)} onClick={() => void stores.workshop.getState().hint(entry.slot)} aria-label={`Hint for layer ${entry.slot}`}>
+            <button
+              type="button"
+              className="button button-small"
+              disabled={Boolean(work) || Boolean(allHints)}
+              onClick={() => void stores.workshop.getState().hint(entry.slot)}
+              aria-label={`Hint for layer ${entry.slot}`}
+            >
               {allHints ? 'No more hints' : 'Hint'}
             </button>
           )}

@@ -7,9 +7,7 @@ export function LessonProse({ text }: { text: string }) {
         .map((paragraph) => paragraph.replace(/\s*\n\s*/g, ' ').trim())
         .filter(Boolean)
         .map((paragraph, index) => (
-          <p key={index}>
-            {paragraph.split('`').map((part, at) => (at % 2 === 1 ? <code key={at}>{part}</code> : part))}
-          </p>
+          <p key={index}>{paragraph.split('`').map((part, at) => (at % 2 === 1 ? <code key={at}>{part}</code> : part))}</p>
         ))}
     </>
   );

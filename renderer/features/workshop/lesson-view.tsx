@@ -119,7 +119,11 @@ export function LessonView({ lab }: { lab: string }) {
           )}
         </p>
         {step?.demonstration && <DemonstrationPanel demonstration={step.demonstration} />}
-        <WorkshopLayerView checks={step?.checks ?? labChecks} focus={[...lesson.checks, ...lesson.dependents.map((d) => d.check)]} caption={`${lesson.checks.join(', ')} opened below; every band as the verifier sees it now`} />
+        <WorkshopLayerView
+          checks={step?.checks ?? labChecks}
+          focus={[...lesson.checks, ...lesson.dependents.map((d) => d.check)]}
+          caption={`${lesson.checks.join(', ')} opened below; every band as the verifier sees it now`}
+        />
       </div>
     </div>
   );

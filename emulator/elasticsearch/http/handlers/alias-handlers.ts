@@ -14,16 +14,23 @@ import type { AliasAction } from '../../data/index-state-commands.js';
 const WRITE_TIMEOUT = 30000;
 
 function splitNames(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
 }
 
 function concreteIndices(context: RouteContext, expressions: string[]): string[] {
   const indices = Object.keys(context.node.metadata().indices);
-  return [...new Set(expressions.flatMap((expression) => {
-    if (expression.includes('*') || expression === '_all') return indices.filter((name) => !name.startsWith('.') && matchesPattern(expression === '_all' ? '*' : expression, name));
-    if (!context.node.metadata().indices[expression]) throw indexNotFound(expression);
-    return [expression];
-  }))];
+  return [
+    ...new Set(
+      expressions.flatMap((expression) => {
+        if (expression.includes('*') || expression === '_all') return indices.filter((name) => !name.startsWith('.') && matchesPattern(expression === '_all' ? '*' : expression, name));
+        if (!context.node.metadata().indices[expression]) throw indexNotFound(expression);
+        return [expression];
+      }),
+    ),
+  ];
 }
 
 function guardAliasNames(context: RouteContext, aliases: string[]): void {
@@ -85,7 +92,11 @@ async function deleteAlias(context: RouteContext) {
   guardAliasNames(context, aliases);
   const metadata = context.node.metadata();
   const actions: AliasAction[] = indices.flatMap((index) =>
-    aliases.flatMap((pattern) => Object.keys(metadata.indices[index]!.aliases).filter((alias) => matchesPattern(pattern, alias)).map((alias) => ({ type: 'remove' as const, index, alias }))),
+    aliases.flatMap((pattern) =>
+      Object.keys(metadata.indices[index]!.aliases)
+        .filter((alias) => matchesPattern(pattern, alias))
+        .map((alias) => ({ type: 'remove' as const, index, alias })),
+    ),
   );
   // MetadataIndexAliasesService: nothing matched → aliases_not_found_exception for the names asked.
   if (actions.length === 0) throw new ElasticsearchError(404, 'aliases_not_found_exception', `aliases [${aliases.join(',')}] missing`, { 'resource.type': 'aliases', 'resource.id': aliases.join(',') });
@@ -158,7 +169,9 @@ function multiGet(context: RouteContext) {
 /** An index name, or an alias with exactly one index (or a write index) behind it. */
 function resolveReadTarget(indices: ReturnType<RouteContext['node']['metadata']>['indices'], name: string): string | undefined {
   if (indices[name]) return name;
-  const behind = Object.entries(indices).filter(([, index]) => name in index.aliases).map(([index]) => index);
+  const behind = Object.entries(indices)
+    .filter(([, index]) => name in index.aliases)
+    .map(([index]) => index);
   return behind.length === 1 ? behind[0] : undefined;
 }
 

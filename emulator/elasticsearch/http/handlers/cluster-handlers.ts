@@ -68,33 +68,43 @@ function healthLevels(state: PublishedState, level: string | null) {
   if (level !== 'indices' && level !== 'shards') return {};
   const dataNodes = state.nodes.filter((n) => n.roles.some((role) => role.startsWith('data'))).length;
   const indices = Object.fromEntries(
-    Object.entries(state.metadata.indices).sort(([a], [b]) => a.localeCompare(b)).map(([name, index]) => {
-      const shardCount = index.settings.number_of_shards;
-      const replicas = index.settings.number_of_replicas;
-      const copies = dataNodes === 0 ? 0 : Math.min(1 + replicas, dataNodes);
-      const unassignedPerShard = 1 + replicas - copies;
-      const shardStatus = copies === 0 ? 'red' : unassignedPerShard > 0 ? 'yellow' : 'green';
-      const entry: Record<string, unknown> = {
-        status: shardStatus,
-        number_of_shards: shardCount,
-        number_of_replicas: replicas,
-        active_primary_shards: copies === 0 ? 0 : shardCount,
-        active_shards: copies * shardCount,
-        relocating_shards: 0,
-        initializing_shards: 0,
-        unassigned_shards: unassignedPerShard * shardCount,
-        unassigned_primary_shards: copies === 0 ? shardCount : 0,
-      };
-      if (level === 'shards') {
-        entry.shards = Object.fromEntries(
-          Array.from({ length: shardCount }, (_, shard) => [
-            String(shard),
-            { status: shardStatus, primary_active: copies > 0, active_shards: copies, relocating_shards: 0, initializing_shards: 0, unassigned_shards: unassignedPerShard, unassigned_primary_shards: copies === 0 ? 1 : 0 },
-          ]),
-        );
-      }
-      return [name, entry];
-    }),
+    Object.entries(state.metadata.indices)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, index]) => {
+        const shardCount = index.settings.number_of_shards;
+        const replicas = index.settings.number_of_replicas;
+        const copies = dataNodes === 0 ? 0 : Math.min(1 + replicas, dataNodes);
+        const unassignedPerShard = 1 + replicas - copies;
+        const shardStatus = copies === 0 ? 'red' : unassignedPerShard > 0 ? 'yellow' : 'green';
+        const entry: Record<string, unknown> = {
+          status: shardStatus,
+          number_of_shards: shardCount,
+          number_of_replicas: replicas,
+          active_primary_shards: copies === 0 ? 0 : shardCount,
+          active_shards: copies * shardCount,
+          relocating_shards: 0,
+          initializing_shards: 0,
+          unassigned_shards: unassignedPerShard * shardCount,
+          unassigned_primary_shards: copies === 0 ? shardCount : 0,
+        };
+        if (level === 'shards') {
+          entry.shards = Object.fromEntries(
+            Array.from({ length: shardCount }, (_, shard) => [
+              String(shard),
+              {
+                status: shardStatus,
+                primary_active: copies > 0,
+                active_shards: copies,
+                relocating_shards: 0,
+                initializing_shards: 0,
+                unassigned_shards: unassignedPerShard,
+                unassigned_primary_shards: copies === 0 ? 1 : 0,
+              },
+            ]),
+          );
+        }
+        return [name, entry];
+      }),
   );
   return { indices };
 }
@@ -104,11 +114,20 @@ function nodesConditionMet(expression: string, count: number): boolean {
   if (!match) throw new ElasticsearchError(400, 'illegal_argument_exception', `cannot parse wait_for_nodes [${expression}]`);
   const wanted = Number(match[2]);
   switch (match[1]) {
-    case '>=': case 'ge(': return count >= wanted;
-    case '<=': case 'le(': return count <= wanted;
-    case '>': case 'gt(': return count > wanted;
-    case '<': case 'lt(': return count < wanted;
-    default: return count === wanted;
+    case '>=':
+    case 'ge(':
+      return count >= wanted;
+    case '<=':
+    case 'le(':
+      return count <= wanted;
+    case '>':
+    case 'gt(':
+      return count > wanted;
+    case '<':
+    case 'lt(':
+      return count < wanted;
+    default:
+      return count === wanted;
   }
 }
 
@@ -163,8 +182,24 @@ function catNodes(context: RouteContext) {
     version: EMULATED_VERSION.number,
   }));
   const defaultColumns = ['ip', 'heap.percent', 'ram.percent', 'cpu', 'load_1m', 'load_5m', 'load_15m', 'node.role', 'master', 'name'];
-  const aliases: Record<string, string> = { nodeRole: 'node.role', r: 'node.role', role: 'node.role', m: 'master', n: 'name', i: 'ip', hp: 'heap.percent', rp: 'ram.percent', v: 'version', http: 'http_address', nodeId: 'node.id' };
-  const columns = request.query.get('h')?.split(',').map((column) => aliases[column] ?? column) ?? defaultColumns;
+  const aliases: Record<string, string> = {
+    nodeRole: 'node.role',
+    r: 'node.role',
+    role: 'node.role',
+    m: 'master',
+    n: 'name',
+    i: 'ip',
+    hp: 'heap.percent',
+    rp: 'ram.percent',
+    v: 'version',
+    http: 'http_address',
+    nodeId: 'node.id',
+  };
+  const columns =
+    request.query
+      .get('h')
+      ?.split(',')
+      .map((column) => aliases[column] ?? column) ?? defaultColumns;
   const selected = rows.map((row) => Object.fromEntries(columns.map((column) => [column, (row as Record<string, string>)[column] ?? null])));
   return catResult(request.query, columns, selected);
 }
@@ -175,7 +210,14 @@ export function catResult(query: URLSearchParams, columns: string[], rows: Array
   const verbose = query.has('v') && query.get('v') !== 'false';
   const table = verbose ? [Object.fromEntries(columns.map((c) => [c, c])), ...rows] : rows;
   const widths = columns.map((column) => Math.max(...table.map((row) => String(row[column] ?? '').length), 0));
-  const text = table.map((row) => columns.map((column, index) => String(row[column] ?? '').padEnd(widths[index]!)).join(' ').trimEnd()).join('\n');
+  const text = table
+    .map((row) =>
+      columns
+        .map((column, index) => String(row[column] ?? '').padEnd(widths[index]!))
+        .join(' ')
+        .trimEnd(),
+    )
+    .join('\n');
   return { status: 200, body: text + (text ? '\n' : ''), headers: { 'content-type': 'text/plain; charset=UTF-8' } };
 }
 
@@ -185,7 +227,10 @@ function nodesInfo(context: RouteContext) {
   const state = node.appliedState();
   const nodes = state && node.masterNode() ? state.nodes : [node.localNode];
   const filter = context.params.nodeId;
-  const selected = nodes.filter((entry) => !filter || filter === '_all' || filter.split(',').some((f) => f === entry.id || f === entry.name || (f === '_local' && entry.id === node.localNode.id) || (f === '_master' && entry.id === node.masterNode()?.id)));
+  const selected = nodes.filter(
+    (entry) =>
+      !filter || filter === '_all' || filter.split(',').some((f) => f === entry.id || f === entry.name || (f === '_local' && entry.id === node.localNode.id) || (f === '_master' && entry.id === node.masterNode()?.id)),
+  );
   return ok({
     _nodes: { total: selected.length, successful: selected.length, failed: 0 },
     cluster_name: node.config.clusterName,
@@ -234,9 +279,7 @@ function xpackInfo(context: RouteContext) {
   const feature = (available: boolean, enabled = true) => ({ available, enabled });
   return ok({
     build: { hash: EMULATED_VERSION.build_hash, date: EMULATED_VERSION.build_date },
-    license: license
-      ? { uid: license.uid, type: license.type, mode: license.type, status: 'active', ...(license.expiryDate ? { expiry_date_in_millis: license.expiryDate } : {}) }
-      : null,
+    license: license ? { uid: license.uid, type: license.type, mode: license.type, status: 'active', ...(license.expiryDate ? { expiry_date_in_millis: license.expiryDate } : {}) } : null,
     features: {
       security: feature(true, context.node.config.securityEnabled),
       monitoring: feature(true),
@@ -267,7 +310,10 @@ async function startTrial(context: RouteContext) {
       acknowledged: false,
       trial_was_started: false,
       error_message: 'Operation failed: Needs acknowledgement.',
-      acknowledge: { message: 'This API initiates a free 30-day trial for all platinum features. By starting this trial, you agree that it is subject to the terms and conditions at https://www.elastic.co/legal/trial_license/. To begin your free trial, call /start_trial again and specify the "acknowledge=true" parameter.' },
+      acknowledge: {
+        message:
+          'This API initiates a free 30-day trial for all platinum features. By starting this trial, you agree that it is subject to the terms and conditions at https://www.elastic.co/legal/trial_license/. To begin your free trial, call /start_trial again and specify the "acknowledge=true" parameter.',
+      },
     });
   }
   return context.node.submit({ kind: 'start_trial', uid: randomUuid(), now: context.node.now() }, 30000);
@@ -280,7 +326,9 @@ async function startBasic(context: RouteContext) {
       acknowledged: false,
       basic_was_started: false,
       error_message: 'Operation failed: Needs acknowledgement.',
-      acknowledge: { message: 'This license update requires acknowledgement. To acknowledge the license, please read the following messages and call /start_basic again, this time with the "acknowledge=true" parameter:' },
+      acknowledge: {
+        message: 'This license update requires acknowledgement. To acknowledge the license, please read the following messages and call /start_basic again, this time with the "acknowledge=true" parameter:',
+      },
     });
   }
   return context.node.submit({ kind: 'start_basic', uid: randomUuid(), now: context.node.now() }, 30000);
@@ -334,4 +382,3 @@ export const clusterRoutes: Route[] = [
   { methods: ['GET'], pattern: '/_license/basic_status', handler: basicStatus },
   { methods: ['GET'], pattern: '/_ssl/certificates', handler: sslCertificates },
 ];
-

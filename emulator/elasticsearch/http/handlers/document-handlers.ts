@@ -29,7 +29,10 @@ function newIndexDefinition(context: RouteContext, body?: Record<string, unknown
 }
 
 function splitNames(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
 }
 
 async function createIndex(context: RouteContext) {
@@ -66,7 +69,17 @@ function getIndex(context: RouteContext) {
           {
             aliases: index.aliases,
             mappings: index.mappings,
-            settings: { index: { ...rest, number_of_shards: String(number_of_shards), number_of_replicas: String(number_of_replicas), uuid: index.uuid, creation_date: String(index.creationDate), provided_name: name, version: { created: '9033000' } } },
+            settings: {
+              index: {
+                ...rest,
+                number_of_shards: String(number_of_shards),
+                number_of_replicas: String(number_of_replicas),
+                uuid: index.uuid,
+                creation_date: String(index.creationDate),
+                provided_name: name,
+                version: { created: '9033000' },
+              },
+            },
           },
         ];
       }),
@@ -134,7 +147,10 @@ function searchTargets(context: RouteContext): Array<[string, StoredIndex]> {
     const closed = resolved.concrete.find((name) => indices[name]?.closed);
     if (closed) throw indexClosed(closed, indices[closed]!.uuid);
   }
-  return [...targets].filter((name) => indices[name] && !indices[name]!.closed).sort().map((name) => [name, indices[name]!]);
+  return [...targets]
+    .filter((name) => indices[name] && !indices[name]!.closed)
+    .sort()
+    .map((name) => [name, indices[name]!]);
 }
 
 function searchRequest(context: RouteContext): SearchRequest {
@@ -173,7 +189,10 @@ function refreshHandler(context: RouteContext) {
 /** NDJSON: action line then (except delete) a source line. Per-item authorization failures become item errors. */
 async function bulkHandler(context: RouteContext) {
   const started = Date.now();
-  const lines = context.request.body.toString('utf8').split('\n').filter((line) => line.trim() !== '');
+  const lines = context.request.body
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
   if (lines.length === 0) throw new ElasticsearchError(400, 'action_request_validation_exception', 'Validation Failed: 1: no requests added;');
   const operations: BulkOperation[] = [];
   const pendingCreates = new Map<string, NewIndex>();
@@ -185,7 +204,8 @@ async function bulkHandler(context: RouteContext) {
       throw parsingError(`Malformed action/metadata line [${position + 1}], expected START_OBJECT or END_OBJECT but found [VALUE_STRING]`);
     }
     const op = Object.keys(action)[0] as 'index' | 'create' | 'delete' | 'update';
-    if (!['index', 'create', 'delete', 'update'].includes(op)) throw new ElasticsearchError(400, 'illegal_argument_exception', `Malformed action/metadata line [${position + 1}], expected one of [create, delete, index, update] but found [${op}]`);
+    if (!['index', 'create', 'delete', 'update'].includes(op))
+      throw new ElasticsearchError(400, 'illegal_argument_exception', `Malformed action/metadata line [${position + 1}], expected one of [create, delete, index, update] but found [${op}]`);
     const meta = action[op]!;
     const index = String(meta._index ?? context.params.index ?? '');
     const id = meta._id === undefined ? undefined : String(meta._id);
@@ -207,7 +227,13 @@ async function bulkHandler(context: RouteContext) {
     const autoCreateDenied = !exists && op !== 'delete' && !indexActionAllowed(subject, index, 'indices:admin/auto_create') ? accessDenied(subject, 'indices:admin/auto_create', 'index', [index]) : undefined;
     const failure = autoCreateDenied ?? denial;
     if (failure) {
-      context.node.audit.record('transport', 'access_denied', { 'user.name': subject.username, action: itemAction, indices: [index], 'origin.type': 'rest', 'origin.address': `${context.request.remoteAddress}:${context.request.remotePort}` });
+      context.node.audit.record('transport', 'access_denied', {
+        'user.name': subject.username,
+        action: itemAction,
+        indices: [index],
+        'origin.type': 'rest',
+        'origin.address': `${context.request.remoteAddress}:${context.request.remotePort}`,
+      });
       operations.push({ op: 'failed', action: op, index, id, status: 403, error: { type: 'security_exception', reason: failure.reason } });
       continue;
     }
@@ -232,7 +258,19 @@ function catIndices(context: RouteContext) {
   const rows = resolved.authorized.map((name) => {
     const index = context.node.metadata().indices[name]!;
     const health = 1 + index.settings.number_of_replicas <= dataNodes ? 'green' : 'yellow';
-    return { health, status: 'open', index: name, uuid: index.uuid, pri: String(index.settings.number_of_shards), rep: String(index.settings.number_of_replicas), 'docs.count': String(Object.keys(index.documents).length), 'docs.deleted': '0', 'store.size': '1kb', 'pri.store.size': '1kb', 'dataset.size': '1kb' };
+    return {
+      health,
+      status: 'open',
+      index: name,
+      uuid: index.uuid,
+      pri: String(index.settings.number_of_shards),
+      rep: String(index.settings.number_of_replicas),
+      'docs.count': String(Object.keys(index.documents).length),
+      'docs.deleted': '0',
+      'store.size': '1kb',
+      'pri.store.size': '1kb',
+      'dataset.size': '1kb',
+    };
   });
   const columns = ['health', 'status', 'index', 'uuid', 'pri', 'rep', 'docs.count', 'docs.deleted', 'store.size', 'pri.store.size', 'dataset.size'];
   if (context.request.query.get('format') === 'json') return ok(rows);

@@ -125,10 +125,9 @@ function suggestProfiles(context: RouteContext) {
   const size = Number(body.size ?? context.request.query.get('size') ?? 10);
   if (size < 0) throw validationFailed('[size] parameter cannot be negative but was [' + size + ']');
   guardCluster(context, 'cluster:admin/xpack/security/profile/suggest');
-  const dataKeys = Array.isArray(body.data) ? body.data.join(',') : body.data ?? context.request.query.get('data');
+  const dataKeys = Array.isArray(body.data) ? body.data.join(',') : (body.data ?? context.request.query.get('data'));
   const needle = name.toLowerCase();
-  const words = (profile: StoredProfile) =>
-    [profile.user.username, profile.user.full_name ?? '', profile.user.email ?? ''].flatMap((text) => [text, ...text.split(/[\s@._-]+/)]).map((word) => word.toLowerCase());
+  const words = (profile: StoredProfile) => [profile.user.username, profile.user.full_name ?? '', profile.user.email ?? ''].flatMap((text) => [text, ...text.split(/[\s@._-]+/)]).map((word) => word.toLowerCase());
   const hinted = new Set(body.hint?.uids ?? []);
   const candidates = Object.values(context.node.metadata().profiles ?? {})
     .filter((profile) => profile.enabled && (!needle || words(profile).some((word) => word.startsWith(needle))))

@@ -63,10 +63,12 @@ function getRoleMappings(context: RouteContext) {
   const mappings = context.node.metadata().roleMappings ?? {};
   const names = context.params.name ? context.params.name.split(',') : Object.keys(mappings).sort();
   const found = Object.fromEntries(
-    names.filter((name) => mappings[name]).map((name) => {
-      const mapping = mappings[name]!;
-      return [name, { enabled: mapping.enabled, roles: mapping.roles, ...(mapping.role_templates ? { role_templates: mapping.role_templates } : {}), rules: mapping.rules, metadata: mapping.metadata }];
-    }),
+    names
+      .filter((name) => mappings[name])
+      .map((name) => {
+        const mapping = mappings[name]!;
+        return [name, { enabled: mapping.enabled, roles: mapping.roles, ...(mapping.role_templates ? { role_templates: mapping.role_templates } : {}), rules: mapping.rules, metadata: mapping.metadata }];
+      }),
   );
   // RestGetRoleMappingsAction: 404 with an empty object when named mappings are all missing.
   return ok(found, Object.keys(found).length === 0 && context.params.name ? 404 : 200);

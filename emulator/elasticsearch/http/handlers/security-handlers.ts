@@ -84,9 +84,7 @@ function userView(context: RouteContext, username: string) {
 
 function getUsers(context: RouteContext) {
   guardCluster(context, 'cluster:admin/xpack/security/user/get');
-  const names = context.params.username
-    ? context.params.username.split(',')
-    : [...Object.keys(RESERVED_USERS), ...Object.keys(context.node.metadata().users).sort()];
+  const names = context.params.username ? context.params.username.split(',') : [...Object.keys(RESERVED_USERS), ...Object.keys(context.node.metadata().users).sort()];
   const found = Object.fromEntries(names.map((name) => [name, userView(context, name)]).filter(([, view]) => view !== undefined));
   return ok(found, Object.keys(found).length === 0 && context.params.username ? 404 : 200);
 }
@@ -198,9 +196,7 @@ async function createApiKey(context: RouteContext) {
   const { subject, node } = context;
   const body = jsonBody<Record<string, unknown>>(context.request, true)!;
   if (typeof body.name !== 'string' || body.name.length === 0) throw validationFailed('api key name is required');
-  const roleDescriptors = Object.fromEntries(
-    Object.entries((body.role_descriptors as Record<string, Record<string, unknown>> | undefined) ?? {}).map(([name, descriptor]) => [name, normaliseRole(descriptor)]),
-  );
+  const roleDescriptors = Object.fromEntries(Object.entries((body.role_descriptors as Record<string, Record<string, unknown>> | undefined) ?? {}).map(([name, descriptor]) => [name, normaliseRole(descriptor)]));
   const now = node.now();
   const id = randomId(20);
   const secret = randomId(22);
@@ -297,9 +293,7 @@ function hasPrivileges(context: RouteContext) {
       for (const privilege of entry.privileges) index[name]![privilege] = holds((roles) => rolesHaveIndexPrivilege(roles, name, privilege));
     }
   }
-  const application = checkApplicationPrivileges(body.application ?? [], (app, resource, privilege) =>
-    holds((roles) => rolesGrantApplicationPrivilege(roles, context.node.metadata(), app, resource, privilege)),
-  );
+  const application = checkApplicationPrivileges(body.application ?? [], (app, resource, privilege) => holds((roles) => rolesGrantApplicationPrivilege(roles, context.node.metadata(), app, resource, privilege)));
   const all = [
     ...Object.values(cluster),
     ...Object.values(index).flatMap((privileges) => Object.values(privileges)),

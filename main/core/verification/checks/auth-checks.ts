@@ -19,7 +19,7 @@ export async function authenticationRequired(ctx: VerificationContext): Promise<
   const challenge = response.headers['www-authenticate'];
   const evidence = [
     `GET / without credentials → HTTP ${response.status}`,
-    `WWW-Authenticate: ${Array.isArray(challenge) ? challenge.join(' | ') : challenge ?? '(none)'}`,
+    `WWW-Authenticate: ${Array.isArray(challenge) ? challenge.join(' | ') : (challenge ?? '(none)')}`,
     `reason: ${response.body?.error?.reason ?? response.text.slice(0, 120)}`,
   ];
   return response.status === 401 ? { status: 'pass', evidence } : { status: 'fail', evidence, fix: 'Turn security on (xpack.security.enabled: true) and keep anonymous access off.' };
@@ -100,7 +100,9 @@ export async function serviceAccounts(ctx: VerificationContext): Promise<Observe
     const ymlUser = /^\s*elasticsearch\.username:\s*["']?([^"'\s]+)/m.exec(yml)?.[1];
     const user = env.ELASTICSEARCH_USERNAME ?? ymlUser;
     const token = env.ELASTICSEARCH_SERVICEACCOUNTTOKEN !== undefined || /elasticsearch\.serviceAccountToken/.test(yml);
-    evidence.push(`kibana connects to Elasticsearch as ${token ? 'a service-account token' : user ? `user ${user}` : 'nobody configured'}${info?.State.Running ? ' and is running' : ` and is ${info?.State.Status ?? 'missing'}${info?.State.ExitCode ? ` (exit ${info.State.ExitCode})` : ''}`}`);
+    evidence.push(
+      `kibana connects to Elasticsearch as ${token ? 'a service-account token' : user ? `user ${user}` : 'nobody configured'}${info?.State.Running ? ' and is running' : ` and is ${info?.State.Status ?? 'missing'}${info?.State.ExitCode ? ` (exit ${info.State.ExitCode})` : ''}`}`,
+    );
     if (user === 'elastic') problems.push('Kibana is configured with the elastic superuser');
     else if (!token && user !== 'kibana_system') problems.push(`Kibana uses ${user ?? 'no user'} instead of kibana_system`);
   }
@@ -113,7 +115,12 @@ export async function serviceAccounts(ctx: VerificationContext): Promise<Observe
       problems.push('Fleet Server has no service token');
       continue;
     }
-    const who = await httpsJson<{ username?: string; authentication_type?: string }>({ url: `${ctx.connections.elasticsearchUrl}/_security/_authenticate`, caPem: ctx.caPem, headers: { authorization: `Bearer ${token}` }, timeoutMs: 5000 });
+    const who = await httpsJson<{ username?: string; authentication_type?: string }>({
+      url: `${ctx.connections.elasticsearchUrl}/_security/_authenticate`,
+      caPem: ctx.caPem,
+      headers: { authorization: `Bearer ${token}` },
+      timeoutMs: 5000,
+    });
     evidence.push(`fleet-server's token (from ${tokenPath ?? 'env'}) authenticates as ${who.body?.username ?? `HTTP ${who.status}`} (${who.body?.authentication_type ?? '?'})`);
     if (who.body?.username !== 'elastic/fleet-server') problems.push(`Fleet Server's token authenticates as ${who.body?.username ?? 'nobody'}, not elastic/fleet-server`);
   }

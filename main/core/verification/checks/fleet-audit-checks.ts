@@ -51,11 +51,14 @@ export async function auditLogging(ctx: VerificationContext): Promise<Observed> 
   // in the container's log, one JSON object a line with "type":"audit"; no audit file is written.
   for (let attempt = 0; attempt < 10; attempt++) {
     const logs = await ctx.engine.logs(es01.name, { tail: 400 }).catch(() => '');
-    const event = logs.split('\n').map(auditEventOf).find((e) => e?.['user.name'] === marker && e['event.action'] === 'authentication_failed');
+    const event = logs
+      .split('\n')
+      .map(auditEventOf)
+      .find((e) => e?.['user.name'] === marker && e['event.action'] === 'authentication_failed');
     if (event) return { status: 'pass', evidence: [...evidence, ...auditEventEvidence(es01.component, event)] };
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
-  return { status: 'fail', evidence: [...evidence, 'no authentication_failed audit event for it in es01\'s log (the official image writes audit events to the console)'] };
+  return { status: 'fail', evidence: [...evidence, "no authentication_failed audit event for it in es01's log (the official image writes audit events to the console)"] };
 }
 
 function auditEventOf(line: string): Record<string, unknown> | undefined {
@@ -70,7 +73,7 @@ function auditEventOf(line: string): Record<string, unknown> | undefined {
 }
 
 export async function cloudPrivateLink(): Promise<Observed> {
-  return { status: 'info', evidence: ['Elastic Cloud only. Locally, the lab\'s own Docker network with static addresses and loopback-only ports play that part (see network.dedicated and network.loopback-only).'] };
+  return { status: 'info', evidence: ["Elastic Cloud only. Locally, the lab's own Docker network with static addresses and loopback-only ports play that part (see network.dedicated and network.loopback-only)."] };
 }
 
 export async function cloudBringYourOwnKey(): Promise<Observed> {

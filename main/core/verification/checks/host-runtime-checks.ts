@@ -26,7 +26,9 @@ export async function secretsInKeystores(ctx: VerificationContext): Promise<Obse
     const passwordLines = yml.split('\n').filter((line) => /password|encryptionKey|serviceAccountToken/i.test(line) && !/^\s*#/.test(line));
     const logs = await ctx.engine.logs(container.name, { tail: 2000 }).catch(() => '');
     const leakedInLogs = secretValues.filter(([, secret]) => logs.includes(secret!)).map(([name]) => name);
-    evidence.push(`${container.component}: env ${leakedInEnv.length ? `HAS ${leakedInEnv.map(([k]) => k).join(', ')}` : 'has no secret'}; ${YML_OF[container.kind].split('/').pop()} ${leakedInYml.length || passwordLines.length ? 'HAS secrets' : 'has no secret'}; last 2000 log lines ${leakedInLogs.length ? `HAVE ${leakedInLogs.join(', ')}` : 'have no secret'}`);
+    evidence.push(
+      `${container.component}: env ${leakedInEnv.length ? `HAS ${leakedInEnv.map(([k]) => k).join(', ')}` : 'has no secret'}; ${YML_OF[container.kind].split('/').pop()} ${leakedInYml.length || passwordLines.length ? 'HAS secrets' : 'has no secret'}; last 2000 log lines ${leakedInLogs.length ? `HAVE ${leakedInLogs.join(', ')}` : 'have no secret'}`,
+    );
     if (leakedInEnv.length) problems.push(`${container.component} has ${leakedInEnv.map(([k]) => k).join(', ')} in its environment`);
     if (leakedInYml.length || passwordLines.length) problems.push(`${container.component}'s yml holds a secret`);
     if (leakedInLogs.length) problems.push(`${container.component}'s log shows a secret`);
@@ -34,9 +36,19 @@ export async function secretsInKeystores(ctx: VerificationContext): Promise<Obse
   await enrollmentTokensRevoked(ctx, evidence, problems);
   const es01 = ctx.containersOf('elasticsearch')[0];
   const listing = await ctx.exec(es01, ['/usr/share/elasticsearch/bin/elasticsearch-keystore', 'list']).catch((error: Error) => ({ exitCode: -1, output: error.message }));
-  evidence.push(`es01 elasticsearch-keystore list (exit ${listing.exitCode}): ${listing.output.split('\n').map((l) => l.trim()).filter(Boolean).join(', ')}`);
+  evidence.push(
+    `es01 elasticsearch-keystore list (exit ${listing.exitCode}): ${listing.output
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .join(', ')}`,
+  );
   return problems.length
-    ? { status: 'fail', evidence: [problems.join('; '), ...evidence], fix: `Remove the secret from ${problems.map((p) => p.split(/'s? /)[0]).join(', ')}'s env/yml and add it to the keystore instead, and revoke an enrollment token once its agents are enrolled (seclab reset restores the lab's layout).` }
+    ? {
+        status: 'fail',
+        evidence: [problems.join('; '), ...evidence],
+        fix: `Remove the secret from ${problems.map((p) => p.split(/'s? /)[0]).join(', ')}'s env/yml and add it to the keystore instead, and revoke an enrollment token once its agents are enrolled (seclab reset restores the lab's layout).`,
+      }
     : { status: 'pass', evidence };
 }
 
@@ -99,12 +111,15 @@ export async function nonRoot(ctx: VerificationContext): Promise<Observed> {
       if (!info?.Config.User || /^(0|root)(:|$)/.test(info.Config.User)) problems.push(`${container.component} is configured to run as root`);
       continue;
     }
-    const top = await ctx.engine.docker.getContainer(container.name).top({ ps_args: '-o uid,pid,comm' }).catch(() => undefined);
+    const top = await ctx.engine.docker
+      .getContainer(container.name)
+      .top({ ps_args: '-o uid,pid,comm' })
+      .catch(() => undefined);
     const uids = top?.Processes?.map((p: string[]) => p[0]) ?? [];
     evidence.push(`${container.component}: configured user ${info?.Config.User || '(image default)'}; process uids ${uids.join(', ') || '?'}`);
     if (uids.some((uid: string) => uid === '0' || uid === 'root')) problems.push(`${container.component} runs a process as root`);
   }
-  return problems.length ? { status: 'fail', evidence: [problems.join('; '), ...evidence], fix: 'Run every container as uid 1000 (--user 1000:0), the images\' unprivileged user.' } : { status: 'pass', evidence };
+  return problems.length ? { status: 'fail', evidence: [problems.join('; '), ...evidence], fix: "Run every container as uid 1000 (--user 1000:0), the images' unprivileged user." } : { status: 'pass', evidence };
 }
 
 const OPEN_FILES_NEEDED = 65535;
@@ -143,12 +158,12 @@ export async function memoryLimits(ctx: VerificationContext): Promise<Observed> 
   }
   if (nodes.length >= 2 && short.length) {
     const consequence = ctx.plan.emulated
-      ? "Elastic's official image would exit with code 78 here (\"max file descriptors [...] is too low, increase to at least [65535]\"); the emulated nodes log that failure and run on"
+      ? 'Elastic\'s official image would exit with code 78 here ("max file descriptors [...] is too low, increase to at least [65535]"); the emulated nodes log that failure and run on'
       : 'Elasticsearch refuses to start in a multi-node cluster below that';
     return {
       status: ctx.plan.emulated ? 'warn' : 'fail',
       evidence: [`the engine caps open files below ${OPEN_FILES_NEEDED}: ${short.join(', ')}. ${consequence}`, ...evidence],
-      fix: 'Raise the engine\'s default ulimits (dockerd --default-ulimit nofile=65535:65535, or LimitNOFILE=1048576 in docker.service), then seclab reset; or run one node (--nodes 1).',
+      fix: "Raise the engine's default ulimits (dockerd --default-ulimit nofile=65535:65535, or LimitNOFILE=1048576 in docker.service), then seclab reset; or run one node (--nodes 1).",
     };
   }
   return { status: 'pass', evidence };

@@ -23,7 +23,15 @@ async function kibanaSettings(ctx: VerificationContext): Promise<Record<string, 
     if (match && match[2] !== '') settings[match[1]] = match[2].replace(/^["']|["']$/g, '');
   }
   const env = envOf(await ctx.inspect(kibana));
-  const names = ['elasticsearch.hosts', 'elasticsearch.ssl.certificateAuthorities', 'elasticsearch.ssl.verificationMode', 'xpack.security.session.idleTimeout', 'xpack.security.session.lifespan', 'server.ssl.enabled', ...ENCRYPTION_KEYS.map(([setting]) => setting)];
+  const names = [
+    'elasticsearch.hosts',
+    'elasticsearch.ssl.certificateAuthorities',
+    'elasticsearch.ssl.verificationMode',
+    'xpack.security.session.idleTimeout',
+    'xpack.security.session.lifespan',
+    'server.ssl.enabled',
+    ...ENCRYPTION_KEYS.map(([setting]) => setting),
+  ];
   for (const name of names) {
     const value = env[name.toUpperCase().replace(/\./g, '_')];
     if (value !== undefined) settings[name] = value;
@@ -77,7 +85,10 @@ export async function kibanaEncryptionKeys(ctx: VerificationContext): Promise<Ob
     // The keystore could not be listed (Kibana not running): that proves neither presence nor absence of a key.
     return { status: 'error', evidence: [`kibana-keystore list could not run in ${kibana.component}: ${listing.output.trim().slice(0, 200)}`], fix: 'Start Kibana (seclab up) and verify again.' };
   }
-  const entries = listing.output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const entries = listing.output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const settings = await kibanaSettings(ctx);
   // Only this run's log: a warning from before the last restart says nothing about the keys Kibana has now.
   const startedAt = Date.parse((await ctx.inspect(kibana))?.State.StartedAt ?? '');
@@ -117,7 +128,12 @@ export async function kibanaSession(ctx: VerificationContext): Promise<Observed>
   });
   const cookies = ([] as string[]).concat(login.headers['set-cookie'] ?? []);
   const sid = cookies.find((c) => /^sid=/.test(c)) ?? cookies[0];
-  const flags = sid ? sid.split(';').slice(1).map((f) => f.trim()) : [];
+  const flags = sid
+    ? sid
+        .split(';')
+        .slice(1)
+        .map((f) => f.trim())
+    : [];
   const evidence = [
     `idleTimeout ${settings['xpack.security.session.idleTimeout'] ?? '(not set)'}, lifespan ${settings['xpack.security.session.lifespan'] ?? '(not set)'}`,
     `POST /internal/security/login as lab_admin → HTTP ${login.status}; cookie flags: ${flags.join('; ') || '(no cookie)'}`,

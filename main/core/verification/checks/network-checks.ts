@@ -36,7 +36,7 @@ export async function dedicatedNetwork(ctx: VerificationContext): Promise<Observ
   }
   const subnets = (network.IPAM?.Config ?? []).map((c: { Subnet?: string }) => c.Subnet);
   evidence.push(`network ${network.Name}: driver ${network.Driver}, fixed subnet ${subnets.join(', ') || 'none'}, label seclab.lab=${network.Labels?.['seclab.lab'] ?? '(missing)'}`);
-  if (network.Labels?.['seclab.lab'] !== ctx.lab) problems.push('the network does not carry this lab\'s label');
+  if (network.Labels?.['seclab.lab'] !== ctx.lab) problems.push("the network does not carry this lab's label");
   if (!subnets.length) problems.push('the network has no fixed subnet');
   for (const container of ctx.plan.containers) {
     const info = await ctx.inspect(container);
@@ -51,14 +51,16 @@ export async function dedicatedNetwork(ctx: VerificationContext): Promise<Observ
     if (networks.length !== 1 || !own) problems.push(`${container.component} is attached to ${networks.map(([name]) => name).join(', ')}`);
     if (!staticIp) problems.push(`${container.component} has no static address`);
   }
-  return problems.length
-    ? { status: 'fail', evidence: [problems.join('; '), ...evidence], fix: 'Attach each container only to the lab network with its static address (seclab reset).' }
-    : { status: 'pass', evidence };
+  return problems.length ? { status: 'fail', evidence: [problems.join('; '), ...evidence], fix: 'Attach each container only to the lab network with its static address (seclab reset).' } : { status: 'pass', evidence };
 }
 
 export async function ipFilter(ctx: VerificationContext): Promise<Observed> {
   if (ctx.record.spec.license === 'basic') {
-    return { status: 'info', evidence: ['the lab runs the basic licence: Elasticsearch enforces IP filtering only under a trial or paid licence, as in the real product'], fix: 'Create the lab with --license trial to see IP filtering enforced.' };
+    return {
+      status: 'info',
+      evidence: ['the lab runs the basic licence: Elasticsearch enforces IP filtering only under a trial or paid licence, as in the real product'],
+      fix: 'Create the lab with --license trial to see IP filtering enforced.',
+    };
   }
   const { ip: outsiderIp, observations } = await ctx.outsiderObservations();
   const evidence = observations.map((o) => `from ${outsiderIp} (not on the allow list) to ${o.name} ${o.ip}:9200: ${o.httpReach?.detail}`);
@@ -66,10 +68,18 @@ export async function ipFilter(ctx: VerificationContext): Promise<Observed> {
   // A node that does not even complete the TCP handshake (stopped, unreachable) proves nothing about its filter.
   const unreachable = observations.filter((o) => !o.httpReach?.connected && !o.httpReach?.tcpConnected);
   if (!admitted.length && unreachable.length) {
-    return { status: 'error', evidence: [`${unreachable.map((o) => o.name).join(', ')} could not be reached at all (no TCP connection): the refusal proves nothing about IP filtering`, ...evidence], fix: `Start ${unreachable.map((o) => o.name).join(', ')} (seclab up) and verify again.` };
+    return {
+      status: 'error',
+      evidence: [`${unreachable.map((o) => o.name).join(', ')} could not be reached at all (no TCP connection): the refusal proves nothing about IP filtering`, ...evidence],
+      fix: `Start ${unreachable.map((o) => o.name).join(', ')} (seclab up) and verify again.`,
+    };
   }
   if (admitted.length) {
-    return { status: 'fail', evidence: [`${admitted.map((o) => o.name).join(', ')} answered an address outside the allow list`, ...evidence], fix: 'Set xpack.security.http.filter.enabled, .allow (the lab\'s addresses) and .deny: _all on every node.' };
+    return {
+      status: 'fail',
+      evidence: [`${admitted.map((o) => o.name).join(', ')} answered an address outside the allow list`, ...evidence],
+      fix: "Set xpack.security.http.filter.enabled, .allow (the lab's addresses) and .deny: _all on every node.",
+    };
   }
-  return { status: 'pass', evidence: [...evidence, 'the same nodes answer the lab\'s own addresses (see transport and HTTP checks)'] };
+  return { status: 'pass', evidence: [...evidence, "the same nodes answer the lab's own addresses (see transport and HTTP checks)"] };
 }

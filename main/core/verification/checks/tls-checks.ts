@@ -28,7 +28,11 @@ export async function transportMutualAuth(ctx: VerificationContext): Promise<Obs
   const evidence = observations.map((o) => `${o.name} ${o.ip}:9300, TLS client without a certificate: ${o.transportWithoutClientCertificate?.detail}`);
   const open = observations.filter((o) => !o.transportWithoutClientCertificate?.refused);
   return open.length
-    ? { status: 'fail', evidence: [`${open.map((o) => o.name).join(', ')} accepted a TLS client without a certificate`, ...evidence], fix: 'Set xpack.security.transport.ssl.client_authentication: required (the default) on every node.' }
+    ? {
+        status: 'fail',
+        evidence: [`${open.map((o) => o.name).join(', ')} accepted a TLS client without a certificate`, ...evidence],
+        fix: 'Set xpack.security.transport.ssl.client_authentication: required (the default) on every node.',
+      }
     : { status: 'pass', evidence };
 }
 
@@ -39,10 +43,7 @@ export async function clusterFormed(ctx: VerificationContext): Promise<Observed>
     const health = await client.cluster.health();
     const nodes = (await client.cat.nodes({ format: 'json', h: 'name,ip,master' })) as Array<{ name: string; ip: string; master: string }>;
     const names = nodes.map((n) => n.name).sort();
-    const evidence = [
-      `GET /_cluster/health: status ${health.status}, ${health.number_of_nodes} nodes`,
-      `GET /_cat/nodes: ${nodes.map((n) => `${n.name} ${n.ip}${n.master === '*' ? ' (master)' : ''}`).join(', ')}`,
-    ];
+    const evidence = [`GET /_cluster/health: status ${health.status}, ${health.number_of_nodes} nodes`, `GET /_cat/nodes: ${nodes.map((n) => `${n.name} ${n.ip}${n.master === '*' ? ' (master)' : ''}`).join(', ')}`];
     const missing = ctx.containersOf('elasticsearch').filter((c) => !names.includes(c.component));
     if (health.number_of_nodes !== expected.length || missing.length) {
       // Why each one is missing: Docker's state of its container, or running yet not in the cluster.
@@ -52,7 +53,11 @@ export async function clusterFormed(ctx: VerificationContext): Promise<Observed>
       const fix = down.length
         ? `Start ${down.join(', ')} (seclab up --lab ${ctx.lab}); if it stops again, its log says why.`
         : `Look at ${missing[0]?.component ?? 'the node'}'s log: a node whose certificate is from another CA never joins. Regenerate the lab's certificates (seclab reset).`;
-      return { status: 'fail', evidence: [`${missing.map((c) => c.component).join(', ') || 'some nodes'} did not join: ${health.number_of_nodes} of ${expected.length} nodes${why.length ? `; ${why.join('; ')}` : ''}`, ...evidence], fix };
+      return {
+        status: 'fail',
+        evidence: [`${missing.map((c) => c.component).join(', ') || 'some nodes'} did not join: ${health.number_of_nodes} of ${expected.length} nodes${why.length ? `; ${why.join('; ')}` : ''}`, ...evidence],
+        fix,
+      };
     }
     return { status: 'pass', evidence };
   } finally {

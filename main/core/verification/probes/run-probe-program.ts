@@ -17,9 +17,7 @@ function bundle(entry: URL): Promise<string> {
   const path = fileURLToPath(entry);
   let program = bundles.get(path);
   if (!program) {
-    program = esbuild
-      .build({ entryPoints: [path], bundle: true, platform: 'node', target: 'node20', format: 'cjs', write: false, logLevel: 'silent' })
-      .then((result) => result.outputFiles[0].text);
+    program = esbuild.build({ entryPoints: [path], bundle: true, platform: 'node', target: 'node20', format: 'cjs', write: false, logLevel: 'silent' }).then((result) => result.outputFiles[0].text);
     bundles.set(path, program);
   }
   return program;

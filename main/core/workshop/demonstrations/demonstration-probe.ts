@@ -96,7 +96,12 @@ async function relayCapture(task: Extract<DemonstrationTask, { kind: 'relay-capt
   const lines = [
     `${task.servername}:${task.port} ${tls ? 'speaks TLS: the client sends its request over https' : 'does NOT speak TLS: the client sends its request over plain http'}`,
     `the relay on the path saw ${bytes.length} bytes from the client:`,
-    ...(header ? printable(text).split('\r\n').filter(Boolean).map((line) => `  > ${line}`) : [`  > ${printable(text.slice(0, 120))}… (ciphertext: no header, no password)`]),
+    ...(header
+      ? printable(text)
+          .split('\r\n')
+          .filter(Boolean)
+          .map((line) => `  > ${line}`)
+      : [`  > ${printable(text.slice(0, 120))}… (ciphertext: no header, no password)`]),
     `response: ${response.split('\r\n')[0] || '(none)'}`,
   ];
   if (header) {

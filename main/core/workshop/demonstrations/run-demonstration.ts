@@ -45,17 +45,25 @@ async function reachFromOutsideLoopback(d: DemonstrationContext): Promise<Shown>
   const { ctx } = d;
   const container = changedContainer(d, (plan) => plan.containers.find((c) => c.kind === 'kibana') ?? nodes(plan)[0]);
   const info = await ctx.inspect(container);
-  const bindings = Object.entries((info?.HostConfig.PortBindings ?? {}) as Record<string, Array<{ HostIp: string; HostPort: string }> | null>).flatMap(([port, hosts]) => (hosts ?? []).map((h) => ({ port, hostIp: h.HostIp || '0.0.0.0', hostPort: Number(h.HostPort) })));
+  const bindings = Object.entries((info?.HostConfig.PortBindings ?? {}) as Record<string, Array<{ HostIp: string; HostPort: string }> | null>).flatMap(([port, hosts]) =>
+    (hosts ?? []).map((h) => ({ port, hostIp: h.HostIp || '0.0.0.0', hostPort: Number(h.HostPort) })),
+  );
   const published = bindings[0];
   if (!published) throw new Error(`${container.component} publishes no port`);
   const ip = outsiderIp(ctx.plan);
   // The lab network's gateway is this machine's address on that network: not loopback.
-  const reach = await runDemonstrationProbe(ctx.engine, { lab: ctx.lab, name: probeName(ctx.lab, 'reach'), from: { network: ctx.plan.network.name, ip } }, { kind: 'tcp-reach', host: ctx.plan.network.gateway, port: published.hostPort, timeoutMs: 3000 });
+  const reach = await runDemonstrationProbe(
+    ctx.engine,
+    { lab: ctx.lab, name: probeName(ctx.lab, 'reach'), from: { network: ctx.plan.network.name, ip } },
+    { kind: 'tcp-reach', host: ctx.plan.network.gateway, port: published.hostPort, timeoutMs: 3000 },
+  );
   return {
     title: `${container.component}'s published port, from beyond loopback`,
     tried: `docker inspect ${container.name}; then, from a container at ${ip}: connect to this machine's address ${ctx.plan.network.gateway}, port ${published.hostPort}`,
     output: [...bindings.map((b) => `docker inspect: ${b.port} published on ${b.hostIp}:${b.hostPort}`), ...reach.lines],
-    shows: reach.happened ? `${container.component} answers on an address other than loopback: anyone on a network this machine is on can reach it` : `${container.component} answers only on 127.0.0.1: nothing beyond this machine reaches it`,
+    shows: reach.happened
+      ? `${container.component} answers on an address other than loopback: anyone on a network this machine is on can reach it`
+      : `${container.component} answers only on 127.0.0.1: nothing beyond this machine reaches it`,
     happened: reach.happened,
   };
 }
@@ -63,13 +71,19 @@ async function reachFromOutsideLoopback(d: DemonstrationContext): Promise<Shown>
 async function outsiderRequest(d: DemonstrationContext): Promise<Shown> {
   const { ctx } = d;
   const ip = outsiderIp(ctx.plan);
-  const observations = await runInNetworkProbe(ctx.engine, { lab: ctx.lab, name: probeName(ctx.lab, 'outsider'), from: { network: ctx.plan.network.name, ip } }, { caPem: ctx.caPem, nodes: nodes(ctx.plan).map((n) => ({ name: n.component, ip: n.ip })), timeoutMs: 3000, reachOnly: true });
+  const observations = await runInNetworkProbe(
+    ctx.engine,
+    { lab: ctx.lab, name: probeName(ctx.lab, 'outsider'), from: { network: ctx.plan.network.name, ip } },
+    { caPem: ctx.caPem, nodes: nodes(ctx.plan).map((n) => ({ name: n.component, ip: n.ip })), timeoutMs: 3000, reachOnly: true },
+  );
   const answered = observations.filter((o) => o.httpReach?.connected);
   return {
     title: 'A request from an address no allow list names',
     tried: `from a container at ${ip}: GET / on port 9200 of ${observations.map((o) => `${o.name} (${o.ip})`).join(', ')}`,
     output: observations.map((o) => `${ip} → ${o.name} ${o.ip}:9200: ${o.httpReach?.detail}`),
-    shows: answered.length ? `${answered.map((o) => o.name).join(', ')} answered an address outside the allow list: only authentication stands in the way now` : 'every node dropped the connection before TLS: the allow list keeps the outsider out',
+    shows: answered.length
+      ? `${answered.map((o) => o.name).join(', ')} answered an address outside the allow list: only authentication stands in the way now`
+      : 'every node dropped the connection before TLS: the allow list keeps the outsider out',
     happened: answered.length > 0,
   };
 }
@@ -82,7 +96,10 @@ async function rogueTransportClient(d: DemonstrationContext): Promise<Shown> {
   // The rogue retries every second: each distinct line once, with how often it came.
   const distinct = (lines: LogLine[]) => [...new Map(lines.map((line) => [line.message, line])).values()];
   const times = (lines: LogLine[]) => (lines.length > 1 ? ` (${lines.length} times)` : '');
-  const filtered = ctx.plan.license === 'trial' ? `the transport IP filter admits only the nodes' addresses, so the rogue runs in ${first.component}'s network stack (${run.address}): only TLS decides` : `${run.address}, in ${first.component}'s network stack`;
+  const filtered =
+    ctx.plan.license === 'trial'
+      ? `the transport IP filter admits only the nodes' addresses, so the rogue runs in ${first.component}'s network stack (${run.address}): only TLS decides`
+      : `${run.address}, in ${first.component}'s network stack`;
   const output = [`rogue node ${ROGUE_NODE_NAME} started (${run.container}, auto-removed): ${filtered}`];
   for (const node of nodes(ctx.plan)) {
     const refusals = run.refusals.filter((line) => line.component === node.component);
@@ -99,10 +116,17 @@ async function rogueTransportClient(d: DemonstrationContext): Promise<Shown> {
   );
   return {
     title: `A rogue node with its own CA tries to join the cluster`,
-    tried: `docker run (one-shot, auto-removed) ${first.image} as node ${ROGUE_NODE_NAME}: the lab's cluster.name, discovery.seed_hosts ${nodes(ctx.plan).map((n) => `${n.ip}:9300`).join(',')}, a transport certificate signed by a CA of its own; then the nodes' logs`,
+    tried: `docker run (one-shot, auto-removed) ${first.image} as node ${ROGUE_NODE_NAME}: the lab's cluster.name, discovery.seed_hosts ${nodes(ctx.plan)
+      .map((n) => `${n.ip}:9300`)
+      .join(',')}, a transport certificate signed by a CA of its own; then the nodes' logs`,
     output,
     shows: run.discovered.length
-      ? `${run.discovered.join(', ')} let a node with an unknown CA in: it never asked for a certificate (the rogue still could not join: ${nodes(ctx.plan).filter((n) => !run.discovered.includes(n.component)).map((n) => n.component).join(', ') || 'no node'} refused it)`
+      ? `${run.discovered.join(', ')} let a node with an unknown CA in: it never asked for a certificate (the rogue still could not join: ${
+          nodes(ctx.plan)
+            .filter((n) => !run.discovered.includes(n.component))
+            .map((n) => n.component)
+            .join(', ') || 'no node'
+        } refused it)`
       : `every node refused the rogue during the TLS handshake, and its log says why: the rogue's CA is not trusted in the transport ssl context`,
     happened: run.discovered.length > 0,
   };
@@ -114,17 +138,21 @@ async function capturePlainHttp(d: DemonstrationContext): Promise<Shown> {
   const first = nodes(ctx.plan)[0];
   const password = requireSecret(ctx.secrets, 'writer-password');
   // From es01's network stack, an address the HTTP allow list admits: the writer's client as it would run in the lab.
-  const capture = await runDemonstrationProbe(ctx.engine, { lab: ctx.lab, name: probeName(ctx.lab, 'capture'), from: { container: first.name } }, {
-    kind: 'relay-capture',
-    host: target.ip,
-    port: 9200,
-    servername: target.component,
-    caPem: ctx.caPem,
-    path: `/${SAMPLE_INDEX}/_search?size=1`,
-    username: 'writer',
-    password,
-    timeoutMs: 4000,
-  });
+  const capture = await runDemonstrationProbe(
+    ctx.engine,
+    { lab: ctx.lab, name: probeName(ctx.lab, 'capture'), from: { container: first.name } },
+    {
+      kind: 'relay-capture',
+      host: target.ip,
+      port: 9200,
+      servername: target.component,
+      caPem: ctx.caPem,
+      path: `/${SAMPLE_INDEX}/_search?size=1`,
+      username: 'writer',
+      password,
+      timeoutMs: 4000,
+    },
+  );
   return {
     title: `The writer's search to ${target.component}, as an observer on the path sees it`,
     tried: `the writer's client sends GET /${SAMPLE_INDEX}/_search to ${target.component}:9200 (https where the node speaks TLS); a relay on the path copies the bytes`,
@@ -138,10 +166,18 @@ async function anonymousSearch(d: DemonstrationContext): Promise<Shown> {
   const { ctx } = d;
   const url = ctx.connections.elasticsearchUrl;
   // No Authorization header at all: what anyone who reaches port 9200 can send.
-  const who = await httpsJson<{ username?: string; roles?: string[]; authentication_type?: string; authentication_realm?: { name?: string }; error?: { reason?: string } }>({ url: `${url}/_security/_authenticate`, caPem: ctx.caPem, timeoutMs: 5000 });
-  const search = await httpsJson<{ hits?: { total?: { value?: number } | number; hits?: Array<{ _index: string; _id: string; _source?: unknown }> }; error?: { reason?: string } }>({ url: `${url}/lab-*/_search?size=3`, caPem: ctx.caPem, timeoutMs: 5000 });
+  const who = await httpsJson<{ username?: string; roles?: string[]; authentication_type?: string; authentication_realm?: { name?: string }; error?: { reason?: string } }>({
+    url: `${url}/_security/_authenticate`,
+    caPem: ctx.caPem,
+    timeoutMs: 5000,
+  });
+  const search = await httpsJson<{ hits?: { total?: { value?: number } | number; hits?: Array<{ _index: string; _id: string; _source?: unknown }> }; error?: { reason?: string } }>({
+    url: `${url}/lab-*/_search?size=3`,
+    caPem: ctx.caPem,
+    timeoutMs: 5000,
+  });
   const total = search.body?.hits?.total;
-  const count = typeof total === 'number' ? total : total?.value ?? 0;
+  const count = typeof total === 'number' ? total : (total?.value ?? 0);
   const hits = search.body?.hits?.hits ?? [];
   const output = [
     who.status === 200
@@ -157,7 +193,9 @@ async function anonymousSearch(d: DemonstrationContext): Promise<Shown> {
     title: 'A search without credentials',
     tried: `curl --cacert ca.crt ${url}/lab-*/_search?size=3 — no user, no password, no API key (and GET /_security/_authenticate the same way)`,
     output,
-    shows: happened ? `the cluster answered a request that carried no credentials with ${count} document(s): anyone who reaches port 9200 reads lab-*` : 'a request without credentials gets no documents: the cluster asks who is calling first',
+    shows: happened
+      ? `the cluster answered a request that carried no credentials with ${count} document(s): anyone who reaches port 9200 reads lab-*`
+      : 'a request without credentials gets no documents: the cluster asks who is calling first',
     happened,
   };
 }
@@ -196,8 +234,14 @@ async function kibanaCredentialsPower(d: DemonstrationContext): Promise<Shown> {
   return {
     title: 'What the credentials Kibana holds can do',
     tried: `docker inspect kibana: ELASTICSEARCH_USERNAME=${username}; with that user and the password in Kibana's keystore: GET /_security/_authenticate, GET /_security/user`,
-    output: [`GET /_security/_authenticate → HTTP ${who.status}: user ${who.body?.username}, roles ${(who.body?.roles ?? []).join(', ') || '(none)'}`, `GET /_security/user → HTTP ${users.status}${listed.length ? `: ${listed.join('; ')}` : ` ${users.text.slice(0, 200)}`}`],
-    shows: users.status === 200 ? `Kibana's credentials (${username}) read every user and role of the cluster: a superuser in a web application's config` : `Kibana's credentials (${username}) cannot read the cluster's users: Kibana holds only what it needs`,
+    output: [
+      `GET /_security/_authenticate → HTTP ${who.status}: user ${who.body?.username}, roles ${(who.body?.roles ?? []).join(', ') || '(none)'}`,
+      `GET /_security/user → HTTP ${users.status}${listed.length ? `: ${listed.join('; ')}` : ` ${users.text.slice(0, 200)}`}`,
+    ],
+    shows:
+      users.status === 200
+        ? `Kibana's credentials (${username}) read every user and role of the cluster: a superuser in a web application's config`
+        : `Kibana's credentials (${username}) cannot read the cluster's users: Kibana holds only what it needs`,
     happened: users.status === 200,
   };
 }
@@ -225,7 +269,10 @@ async function kibanaRandomKeyLog(d: DemonstrationContext): Promise<Shown> {
   if (!kibana) throw new Error('this lab has no Kibana');
   const startedAt = Date.parse((await ctx.inspect(kibana))?.State.StartedAt ?? '');
   const log = await ctx.engine.logs(kibana.name, { tail: 500, since: Number.isFinite(startedAt) ? Math.floor(startedAt / 1000) : undefined }).catch(() => '');
-  const lines = log.split('\n').filter((line) => /Generating a random key|encryptionKey/i.test(line)).map((line) => line.slice(0, 400));
+  const lines = log
+    .split('\n')
+    .filter((line) => /Generating a random key|encryptionKey/i.test(line))
+    .map((line) => line.slice(0, 400));
   return {
     title: "Kibana's log since its last start",
     tried: `docker logs --since <start> ${kibana.name} | grep -i encryptionKey`,
