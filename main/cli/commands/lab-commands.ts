@@ -5,7 +5,6 @@ import { downAllLabs, downLab } from '../../core/orchestrator/down-lab.ts';
 import { resetLab } from '../../core/orchestrator/reset-lab.ts';
 import { listLabs, observeLab } from '../../core/orchestrator/observe-lab.ts';
 import { preflightLab } from '../../core/orchestrator/lab-preflight.ts';
-import { resolveLab } from '../../core/planner/plan-service.ts';
 import { readLabRecord } from '../../core/lab-store/lab-records.ts';
 import { createEventScrubber, readLabSecrets, scrubSecrets } from '../../core/lab-store/lab-secrets.ts';
 import type { LabEvent } from '../../../common/lab-events.ts';
