@@ -5,6 +5,8 @@ import { readLabRecord, writeLabRecord } from '../lab-store/lab-records.ts';
 import { downLab } from './down-lab.ts';
 import { isLoopbackPortFree } from '../lab-store/allocate-lab.ts';
 import { upLab, type LabContext, type UpOptions, type UpResult } from './up-lab.ts';
+import { startKeyPairs } from '../pki/lab-pki.ts';
+import { certificateRequestsFor } from '../planner/certificate-requests.ts';
 
 /**
  * A fresh lab of the same spec, subnet and ports: new CA, certificates and secrets, empty data.
@@ -13,6 +15,8 @@ import { upLab, type LabContext, type UpOptions, type UpResult } from './up-lab.
 export async function resetLab(context: LabContext, lab: string, options: UpOptions = {}): Promise<UpResult> {
   const record = readLabRecord(context.environment.home, lab);
   if (!record) throw new SeclabError('LAB_NOT_FOUND', `there is no lab named "${lab}" to reset: create it with \`seclab up --lab ${lab}\``, { lab });
+  // The new CA's and certificates' keys need nothing of the old lab: made while it is torn down.
+  const keyPairs = options.keyPairs ?? startKeyPairs(certificateRequestsFor(record.spec, record.allocation.subnetIndex).length + 1);
   await downLab(context, lab, { purge: false });
   const paths = labPaths(context.environment.home, lab);
   rmSync(paths.certs, { recursive: true, force: true });
@@ -31,5 +35,5 @@ export async function resetLab(context: LabContext, lab: string, options: UpOpti
     }
   }
   writeLabRecord(context.environment.home, { ...record, allocation: { ...record.allocation, ports } });
-  return upLab(context, { ...record.spec, ports }, options);
+  return upLab(context, { ...record.spec, ports }, { ...options, keyPairs });
 }

@@ -29,6 +29,8 @@ import { observeLab } from './observe-lab.ts';
 
 export interface UpOptions {
   keepOnFailure?: boolean;
+  /** Keys already being made for the lab's new certificates (reset starts them before its teardown). */
+  keyPairs?: KeyPairSource;
   /** Test-only: drops the Kibana/Fleet/agent readiness waits' long official-image timeouts. */
   timeouts?: Partial<Record<'elasticsearch' | 'kibana' | 'fleetServer' | 'agents', number>>;
 }
@@ -310,6 +312,11 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
     await client.close();
   }
 
+  // Fleet Server's container needs the service token just made, nothing of Kibana's: made while Kibana starts.
+  const fleet = plan.containers.find((c) => c.kind === 'fleet-server');
+  const fleetPrepared = fresh && fleet ? prepareAhead(run, materializeContainer(run.engine, plan, fleet, secrets, certsDir, run.created)) : undefined;
+  if (fleetPrepared && fleet) run.emit({ type: 'component-state', lab: run.lab, component: fleet.component, state: 'creating' });
+
   const kibana = plan.containers.find((c) => c.kind === 'kibana');
   if (kibana && connections.kibana) {
     const kibanaConnection = connections.kibana;
@@ -320,7 +327,6 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
   } else run.skip('kibana', 'not in this lab');
 
   let agentsPrepared: Promise<void> | undefined;
-  const fleet = plan.containers.find((c) => c.kind === 'fleet-server');
   if (fleet && connections.kibana && connections.fleetServerUrl) {
     const kibanaConnection = connections.kibana;
     const fleetUrl = connections.fleetServerUrl;
@@ -339,8 +345,9 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
         persistSecrets();
         if (plan.containers.some((c) => c.kind === 'agent')) agentsPrepared = prepareAgentsEarly(run, plan, secrets, certsDir);
       }
+      await fleetPrepared;
       // Fleet Server restarts once after first reporting healthy (elastic-package#1123): three in a row.
-      await startAndWait(run, plan, fleet, secrets, certsDir, fresh, () => observeFleetServerHealthy(fleetUrl, connections.caPem), { what: 'Fleet Server', timeoutMs: timeouts.fleetServer, consecutive: 3 });
+      await startAndWait(run, plan, fleet, secrets, certsDir, false, () => observeFleetServerHealthy(fleetUrl, connections.caPem), { what: 'Fleet Server', timeoutMs: timeouts.fleetServer, consecutive: 3 });
     });
   } else run.skip('fleet', 'not in this lab');
 
@@ -404,7 +411,7 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
   const requestedName = (input as { name?: string }).name ?? 'default';
   const existingRecord = readLabRecord(environment.home, requestedName);
   const specInput = existingRecord && !hasShapeFlags(input) ? { ...existingRecord.spec, ...input, ports: { ...existingRecord.spec.ports, ...(input as LabSpec).ports } } : input;
-  const keyPairs = keyPairsAhead(environment.home, requestedName, specInput);
+  const keyPairs = options.keyPairs ?? keyPairsAhead(environment.home, requestedName, specInput);
   const engineLimits = existingRecord ? undefined : await probeEngineLimits(engine, requestedName).catch(() => undefined);
   let resolved = await resolveLab(environment, specInput, await engine.engineSubnets().catch(() => []), engineLimits);
   const { spec } = resolved;
