@@ -108,7 +108,10 @@ async function unlessExited<T>(engine: DockerEngine, container: ContainerPlan, p
 async function logTailOf(engine: DockerEngine, container: string, secrets: LabSecrets): Promise<string[]> {
   try {
     const text = await engine.logs(container, { tail: 400 });
-    const lines = scrubSecrets(text, secrets).trimEnd().split('\n').filter((line) => !line.startsWith('{"type":"audit"'));
+    const lines = scrubSecrets(text, secrets)
+      .trimEnd()
+      .split('\n')
+      .filter((line) => !line.startsWith('{"type":"audit"'));
     return lines.slice(-15);
   } catch {
     return [];
@@ -166,9 +169,7 @@ export function stackConnections(plan: LabPlan, certsDir: string, secrets: LabSe
     caPem,
     // Through the published ports on loopback; the certificates carry 127.0.0.1.
     elasticsearchUrl: plan.endpoints.elasticsearch.replace('localhost', '127.0.0.1'),
-    kibana: plan.endpoints.kibana
-      ? { url: plan.endpoints.kibana.replace('localhost', '127.0.0.1'), caPem, username: 'lab_admin', password: requireSecret(secrets, 'lab-admin-password') }
-      : undefined,
+    kibana: plan.endpoints.kibana ? { url: plan.endpoints.kibana.replace('localhost', '127.0.0.1'), caPem, username: 'lab_admin', password: requireSecret(secrets, 'lab-admin-password') } : undefined,
     fleetServerUrl: plan.endpoints.fleetServer?.replace('localhost', '127.0.0.1'),
   };
 }
@@ -176,15 +177,19 @@ export function stackConnections(plan: LabPlan, certsDir: string, secrets: LabSe
 async function bringUpElasticsearch(run: LabRun, plan: LabPlan, secrets: LabSecrets, certsDir: string, timeoutMs: number, fresh: boolean) {
   const nodes = plan.containers.filter((c) => c.kind === 'elasticsearch');
   if (fresh) {
-    await Promise.all(nodes.map(async (node) => {
-      run.emit({ type: 'component-state', lab: run.lab, component: node.component, state: 'creating' });
-      await materializeWithPreparedVolumes(run, plan, node, secrets, certsDir);
-    }));
+    await Promise.all(
+      nodes.map(async (node) => {
+        run.emit({ type: 'component-state', lab: run.lab, component: node.component, state: 'creating' });
+        await materializeWithPreparedVolumes(run, plan, node, secrets, certsDir);
+      }),
+    );
   }
-  await Promise.all(nodes.map(async (node) => {
-    run.emit({ type: 'component-state', lab: run.lab, component: node.component, state: 'starting' });
-    await run.engine.startContainer(node.name);
-  }));
+  await Promise.all(
+    nodes.map(async (node) => {
+      run.emit({ type: 'component-state', lab: run.lab, component: node.component, state: 'starting' });
+      await run.engine.startContainer(node.name);
+    }),
+  );
   const connections = stackConnections(plan, certsDir, secrets);
   const client = connectElasticsearch({ url: connections.elasticsearchUrl, caPem: connections.caPem, auth: { username: 'elastic', password: requireSecret(secrets, 'elastic-password') }, requestTimeoutMs: 10_000 });
   try {
@@ -197,7 +202,13 @@ async function bringUpElasticsearch(run: LabRun, plan: LabPlan, secrets: LabSecr
         }
         return observeClusterFormed(client, nodes.length);
       },
-      { what: `Elasticsearch cluster of ${nodes.length} node(s)`, timeoutMs, intervalMs: READINESS_POLL_MS, firstIntervalMs: FIRST_READINESS_POLL_MS, context: { lab: run.lab, component: nodes[0].component, phase: 'elasticsearch' } },
+      {
+        what: `Elasticsearch cluster of ${nodes.length} node(s)`,
+        timeoutMs,
+        intervalMs: READINESS_POLL_MS,
+        firstIntervalMs: FIRST_READINESS_POLL_MS,
+        context: { lab: run.lab, component: nodes[0].component, phase: 'elasticsearch' },
+      },
     ).catch(async (error: SeclabError) => {
       const failed = nodes.find((n) => error.message.includes(`${n.component} exited`)) ?? nodes[0];
       throw new SeclabError(error.code, error.message, { ...error.context, component: failed.component, logTail: await logTailOf(run.engine, failed.name, secrets) });
@@ -212,7 +223,16 @@ async function bringUpElasticsearch(run: LabRun, plan: LabPlan, secrets: LabSecr
   }
 }
 
-async function startAndWait<T>(run: LabRun, plan: LabPlan, container: ContainerPlan, secrets: LabSecrets, certsDir: string, fresh: boolean, probe: () => Promise<Observation<T>>, wait: { what: string; timeoutMs: number; consecutive?: number }): Promise<T> {
+async function startAndWait<T>(
+  run: LabRun,
+  plan: LabPlan,
+  container: ContainerPlan,
+  secrets: LabSecrets,
+  certsDir: string,
+  fresh: boolean,
+  probe: () => Promise<Observation<T>>,
+  wait: { what: string; timeoutMs: number; consecutive?: number },
+): Promise<T> {
   if (fresh) {
     run.emit({ type: 'component-state', lab: run.lab, component: container.component, state: 'creating' });
     await materializeContainer(run.engine, plan, container, secrets, certsDir, run.created);
@@ -275,12 +295,15 @@ function prepareAhead(run: LabRun, preparation: Promise<void>): Promise<void> {
  * while Fleet Server starts and proves itself healthy. They start in their own phase, after it.
  */
 function prepareAgentsEarly(run: LabRun, plan: LabPlan, secrets: LabSecrets, certsDir: string): Promise<void> {
-  return prepareAhead(run, (async () => {
-    for (const agent of plan.containers.filter((c) => c.kind === 'agent')) {
-      run.emit({ type: 'component-state', lab: run.lab, component: agent.component, state: 'creating' });
-      await materializeContainer(run.engine, plan, agent, secrets, certsDir, run.created);
-    }
-  })());
+  return prepareAhead(
+    run,
+    (async () => {
+      for (const agent of plan.containers.filter((c) => c.kind === 'agent')) {
+        run.emit({ type: 'component-state', lab: run.lab, component: agent.component, state: 'creating' });
+        await materializeContainer(run.engine, plan, agent, secrets, certsDir, run.created);
+      }
+    })(),
+  );
 }
 
 /** Creates (fresh) or restarts (existing) every component in dependency order and waits for real readiness. */
@@ -301,12 +324,16 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
   const connections = stackConnections(plan, certsDir, secrets);
   try {
     if (fresh) {
-      await run.phase('security-setup', async () => {
-        const { fleetServerToken } = await configureLabSecurity(client, plan, secrets, `seclab-${run.context.environment.now().getTime()}`);
-        if (fleetServerToken) secrets['fleet-server-service-token'] = fleetServerToken;
-        persistSecrets();
-        await indexSampleData(client, run.context.environment.now());
-      }, () => `kibana_system password, ${plan.roles.length} roles, ${plan.users.length} users${plan.containers.some((c) => c.kind === 'fleet-server') ? ', Fleet Server service token' : ''}, sample data`);
+      await run.phase(
+        'security-setup',
+        async () => {
+          const { fleetServerToken } = await configureLabSecurity(client, plan, secrets, `seclab-${run.context.environment.now().getTime()}`);
+          if (fleetServerToken) secrets['fleet-server-service-token'] = fleetServerToken;
+          persistSecrets();
+          await indexSampleData(client, run.context.environment.now());
+        },
+        () => `kibana_system password, ${plan.roles.length} roles, ${plan.users.length} users${plan.containers.some((c) => c.kind === 'fleet-server') ? ', Fleet Server service token' : ''}, sample data`,
+      );
     } else run.skip('security-setup', 'users, roles and tokens kept');
   } finally {
     await client.close();
@@ -354,31 +381,41 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
   const agents = plan.containers.filter((c) => c.kind === 'agent');
   if (agents.length && connections.kibana) {
     const kibanaConnection = connections.kibana;
-    await run.phase('agents', async () => {
-      if (fresh) await (agentsPrepared ?? prepareAgentsEarly(run, plan, secrets, certsDir));
-      for (const agent of agents) {
-        await run.engine.startContainer(agent.name);
-        run.emit({ type: 'component-state', lab: run.lab, component: agent.component, state: 'waiting', detail: 'enrolling' });
-      }
-      try {
-        await waitUntil(
-          async () => {
-            for (const agent of agents) {
-              const info = await run.engine.inspectContainer(agent.name);
-              if (info && !info.State.Running) return { ready: false, fatal: true, detail: `${agent.component} exited with code ${info.State.ExitCode}` };
-            }
-            return observeAgentsOnline(kibanaConnection, AGENT_POLICY_ID, agents.length);
-          },
-          { what: `${agents.length} agent(s) online in Fleet`, timeoutMs: timeouts.agents, intervalMs: READINESS_POLL_MS, firstIntervalMs: FIRST_READINESS_POLL_MS, context: { lab: run.lab, component: agents[0].component, phase: 'agents' } },
-        );
-      } catch (error) {
-        const seclab = error as SeclabError;
-        const failed = agents.find((a) => seclab.message.includes(`${a.component} exited`)) ?? agents[0];
-        throw new SeclabError(seclab.code ?? 'COMPONENT_FAILED', seclab.message, { ...seclab.context, component: failed.component, logTail: await logTailOf(run.engine, failed.name, secrets) });
-      }
-      await revokeEnrollmentToken(kibanaConnection, requireSecret(secrets, 'agent-enrollment-token'));
-      agents.forEach((agent) => run.emit({ type: 'component-state', lab: run.lab, component: agent.component, state: 'ready', detail: 'online' }));
-    }, () => `${agents.length} agent(s) online; enrollment token revoked`);
+    await run.phase(
+      'agents',
+      async () => {
+        if (fresh) await (agentsPrepared ?? prepareAgentsEarly(run, plan, secrets, certsDir));
+        for (const agent of agents) {
+          await run.engine.startContainer(agent.name);
+          run.emit({ type: 'component-state', lab: run.lab, component: agent.component, state: 'waiting', detail: 'enrolling' });
+        }
+        try {
+          await waitUntil(
+            async () => {
+              for (const agent of agents) {
+                const info = await run.engine.inspectContainer(agent.name);
+                if (info && !info.State.Running) return { ready: false, fatal: true, detail: `${agent.component} exited with code ${info.State.ExitCode}` };
+              }
+              return observeAgentsOnline(kibanaConnection, AGENT_POLICY_ID, agents.length);
+            },
+            {
+              what: `${agents.length} agent(s) online in Fleet`,
+              timeoutMs: timeouts.agents,
+              intervalMs: READINESS_POLL_MS,
+              firstIntervalMs: FIRST_READINESS_POLL_MS,
+              context: { lab: run.lab, component: agents[0].component, phase: 'agents' },
+            },
+          );
+        } catch (error) {
+          const seclab = error as SeclabError;
+          const failed = agents.find((a) => seclab.message.includes(`${a.component} exited`)) ?? agents[0];
+          throw new SeclabError(seclab.code ?? 'COMPONENT_FAILED', seclab.message, { ...seclab.context, component: failed.component, logTail: await logTailOf(run.engine, failed.name, secrets) });
+        }
+        await revokeEnrollmentToken(kibanaConnection, requireSecret(secrets, 'agent-enrollment-token'));
+        agents.forEach((agent) => run.emit({ type: 'component-state', lab: run.lab, component: agent.component, state: 'ready', detail: 'online' }));
+      },
+      () => `${agents.length} agent(s) online; enrollment token revoked`,
+    );
   } else run.skip('agents', 'no agents in this lab');
 }
 
@@ -417,7 +454,11 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
   const { spec } = resolved;
   let plan = resolved.plan;
   if (existingRecord && !sameShape(existingRecord.spec, spec)) {
-    throw new SeclabError('LAB_EXISTS_DIFFERENT', `lab "${spec.name}" exists with another shape (${existingRecord.spec.elasticsearch.nodes} nodes, ${existingRecord.spec.images} images, version ${existingRecord.spec.version}): remove it first (seclab down --lab ${spec.name}) or choose another --lab name`, { lab: spec.name });
+    throw new SeclabError(
+      'LAB_EXISTS_DIFFERENT',
+      `lab "${spec.name}" exists with another shape (${existingRecord.spec.elasticsearch.nodes} nodes, ${existingRecord.spec.images} images, version ${existingRecord.spec.version}): remove it first (seclab down --lab ${spec.name}) or choose another --lab name`,
+      { lab: spec.name },
+    );
   }
   const release = acquireLabLock(environment.home, spec.name, 'up');
   const run = new LabRun(context, spec.name);
@@ -439,31 +480,39 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
         return { status: observed, outcome: 'already-running', preflight: [] };
       }
     }
-    const preflight = await run.phase('preflight', async () => {
-      const checks = await preflightPlannedLab(engine, plan, resolved.allocation, before?.containers ?? []);
-      const failed = checks.filter((c) => c.status === 'fail');
-      if (failed.length) {
-        throw new SeclabError('PREFLIGHT_FAILED', failed.map((c) => `${c.title}: ${c.detail}. ${c.fix ?? ''}`.trim()).join('\n'), { lab: spec.name, phase: 'preflight', preflight: checks });
-      }
-      return checks;
-    }, (checks) => checks.map((c) => `${c.title} ${c.status}`).join(', '));
+    const preflight = await run.phase(
+      'preflight',
+      async () => {
+        const checks = await preflightPlannedLab(engine, plan, resolved.allocation, before?.containers ?? []);
+        const failed = checks.filter((c) => c.status === 'fail');
+        if (failed.length) {
+          throw new SeclabError('PREFLIGHT_FAILED', failed.map((c) => `${c.title}: ${c.detail}. ${c.fix ?? ''}`.trim()).join('\n'), { lab: spec.name, phase: 'preflight', preflight: checks });
+        }
+        return checks;
+      },
+      (checks) => checks.map((c) => `${c.title} ${c.status}`).join(', '),
+    );
 
     if (!existing) {
       // The network goes first: it reserves the lab's subnet, which the certificates' SANs name.
-      await run.phase('network', async () => {
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await engine.createNetwork(plan.network.name, plan.network.subnet, plan.network.gateway, plan.network.labels);
-            run.created.networks.push(plan.network.name);
-            return;
-          } catch (error) {
-            // Another lab (or program) took the subnet since it was chosen: choose again.
-            if (attempt >= 5 || !/overlaps/i.test((error as Error).message) || folderExisted) throw error;
-            resolved = await resolveLab(environment, specInput, [...(await engine.engineSubnets()), plan.network.subnet], engineLimits);
-            plan = resolved.plan;
+      await run.phase(
+        'network',
+        async () => {
+          for (let attempt = 1; ; attempt++) {
+            try {
+              await engine.createNetwork(plan.network.name, plan.network.subnet, plan.network.gateway, plan.network.labels);
+              run.created.networks.push(plan.network.name);
+              return;
+            } catch (error) {
+              // Another lab (or program) took the subnet since it was chosen: choose again.
+              if (attempt >= 5 || !/overlaps/i.test((error as Error).message) || folderExisted) throw error;
+              resolved = await resolveLab(environment, specInput, [...(await engine.engineSubnets()), plan.network.subnet], engineLimits);
+              plan = resolved.plan;
+            }
           }
-        }
-      }, () => `${plan.network.name} ${plan.network.subnet}`);
+        },
+        () => `${plan.network.name} ${plan.network.subnet}`,
+      );
     } else run.skip('network', `${plan.network.name} exists`);
 
     await run.phase('images', () => ensureImages(run, plan));
@@ -471,9 +520,11 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
     if (!folderExisted) writeLabRecord(environment.home, { spec, allocation: resolved.allocation, createdAt: environment.now().toISOString() });
     writeLabSecrets(environment.home, spec.name, secrets);
     if (!existing) prepareVolumesEarly(run, plan, secrets);
-    await run.phase('certificates', async () =>
-      await issueLabCertificates({ outDir: paths.certs, components: certificateRequestsFor(spec, resolved.allocation.subnetIndex), now: environment.now(), keyPairs }),
-    (result) => `CA ${result.caOutcome}; ${result.certificates.filter((c) => c.outcome === 'issued').length} issued, ${result.certificates.filter((c) => c.outcome === 'reused').length} reused`);
+    await run.phase(
+      'certificates',
+      async () => await issueLabCertificates({ outDir: paths.certs, components: certificateRequestsFor(spec, resolved.allocation.subnetIndex), now: environment.now(), keyPairs }),
+      (result) => `CA ${result.caOutcome}; ${result.certificates.filter((c) => c.outcome === 'issued').length} issued, ${result.certificates.filter((c) => c.outcome === 'reused').length} reused`,
+    );
 
     await bringUpStack(run, plan, spec, secrets, paths.certs, options, !existing, () => writeLabSecrets(environment.home, spec.name, secrets));
     return { status: await observeLab(engine, environment.home, spec.name), outcome: existing ? 'started' : 'created', preflight };
@@ -481,10 +532,16 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
     // Whatever the preparations create must be known before rollback removes what this run made.
     await Promise.allSettled(run.preparations);
     if (!options.keepOnFailure) {
-      await run.phase('rollback', async () => {
-        await removeCreated(run);
-        if (!folderExisted) rmSync(paths.root, { recursive: true, force: true });
-      }, () => `removed ${run.created.containers.length} containers, ${run.created.volumes.length} volumes, ${run.created.networks.length} networks`).catch(() => undefined);
+      await run
+        .phase(
+          'rollback',
+          async () => {
+            await removeCreated(run);
+            if (!folderExisted) rmSync(paths.root, { recursive: true, force: true });
+          },
+          () => `removed ${run.created.containers.length} containers, ${run.created.volumes.length} volumes, ${run.created.networks.length} networks`,
+        )
+        .catch(() => undefined);
     }
     const seclab = error instanceof SeclabError ? error : new SeclabError('UP_FAILED', (error as Error).message, { lab: spec.name });
     const tail = seclab.context.logTail?.length ? `\nLast log lines of ${seclab.context.component}:\n  ${seclab.context.logTail.join('\n  ')}` : '';
