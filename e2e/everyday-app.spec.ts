@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { LabApp } from './support/lab-app.ts';
+import { seriousAxeFindings } from './support/readability.ts';
 
 /**
  * Everyday use (issue #12), on the in-memory demo lab: its log lines are each product's ECS JSON and
@@ -20,14 +20,6 @@ async function setPresenter(page: Page, on: boolean): Promise<void> {
   if ((await toggle.getAttribute('aria-pressed')) !== String(on)) await toggle.click();
   await expect(toggle).toHaveAttribute('aria-pressed', String(on));
   await page.mouse.move(0, 0);
-}
-
-/** axe's serious and critical findings, as "rule: target" lines. */
-async function seriousAxeFindings(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .flatMap((violation) => violation.nodes.map((node) => `${violation.id} (${violation.impact}): ${node.target.join(' ')} — ${node.failureSummary ?? ''}`));
 }
 
 test('Logs read as columns with the raw line a click away, and the node panel shows the certificate', async ({ appPage: page, shoot }) => {

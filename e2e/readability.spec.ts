@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Page, TestInfo } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { LabApp } from './support/lab-app.ts';
-import { brokenInsideTokens, contrastFailures, focusRing, labelsOverNodes, renderedTextSizes, type RenderedText } from './support/readability.ts';
+import { brokenInsideTokens, contrastFailures, seriousAxeFindings, focusRing, labelsOverNodes, renderedTextSizes, type RenderedText } from './support/readability.ts';
 
 /**
  * Readable from the back of the room (UI.md): text ≥ 15 px everywhere, the topology's too; contrast
@@ -51,6 +51,7 @@ async function everyLook(page: Page, testInfo: TestInfo, screen: string, ready: 
     await page.setViewportSize({ width: 1280, height: 800 });
     await ready();
     expect.soft(await contrastFailures(page), `text below 4.5:1 on ${screen}, presenter ${presenter ? 'on' : 'off'}`).toEqual([]);
+    expect.soft(await seriousAxeFindings(page), `axe: serious or critical findings on ${screen}, presenter ${presenter ? 'on' : 'off'}`).toEqual([]);
     const small = (await renderedTextSizes(page, '#root')).filter((entry) => entry.px < MIN_TEXT_PX);
     expect.soft(small, `text below ${MIN_TEXT_PX} px on ${screen}, presenter ${presenter ? 'on' : 'off'}`).toEqual([]);
   }
@@ -98,7 +99,7 @@ async function bringUpDemoLab(page: Page): Promise<LabApp> {
 
 test('Start: the preview is readable, Tab skips it, and Start lab stays in view in presenter mode', async ({ appPage: page }, testInfo) => {
   const app = new LabApp(page);
-  await test.step('Tab reaches Lab name within 3 stops; the decorative preview takes none', async () => {
+  await test.step('Tab reaches Lab name within 3 stops; the decorative preview takes none before the form, and only its scrolling frame after it', async () => {
     await page.locator('body').focus();
     const stops: string[] = [];
     for (let press = 0; press < 3; press++) {
@@ -111,7 +112,14 @@ test('Start: the preview is readable, Tab skips it, and Start lab stays in view 
       if (await page.getByLabel('Lab name').evaluate((element) => element === document.activeElement)) break;
     }
     expect.soft(stops, 'Tab stops from page load').toContain('Lab name');
-    expect.soft(await page.locator('.start-preview [tabindex="0"], .start-preview a[href], .start-preview button').count(), 'focusable things in the preview').toBe(0);
+    expect.soft(await page.locator('.start-preview .topology [tabindex="0"], .start-preview a[href], .start-preview button').count(), 'focusable things inside the preview').toBe(0);
+    // The frame scrolls what the window cuts off, so a keyboard can reach it (axe: scrollable-region-focusable) — after the form.
+    const order = await page.evaluate(() => {
+      const frame = document.querySelector('.start-preview .topology');
+      const labName = document.querySelector('.start-options input');
+      return frame && labName ? labName.compareDocumentPosition(frame) & Node.DOCUMENT_POSITION_FOLLOWING : 0;
+    });
+    expect.soft(order, 'the preview frame comes after the form in Tab order').toBeTruthy();
   });
 
   await test.step('The preview at 1280×800: text ≥ 15 px, larger in presenter mode, labels clear of nodes', async () => {

@@ -85,6 +85,14 @@ export async function contrastFailures(page: Page): Promise<ContrastFailure[]> {
   );
 }
 
+/** axe's serious and critical findings over the whole page as it is now, as "rule (impact): target — summary" lines. */
+export async function seriousAxeFindings(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .flatMap((violation) => violation.nodes.map((node) => `${violation.id} (${violation.impact}): ${node.target.join(' ')} — ${node.failureSummary ?? ''}`));
+}
+
 export interface FocusRing {
   element: string;
   /** none when the focused element draws no outline and no box-shadow. */

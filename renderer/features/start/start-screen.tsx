@@ -40,17 +40,18 @@ export function StartScreen() {
         <p className="lead">Every layer of Elastic’s “secure your cluster” guidance turned on, then proved live.</p>
       </div>
       <div className="start-grid">
-        <section className="card start-preview" aria-labelledby="preview-title">
-          <h2 id="preview-title" className="card-title">
-            The lab you will get
-          </h2>
-          {topology ? <TopologyDiagram topology={topology} label="Preview of the lab's topology" /> : <p className="muted">Fix the options to see the lab.</p>}
-        </section>
+        {/* The form comes first in reading and Tab order; the grid shows the preview on its left. */}
         <section className="card start-options" aria-labelledby="options-title">
           <h2 id="options-title" className="card-title">
             Options
           </h2>
           <LabOptionsForm />
+        </section>
+        <section className="card start-preview" aria-labelledby="preview-title">
+          <h2 id="preview-title" className="card-title">
+            The lab you will get
+          </h2>
+          {topology ? <TopologyDiagram topology={topology} label="Preview of the lab's topology" /> : <p className="muted">Fix the options to see the lab.</p>}
         </section>
       </div>
       <div className="start-bottom">

@@ -136,8 +136,8 @@ export function TopologyDiagram({ topology, selected, onSelect, label }: { topol
       className={`topology${interactive ? ' topology-interactive' : ''}`}
       aria-label={label}
       role="figure"
-      // A scrolling frame with nothing focusable inside would itself become a Tab stop; a picture takes none.
-      tabIndex={interactive ? undefined : -1}
+      // A picture's nodes take no focus, so its frame is the one Tab stop that lets a keyboard scroll what it cuts off.
+      tabIndex={interactive ? undefined : 0}
       onKeyDown={(event) => {
         const target = event.target as HTMLElement;
         if ((event.key === 'Enter' || event.key === ' ') && target.classList.contains('react-flow__node') && target.dataset.id) {
