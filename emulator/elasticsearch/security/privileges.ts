@@ -176,7 +176,7 @@ function indexPrivilegeGrants(privilege: string, action: string, context: IndexR
   return (INDEX_ACTION_GRANTED_BY[action] ?? ['all']).includes(privilege);
 }
 
-function groupGrants(group: IndexPrivilegeGroup, index: string, action: string, context: IndexRequestContext): boolean {
+export function groupGrants(group: IndexPrivilegeGroup, index: string, action: string, context: IndexRequestContext): boolean {
   if (isRestrictedIndex(index) && !group.allow_restricted_indices) return false;
   if (!group.names.some((pattern) => matchesPattern(pattern, index))) return false;
   return group.privileges.some((privilege) => indexPrivilegeGrants(privilege, action, context));

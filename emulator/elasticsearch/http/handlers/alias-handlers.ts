@@ -5,6 +5,7 @@ import { ElasticsearchError, indexNotFound, validationFailed } from '../rest-err
 import { accessDenied, indexActionAllowed } from '../../security/authorization.js';
 import { matchesPattern } from '../../security/privileges.js';
 import type { AliasAction } from '../../data/index-state-commands.js';
+import { readAccess } from '../../security/document-field-security.js';
 
 /**
  * Aliases (indices.put_alias, delete_alias, get_alias, update_aliases), open/close (indices.close, indices.open) and
@@ -160,8 +161,11 @@ function multiGet(context: RouteContext) {
     const index = metadata.indices[target]!;
     if (index.closed) return failure(indexClosed(target, index.uuid));
     const document = index.documents[id];
-    if (!document) return { _index: target, _id: id, found: false };
-    return { _index: target, _id: id, _version: document.version, _seq_no: document.seqNo, _primary_term: document.primaryTerm, found: true, _source: document.source };
+    // DLS hides the document (found: false), FLS filters its source, as for get (document-field-security.ts).
+    const access = readAccess(context.subject, 'indices:data/read/mget[shard]', [...new Set([target, name])]);
+    if (!document || (access && !access.visible(id, document.source))) return { _index: target, _id: id, found: false };
+    const source = access ? access.source(document.source) : document.source;
+    return { _index: target, _id: id, _version: document.version, _seq_no: document.seqNo, _primary_term: document.primaryTerm, found: true, _source: source };
   });
   return ok({ docs });
 }

@@ -8,6 +8,7 @@ import { count, queryFromQueryString, search, type SearchRequest } from '../../d
 import { validateIndexName, type BulkOperation, type NewIndex } from '../../data/document-commands.js';
 import type { StoredIndex } from '../../cluster/cluster-state.js';
 import { indexClosed } from './alias-handlers.js';
+import { readAccess, restrictIndex } from '../../security/document-field-security.js';
 
 const WRITE_TIMEOUT = 60000;
 
@@ -111,11 +112,14 @@ function getDocument(context: RouteContext) {
   const stored = context.node.metadata().indices[index];
   if (!stored) throw indexNotFound(index);
   if (stored.closed) throw indexClosed(index, stored.uuid);
+  // A document the role query hides is not found (DocumentSubsetReader); FLS filters its source (FieldSubsetReader).
+  const access = readAccess(context.subject, 'indices:data/read/get', [index]);
   const document = stored.documents[id];
-  if (!document) return ok({ _index: index, _id: id, found: false }, 404);
+  if (!document || (access && !access.visible(id, document.source))) return ok({ _index: index, _id: id, found: false }, 404);
   if (context.request.method === 'HEAD') return ok('', 200);
-  if (context.request.path.includes('/_source/')) return ok(document.source);
-  return ok({ _index: index, _id: id, _version: document.version, _seq_no: document.seqNo, _primary_term: document.primaryTerm, found: true, _source: document.source });
+  const source = access ? access.source(document.source) : document.source;
+  if (context.request.path.includes('/_source/')) return ok(source);
+  return ok({ _index: index, _id: id, _version: document.version, _seq_no: document.seqNo, _primary_term: document.primaryTerm, found: true, _source: source });
 }
 
 async function updateDocument(context: RouteContext) {
@@ -147,10 +151,12 @@ function searchTargets(context: RouteContext): Array<[string, StoredIndex]> {
     const closed = resolved.concrete.find((name) => indices[name]?.closed);
     if (closed) throw indexClosed(closed, indices[closed]!.uuid);
   }
+  // DLS/FLS: each index is read as the user may see it, with the groups on its own name and on the aliases it was named by.
+  const readThrough = (index: string) => [index, ...resolved.concrete.filter((name) => !indices[name] && name in indices[index]!.aliases)];
   return [...targets]
     .filter((name) => indices[name] && !indices[name]!.closed)
     .sort()
-    .map((name) => [name, indices[name]!]);
+    .map((name) => [name, restrictIndex(indices[name]!, readAccess(context.subject, 'indices:data/read/search', readThrough(name)))]);
 }
 
 function searchRequest(context: RouteContext): SearchRequest {
