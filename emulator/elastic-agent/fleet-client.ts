@@ -63,6 +63,11 @@ export function fleetRequest(connection: FleetConnection, method: string, path: 
     const req = send(url, options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
+      // A body cut short (the socket destroyed mid-answer) must settle too, or a check-in loop would wait forever: Go says "unexpected EOF".
+      res.on('error', () => undefined);
+      res.on('close', () => {
+        if (!res.complete) reject(new FleetRequestError('fail to execute request to fleet-server: unexpected EOF', 'transport', undefined, 'unexpected EOF'));
+      });
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         let parsed: unknown = text;

@@ -67,7 +67,7 @@ describe('document-level security', () => {
     const es = as('union_user');
     expect(ids((await es.search({ index: 'people', sort: ['name.keyword'] })).hits.hits)).toEqual(['1', '2', '3']);
     expect((await es.count({ index: 'people' })).count).toBe(3);
-    expect((await es.mget({ index: 'people', ids: ['3', '4'] })).docs.map((doc) => doc.found)).toEqual([true, false]);
+    expect((await es.mget({ index: 'people', ids: ['3', '4'] })).docs.map((doc) => ('found' in doc ? doc.found : doc.error.type))).toEqual([true, false]);
   });
 
   it('a template query gets the user: {{_user.username}}', async () => {
