@@ -43,9 +43,8 @@ async function openMainWindow(): Promise<void> {
   });
 
   // The scanner cannot see through mainWindowOptions(): it sets contextIsolation, sandbox and disableBlinkFeatures 'Auxclick' (window-options.ts; asserted in electron-shell.test.ts).
-  const window = new BrowserWindow(
-    mainWindowOptions(join(OUT_DIR, 'electron', 'preload.cjs'), join(OUT_DIR, '..', 'resources', 'icon.png')),
-  ); /* eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK */
+  const windowOptions = mainWindowOptions(join(OUT_DIR, 'electron', 'preload.cjs'), join(OUT_DIR, '..', 'resources', 'icon.png'));
+  const window = new BrowserWindow(windowOptions); /* eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK */
   const stopForwarding = forwardEvents(window.webContents, hub.subscribe);
   window.on('closed', stopForwarding);
   window.once('ready-to-show', () => window.show());
