@@ -71,7 +71,7 @@ test('start an emulated lab, prove every layer, use it, reset it and tear it dow
       await expect(page.locator('.topo-edge-label.link-pass', { hasText: 'HTTPS · kibana_system' })).toBeVisible();
       await page.getByRole('button', { name: 'es02' }).click();
       await expect(page.getByRole('heading', { level: 2, name: 'es02' })).toBeVisible();
-      await expect(page.locator('.facts')).toContainText('1000');
+      await expect(page.locator('.facts', { hasText: 'Runs as' })).toContainText('1000');
       await shoot('topology-es02');
     });
 
