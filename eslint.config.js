@@ -1,5 +1,5 @@
 // ESLint for the whole tree: typescript-eslint, React hooks, jsx-a11y, and the layers of
-// /work/shared/STYLE.md ("A layout that shows the architecture") as import rules, so they hold by
+// STYLE.md ("A layout that shows the architecture"), the project's style guide, as import rules, so they hold by
 // lint rather than by care. Formatting is Prettier's job (eslint-config-prettier comes last).
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';

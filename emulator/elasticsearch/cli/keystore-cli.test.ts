@@ -42,6 +42,14 @@ describe('elasticsearch-keystore commands', () => {
     expect(run(environment, ['show', 'b.two']).out).toEqual(['two']);
   });
 
+  it('add on a missing keystore: declined without --force (nothing written), created with --force (the orchestrator relies on it)', () => {
+    const { environment, path } = home();
+    expect(run(environment, ['add', '-x', 'a.one'], ['n']).out).toEqual(['Exiting without creating keystore.']);
+    expect(readKeystore(path)).toBeUndefined();
+    expect(run(environment, ['add', '-x', '-f', 'a.one'], ['uno']).code).toBe(0);
+    expect(Object.keys(readKeystore(path)!).sort()).toEqual(['a.one', 'keystore.seed']);
+  });
+
   it('add-file, remove, has-passwd and errors use the real wording and exit codes', () => {
     const { environment, path } = home();
     const file = join(environment.ES_HOME!, 'blob');
