@@ -9,6 +9,7 @@ import { hashSecret, randomId } from '../../security/passwords.js';
 import { rolesGrantClusterAction, matchesPattern } from '../../security/privileges.js';
 import { compareSortValues, compileQuery, parseSort, runAggregations, sortValues } from '../../security/api-key-query.js';
 import { normaliseRole, ownerRoleDescriptors } from './security-handlers.js';
+import { apiKeyInfo } from '../../security/api-key-info.js';
 import type { RoleDescriptor, StoredApiKey } from '../../cluster/cluster-state.js';
 
 /**
@@ -22,25 +23,6 @@ type Json = Record<string, unknown>;
 
 function roleDescriptorsOf(value: unknown): Record<string, RoleDescriptor> {
   return Object.fromEntries(Object.entries((value ?? {}) as Record<string, Json>).map(([name, descriptor]) => [name, normaliseRole(descriptor)]));
-}
-
-/** The API key info ES returns from get and query (ApiKey.toXContent). */
-export function apiKeyInfo(key: StoredApiKey, withLimitedBy: boolean): Json {
-  return {
-    id: key.id,
-    name: key.name,
-    type: 'rest',
-    creation: key.creation,
-    ...(key.expiration !== undefined ? { expiration: key.expiration } : {}),
-    invalidated: key.invalidated,
-    ...(key.invalidation !== undefined ? { invalidation: key.invalidation } : {}),
-    username: key.username,
-    realm: key.realm,
-    realm_type: key.realm_type,
-    metadata: key.metadata,
-    role_descriptors: key.role_descriptors,
-    ...(withLimitedBy ? { limited_by: [key.limited_by] } : {}),
-  };
 }
 
 /** A user looked up for run_as (native or reserved realm), without credentials. */

@@ -12,6 +12,7 @@ import { rolesHaveClusterPrivilege, rolesHaveIndexPrivilege } from '../../securi
 import { checkChangePasswordBody, checkPutUserBody, checkRoleBody } from '../../security/security-request-bodies.js';
 import { checkApplicationPrivileges, rolesGrantApplicationPrivilege, type ApplicationPrivilegesCheck } from '../../security/application-privileges.js';
 import { validateRemotePrivileges, validateRoleQueries } from '../../security/role-validation.js';
+import { apiKeyInfo } from '../../security/api-key-info.js';
 
 const WRITE_TIMEOUT = 30000;
 
@@ -243,21 +244,7 @@ function getApiKeys(context: RouteContext) {
       (!realm || key.realm === realm),
   );
   return ok({
-    api_keys: keys.map((key) => ({
-      id: key.id,
-      name: key.name,
-      type: 'rest',
-      creation: key.creation,
-      ...(key.expiration !== undefined ? { expiration: key.expiration } : {}),
-      invalidated: key.invalidated,
-      ...(key.invalidation !== undefined ? { invalidation: key.invalidation } : {}),
-      username: key.username,
-      realm: key.realm,
-      realm_type: key.realm_type,
-      metadata: key.metadata,
-      role_descriptors: key.role_descriptors,
-      ...(queryFlag(request, 'with_limited_by') ? { limited_by: [key.limited_by] } : {}),
-    })),
+    api_keys: keys.map((key) => apiKeyInfo(key, queryFlag(request, 'with_limited_by'))),
   });
 }
 
