@@ -5,6 +5,7 @@ import { findLesson } from '../../core/workshop/lesson-files.ts';
 import { createEventHub } from '../../web/event-hub.ts';
 import { createHandlers } from '../../web/lab-handlers-source.ts';
 import { startWebUi } from '../../web/start-web-ui.ts';
+import { watchParent } from '../parent-watch.ts';
 
 interface UiFlags {
   port?: string;
@@ -22,6 +23,8 @@ export function registerUiCommand(program: Command, environment: CoreEnvironment
     .option('--demo', 'serve an in-memory demo lab (no Docker) to try the UI')
     .option('--lesson <id>', 'open the app on this workshop lesson (seclab lesson list)')
     .action(async (flags: UiFlags) => {
+      // Read before anything else: a parent that ends while the server starts still counts.
+      const parentPid = process.ppid;
       // Digits only: Number() would read '' as 0 (a random port) and 0x1000 as 4096.
       const port = flags.port === undefined ? 0 : /^\d+$/.test(flags.port) ? Number(flags.port) : Number.NaN;
       if (!Number.isInteger(port) || (port !== 0 && (port < 1024 || port > 65535))) {
@@ -46,6 +49,7 @@ export function registerUiCommand(program: Command, environment: CoreEnvironment
         const stop = () => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
+          parentWatch.stop();
           // A lesson broken from the browser is restored first; the real handlers hold log followers and lab watchers too.
           const restore = (handlers as { restoreHeldLessons?: () => Promise<string[]> }).restoreHeldLessons?.() ?? Promise.resolve([]);
           void restore
@@ -59,6 +63,16 @@ export function registerUiCommand(program: Command, environment: CoreEnvironment
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
+        // A parent killed with SIGKILL (npx, a shell, a task runner) sends no signal: without this the server outlives it, holding its port.
+        const parentWatch = watchParent({
+          parentPid,
+          onParentGone: (pid) => {
+            // Whoever read our output may have gone with the parent: a broken pipe must not stop the shutdown halfway.
+            for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+            process.stderr.write(`seclab ui: its parent process (pid ${pid}) ended; stopping\n`);
+            stop();
+          },
+        });
       });
     });
 }
