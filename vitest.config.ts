@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['{common,main,emulator,renderer}/**/*.test.{ts,tsx}', 'integration/**/*.test.ts'],
+    // The fault suite stops the engine itself: its own step of `npm test` (npm run test:faults), never beside other files.
+    exclude: ['**/node_modules/**', ...(process.env.SECLAB_FAULT_SUITE ? [] : ['integration/faults/**'])],
     testTimeout: 60_000,
     hookTimeout: 600_000,
     // Docker-backed suites share one engine on a 2-core machine: run files one at a time.

@@ -22,6 +22,8 @@ ensure_docker_engine() {
     if as_root; then
       echo "== starting dockerd in the background (log: ${TMPDIR:-/tmp}/seclab-dockerd.log)"
       nohup dockerd >"${TMPDIR:-/tmp}/seclab-dockerd.log" 2>&1 &
+      # The fault suite stops and starts this engine, and only this one (integration/faults).
+      echo $! >"${TMPDIR:-/tmp}/seclab-dockerd.pid"
       for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
     fi
     docker info >/dev/null 2>&1 || missing "the Docker engine is installed but not running: start it (sudo systemctl start docker, or sudo dockerd &) and run npm test again"

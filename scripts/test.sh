@@ -24,6 +24,8 @@ echo "== format (Prettier)"
 npm run --silent format:check
 echo "== unit and integration (vitest)"
 npx vitest run
+echo "== faults (npm run test:faults): containers, the CLI, the engine, ports and the disk fail on purpose"
+npm run --silent test:faults
 echo "== Electron security lint (electronegativity)"
 npm run --silent lint:electron
 echo "== e2e (Playwright, Chromium) against a real emulated lab"

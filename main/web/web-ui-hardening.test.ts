@@ -190,8 +190,9 @@ describe('five browsers for a while', () => {
   }
   const handleCount = () => process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').length;
 
+  // `SECLAB_UI_SOAK_MS=600000` runs the 10 minutes of issue #11 (npm test runs 30 s).
+  const DURATION_MS = Number(process.env.SECLAB_UI_SOAK_MS ?? 30_000);
   it('holds no more handles once they leave, and its heap stays bounded (leak check, not a speed test)', async () => {
-    const DURATION_MS = Number(process.env.SECLAB_UI_SOAK_MS ?? 30_000);
     const baseline = { handles: handleCount(), heap: heapUsed(), rss: process.memoryUsage().rss, streams: openStreams };
     let cycles = 0;
     let calls = 0;
@@ -225,5 +226,5 @@ describe('five browsers for a while', () => {
     expect(cycles).toBeGreaterThan(50);
     // Generous: a leak of one closure per cycle over thousands of cycles shows; allocator noise does not.
     expect(heapGrowth).toBeLessThan(16 * 2 ** 20);
-  }, 120_000);
+  }, DURATION_MS + 90_000);
 });

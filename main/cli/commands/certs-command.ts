@@ -5,6 +5,7 @@ import { certificateRequestsFor } from '../../core/planner/certificate-requests.
 import { issueLabCertificates } from '../../core/pki/lab-pki.ts';
 import type { CoreEnvironment } from '../../core/environment.ts';
 import { SeclabError } from '../../../common/errors.ts';
+import { FILE_SYSTEM_REFUSALS } from '../../core/files/file-system-refusals.ts';
 
 export function registerCertsCommand(program: Command, environment: CoreEnvironment): void {
   program
@@ -44,19 +45,6 @@ export function registerCertsCommand(program: Command, environment: CoreEnvironm
     });
 }
 
-/** Why the file system refused, in words; the errno stays in brackets for a search. */
-const REFUSALS: Record<string, string> = {
-  ENOENT: 'a folder cannot be made there (a special file system such as /proc, or a link to nowhere)',
-  ENOTDIR: 'part of the path is a file, not a folder',
-  EACCES: 'permission denied',
-  EPERM: 'the operation is not permitted there',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'no space left on the device',
-  ENAMETOOLONG: 'the path is too long',
-  ERR_INVALID_ARG_VALUE: 'the path holds a NUL byte',
-  ERR_INVALID_ARG_TYPE: 'the path holds a NUL byte',
-};
-
 /** A path as a person can read it in one line: control characters escaped, a very long one shortened. */
 function printablePath(path: string): string {
   const escaped = JSON.stringify(path).slice(1, -1);
@@ -79,6 +67,9 @@ function checkOutPath(out: string): void {
 function outFolderError(out: string, error: unknown): unknown {
   if (error instanceof SeclabError) return error;
   const code = (error as { code?: unknown })?.code;
-  if (typeof code !== 'string' || !(code in REFUSALS)) return error;
-  return new SeclabError('CERTS_OUT_UNUSABLE', `--out ${printablePath(out)}: seclab cannot write certificates there: ${REFUSALS[code]} (${code}). Give --out a new or empty folder you can write to, such as ./lab-certs`);
+  if (typeof code !== 'string' || !(code in FILE_SYSTEM_REFUSALS)) return error;
+  return new SeclabError(
+    'CERTS_OUT_UNUSABLE',
+    `--out ${printablePath(out)}: seclab cannot write certificates there: ${FILE_SYSTEM_REFUSALS[code]} (${code}). Give --out a new or empty folder you can write to, such as ./lab-certs`,
+  );
 }

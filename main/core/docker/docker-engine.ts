@@ -225,6 +225,8 @@ export class DockerEngine {
     try {
       await this.container(container).start();
     } catch (error) {
+      // Already running (started by an earlier, interrupted run): what start was asked for is true.
+      if ((error as { statusCode?: number }).statusCode === 304) return;
       const taken = /Bind for (\S+) failed: port is already allocated/.exec((error as Error).message);
       if (taken) {
         throw new SeclabError('PORT_TAKEN', `${taken[1]} was taken by another program after seclab chose it: run the command again (free ports are chosen anew), or pass another --port-* option`, {

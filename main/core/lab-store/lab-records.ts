@@ -10,6 +10,12 @@ export interface LabRecord {
   spec: LabSpec;
   allocation: LabAllocation;
   createdAt: string;
+  /**
+   * 'in-progress' from the moment a fresh bring-up (new lab or reset) begins until it ends well:
+   * a process killed in between leaves it so, and the next `up` rebuilds the lab cleanly.
+   * Absent in records written before it existed: those labs came up.
+   */
+  bringUp?: 'in-progress' | 'complete';
 }
 
 const recordSchema = z.object({
@@ -23,13 +29,14 @@ const recordSchema = z.object({
     officialRegistry: z.string().optional(),
   }),
   createdAt: z.string(),
+  bringUp: z.enum(['in-progress', 'complete']).optional(),
 });
 
 export function readLabRecord(home: string, lab: string): LabRecord | undefined {
   const path = labPaths(home, lab).record;
   if (!existsSync(path)) return undefined;
   const parsed = recordSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
-  return { spec: parseLabSpec(parsed.spec), allocation: parsed.allocation, createdAt: parsed.createdAt };
+  return { spec: parseLabSpec(parsed.spec), allocation: parsed.allocation, createdAt: parsed.createdAt, bringUp: parsed.bringUp };
 }
 
 export function writeLabRecord(home: string, record: LabRecord): void {

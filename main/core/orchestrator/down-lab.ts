@@ -4,7 +4,7 @@ import { labPaths } from '../lab-store/lab-home.ts';
 import { listLabRecords, readLabRecord } from '../lab-store/lab-records.ts';
 import { acquireLabLock } from '../lab-store/lab-lock.ts';
 import type { LabContext } from './up-lab.ts';
-import { isOneShotHelper } from './one-shot-helpers.ts';
+import { removeLabObjects } from './remove-lab-objects.ts';
 
 export interface DownResult {
   lab: string;
@@ -17,8 +17,6 @@ export interface DownResult {
  * Removes every container, volume and network that carries this lab's label — found by the
  * label, never by name — and with `purge` the lab's folder (certificates, secrets, record).
  */
-const TEARDOWN_PASSES = 3;
-
 export async function downLab(context: LabContext, lab: string, options: { purge?: boolean } = {}): Promise<DownResult> {
   const engine = context.environment.engine();
   const objects = await engine.labObjects(lab);
@@ -30,25 +28,8 @@ export async function downLab(context: LabContext, lab: string, options: { purge
   const started = Date.now();
   context.emit({ type: 'phase-started', lab, phase: 'teardown', title: 'Teardown', at: new Date().toISOString() });
   try {
-    // A probe started by a watcher while teardown runs joins the lab's network: look again before the network goes.
-    let containers = objects.containers;
-    let removedContainers = 0;
-    for (let pass = 0; containers.length > 0 && pass < TEARDOWN_PASSES; pass++) {
-      await Promise.all(
-        containers.map(async (container) => {
-          await engine.removeContainer(container.id);
-          if (isOneShotHelper(container)) return;
-          removedContainers += 1;
-          context.emit({ type: 'component-state', lab, component: container.labels['seclab.component'] ?? container.name, state: 'removed' });
-        }),
-      );
-      containers = (await engine.labObjects(lab)).containers;
-    }
-    const rest = await engine.labObjects(lab);
-    await Promise.all(rest.volumes.map((volume) => engine.removeVolume(volume.name)));
-    for (const network of rest.networks) await engine.removeNetwork(network.id);
+    const removed = await removeLabObjects(engine, lab, (component) => context.emit({ type: 'component-state', lab, component, state: 'removed' }));
     if (options.purge) rmSync(labPaths(context.environment.home, lab).root, { recursive: true, force: true });
-    const removed = { containers: removedContainers, volumes: rest.volumes.length, networks: rest.networks.length };
     context.emit({
       type: 'phase-finished',
       lab,

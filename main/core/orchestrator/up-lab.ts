@@ -8,7 +8,7 @@ import { SeclabError, serializeError } from '../../../common/errors.ts';
 import type { CoreEnvironment } from '../environment.ts';
 import type { DockerEngine } from '../docker/docker-engine.ts';
 import { labPaths } from '../lab-store/lab-home.ts';
-import { readLabRecord, writeLabRecord } from '../lab-store/lab-records.ts';
+import { readLabRecord, writeLabRecord, type LabRecord } from '../lab-store/lab-records.ts';
 import { generateLabSecrets, readLabSecrets, requireSecret, scrubSecrets, writeLabSecrets, type LabSecrets } from '../lab-store/lab-secrets.ts';
 import { acquireLabLock } from '../lab-store/lab-lock.ts';
 import { resolveLab } from '../planner/plan-service.ts';
@@ -26,6 +26,10 @@ import { isEngineUnreachable } from '../docker/engine-connection.ts';
 import { probeEngineLimits } from './engine-limits.ts';
 import { waitUntil, type Observation } from './wait-until.ts';
 import { observeLab } from './observe-lab.ts';
+import { removeLabObjects } from './remove-lab-objects.ts';
+import { unfinishedBringUp } from './unfinished-bring-up.ts';
+import { isOneShotHelper } from './one-shot-helpers.ts';
+import { labHomeRefusal } from '../files/file-system-refusals.ts';
 
 export interface UpOptions {
   keepOnFailure?: boolean;
@@ -62,8 +66,26 @@ export class LabRun {
     readonly lab: string,
   ) {}
 
+  /** The lab's containers this run started: any of them exiting ends the bring-up at once, named. */
+  private readonly started = new Map<string, ContainerPlan>();
+
   get engine(): DockerEngine {
     return this.context.environment.engine();
+  }
+
+  async start(container: ContainerPlan): Promise<void> {
+    await this.engine.startContainer(container.name);
+    this.started.set(container.component, container);
+  }
+
+  /** "kibana exited with code 137", "es01 was removed", or nothing while every started container runs. */
+  async exitedComponent(): Promise<{ component: string; container: string; detail: string } | undefined> {
+    for (const container of this.started.values()) {
+      const info = await this.engine.inspectContainer(container.name);
+      if (!info) return { component: container.component, container: container.name, detail: `${container.component} was removed` };
+      if (!info.State.Running) return { component: container.component, container: container.name, detail: `${container.component} exited with code ${info.State.ExitCode}` };
+    }
+    return undefined;
   }
 
   emit(event: LabEvent): void {
@@ -78,9 +100,22 @@ export class LabRun {
       this.emit({ type: 'phase-finished', lab: this.lab, phase, outcome: 'done', detail: detail?.(result), at: new Date().toISOString(), elapsedMs: Date.now() - started });
       return result;
     } catch (error) {
-      this.emit({ type: 'phase-finished', lab: this.lab, phase, outcome: 'failed', detail: serializeError(error).message, at: new Date().toISOString(), elapsedMs: Date.now() - started });
-      throw error;
+      const named = await this.namingExitedComponent(phase, error);
+      this.emit({ type: 'phase-finished', lab: this.lab, phase, outcome: 'failed', detail: serializeError(named).message, at: new Date().toISOString(), elapsedMs: Date.now() - started });
+      throw named;
     }
+  }
+
+  /**
+   * A request to a component that was just killed fails as "ECONNREFUSED" or "socket hang up":
+   * the cause is the exit, so that is what the error says first.
+   */
+  private async namingExitedComponent(phase: UpPhase, error: unknown): Promise<unknown> {
+    if (error instanceof SeclabError && / exited with code | was removed/.test(error.message)) return error;
+    const exited = await this.exitedComponent().catch(() => undefined);
+    if (!exited) return error;
+    const cause = serializeError(error).message;
+    return new SeclabError('COMPONENT_EXITED', `${exited.detail} during ${PHASE_TITLES[phase as keyof typeof PHASE_TITLES] ?? phase} (${cause})`, { lab: this.lab, phase, component: exited.component });
   }
 
   skip(phase: UpPhase, detail: string): void {
@@ -95,12 +130,13 @@ const READINESS_POLL_MS = 500;
 /** The first pause before asking again, doubled up to READINESS_POLL_MS: readiness is seen within tens of ms. */
 const FIRST_READINESS_POLL_MS = 25;
 
-/** Fails fast when the container behind a wait has exited, instead of waiting out the timeout. */
-async function unlessExited<T>(engine: DockerEngine, container: ContainerPlan, probe: () => Promise<Observation<T>>): Promise<Observation<T>> {
-  const info = await engine.inspectContainer(container.name);
-  if (info && !info.State.Running) {
-    return { ready: false, fatal: true, detail: `${container.component} exited with code ${info.State.ExitCode}` };
-  }
+/**
+ * Fails fast when a container the wait depends on has exited — the one being waited for, or any
+ * started before it (Kibana waits in vain once es01 is gone) — instead of waiting out the timeout.
+ */
+async function unlessExited<T>(run: LabRun, probe: () => Promise<Observation<T>>): Promise<Observation<T>> {
+  const exited = await run.exitedComponent();
+  if (exited) return { ready: false, fatal: true, detail: exited.detail };
   return probe();
 }
 
@@ -187,31 +223,23 @@ async function bringUpElasticsearch(run: LabRun, plan: LabPlan, secrets: LabSecr
   await Promise.all(
     nodes.map(async (node) => {
       run.emit({ type: 'component-state', lab: run.lab, component: node.component, state: 'starting' });
-      await run.engine.startContainer(node.name);
+      await run.start(node);
     }),
   );
   const connections = stackConnections(plan, certsDir, secrets);
   const client = connectElasticsearch({ url: connections.elasticsearchUrl, caPem: connections.caPem, auth: { username: 'elastic', password: requireSecret(secrets, 'elastic-password') }, requestTimeoutMs: 10_000 });
   try {
     nodes.forEach((node) => run.emit({ type: 'component-state', lab: run.lab, component: node.component, state: 'waiting', detail: 'cluster forming' }));
-    const health = await waitUntil(
-      async () => {
-        for (const node of nodes) {
-          const info = await run.engine.inspectContainer(node.name);
-          if (info && !info.State.Running) return { ready: false as const, fatal: true, detail: `${node.component} exited with code ${info.State.ExitCode}`, component: node.component };
-        }
-        return observeClusterFormed(client, nodes.length);
-      },
-      {
-        what: `Elasticsearch cluster of ${nodes.length} node(s)`,
-        timeoutMs,
-        intervalMs: READINESS_POLL_MS,
-        firstIntervalMs: FIRST_READINESS_POLL_MS,
-        context: { lab: run.lab, component: nodes[0].component, phase: 'elasticsearch' },
-      },
-    ).catch(async (error: SeclabError) => {
-      const failed = nodes.find((n) => error.message.includes(`${n.component} exited`)) ?? nodes[0];
-      throw new SeclabError(error.code, error.message, { ...error.context, component: failed.component, logTail: await logTailOf(run.engine, failed.name, secrets) });
+    const health = await waitUntil(() => unlessExited(run, () => observeClusterFormed(client, nodes.length)), {
+      what: `Elasticsearch cluster of ${nodes.length} node(s)`,
+      timeoutMs,
+      intervalMs: READINESS_POLL_MS,
+      firstIntervalMs: FIRST_READINESS_POLL_MS,
+      context: { lab: run.lab, component: nodes[0].component, phase: 'elasticsearch' },
+    }).catch(async (error: SeclabError) => {
+      const exited = await run.exitedComponent().catch(() => undefined);
+      const failed = exited ?? { component: nodes[0].component, container: nodes[0].name };
+      throw new SeclabError(error.code, error.message, { ...error.context, component: failed.component, logTail: await logTailOf(run.engine, failed.container, secrets) });
     });
     // The cluster has formed: bootstrap-only settings go, so no later restart sees them.
     await Promise.all(nodes.filter((node) => node.filesOnceFormed.length).map((node) => copyFilesInto(run.engine, node, node.filesOnceFormed, certsDir, secrets)));
@@ -238,10 +266,10 @@ async function startAndWait<T>(
     await materializeContainer(run.engine, plan, container, secrets, certsDir, run.created);
   }
   run.emit({ type: 'component-state', lab: run.lab, component: container.component, state: 'starting' });
-  await run.engine.startContainer(container.name);
+  await run.start(container);
   run.emit({ type: 'component-state', lab: run.lab, component: container.component, state: 'waiting' });
   try {
-    const value = await waitUntil(() => unlessExited(run.engine, container, probe), {
+    const value = await waitUntil(() => unlessExited(run, probe), {
       ...wait,
       intervalMs: READINESS_POLL_MS,
       firstIntervalMs: FIRST_READINESS_POLL_MS,
@@ -252,7 +280,10 @@ async function startAndWait<T>(
   } catch (error) {
     run.emit({ type: 'component-state', lab: run.lab, component: container.component, state: 'failed', detail: (error as Error).message });
     const seclab = error instanceof SeclabError ? error : new SeclabError('COMPONENT_FAILED', (error as Error).message);
-    throw new SeclabError(seclab.code, seclab.message, { ...seclab.context, lab: run.lab, component: container.component, logTail: await logTailOf(run.engine, container.name, secrets) });
+    // The log worth reading is the exited component's, which may be another than the one awaited.
+    const exited = await run.exitedComponent().catch(() => undefined);
+    const culprit = exited ?? { component: container.component, container: container.name };
+    throw new SeclabError(seclab.code, seclab.message, { ...seclab.context, lab: run.lab, component: culprit.component, logTail: await logTailOf(run.engine, culprit.container, secrets) });
   }
 }
 
@@ -386,30 +417,22 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
       async () => {
         if (fresh) await (agentsPrepared ?? prepareAgentsEarly(run, plan, secrets, certsDir));
         for (const agent of agents) {
-          await run.engine.startContainer(agent.name);
+          await run.start(agent);
           run.emit({ type: 'component-state', lab: run.lab, component: agent.component, state: 'waiting', detail: 'enrolling' });
         }
         try {
-          await waitUntil(
-            async () => {
-              for (const agent of agents) {
-                const info = await run.engine.inspectContainer(agent.name);
-                if (info && !info.State.Running) return { ready: false, fatal: true, detail: `${agent.component} exited with code ${info.State.ExitCode}` };
-              }
-              return observeAgentsOnline(kibanaConnection, AGENT_POLICY_ID, agents.length);
-            },
-            {
-              what: `${agents.length} agent(s) online in Fleet`,
-              timeoutMs: timeouts.agents,
-              intervalMs: READINESS_POLL_MS,
-              firstIntervalMs: FIRST_READINESS_POLL_MS,
-              context: { lab: run.lab, component: agents[0].component, phase: 'agents' },
-            },
-          );
+          await waitUntil(() => unlessExited(run, () => observeAgentsOnline(kibanaConnection, AGENT_POLICY_ID, agents.length)), {
+            what: `${agents.length} agent(s) online in Fleet`,
+            timeoutMs: timeouts.agents,
+            intervalMs: READINESS_POLL_MS,
+            firstIntervalMs: FIRST_READINESS_POLL_MS,
+            context: { lab: run.lab, component: agents[0].component, phase: 'agents' },
+          });
         } catch (error) {
           const seclab = error as SeclabError;
-          const failed = agents.find((a) => seclab.message.includes(`${a.component} exited`)) ?? agents[0];
-          throw new SeclabError(seclab.code ?? 'COMPONENT_FAILED', seclab.message, { ...seclab.context, component: failed.component, logTail: await logTailOf(run.engine, failed.name, secrets) });
+          const exited = await run.exitedComponent().catch(() => undefined);
+          const failed = exited ?? { component: agents[0].component, container: agents[0].name };
+          throw new SeclabError(seclab.code ?? 'COMPONENT_FAILED', seclab.message, { ...seclab.context, component: failed.component, logTail: await logTailOf(run.engine, failed.container, secrets) });
         }
         await revokeEnrollmentToken(kibanaConnection, requireSecret(secrets, 'agent-enrollment-token'));
         agents.forEach((agent) => run.emit({ type: 'component-state', lab: run.lab, component: agent.component, state: 'ready', detail: 'online' }));
@@ -419,10 +442,14 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
   } else run.skip('agents', 'no agents in this lab');
 }
 
-export async function removeCreated(run: LabRun): Promise<void> {
-  for (const container of [...run.created.containers].reverse()) await run.engine.removeContainer(container).catch(() => undefined);
-  for (const volume of run.created.volumes) await run.engine.removeVolume(volume).catch(() => undefined);
-  for (const network of run.created.networks) await run.engine.removeNetwork(network).catch(() => undefined);
+/** Removes what this run created; false when the engine kept some of it. */
+export async function removeCreated(run: LabRun): Promise<boolean> {
+  let removedAll = true;
+  const attempt = (removal: Promise<void>) => removal.catch(() => void (removedAll = false));
+  for (const container of [...run.created.containers].reverse()) await attempt(run.engine.removeContainer(container));
+  for (const volume of run.created.volumes) await attempt(run.engine.removeVolume(volume));
+  for (const network of run.created.networks) await attempt(run.engine.removeNetwork(network));
+  return removedAll;
 }
 
 function sameShape(a: LabSpec, b: LabSpec): boolean {
@@ -460,19 +487,38 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
       { lab: spec.name },
     );
   }
-  const release = acquireLabLock(environment.home, spec.name, 'up');
+  const release = (() => {
+    try {
+      return acquireLabLock(environment.home, spec.name, 'up');
+    } catch (error) {
+      throw labHomeRefusal(environment.home, error) ?? error;
+    }
+  })();
   const run = new LabRun(context, spec.name);
   const paths = labPaths(environment.home, spec.name);
   const folderExisted = existsSync(paths.record);
   let secrets: LabSecrets = {};
+  const createdAt = existingRecord?.createdAt ?? environment.now().toISOString();
+  const markBringUp = (bringUp: LabRecord['bringUp']) => writeLabRecord(environment.home, { spec, allocation: resolved.allocation, createdAt, bringUp });
   try {
     // No engine to ask: preflight runs anyway and says so, with the fix.
-    const before = await engine.labObjects(spec.name).catch((error: unknown) => {
+    let before = await engine.labObjects(spec.name).catch((error: unknown) => {
       if (isEngineUnreachable(error)) return undefined;
       throw error;
     });
     // One-shot helpers (the engine-limits probe a moment ago, say) are no part of an existing lab.
-    const existing = before?.containers.some((container) => !container.labels['seclab.role']) ?? false;
+    const labContainers = before?.containers.filter((container) => !isOneShotHelper(container)) ?? [];
+    let existing = labContainers.length > 0;
+    // A network or volumes alone are what an interrupted bring-up or teardown leaves, too.
+    const leftovers = existing || Boolean(before?.networks.length || before?.volumes.length);
+    const unfinished = leftovers ? unfinishedBringUp(existingRecord, plan, labContainers) : undefined;
+    let rebuilt: string | undefined;
+    if (unfinished) {
+      const removed = await removeLabObjects(engine, spec.name, (component) => run.emit({ type: 'component-state', lab: spec.name, component, state: 'removed' }));
+      rebuilt = `${unfinished}: removed its ${removed.containers} containers, ${removed.volumes} volumes and ${removed.networks} network to build it again`;
+      existing = false;
+      before = { containers: [], volumes: [], networks: [] };
+    }
     if (existing) {
       const observed = await observeLab(engine, environment.home, spec.name);
       if (observed.state === 'running') {
@@ -490,10 +536,12 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
         }
         return checks;
       },
-      (checks) => checks.map((c) => `${c.title} ${c.status}`).join(', '),
+      (checks) => [rebuilt, checks.map((c) => `${c.title} ${c.status}`).join(', ')].filter(Boolean).join('; '),
     );
 
     if (!existing) {
+      // Recorded before the first object exists: whatever kills this run, the next `up` knows the lab is unfinished.
+      markBringUp('in-progress');
       // The network goes first: it reserves the lab's subnet, which the certificates' SANs name.
       await run.phase(
         'network',
@@ -517,7 +565,7 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
 
     await run.phase('images', () => ensureImages(run, plan));
     secrets = readLabSecrets(environment.home, spec.name) ?? generateLabSecrets(environment.randomBytes);
-    if (!folderExisted) writeLabRecord(environment.home, { spec, allocation: resolved.allocation, createdAt: environment.now().toISOString() });
+    if (!existing) markBringUp('in-progress');
     writeLabSecrets(environment.home, spec.name, secrets);
     if (!existing) prepareVolumesEarly(run, plan, secrets);
     await run.phase(
@@ -527,6 +575,7 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
     );
 
     await bringUpStack(run, plan, spec, secrets, paths.certs, options, !existing, () => writeLabSecrets(environment.home, spec.name, secrets));
+    if (!existing) markBringUp('complete');
     return { status: await observeLab(engine, environment.home, spec.name), outcome: existing ? 'started' : 'created', preflight };
   } catch (error) {
     // Whatever the preparations create must be known before rollback removes what this run made.
@@ -536,14 +585,14 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
         .phase(
           'rollback',
           async () => {
-            await removeCreated(run);
-            if (!folderExisted) rmSync(paths.root, { recursive: true, force: true });
+            // Objects the engine could not remove (it stopped, say) keep the folder, whose record marks the lab unfinished.
+            if ((await removeCreated(run)) && !folderExisted) rmSync(paths.root, { recursive: true, force: true });
           },
           () => `removed ${run.created.containers.length} containers, ${run.created.volumes.length} volumes, ${run.created.networks.length} networks`,
         )
         .catch(() => undefined);
     }
-    const seclab = error instanceof SeclabError ? error : new SeclabError('UP_FAILED', (error as Error).message, { lab: spec.name });
+    const seclab = error instanceof SeclabError ? error : (labHomeRefusal(environment.home, error) ?? new SeclabError('UP_FAILED', (error as Error).message, { lab: spec.name }));
     const tail = seclab.context.logTail?.length ? `\nLast log lines of ${seclab.context.component}:\n  ${seclab.context.logTail.join('\n  ')}` : '';
     const where = seclab.context.component ? `${seclab.context.component}${seclab.context.phase ? ` (${seclab.context.phase})` : ''}: ` : '';
     throw new SeclabError(seclab.code, `${where}${scrubSecrets(seclab.message, secrets)}${tail}`, { ...seclab.context, lab: spec.name });

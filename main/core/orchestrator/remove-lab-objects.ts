@@ -1,0 +1,36 @@
+import type { DockerEngine } from '../docker/docker-engine.ts';
+import { isOneShotHelper } from './one-shot-helpers.ts';
+
+/** A probe started by a watcher while teardown runs joins the lab's network: look again before the network goes. */
+const TEARDOWN_PASSES = 3;
+
+export interface RemovedObjects {
+  /** The lab's components only: one-shot helpers (probes, keystore tools) go too, uncounted. */
+  containers: number;
+  volumes: number;
+  networks: number;
+}
+
+/**
+ * Removes every container, volume and network that carries this lab's label — found by the
+ * label, never by name. Teardown and the rebuild of an interrupted bring-up both use it.
+ */
+export async function removeLabObjects(engine: DockerEngine, lab: string, onComponentRemoved: (component: string) => void = () => undefined): Promise<RemovedObjects> {
+  let containers = (await engine.labObjects(lab)).containers;
+  let removedContainers = 0;
+  for (let pass = 0; containers.length > 0 && pass < TEARDOWN_PASSES; pass++) {
+    await Promise.all(
+      containers.map(async (container) => {
+        await engine.removeContainer(container.id);
+        if (isOneShotHelper(container)) return;
+        removedContainers += 1;
+        onComponentRemoved(container.labels['seclab.component'] ?? container.name);
+      }),
+    );
+    containers = (await engine.labObjects(lab)).containers;
+  }
+  const rest = await engine.labObjects(lab);
+  await Promise.all(rest.volumes.map((volume) => engine.removeVolume(volume.name)));
+  for (const network of rest.networks) await engine.removeNetwork(network.id);
+  return { containers: removedContainers, volumes: rest.volumes.length, networks: rest.networks.length };
+}
