@@ -34,6 +34,8 @@ export interface LabStatus {
   workshop?: WorkshopNotice;
   /** Set when this status first restored a lesson whose process was killed mid-break: what was restored. */
   workshopRecovered?: string;
+  /** Its bring-up (or a reset's) ended without finishing and no process works on it: what `up` will do about it. */
+  interrupted?: string;
 }
 
 export interface LabSummary {

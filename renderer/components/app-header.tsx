@@ -44,6 +44,12 @@ export function AppHeader() {
           <span>{status.workshop.message}</span>
         </p>
       )}
+      {status?.interrupted && !operation && (
+        <p className="header-workshop" role="status" data-interrupted="">
+          <StatusIcon status="warn" withWord label="Unfinished" />
+          <span>{status.interrupted}</span>
+        </p>
+      )}
       <button type="button" className="button button-quiet presenter-toggle" aria-pressed={presenter} onClick={() => stores.navigation.getState().togglePresenter()}>
         {presenter ? 'Presenter: on' : 'Presenter'}
       </button>

@@ -18,6 +18,7 @@ export function formatStatus(status: LabStatus): string {
     `Lab "${status.lab}"${badge} — ${status.state}, Elastic ${status.version}${status.network ? `, network ${status.network.name} ${status.network.subnet}` : ''}`,
     // A layer off on purpose is said in words, before anything else (UI.md: the header says so).
     ...(status.workshop ? [paint(['bold', 'yellow'], `  ! ${status.workshop.message}`)] : []),
+    ...(status.interrupted ? [paint(['bold', 'yellow'], `  ! Unfinished: ${status.interrupted} (seclab up --lab ${status.lab}, or seclab down --lab ${status.lab})`)] : []),
     ...Object.entries(status.endpoints).map(([name, url]) => `  ${name.padEnd(14)} ${url}`),
     '',
     paint('gray', `  ${'COMPONENT'.padEnd(13)} ${'STATE'.padEnd(8)} ${'HEALTH'.padEnd(9)} ${'IP'.padEnd(15)} PORTS`),

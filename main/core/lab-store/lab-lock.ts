@@ -13,6 +13,16 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** The live process working on the lab, if one is: a lock left by a dead one is no holder. */
+export function labLockHolder(home: string, lab: string): { pid: number; operation: string } | undefined {
+  try {
+    const holder = JSON.parse(readFileSync(labPaths(home, lab).lock, 'utf8')) as { pid: number; operation: string };
+    return processAlive(holder.pid) ? holder : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** One `up`/`down`/`reset` per lab at a time, across processes; a lock left by a dead process is taken over. */
 export function acquireLabLock(home: string, lab: string, operation: string): () => void {
   const path = labPaths(home, lab).lock;

@@ -7,6 +7,7 @@ import { planLab } from '../planner/plan-lab.ts';
 import { noticeOf, readWorkshopJournal } from '../workshop/workshop-journal.ts';
 import { isOneShotHelper } from './one-shot-helpers.ts';
 import { summaryOfStatus, summaryOfUnrecordedLab } from './lab-summary.ts';
+import { labLockHolder } from '../lab-store/lab-lock.ts';
 
 const KIND_ORDER: ComponentKind[] = ['elasticsearch', 'kibana', 'fleet-server', 'agent'];
 
@@ -88,6 +89,9 @@ export async function observeLab(engine: DockerEngine, home: string, lab: string
     endpoints: plan.endpoints,
     components,
     ...workshopNoticeOf(home, lab),
+    ...(record?.bringUp === 'in-progress' && !labLockHolder(home, lab)
+      ? { interrupted: 'its bring-up was interrupted and nothing is finishing it: starting it again builds it anew (same CA and passwords), tearing it down removes it' }
+      : {}),
   };
 }
 
