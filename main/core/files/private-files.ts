@@ -1,11 +1,26 @@
 import { mkdirSync, writeFileSync, renameSync, chmodSync, existsSync } from 'node:fs';
 import { dirname, join, basename, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { currentWindowsUser, privateFolderIcaclsArgs, runIcaclsSync, type IcaclsRunnerSync } from './windows-acl.ts';
 
-/** Lab folders hold keys and passwords: owner-only, whatever the umask says. */
-export function ensurePrivateDirectory(path: string): void {
-  if (!existsSync(path)) makeFoldersOneByOne(path, 0o700);
+export interface FolderPrivacy {
+  platform: NodeJS.Platform;
+  /** Windows only: sets a folder's ACL (icacls). */
+  icacls: IcaclsRunnerSync;
+  windowsUser: () => string;
+}
+
+const NATIVE: FolderPrivacy = { platform: process.platform, icacls: runIcaclsSync, windowsUser: () => currentWindowsUser() };
+
+/**
+ * Lab folders hold keys and passwords: owner-only, whatever the umask says. On Windows, where modes
+ * mean nothing, each folder this call creates gets an ACL of the user, SYSTEM and Administrators
+ * (windows-acl.ts), which files written inside inherit.
+ */
+export function ensurePrivateDirectory(path: string, privacy: FolderPrivacy = NATIVE): void {
+  const created = existsSync(path) ? [] : makeFoldersOneByOne(path, 0o700);
   chmodSync(path, 0o700);
+  if (privacy.platform === 'win32') for (const folder of created) privacy.icacls(privateFolderIcaclsArgs(folder, privacy.windowsUser()));
 }
 
 /**
@@ -14,7 +29,7 @@ export function ensurePrivateDirectory(path: string): void {
  * of a core, where a folder exists but cannot hold new ones: /proc, /sys (seen on Node 20; the
  * same loop is described in Kewton/CommandMate#1774 and oven-sh/bun#40600).
  */
-function makeFoldersOneByOne(path: string, mode: number): void {
+function makeFoldersOneByOne(path: string, mode: number): string[] {
   const missing: string[] = [];
   for (let folder = resolve(path); !existsSync(folder); folder = dirname(folder)) {
     missing.unshift(folder);
@@ -28,6 +43,7 @@ function makeFoldersOneByOne(path: string, mode: number): void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
+  return missing;
 }
 
 /**

@@ -7,6 +7,7 @@ import { httpsJson } from '../../stack/https-json.ts';
 import type { ContainerPlan } from '../../../../common/lab-plan.ts';
 import type { Observed, VerificationContext } from '../verification-context.ts';
 import { stateSentence } from '../component-state.ts';
+import { NATIVE_WINDOWS_HOST_FILES, privateLabFolderOnWindows, type WindowsHostFiles } from './host-files-windows.ts';
 
 const YML_OF: Record<string, string> = {
   elasticsearch: '/usr/share/elasticsearch/config/elasticsearch.yml',
@@ -78,8 +79,10 @@ async function enrollmentTokensRevoked(ctx: VerificationContext, evidence: strin
   }
 }
 
-export async function privateHostFiles(ctx: VerificationContext): Promise<Observed> {
+/** Modes on Linux and macOS; on Windows, ACLs read with icacls (host-files-windows.ts). */
+export async function privateHostFiles(ctx: VerificationContext, host: { platform: NodeJS.Platform } & WindowsHostFiles = { platform: process.platform, ...NATIVE_WINDOWS_HOST_FILES }): Promise<Observed> {
   const root = labPaths(ctx.environment.home, ctx.lab).root;
+  if (host.platform === 'win32') return existsSync(root) ? privateLabFolderOnWindows(root, host) : { status: 'fail', evidence: [`the lab folder ${root} is missing`] };
   const evidence: string[] = [];
   const problems: string[] = [];
   const visit = (path: string) => {
