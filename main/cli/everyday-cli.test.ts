@@ -51,7 +51,8 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('no Docker running', () => {
-  const sentence = () => `Docker is not running at unix://${missingSocket}: start it (\`sudo systemctl start docker\`, or open Docker Desktop), or point DOCKER_HOST at an engine`;
+  const sentence = () =>
+    `Docker is not running at unix://${missingSocket} (DOCKER_HOST): start it (\`sudo systemctl start docker\`, or open Docker Desktop), or choose another engine (seclab --context NAME or --engine URL; \`seclab doctor\` lists where it looked)`;
 
   it('up runs its preflight and says what to do, naming the socket (no raw errno)', () => {
     const result = seclab(['up', '--images', 'emulated', '--lab', 'nodocker'], { DOCKER_HOST: `unix://${missingSocket}` });

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { serializeError } from '../../common/errors.ts';
 import { DEFAULT_STACK_VERSION, LabSpecError } from '../../common/lab-spec.ts';
 import { defaultEnvironment } from '../core/environment.ts';
+import type { EngineChoice } from '../core/docker/engine-resolution.ts';
 import { specErrorInFlags } from './spec-options.ts';
 import { registerAccessCommand } from './commands/access-command.ts';
 import { registerPlanCommand } from './commands/plan-command.ts';
@@ -30,7 +31,9 @@ function versionText(): string {
 
 /** A fresh program per run: commander keeps parsed values on its Command objects. */
 export function createCliProgram(io: CliIo = {}): Command {
-  const environment = defaultEnvironment(io.env ?? process.env);
+  // The engine flags are read once commander has parsed them: the engine is first asked for in a command's action.
+  let engineChoice: EngineChoice = {};
+  const environment = defaultEnvironment(io.env ?? process.env, () => engineChoice);
   const program = new Command('seclab')
     .description('Secure Cluster Lab: a local Elastic lab in Docker with every security layer on, proved live')
     .configureOutput({
@@ -41,6 +44,14 @@ export function createCliProgram(io: CliIo = {}): Command {
     // Program options only before the command: `seclab up --version 9.5.2` is the Stack version.
     .enablePositionalOptions()
     .version(versionText(), '-V, --version', "print seclab's version and the Elastic Stack version a lab gets by default")
+    .option('--engine <url>', 'the Docker engine to use, as DOCKER_HOST writes it (unix:///path/docker.sock, tcp://host:2376, npipe:////./pipe/name, ssh://user@host)')
+    .option('--context <name>', 'the Docker context to use (docker context ls), instead of the current one')
+    .hook('preAction', () => {
+      const { engine, context } = program.opts<EngineChoice>();
+      engineChoice = { ...(engine !== undefined ? { engine } : {}), ...(context !== undefined ? { context } : {}) };
+      // A clash or a malformed address is refused before the command starts, naming the flag.
+      if (engine !== undefined || context !== undefined) environment.engine();
+    })
     .exitOverride();
   registerLabCommands(program, environment);
   registerAccessCommand(program, environment);

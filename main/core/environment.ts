@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { seclabHome } from './lab-store/lab-home.ts';
 import { DockerEngine } from './docker/docker-engine.ts';
+import { resolveEngineHere, type EngineChoice } from './docker/engine-resolution.ts';
 
 /**
  * What core services take from the world, injected so tests can pin them: where labs live,
@@ -15,11 +16,16 @@ export interface CoreEnvironment {
   officialRegistry?: string;
 }
 
-export function defaultEnvironment(env: NodeJS.ProcessEnv = process.env): CoreEnvironment {
+/**
+ * `engineChoice`: the engine a person named (seclab --engine / --context), asked for when the engine
+ * is first needed, so the CLI can build the environment before it has parsed its flags.
+ */
+export function defaultEnvironment(env: NodeJS.ProcessEnv = process.env, engineChoice: () => EngineChoice = () => ({})): CoreEnvironment {
   let engine: DockerEngine | undefined;
   return {
     home: seclabHome(env),
-    engine: () => (engine ??= new DockerEngine()),
+    // Found as the docker CLI finds it (DOCKER_HOST, the current Docker context, the platform's sockets).
+    engine: () => (engine ??= DockerEngine.forResolvedEngine(resolveEngineHere(env, engineChoice()))),
     now: () => new Date(),
     randomBytes: (size) => randomBytes(size),
     ...(env.SECLAB_OFFICIAL_REGISTRY ? { officialRegistry: env.SECLAB_OFFICIAL_REGISTRY } : {}),

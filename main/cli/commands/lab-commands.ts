@@ -17,6 +17,7 @@ import { createProgressRenderer } from '../format/progress-renderer.ts';
 import { formatStatus, formatLabList, formatPreflight, formatChecks } from '../format/format-status.ts';
 import { formatLogText } from '../format/format-logs.ts';
 import { formatAccess } from '../format/format-access.ts';
+import { formatEngine } from '../format/format-engine.ts';
 import { labAccessSummary } from './access-command.ts';
 import { verifyLab } from '../../core/verification/verify-lab.ts';
 import { recoverInterruptedWorkshop } from '../../core/workshop/lesson-engine.ts';
@@ -146,12 +147,15 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
     });
 
   addSpecOptions(program.command('doctor'))
-    .description('the preflight checks `up` runs, alone: Docker, memory, vm.max_map_count, ports, disk, existing lab')
+    .description('the Docker engine used (and where seclab looked for one), then the preflight checks `up` runs, alone: Docker, memory, vm.max_map_count, ports, disk, existing lab')
     .option('--json', 'machine-readable output')
     .action(async (flags: SpecFlags & { json?: boolean }) => {
-      const checks = await preflightLab(environment, validSpecInputFromFlags(flags));
-      if (flags.json) printJson(checks);
-      else print(formatPreflight(checks));
+      const input = validSpecInputFromFlags(flags);
+      // Which engine, and how it was found, comes first: every check below is that engine's.
+      const engine = environment.engine().info;
+      const checks = await preflightLab(environment, input);
+      if (flags.json) printJson({ engine, checks });
+      else print(`${engine ? formatEngine(engine) : ''}${formatPreflight(checks)}`);
       if (checks.some((c) => c.status === 'fail')) process.exitCode = 1;
     });
 }

@@ -1,9 +1,12 @@
 import Docker from 'dockerode';
+import { Agent } from 'node:https';
 import { PassThrough, type Readable } from 'node:stream';
 import { LAB_LABEL } from '../../../common/lab-plan.ts';
 import { SeclabError } from '../../../common/errors.ts';
 import { checkedImageReference, checkedObjectName } from './docker-names.ts';
 import { translateConnectionErrors } from './engine-connection.ts';
+import { resolveEngineHere, type ResolvedEngine } from './engine-resolution.ts';
+import type { DockerEngineInfo } from '../../../common/docker-engine-info.ts';
 
 /**
  * The only module that talks to the Docker engine. Every object it creates carries the
@@ -72,13 +75,42 @@ const isNotFound = (error: unknown) => (error as { statusCode?: number })?.statu
 const isRemovalInProgress = (error: unknown) => (error as { statusCode?: number })?.statusCode === 409 && /removal of container .* is already in progress/i.test((error as Error).message);
 const REMOVAL_WAIT_MS = 15_000;
 
+/** What the engine's resolution may show: everything but the connection options (a TLS key among them). */
+export function engineInfoOf(resolved: ResolvedEngine): DockerEngineInfo {
+  const { source, address, contextName, how, label, candidates } = resolved;
+  return { source, address, ...(contextName ? { contextName } : {}), how, label, candidates };
+}
+
+/**
+ * A dockerode client for exactly the resolved engine. Every connection field is set, even to
+ * undefined: docker-modem fills the ones left out from process.env's DOCKER_HOST, which may name another engine.
+ */
+export function dockerClientFor(resolved: ResolvedEngine): Docker {
+  const unset = { socketPath: undefined, host: undefined, port: undefined, protocol: undefined, username: undefined, ca: undefined, cert: undefined, key: undefined };
+  const agent = resolved.skipTlsVerify ? { agent: new Agent({ rejectUnauthorized: false }) } : {};
+  return new Docker({ ...unset, ...resolved.options, ...agent } as Docker.DockerOptions);
+}
+
 export class DockerEngine {
   readonly docker: Docker;
+  /** The engine this talks to and how it was found; absent for a client made by hand (tests). */
+  readonly info: DockerEngineInfo | undefined;
 
-  constructor(docker?: Docker) {
-    // dockerode reads DOCKER_HOST (unix, tcp with DOCKER_TLS_VERIFY/DOCKER_CERT_PATH, ssh://).
-    this.docker = docker ?? new Docker();
-    translateConnectionErrors(this.docker.modem);
+  /** Without a client: the engine the docker CLI would use here (engine-resolution.ts). */
+  constructor(docker?: Docker, info?: DockerEngineInfo) {
+    if (docker) {
+      this.docker = docker;
+      this.info = info;
+    } else {
+      const resolved = resolveEngineHere();
+      this.docker = dockerClientFor(resolved);
+      this.info = engineInfoOf(resolved);
+    }
+    translateConnectionErrors(this.docker.modem, this.info);
+  }
+
+  static forResolvedEngine(resolved: ResolvedEngine): DockerEngine {
+    return new DockerEngine(dockerClientFor(resolved), engineInfoOf(resolved));
   }
 
   // Every name that goes into a request path passes Docker's own name rule first (docker-names.ts).

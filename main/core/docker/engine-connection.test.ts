@@ -35,6 +35,14 @@ describe('engine connection errors', () => {
     expect(isEngineUnreachable(error)).toBe(true);
   });
 
+  it('names the engine used and how it was found: a Docker context, with where else to turn', () => {
+    const info = { source: 'context', address: 'unix:///run/lab.sock', contextName: 'lab', how: 'the current Docker context "lab"', label: 'the Docker context "lab" (unix:///run/lab.sock)', candidates: [] } as const;
+    const error = engineConnectionError(connectError('ENOENT', { address: '/run/lab.sock' }), {}, { ...info, candidates: [] });
+    expect(error?.message).toBe(
+      'Docker is not running at the Docker context "lab" (unix:///run/lab.sock): start it (`sudo systemctl start docker`, or open Docker Desktop), or choose another engine (seclab --context NAME or --engine URL; `seclab doctor` lists where it looked)',
+    );
+  });
+
   it('leaves every other error alone: HTTP answers from the engine, errors of other syscalls', () => {
     expect(engineConnectionError(Object.assign(new Error('(HTTP code 404) no such container'), { statusCode: 404 }))).toBeUndefined();
     expect(engineConnectionError(Object.assign(new Error('ENOENT: no such file'), { code: 'ENOENT', syscall: 'open' }))).toBeUndefined();

@@ -1,9 +1,11 @@
 import { SeclabError } from '../../../common/errors.ts';
+import type { DockerEngineInfo } from '../../../common/docker-engine-info.ts';
 
 /**
  * The one place where "could not connect to the Docker engine" becomes a sentence a person can act
  * on. DockerEngine passes every failed engine request through it, so the CLI, the app and the web
- * UI all say the same thing, naming the socket or DOCKER_HOST actually used.
+ * UI all say the same thing, naming the engine actually used and how it was found (a Docker
+ * context, DOCKER_HOST, a flag, the platform's default socket).
  */
 
 export const ENGINE_NOT_RUNNING = 'DOCKER_UNREACHABLE';
@@ -31,20 +33,24 @@ export function engineAddressOf(error: ConnectError, env: NodeJS.ProcessEnv = pr
   return 'unix:///var/run/docker.sock';
 }
 
-/** The actionable error for a failed connection to the engine; undefined for any other error (a 404, a 409 …). */
-export function engineConnectionError(error: unknown, env: NodeJS.ProcessEnv = process.env): SeclabError | undefined {
+/**
+ * The actionable error for a failed connection to the engine; undefined for any other error (a 404, a 409 …).
+ * `engine`: the engine the request went to, as engine-resolution.ts found it; without it, the error's own address.
+ */
+export function engineConnectionError(error: unknown, env: NodeJS.ProcessEnv = process.env, engine?: DockerEngineInfo): SeclabError | undefined {
   if (error instanceof SeclabError || !error || typeof error !== 'object') return undefined;
   const { code, syscall } = error as ConnectError;
   if (typeof code !== 'string' || typeof syscall !== 'string' || !CONNECT_SYSCALLS.has(syscall)) return undefined;
-  const address = engineAddressOf(error as ConnectError, env);
+  const address = engine?.label ?? engineAddressOf(error as ConnectError, env);
+  const elsewhere = engine ? 'choose another engine (seclab --context NAME or --engine URL; `seclab doctor` lists where it looked)' : 'point DOCKER_HOST at an engine';
   if (ACCESS_DENIED_CODES.has(code)) {
     return new SeclabError(
       ENGINE_ACCESS_DENIED,
-      `Permission denied on the Docker engine's socket at ${address}: add yourself to the docker group (\`sudo usermod -aG docker $USER\`), then log out and in again, or point DOCKER_HOST at an engine you may use`,
+      `Permission denied on the Docker engine's socket at ${address}: add yourself to the docker group (\`sudo usermod -aG docker $USER\`), then log out and in again, or ${engine ? elsewhere : 'point DOCKER_HOST at an engine you may use'}`,
     );
   }
   if (NOT_RUNNING_CODES.has(code)) {
-    return new SeclabError(ENGINE_NOT_RUNNING, `Docker is not running at ${address}: start it (\`sudo systemctl start docker\`, or open Docker Desktop), or point DOCKER_HOST at an engine`);
+    return new SeclabError(ENGINE_NOT_RUNNING, `Docker is not running at ${address}: start it (\`sudo systemctl start docker\`, or open Docker Desktop), or ${elsewhere}`);
   }
   return undefined;
 }
@@ -59,8 +65,8 @@ type DialCallback = (error: unknown, result?: unknown) => void;
 type Dial = (options: never, callback?: DialCallback) => unknown;
 
 /** Every request dockerode makes goes through modem.dial: its failures are translated there, once. */
-export function translateConnectionErrors(modem: { dial: Dial }): void {
+export function translateConnectionErrors(modem: { dial: Dial }, engine?: DockerEngineInfo): void {
   const dial = modem.dial.bind(modem) as (options: unknown, callback?: DialCallback) => unknown;
-  const translated = (options: unknown, callback?: DialCallback) => dial(options, (error, result) => callback?.(error ? (engineConnectionError(error) ?? error) : error, result));
+  const translated = (options: unknown, callback?: DialCallback) => dial(options, (error, result) => callback?.(error ? (engineConnectionError(error, process.env, engine) ?? error) : error, result));
   modem.dial = translated as Dial;
 }
