@@ -67,12 +67,12 @@ describe('preflight: each failure in one line with its fix, nothing created', ()
     expect(checks.find((c) => c.id === 'memory')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/add up to 11\d\.\d GiB; the engine has/), fix: expect.stringMatching(/--nodes, --memory/) });
   });
 
-  it('refuses a low vm.max_map_count with the fix for Linux and Docker Desktop', async () => {
-    const checks = await runPreflight({ engine, plan, portsHeldByLab: [], labExists: false, isPortFree: free, readMaxMapCount: () => 65530, engineIsLocal: true });
+  it("refuses a low vm.max_map_count read on this Linux machine (no probe ran), saying where it was read, with this engine's platform fix", async () => {
+    const checks = await runPreflight({ engine, plan, portsHeldByLab: [], labExists: false, isPortFree: free, readMaxMapCount: () => 65530, engineIsLocal: true, hostPlatform: 'linux' });
     expect(checks.find((c) => c.id === 'max-map-count')).toMatchObject({
       status: 'fail',
-      detail: "vm.max_map_count is 65530; Elasticsearch's bootstrap check needs at least 262144",
-      fix: expect.stringMatching(/sudo sysctl -w vm.max_map_count=262144.*wsl -d docker-desktop/),
+      detail: "vm.max_map_count is 65530, read on this machine, whose kernel the engine runs on (no container on the engine read it); Elasticsearch's bootstrap check needs at least 262144",
+      fix: expect.stringMatching(/^sudo sysctl -w vm.max_map_count=262144, and to keep it after a reboot: .*\/etc\/sysctl.d\/99-elasticsearch.conf/),
     });
   });
 

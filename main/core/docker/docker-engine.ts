@@ -24,6 +24,8 @@ export interface EngineVersion {
   kernelVersion: string;
   memoryBytes: number;
   operatingSystem: string;
+  /** What /version lists as the engine's parts ("Engine", "containerd"…; Podman's compat API says "Podman Engine"). */
+  components: string[];
 }
 
 export interface LabObjects {
@@ -140,6 +142,7 @@ export class DockerEngine {
         kernelVersion: version.KernelVersion ?? info.KernelVersion,
         memoryBytes: info.MemTotal,
         operatingSystem: info.OperatingSystem,
+        components: (version.Components ?? []).map((component) => component.Name),
       };
     } catch (error) {
       if (error instanceof SeclabError) throw error;

@@ -6,7 +6,7 @@ import type { DockerEngine, LabObjects } from '../docker/docker-engine.ts';
 import type { LabAllocation } from '../planner/lab-addresses.ts';
 import { readLabRecord } from '../lab-store/lab-records.ts';
 import { resolveLab } from '../planner/plan-service.ts';
-import { probeEngineLimits } from './engine-limits.ts';
+import { probeEngineLimits, readEngineMaxMapCount, type EngineLimits } from './engine-limits.ts';
 import { runPreflight } from './preflight.ts';
 
 /**
@@ -21,15 +21,17 @@ export async function preflightLab(environment: CoreEnvironment, input: LabSpecI
   const engineLimits = recorded ? undefined : await probeEngineLimits(engine, name).catch(() => undefined);
   const { plan, allocation } = await resolveLab(environment, input, await engine.engineSubnets().catch(() => []), engineLimits);
   const objects = await engine.labObjects(plan.lab).catch(() => undefined);
-  return preflightPlannedLab(engine, plan, allocation, objects?.containers ?? []);
+  return preflightPlannedLab(engine, plan, allocation, objects?.containers ?? [], engineLimits);
 }
 
 /**
  * The one list of checks, for a lab already planned: `up` calls it with its own plan, doctor and
  * the Start screen through preflightLab. One-shot helpers (the engine-limits probe) are no part
- * of the lab, so they neither make it "exist" nor hold its ports.
+ * of the lab, so they neither make it "exist" nor hold its ports. `probed` is what the engine-limits
+ * probe measured just now (none for a recorded lab): its vm.max_map_count was read inside a
+ * container on the engine; without it one throwaway container reads it where this machine can't.
  */
-export function preflightPlannedLab(engine: DockerEngine, plan: LabPlan, allocation: LabAllocation, containers: LabObjects['containers']): Promise<PreflightCheck[]> {
+export function preflightPlannedLab(engine: DockerEngine, plan: LabPlan, allocation: LabAllocation, containers: LabObjects['containers'], probed?: EngineLimits): Promise<PreflightCheck[]> {
   const labContainers = containers.filter((c) => !c.labels['seclab.role']);
   const running = labContainers.some((c) => c.state === 'running');
   return runPreflight({
@@ -37,6 +39,7 @@ export function preflightPlannedLab(engine: DockerEngine, plan: LabPlan, allocat
     plan,
     portsHeldByLab: running ? plan.containers.flatMap((c) => c.ports.map((p) => p.hostPort)) : [],
     labExists: labContainers.length > 0,
-    engineLimits: allocation,
+    engineLimits: { ...allocation, maxMapCount: probed?.maxMapCount },
+    readEngineMaxMapCount: () => readEngineMaxMapCount(engine, plan.lab),
   });
 }

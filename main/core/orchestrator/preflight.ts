@@ -4,8 +4,10 @@ import type { PreflightCheck } from '../../../common/lab-status.ts';
 import type { DockerEngine } from '../docker/docker-engine.ts';
 import { isLoopbackPortFree } from '../lab-store/allocate-lab.ts';
 import { isEngineUnreachable } from '../docker/engine-connection.ts';
+import { detectEnginePlatform, sharesHostKernel, type EnginePlatform } from './engine-platform.ts';
+import { containerLimitsFix, maxMapCountFix, raiseFileLimitFix, REQUIRED_MAX_MAP_COUNT } from './platform-fixes.ts';
 
-export const REQUIRED_MAX_MAP_COUNT = 262144;
+export { REQUIRED_MAX_MAP_COUNT } from './platform-fixes.ts';
 const MIN_FREE_DISK_BYTES = 5 * 1024 ** 3;
 
 export interface PreflightInputs {
@@ -14,11 +16,16 @@ export interface PreflightInputs {
   /** Ports the lab itself holds already (a running lab's own ports are not a conflict). */
   portsHeldByLab: number[];
   labExists: boolean;
+  /** This machine's vm.max_map_count: asked only when no container read the engine's and the engine runs on this machine's kernel. */
   readMaxMapCount?: () => number | undefined;
+  /** Reads the engine kernel's vm.max_map_count in a throwaway container, for when the engine probe did not (a recorded lab). */
+  readEngineMaxMapCount?: () => Promise<number | undefined>;
+  /** process.platform of this machine, which with the engine's own description says where its kernel runs. */
+  hostPlatform?: NodeJS.Platform;
   freeDiskBytes?: (path: string) => number | undefined;
   isPortFree?: (port: number) => Promise<boolean>;
   engineIsLocal?: boolean;
-  engineLimits?: { memoryLock?: boolean; raiseFileLimit?: boolean; fileLimitCap?: number };
+  engineLimits?: { memoryLock?: boolean; raiseFileLimit?: boolean; fileLimitCap?: number; maxMapCount?: number };
 }
 
 const REGISTRY_TIMEOUT_MS = 15_000;
@@ -67,16 +74,14 @@ async function officialImagesCheck(engine: DockerEngine, plan: LabPlan): Promise
 }
 
 const FILE_LIMIT_NEEDED = 65535;
-const RAISE_ENGINE_LIMITS =
-  `raise the engine's default ulimits: dockerd --default-ulimit nofile=${FILE_LIMIT_NEEDED}:${FILE_LIMIT_NEEDED} (or "default-ulimits" in /etc/docker/daemon.json), ` +
-  `or LimitNOFILE=1048576 in docker.service (systemctl edit docker), then restart Docker`;
 
 /**
  * A multi-node cluster binds transport to the lab network, so Elasticsearch enforces its bootstrap
  * checks and exits 78 below 65535 open files (BootstrapChecks.FileDescriptorCheck). Memory locking
  * is only asked for where the engine grants it, as start-local does inside LXC.
  */
-function containerLimitsCheck(plan: LabPlan, limits: NonNullable<PreflightInputs['engineLimits']>): PreflightCheck {
+function containerLimitsCheck(plan: LabPlan, limits: NonNullable<PreflightInputs['engineLimits']>, platform: EnginePlatform): PreflightCheck {
+  const raiseEngineLimits = `raise the engine's default ulimits: ${raiseFileLimitFix(platform)}`;
   const nodes = plan.containers.filter((c) => c.kind === 'elasticsearch').length;
   const fileCap = limits.fileLimitCap === undefined ? 'below 65535' : `at ${limits.fileLimitCap}`;
   const memlockNote = limits.memoryLock === false ? '; memlock cannot be unlimited, so the lab runs without bootstrap.memory_lock (as start-local does inside LXC)' : '';
@@ -87,7 +92,7 @@ function containerLimitsCheck(plan: LabPlan, limits: NonNullable<PreflightInputs
         title: 'Container limits',
         status: 'fail',
         detail: `the engine caps open files ${fileCap}: Elasticsearch enforces its bootstrap checks in a ${nodes}-node cluster and exits with code 78 below ${FILE_LIMIT_NEEDED} ("max file descriptors [...] is too low")${memlockNote}`,
-        fix: `Either ${RAISE_ENGINE_LIMITS}; or run one node (--nodes 1), planned as single-node discovery, where the bootstrap checks are not enforced.`,
+        fix: `Either ${raiseEngineLimits}; or run one node (--nodes 1), planned as single-node discovery, where the bootstrap checks are not enforced.`,
       };
     }
     return {
@@ -95,7 +100,7 @@ function containerLimitsCheck(plan: LabPlan, limits: NonNullable<PreflightInputs
       title: 'Container limits',
       status: 'warn',
       detail: `the engine caps open files ${fileCap}: Elastic's official images would exit with code 78 in a ${nodes}-node cluster here; the emulated nodes log that bootstrap-check failure and run on${memlockNote}`,
-      fix: `Before using official images, ${RAISE_ENGINE_LIMITS}; or use --nodes 1.`,
+      fix: `Before using official images, ${raiseEngineLimits}; or use --nodes 1.`,
     };
   }
   if (limits.memoryLock === false || limits.raiseFileLimit === false) {
@@ -104,7 +109,7 @@ function containerLimitsCheck(plan: LabPlan, limits: NonNullable<PreflightInputs
       title: 'Container limits',
       status: 'warn',
       detail: `the engine caps container ulimits${limits.raiseFileLimit === false ? ` (open files ${fileCap}; a single node does not enforce the bootstrap checks)` : ''}${memlockNote}`,
-      fix: 'For production-like settings run Docker where containers may raise ulimits (not rootless, not inside LXC), e.g. LimitMEMLOCK=infinity and LimitNOFILE=1048576 in docker.service.',
+      fix: containerLimitsFix(platform),
     };
   }
   return { id: 'memlock', title: 'Container limits', status: 'pass', detail: `memlock unlimited and ${FILE_LIMIT_NEEDED} open files can be granted` };
@@ -116,6 +121,44 @@ function localMaxMapCount(): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+type MaxMapCountReading = { value: number; where: 'engine' | 'host' } | undefined;
+
+/**
+ * The engine kernel's vm.max_map_count, which is what Elasticsearch's bootstrap check reads: from a
+ * container on the engine (the engine probe's, else a throwaway one), and from this machine's /proc
+ * only where that is the same kernel. On Docker Desktop, a Podman machine or a remote engine this
+ * machine's value says nothing about the engine's, so it is never used there.
+ */
+async function readEngineKernelMaxMapCount(inputs: PreflightInputs, platform: EnginePlatform, hostPlatform: NodeJS.Platform): Promise<MaxMapCountReading> {
+  const probed = inputs.engineLimits?.maxMapCount;
+  if (probed !== undefined) return { value: probed, where: 'engine' };
+  if (sharesHostKernel(platform, hostPlatform)) {
+    const value = (inputs.readMaxMapCount ?? localMaxMapCount)();
+    return value === undefined ? undefined : { value, where: 'host' };
+  }
+  const value = await inputs.readEngineMaxMapCount?.();
+  return value === undefined ? undefined : { value, where: 'engine' };
+}
+
+const READ_WHERE = { engine: 'read inside a container on the engine', host: 'read on this machine, whose kernel the engine runs on (no container on the engine read it)' };
+
+function maxMapCountCheck(reading: MaxMapCountReading, platform: EnginePlatform): PreflightCheck {
+  const check = { id: 'max-map-count', title: 'vm.max_map_count' } as const;
+  if (reading === undefined) {
+    return {
+      ...check,
+      status: 'warn',
+      detail: `could not read vm.max_map_count of the engine's kernel: no container on the engine could read it${platform === 'remote' ? ', and the engine is on another machine' : ''}`,
+      fix: `Make sure it is at least ${REQUIRED_MAX_MAP_COUNT}. ${maxMapCountFix(platform)}`,
+    };
+  }
+  const read = `vm.max_map_count is ${reading.value}, ${READ_WHERE[reading.where]}`;
+  if (reading.value < REQUIRED_MAX_MAP_COUNT) {
+    return { ...check, status: 'fail', detail: `${read}; Elasticsearch's bootstrap check needs at least ${REQUIRED_MAX_MAP_COUNT}`, fix: maxMapCountFix(platform) };
+  }
+  return { ...check, status: 'pass', detail: read };
 }
 
 function localFreeDisk(path: string): number | undefined {
@@ -160,30 +203,10 @@ export async function runPreflight(inputs: PreflightInputs): Promise<PreflightCh
   });
 
   const isLocal = inputs.engineIsLocal ?? engineIsLocal();
-  if (engineInfo.os === 'linux') {
-    const current = isLocal ? (inputs.readMaxMapCount ?? localMaxMapCount)() : undefined;
-    if (current === undefined) {
-      checks.push({
-        id: 'max-map-count',
-        title: 'vm.max_map_count',
-        status: 'warn',
-        detail: "could not read vm.max_map_count of the engine's kernel (remote engine)",
-        fix: `Make sure it is at least ${REQUIRED_MAX_MAP_COUNT} on the engine's host.`,
-      });
-    } else if (current < REQUIRED_MAX_MAP_COUNT) {
-      checks.push({
-        id: 'max-map-count',
-        title: 'vm.max_map_count',
-        status: 'fail',
-        detail: `vm.max_map_count is ${current}; Elasticsearch's bootstrap check needs at least ${REQUIRED_MAX_MAP_COUNT}`,
-        fix: `Linux: sudo sysctl -w vm.max_map_count=${REQUIRED_MAX_MAP_COUNT} (add it to /etc/sysctl.conf to keep it). Docker Desktop/WSL: wsl -d docker-desktop -u root sysctl -w vm.max_map_count=${REQUIRED_MAX_MAP_COUNT}.`,
-      });
-    } else {
-      checks.push({ id: 'max-map-count', title: 'vm.max_map_count', status: 'pass', detail: `vm.max_map_count is ${current}` });
-    }
-  }
-
-  if (inputs.engineLimits) checks.push(containerLimitsCheck(inputs.plan, inputs.engineLimits));
+  const hostPlatform = inputs.hostPlatform ?? process.platform;
+  const platform = detectEnginePlatform({ engine: engineInfo, hostPlatform, engineIsLocal: isLocal });
+  if (engineInfo.os === 'linux') checks.push(maxMapCountCheck(await readEngineKernelMaxMapCount(inputs, platform, hostPlatform), platform));
+  if (inputs.engineLimits) checks.push(containerLimitsCheck(inputs.plan, inputs.engineLimits, platform));
 
   const isPortFree = inputs.isPortFree ?? isLoopbackPortFree;
   const wanted = inputs.plan.containers.flatMap((c) => c.ports.map((p) => ({ component: c.component, port: p.hostPort })));

@@ -529,7 +529,7 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
     const preflight = await run.phase(
       'preflight',
       async () => {
-        const checks = await preflightPlannedLab(engine, plan, resolved.allocation, before?.containers ?? []);
+        const checks = await preflightPlannedLab(engine, plan, resolved.allocation, before?.containers ?? [], engineLimits);
         const failed = checks.filter((c) => c.status === 'fail');
         if (failed.length) {
           throw new SeclabError('PREFLIGHT_FAILED', failed.map((c) => `${c.title}: ${c.detail}. ${c.fix ?? ''}`.trim()).join('\n'), { lab: spec.name, phase: 'preflight', preflight: checks });

@@ -12,6 +12,12 @@ export interface ResolvedLab {
   plan: LabPlan;
 }
 
+const pickPlannedLimits = ({ memoryLock, raiseFileLimit, fileLimitCap }: { memoryLock: boolean; raiseFileLimit: boolean; fileLimitCap?: number }) => ({
+  memoryLock,
+  raiseFileLimit,
+  ...(fileLimitCap === undefined ? {} : { fileLimitCap }),
+});
+
 /**
  * Validates the spec and fixes its subnet and ports against the labs already recorded in
  * SECLAB_HOME (and, when given, the engine's subnets). Touches nothing.
@@ -30,7 +36,8 @@ export async function resolveLab(
     engineSubnets: existing ? [] : engineSubnets,
     isPortFree: isLoopbackPortFree,
   });
-  const measured = existing || !engineLimits ? allocated : { ...allocated, ...engineLimits };
+  // Only what the plan is built on: a probe's vm.max_map_count is for the preflight, not the lab's record.
+  const measured = existing || !engineLimits ? allocated : { ...allocated, ...pickPlannedLimits(engineLimits) };
   const allocation = environment.officialRegistry && requested.images === 'official' && !existing ? { ...measured, officialRegistry: environment.officialRegistry } : measured;
   return { spec: requested, allocation, plan: planLab(requested, allocation) };
 }
