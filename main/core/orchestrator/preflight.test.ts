@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { parseLabSpec } from '../../../common/lab-spec.ts';
 import type { DockerEngine, EngineVersion } from '../docker/docker-engine.ts';
 import { planLab } from '../planner/plan-lab.ts';
-import { runPreflight, type PreflightInputs } from './preflight.ts';
+import { engineIsLocal, runPreflight, type PreflightInputs } from './preflight.ts';
 
 const plan = planLab(parseLabSpec({ name: 'vmcheck', images: 'emulated' }), { subnetIndex: 201, ports: { elasticsearch: 9200, kibana: 5601, fleetServer: 8220 } });
 
@@ -79,6 +79,16 @@ describe("vm.max_map_count is the engine kernel's, read inside a container on th
       fix: "Make sure it is at least 262144. On the engine's host: sudo sysctl -w vm.max_map_count=262144, and to keep it after a reboot: echo vm.max_map_count=262144 | sudo tee /etc/sysctl.d/99-elasticsearch.conf.",
     });
     expect(hostReader).not.toHaveBeenCalled();
+  });
+});
+
+describe('an engine on this machine', () => {
+  it('answers on a unix socket or a named pipe; tcp:// and ssh:// may be anywhere', () => {
+    expect(engineIsLocal(undefined)).toBe(true);
+    expect(engineIsLocal('unix:///var/run/docker.sock')).toBe(true);
+    expect(engineIsLocal('npipe:////./pipe/podman-machine-default')).toBe(true);
+    expect(engineIsLocal('tcp://10.0.0.5:2376')).toBe(false);
+    expect(engineIsLocal('ssh://me@build-host')).toBe(false);
   });
 });
 

@@ -170,8 +170,9 @@ function localFreeDisk(path: string): number | undefined {
   }
 }
 
-export function engineIsLocal(env: NodeJS.ProcessEnv = process.env): boolean {
-  return !env.DOCKER_HOST || env.DOCKER_HOST.startsWith('unix://');
+/** A unix socket or a Windows named pipe is an engine on this machine (or in its VM); tcp:// and ssh:// may be anywhere. */
+export function engineIsLocal(address: string | undefined): boolean {
+  return !address || address.startsWith('unix://') || address.startsWith('npipe://');
 }
 
 const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
@@ -202,7 +203,8 @@ export async function runPreflight(inputs: PreflightInputs): Promise<PreflightCh
     ...(memoryStatus === 'pass' ? {} : { fix: 'Give Docker more memory (Docker Desktop: Settings → Resources), or plan fewer nodes or less memory per node (--nodes, --memory).' }),
   });
 
-  const isLocal = inputs.engineIsLocal ?? engineIsLocal();
+  // The engine as resolved (a Docker context may name a remote one); DOCKER_HOST for a client made by hand.
+  const isLocal = inputs.engineIsLocal ?? engineIsLocal(inputs.engine.info?.address ?? process.env.DOCKER_HOST);
   const hostPlatform = inputs.hostPlatform ?? process.platform;
   const platform = detectEnginePlatform({ engine: engineInfo, hostPlatform, engineIsLocal: isLocal });
   if (engineInfo.os === 'linux') checks.push(maxMapCountCheck(await readEngineKernelMaxMapCount(inputs, platform, hostPlatform), platform));
