@@ -7,6 +7,7 @@ import type { LabAccess, LabStatus, LabSummary, PreflightCheck } from './lab-sta
 import type { LabAction, LabOperation, LabOperationInfo, OperationError } from './lab-operations.ts';
 import { LAYERS } from './checks.ts';
 import type { ChallengeBoard, Lesson, LessonStep, LessonSummary, WorkshopNotice } from './workshop.ts';
+import type { DockerEngineInfo } from './docker-engine-info.ts';
 
 /**
  * The one API between the renderer and the lab services. Electron IPC (preload) and the web
@@ -34,6 +35,8 @@ export const contract = {
   'labs.operations': { input: z.object({}), output: {} as LabOperation[] },
   'labs.plan': { input: specInput, output: {} as unknown },
   'labs.preflight': { input: specInput, output: {} as PreflightCheck[] },
+  /** The Docker engine the app talks to and how it was found (DOCKER_HOST, the current Docker context, the platform's sockets). */
+  'engine.current': { input: z.object({}), output: {} as DockerEngineInfo },
   'labs.up': { input: specInput, output: {} as LabStatus },
   'labs.down': { input: labName.extend({ purge: z.boolean().default(false) }), output: {} as { removed: { containers: number; volumes: number; networks: number } } },
   'labs.reset': { input: labName, output: {} as LabStatus },

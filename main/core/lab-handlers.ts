@@ -113,6 +113,11 @@ export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: 
     'labs.operations': async () => operations.list(),
     'labs.plan': async ({ spec }) => planForDisplay((await resolveLab(environment, spec as LabSpecInput)).plan),
     'labs.preflight': async ({ spec }) => preflightLab(environment, spec as LabSpecInput),
+    'engine.current': async () => {
+      const { info } = environment.engine();
+      if (!info) throw new SeclabError('ENGINE_UNKNOWN', 'this Docker client was made by hand, so how its engine was found is not known');
+      return info;
+    },
     'labs.up': async ({ spec }) => {
       // Refused before an operation starts under a name that was never checked.
       const lab = parseLabSpec(spec).name;

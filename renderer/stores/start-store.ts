@@ -2,6 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { LabApi } from '../../common/contract.ts';
 import { DEFAULT_STACK_VERSION, labSpecSchema, type LabSpecInput } from '../../common/lab-spec.ts';
 import type { PreflightCheck } from '../../common/lab-status.ts';
+import type { DockerEngineInfo } from '../../common/docker-engine-info.ts';
 import { messageOf } from '../api/api-error.ts';
 
 export interface StartOptions {
@@ -71,6 +72,9 @@ export interface StartState {
   preflight?: PreflightCheck[];
   preflightState: 'idle' | 'checking' | 'done' | 'failed';
   preflightError?: string;
+  /** The Docker engine the checks ran against, and how it was found; or why it could not be. */
+  engine?: DockerEngineInfo;
+  engineError?: string;
   setOption<K extends keyof StartOptions>(key: K, value: StartOptions[K]): void;
   runPreflight(): Promise<void>;
 }
@@ -123,6 +127,11 @@ export function createStartStore(api: LabApi, debounceMs = 300, storage: Storage
       if (Object.keys(problems).length > 0) return;
       const mine = ++generation;
       set({ preflightState: 'checking', preflightError: undefined });
+      // Asked again with every check: a Docker context switched meanwhile is seen at the next one.
+      api['engine.current']({}).then(
+        (engine) => set({ engine, engineError: undefined }),
+        (error: unknown) => set({ engine: undefined, engineError: messageOf(error) }),
+      );
       try {
         const preflight = await api['labs.preflight']({ spec: specInputOf(options) as Record<string, unknown> });
         if (mine === generation) set({ preflight, preflightState: 'done' });

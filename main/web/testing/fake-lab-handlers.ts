@@ -1,5 +1,6 @@
 import type { Handlers, ServerEvent } from '../../../common/contract.ts';
 import type { CheckId, CheckStatus } from '../../../common/checks.ts';
+import type { DockerEngineInfo } from '../../../common/docker-engine-info.ts';
 import { SeclabError } from '../../../common/errors.ts';
 import { PHASE_TITLES, UP_PHASES, type LabEvent, type UpPhase } from '../../../common/lab-events.ts';
 import type { LabPlan } from '../../../common/lab-plan.ts';
@@ -11,6 +12,15 @@ import { fakeCheckResults } from './fake-check-catalog.ts';
 import { createFakeWorkshop } from './fake-workshop.ts';
 import { createDemoPki, type DemoPki } from './demo-pki.ts';
 import { demoLogLine } from './demo-log-lines.ts';
+
+/** The demo lab's engine: the platform default, as a Linux machine with Docker Engine would find it. */
+const DEMO_ENGINE: DockerEngineInfo = {
+  source: 'default',
+  address: 'unix:///var/run/docker.sock',
+  how: 'the default for Linux',
+  label: 'unix:///var/run/docker.sock (the default for Linux)',
+  candidates: [{ address: 'unix:///var/run/docker.sock', source: 'default', found: true, why: 'Docker Engine' }],
+};
 
 /**
  * An in-memory lab that answers the whole contract with plausible data and the same event
@@ -232,6 +242,7 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
       const parsed = parseLabSpec(spec);
       return planFor(parsed, labs.get(parsed.name)?.subnetIndex ?? labs.size + 1);
     },
+    'engine.current': async () => DEMO_ENGINE,
     'labs.preflight': async ({ spec }) => {
       const parsed = parseLabSpec(spec);
       const checks: PreflightCheck[] = [

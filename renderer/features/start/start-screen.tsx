@@ -8,6 +8,7 @@ import { TopologyDiagram } from '../topology/topology-diagram.tsx';
 import { ExistingLabs } from './existing-labs.tsx';
 import { LabOptionsForm } from './lab-options-form.tsx';
 import { PreflightList } from './preflight-list.tsx';
+import { EngineLine } from './engine-line.tsx';
 import { useStartLab } from './use-start-lab.ts';
 
 export function StartScreen() {
@@ -59,6 +60,7 @@ export function StartScreen() {
           <h2 id="preflight-title" className="card-title">
             Before you start
           </h2>
+          <EngineLine />
           <PreflightList
             onUseEmulated={() => {
               stores.start.getState().setOption('images', 'emulated');
