@@ -1,3 +1,5 @@
+// First: points esbuild at its binary outside app.asar before anything loads esbuild.
+import './unpacked-esbuild.ts';
 import { app, BrowserWindow, ipcMain } from 'electron';
 import { join } from 'node:path';
 import type { Handlers } from '../../common/contract.ts';

@@ -1,18 +1,19 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, posix, sep } from 'node:path';
 import * as esbuild from 'esbuild';
 import { packTar, type TarFile } from '../docker/tar-archive.ts';
 import type { EmulatorImageManifest } from '../../../emulator/shared/image-manifest.ts';
 import { collectNodeRootFilesystem, type RootFilesystem } from './node-root-filesystem.ts';
 import type { DockerEngine } from '../docker/docker-engine.ts';
+import { bundledAtRunTime } from '../files/install-root.ts';
 
 export type EmulatedProduct = EmulatorImageManifest['product'];
 export const EMULATED_PRODUCTS: EmulatedProduct[] = ['elasticsearch', 'kibana', 'elastic-agent'];
 export const EMULATOR_SOURCE_LABEL = 'seclab.emulator.source';
 const BUNDLE_DIR = '/opt/seclab-emulator';
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+// The emulator's sources: esbuild bundles them when an image is built (in the desktop app, from app.asar.unpacked).
+const REPO_ROOT = join(bundledAtRunTime('.'), sep);
 
 export interface BuildProgress {
   image: string;

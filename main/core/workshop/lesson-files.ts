@@ -1,21 +1,19 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CHECK_IDS, LAYERS } from '../../../common/checks.ts';
 import { SeclabError } from '../../../common/errors.ts';
 import { BREAK_IDS, DEMONSTRATION_IDS, type Lesson } from '../../../common/workshop.ts';
+import { installRoot } from '../files/install-root.ts';
 
 /**
  * resources/lessons/: one `<id>.md` per lesson; a teacher adds one without touching code.
- * Found from the sources (main/core/workshop/) or from the Electron bundle (out/electron/);
- * SECLAB_LESSONS_DIR points elsewhere.
+ * Found beside package.json (sources, npm package, the desktop app's archive); SECLAB_LESSONS_DIR points elsewhere.
  */
 export function lessonsDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.SECLAB_LESSONS_DIR) return env.SECLAB_LESSONS_DIR;
-  const candidates = ['../../../resources/lessons/', '../../resources/lessons/'].map((relative) => fileURLToPath(new URL(relative, import.meta.url)));
-  return candidates.find((dir) => existsSync(dir)) ?? candidates[0];
+  return join(installRoot(), 'resources', 'lessons');
 }
 
 const LAYER_IDS = LAYERS.map((layer) => layer.id) as [string, ...string[]];

@@ -1,9 +1,10 @@
 import type { DockerEngine } from '../../docker/docker-engine.ts';
+import { bundledAtRunTime } from '../../files/install-root.ts';
 import type { NodeObservation, ProbeTask } from './in-network-probe.ts';
 import { runProbeProgram, type ProbePlacement } from './run-probe-program.ts';
 
 export type { ProbePlacement };
 
 export function runInNetworkProbe(engine: DockerEngine, placement: ProbePlacement, task: ProbeTask): Promise<NodeObservation[]> {
-  return runProbeProgram<NodeObservation[]>(engine, new URL('./in-network-probe.ts', import.meta.url), placement, task, 'in-network probe');
+  return runProbeProgram<NodeObservation[]>(engine, bundledAtRunTime('main/core/verification/probes/in-network-probe.ts'), placement, task, 'in-network probe');
 }

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import type { DockerEngine } from '../../docker/docker-engine.ts';
 import { buildEmulatorBaseImage, collectNodeRootFilesystem } from '../../emulator-images/build-emulator-images.ts';
@@ -13,8 +12,7 @@ export interface ProbePlacement {
 const bundles = new Map<string, Promise<string>>();
 let baseImage: Promise<string> | undefined;
 
-function bundle(entry: URL): Promise<string> {
-  const path = fileURLToPath(entry);
+function bundle(path: string): Promise<string> {
   let program = bundles.get(path);
   if (!program) {
     program = esbuild.build({ entryPoints: [path], bundle: true, platform: 'node', target: 'node20', format: 'cjs', write: false, logLevel: 'silent' }).then((result) => result.outputFiles[0].text);
@@ -24,11 +22,11 @@ function bundle(entry: URL): Promise<string> {
 }
 
 /**
- * Runs a probe program (a TS entry, bundled once) in a one-shot container placed on the lab's network,
+ * Runs a probe program (a TS entry's path, bundled once) in a one-shot container placed on the lab's network,
  * task on stdin, answer as the last line of its output. The probes run on the same Node-only base image
  * the emulated products use: built locally, no registry.
  */
-export async function runProbeProgram<T>(engine: DockerEngine, entry: URL, placement: ProbePlacement, task: { timeoutMs: number }, what: string): Promise<T> {
+export async function runProbeProgram<T>(engine: DockerEngine, entry: string, placement: ProbePlacement, task: { timeoutMs: number }, what: string): Promise<T> {
   baseImage ??= buildEmulatorBaseImage(engine, collectNodeRootFilesystem(), () => undefined);
   const [program, image] = await Promise.all([bundle(entry), baseImage]);
   const result = await engine.runToCompletion(
