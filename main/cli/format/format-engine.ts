@@ -10,7 +10,7 @@ export function formatEngine(info: DockerEngineInfo): string {
   if (others) {
     lines.push('  looked at, in order:');
     for (const candidate of info.candidates) {
-      const mark = candidate.address === info.address ? '→' : candidate.found ? '·' : '✕';
+      const mark = candidate.address === info.address ? '→' : candidate.found ? '·' : '-';
       lines.push(`    ${mark} ${candidate.address}${candidate.why ? `  ${candidate.why}` : ''}`);
     }
   }
