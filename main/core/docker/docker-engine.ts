@@ -153,6 +153,15 @@ export class DockerEngine {
     }
   }
 
+  /**
+   * What tells one engine from another, and the same engine before and after a change that moves
+   * its limits (another VM, rootless mode, a new kernel or version): the key of measured limits.
+   */
+  async identity(): Promise<string> {
+    const info = await this.docker.info();
+    return JSON.stringify([this.info?.address, info.ID, info.ServerVersion, info.KernelVersion, info.OperatingSystem, info.CgroupVersion, info.SecurityOptions, info.DefaultRuntime, info.NCPU, info.MemTotal]);
+  }
+
   async labObjects(lab?: string): Promise<LabObjects> {
     const filter = { label: [lab ? `${LAB_LABEL}=${lab}` : LAB_LABEL] };
     const [containers, volumes, networks] = await Promise.all([this.docker.listContainers({ all: true, filters: filter }), this.docker.listVolumes({ filters: filter }), this.docker.listNetworks({ filters: filter })]);

@@ -6,7 +6,8 @@ import type { DockerEngine, LabObjects } from '../docker/docker-engine.ts';
 import type { LabAllocation } from '../planner/lab-addresses.ts';
 import { readLabRecord } from '../lab-store/lab-records.ts';
 import { resolveLab } from '../planner/plan-service.ts';
-import { probeEngineLimits, readEngineMaxMapCount, type EngineLimits } from './engine-limits.ts';
+import { readEngineMaxMapCount, type EngineLimits } from './engine-limits.ts';
+import { measureEngineLimits } from './engine-limits-cache.ts';
 import { runPreflight } from './preflight.ts';
 
 /**
@@ -18,7 +19,8 @@ export async function preflightLab(environment: CoreEnvironment, input: LabSpecI
   const { name } = parseLabSpec(input);
   const engine = environment.engine();
   const recorded = readLabRecord(environment.home, name);
-  const engineLimits = recorded ? undefined : await probeEngineLimits(engine, name).catch(() => undefined);
+  // Doctor and the Start screen measure afresh (and remember it for the next up).
+  const engineLimits = recorded ? undefined : await measureEngineLimits(engine, environment.home, name).catch(() => undefined);
   const { plan, allocation } = await resolveLab(environment, input, await engine.engineSubnets().catch(() => []), engineLimits);
   const objects = await engine.labObjects(plan.lab).catch(() => undefined);
   return preflightPlannedLab(engine, plan, allocation, objects?.containers ?? [], engineLimits);

@@ -23,7 +23,7 @@ import { copyFilesInto, createContainerWithFiles, materializeContainer, prepareV
 import { preflightPlannedLab } from './lab-preflight.ts';
 import { emulatedImagesRemedy, registryFailureReason } from './preflight.ts';
 import { isEngineUnreachable } from '../docker/engine-connection.ts';
-import { probeEngineLimits } from './engine-limits.ts';
+import { engineLimitsFor, forgetEngineLimits, measureEngineLimits } from './engine-limits-cache.ts';
 import { waitUntil, type Observation } from './wait-until.ts';
 import { observeLab } from './observe-lab.ts';
 import { removeLabObjects } from './remove-lab-objects.ts';
@@ -124,6 +124,9 @@ export class LabRun {
     this.emit({ type: 'phase-finished', lab: this.lab, phase, outcome: 'skipped', detail, at, elapsedMs: 0 });
   }
 }
+
+/** Preflight checks that come from the engine-limits measurement (preflight.ts ids). */
+const LIMIT_CHECKS = new Set(['memlock', 'max-map-count']);
 
 /** How often readiness is asked for: the emulated products answer within a second of starting. */
 const READINESS_POLL_MS = 500;
@@ -476,7 +479,8 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
   const existingRecord = readLabRecord(environment.home, requestedName);
   const specInput = existingRecord && !hasShapeFlags(input) ? { ...existingRecord.spec, ...input, ports: { ...existingRecord.spec.ports, ...(input as LabSpec).ports } } : input;
   const keyPairs = options.keyPairs ?? keyPairsAhead(environment.home, requestedName, specInput);
-  const engineLimits = existingRecord ? undefined : await probeEngineLimits(engine, requestedName).catch(() => undefined);
+  const measured = existingRecord ? undefined : await engineLimitsFor(engine, environment.home, requestedName).catch(() => undefined);
+  let engineLimits = measured?.limits;
   let resolved = await resolveLab(environment, specInput, await engine.engineSubnets().catch(() => []), engineLimits);
   const { spec } = resolved;
   let plan = resolved.plan;
@@ -529,7 +533,14 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
     const preflight = await run.phase(
       'preflight',
       async () => {
-        const checks = await preflightPlannedLab(engine, plan, resolved.allocation, before?.containers ?? [], engineLimits);
+        let checks = await preflightPlannedLab(engine, plan, resolved.allocation, before?.containers ?? [], engineLimits);
+        if (measured?.reused && checks.some((c) => c.status === 'fail' && LIMIT_CHECKS.has(c.id))) {
+          // A remembered measurement never fails a run on its own: the engine may have changed since.
+          engineLimits = await measureEngineLimits(engine, environment.home, spec.name);
+          resolved = await resolveLab(environment, specInput, await engine.engineSubnets().catch(() => []), engineLimits);
+          plan = resolved.plan;
+          checks = await preflightPlannedLab(engine, plan, resolved.allocation, before?.containers ?? [], engineLimits);
+        }
         const failed = checks.filter((c) => c.status === 'fail');
         if (failed.length) {
           throw new SeclabError('PREFLIGHT_FAILED', failed.map((c) => `${c.title}: ${c.detail}. ${c.fix ?? ''}`.trim()).join('\n'), { lab: spec.name, phase: 'preflight', preflight: checks });
@@ -592,6 +603,8 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
         )
         .catch(() => undefined);
     }
+    // A run that failed on a remembered measurement measures again next time (a start refused for a ulimit, say).
+    if (measured?.reused) forgetEngineLimits(environment.home);
     const seclab = error instanceof SeclabError ? error : (labHomeRefusal(environment.home, error) ?? new SeclabError('UP_FAILED', (error as Error).message, { lab: spec.name }));
     const tail = seclab.context.logTail?.length ? `\nLast log lines of ${seclab.context.component}:\n  ${seclab.context.logTail.join('\n  ')}` : '';
     const where = seclab.context.component ? `${seclab.context.component}${seclab.context.phase ? ` (${seclab.context.phase})` : ''}: ` : '';
