@@ -8,6 +8,7 @@ import type { LabAction, LabOperation, LabOperationInfo, OperationError } from '
 import { LAYERS } from './checks.ts';
 import type { ChallengeBoard, Lesson, LessonStep, LessonSummary, WorkshopNotice } from './workshop.ts';
 import type { DockerEngineInfo } from './docker-engine-info.ts';
+import { engineChoiceSchema } from './engine-choice.ts';
 
 /**
  * The one API between the renderer and the lab services. Electron IPC (preload) and the web
@@ -37,6 +38,8 @@ export const contract = {
   'labs.preflight': { input: specInput, output: {} as PreflightCheck[] },
   /** The Docker engine the app talks to and how it was found (DOCKER_HOST, the current Docker context, the platform's sockets). */
   'engine.current': { input: z.object({}), output: {} as DockerEngineInfo },
+  /** Use another engine from now on (an address, or a Docker context; {} = as seclab finds it); refused while a lab operation runs. Answers as engine.current. */
+  'engine.choose': { input: engineChoiceSchema, output: {} as DockerEngineInfo },
   'labs.up': { input: specInput, output: {} as LabStatus },
   'labs.down': { input: labName.extend({ purge: z.boolean().default(false) }), output: {} as { removed: { containers: number; volumes: number; networks: number } } },
   'labs.reset': { input: labName, output: {} as LabStatus },

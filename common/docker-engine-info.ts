@@ -3,8 +3,8 @@
  * app's Start screen show it. Found the way the docker CLI finds it (main/core/docker/engine-resolution.ts).
  */
 
-/** How the engine was chosen: a seclab flag, DOCKER_HOST, the current Docker context, or the platform's default sockets. */
-export type EngineSource = 'flag' | 'DOCKER_HOST' | 'context' | 'default';
+/** How the engine was chosen: a seclab flag, the app's Start screen (engine.choose), DOCKER_HOST, the current Docker context, or the platform's default sockets. */
+export type EngineSource = 'flag' | 'app' | 'DOCKER_HOST' | 'context' | 'default';
 
 /** One place seclab looked for an engine; `found` is false for a socket that is not there. */
 export interface EngineCandidate {
@@ -26,4 +26,17 @@ export interface DockerEngineInfo {
   label: string;
   /** Every place looked at, in order, the chosen one included. */
   candidates: EngineCandidate[];
+  /** The engines the app offers to switch to (engine.current only): see EngineOption. */
+  choices?: EngineOption[];
+}
+
+/**
+ * An engine on this machine the Start screen offers: the one seclab finds with no choice made
+ * (`choice` {}), then each platform socket that is there (`choice` { engine: address }).
+ */
+export interface EngineOption {
+  address: string;
+  /** What it is, in words: 'Podman (rootless)', 'Docker Engine (the default for Linux)', 'DOCKER_HOST'… */
+  kind: string;
+  choice: { engine?: string; context?: string };
 }

@@ -116,7 +116,15 @@ export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: 
     'engine.current': async () => {
       const { info } = environment.engine();
       if (!info) throw new SeclabError('ENGINE_UNKNOWN', 'this Docker client was made by hand, so how its engine was found is not known');
-      return info;
+      return { ...info, choices: environment.engineSelection?.options() ?? [] };
+    },
+    'engine.choose': async (choice) => {
+      if (!environment.engineSelection) throw new SeclabError('ENGINE_FIXED', 'this Docker client was made by hand, so its engine cannot be changed');
+      // A lab half made on one engine would be finished on another: wait for every operation to end.
+      const busy = operations.list()[0];
+      if (busy) operations.requireIdle(busy.lab, 'choose another engine');
+      environment.engineSelection.choose(choice);
+      return handlers['engine.current']({});
     },
     'labs.up': async ({ spec }) => {
       // Refused before an operation starts under a name that was never checked.

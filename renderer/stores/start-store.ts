@@ -3,6 +3,7 @@ import type { LabApi } from '../../common/contract.ts';
 import { DEFAULT_STACK_VERSION, labSpecSchema, type LabSpecInput } from '../../common/lab-spec.ts';
 import type { PreflightCheck } from '../../common/lab-status.ts';
 import type { DockerEngineInfo } from '../../common/docker-engine-info.ts';
+import { engineChoiceSchema, type EngineChoiceInput } from '../../common/engine-choice.ts';
 import { messageOf } from '../api/api-error.ts';
 
 export interface StartOptions {
@@ -75,11 +76,37 @@ export interface StartState {
   /** The Docker engine the checks ran against, and how it was found; or why it could not be. */
   engine?: DockerEngineInfo;
   engineError?: string;
+  /** Why the last engine.choose was refused, in the API's words. */
+  engineChoiceError?: string;
+  /** The engine chosen in an earlier session could not be used again at load. */
+  engineRestoreError?: string;
   setOption<K extends keyof StartOptions>(key: K, value: StartOptions[K]): void;
   runPreflight(): Promise<void>;
+  /** Switches the engine ({} = as seclab finds it), keeps the choice for next time and checks again; false when refused. */
+  chooseEngine(choice: EngineChoiceInput): Promise<boolean>;
 }
 
 const OPTIONS_KEY = 'seclab.start-options';
+const ENGINE_KEY = 'seclab.engine-choice';
+
+/** The engine chosen last time, if it still reads as a choice (else nothing: seclab finds one). */
+function storedEngineChoice(storage: Storage | undefined): EngineChoiceInput | undefined {
+  try {
+    const parsed = engineChoiceSchema.safeParse(JSON.parse(storage?.getItem(ENGINE_KEY) ?? 'null'));
+    return parsed.success && (parsed.data.engine !== undefined || parsed.data.context !== undefined) ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function keepEngineChoice(storage: Storage | undefined, choice: EngineChoiceInput): void {
+  try {
+    if (choice.engine === undefined && choice.context === undefined) storage?.removeItem(ENGINE_KEY);
+    else storage?.setItem(ENGINE_KEY, JSON.stringify(choice));
+  } catch {
+    // Without storage the choice lasts as long as the app serving the window.
+  }
+}
 
 /** The choices made last time, over the defaults: a value of the wrong type (an older app's, a hand edit) is dropped. */
 function storedOptions(storage: Storage | undefined): StartOptions {
@@ -103,6 +130,8 @@ export function createStartStore(api: LabApi, debounceMs = 300, storage: Storage
   let timer: ReturnType<typeof setTimeout> | undefined;
   let generation = 0;
   const options = storedOptions(storage);
+  // Applied before the first check, so the first preflight is already the chosen engine's.
+  let engineToRestore = storedEngineChoice(storage);
   return createStore<StartState>()((set, get) => ({
     options,
     problems: problemsOf(options),
@@ -123,6 +152,14 @@ export function createStartStore(api: LabApi, debounceMs = 300, storage: Storage
       timer = setTimeout(() => void get().runPreflight(), debounceMs);
     },
     async runPreflight() {
+      if (engineToRestore) {
+        const choice = engineToRestore;
+        engineToRestore = undefined;
+        await api['engine.choose'](choice).then(
+          () => set({ engineRestoreError: undefined }),
+          (error: unknown) => set({ engineRestoreError: `The engine chosen last time (${choice.engine ?? `context ${choice.context}`}) is not in use: ${messageOf(error)}` }),
+        );
+      }
       const { options, problems } = get();
       if (Object.keys(problems).length > 0) return;
       const mine = ++generation;
@@ -138,6 +175,18 @@ export function createStartStore(api: LabApi, debounceMs = 300, storage: Storage
       } catch (error) {
         if (mine === generation) set({ preflightState: 'failed', preflightError: messageOf(error) });
       }
+    },
+    async chooseEngine(choice) {
+      try {
+        const engine = await api['engine.choose'](choice);
+        set({ engine, engineError: undefined, engineChoiceError: undefined, engineRestoreError: undefined });
+      } catch (error) {
+        set({ engineChoiceError: messageOf(error) });
+        return false;
+      }
+      keepEngineChoice(storage, choice);
+      await get().runPreflight();
+      return true;
     },
   }));
 }

@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { SeclabError } from '../../../common/errors.ts';
-import type { DockerEngineInfo, EngineCandidate } from '../../../common/docker-engine-info.ts';
+import type { DockerEngineInfo, EngineCandidate, EngineOption } from '../../../common/docker-engine-info.ts';
 
 /**
  * Which Docker engine to talk to, found the way the docker CLI finds it, so that `seclab up` uses
@@ -37,6 +37,8 @@ export interface EngineChoice {
   engine?: string;
   /** `seclab --context NAME` (docker --context). */
   context?: string;
+  /** Picked on the app's Start screen (engine.choose), not given as a flag: said so in `how` and in errors. */
+  chosenInApp?: boolean;
 }
 
 export interface EngineResolutionInputs extends EngineChoice {
@@ -176,15 +178,18 @@ function socketCandidate(address: string, options: EngineConnectionOptions, sour
 
 const tilde = (path: string, homeDir: string) => (path.startsWith(`${homeDir}/`) ? `~${path.slice(homeDir.length)}` : path);
 
-type ContextOrigin = '--context' | 'DOCKER_CONTEXT' | 'config';
+type ContextOrigin = '--context' | 'app' | 'DOCKER_CONTEXT' | 'config';
 
 function resolveContext(name: string, origin: ContextOrigin, configDir: string, inputs: EngineResolutionInputs): ResolvedEngine {
   const configFile = posix.join(configDir, 'config.json');
-  const chosenBy = { '--context': 'chosen with --context', DOCKER_CONTEXT: 'named by DOCKER_CONTEXT', config: `the current context in ${tilde(configFile, inputs.homeDir)}` }[origin];
+  const chosenBy = { '--context': 'chosen with --context', app: 'chosen in the app', DOCKER_CONTEXT: 'named by DOCKER_CONTEXT', config: `the current context in ${tilde(configFile, inputs.homeDir)}` }[origin];
   const id = contextDirectoryName(name);
   const metaFile = posix.join(configDir, 'contexts', 'meta', id, 'meta.json');
   const shown = tilde(metaFile, inputs.homeDir);
-  const fixes = 'see the contexts there are with `docker context ls` and choose one (`docker context use NAME`, or seclab --context NAME), or go back to the default engine with `docker context use default`';
+  const fixes =
+    origin === 'app'
+      ? 'see the contexts there are with `docker context ls` and type one of their names, or pick an engine found on this machine'
+      : 'see the contexts there are with `docker context ls` and choose one (`docker context use NAME`, or seclab --context NAME), or go back to the default engine with `docker context use default`';
   const broken = (problem: string, fix: string = fixes): never => {
     throw new SeclabError('DOCKER_CONTEXT_BROKEN', `The Docker context "${name}" (${chosenBy}) cannot be used: ${problem}. To fix: ${fix}`);
   };
@@ -206,30 +211,37 @@ function resolveContext(name: string, origin: ContextOrigin, configDir: string, 
   const files = tlsFiles(posix.join(configDir, 'contexts', 'tls', id, 'docker'), inputs);
   const tls = !isSocket && (files.ca || files.cert || endpoint.SkipTLSVerify) ? { ...files, skipVerify: endpoint.SkipTLSVerify } : undefined;
   const { options, skipTlsVerify } = connectionOptions(address, tls, inputs.env, (problem) => broken(`its docker endpoint ${problem}`));
-  const how = origin === 'config' ? `the current Docker context "${name}"` : `the Docker context "${name}" (${origin === '--context' ? '--context' : 'DOCKER_CONTEXT'})`;
+  const how = origin === 'config' ? `the current Docker context "${name}"` : `the Docker context "${name}" (${{ '--context': '--context', app: 'chosen in the app', DOCKER_CONTEXT: 'DOCKER_CONTEXT' }[origin]})`;
+  const source = origin === '--context' ? 'flag' : origin === 'app' ? 'app' : 'context';
   return {
-    source: origin === '--context' ? 'flag' : 'context',
+    source,
     address,
     contextName: name,
     how,
     label: `the Docker context "${name}" (${address})`,
     options,
     ...(skipTlsVerify ? { skipTlsVerify } : {}),
-    candidates: [socketCandidate(address, options, origin === '--context' ? 'flag' : 'context', inputs)],
+    candidates: [socketCandidate(address, options, source, inputs)],
   };
 }
 
-function resolveAddress(address: string, source: 'flag' | 'DOCKER_HOST', configDir: string, inputs: EngineResolutionInputs): ResolvedEngine {
-  const name = source === 'flag' ? '--engine' : 'DOCKER_HOST';
+const ADDRESS_ORIGINS = {
+  flag: { field: '--engine', how: '--engine', code: 'BAD_OPTION' },
+  app: { field: 'engine', how: 'chosen in the app', code: 'INVALID_INPUT' },
+  DOCKER_HOST: { field: 'DOCKER_HOST', how: 'DOCKER_HOST', code: 'DOCKER_HOST_INVALID' },
+} as const;
+
+function resolveAddress(address: string, source: keyof typeof ADDRESS_ORIGINS, configDir: string, inputs: EngineResolutionInputs): ResolvedEngine {
+  const origin = ADDRESS_ORIGINS[source];
   const refuse = (problem: string): never => {
-    throw new SeclabError(source === 'flag' ? 'BAD_OPTION' : 'DOCKER_HOST_INVALID', `${name}: ${problem}`);
+    throw new SeclabError(origin.code, `${origin.field}: ${problem}`);
   };
   const { options, skipTlsVerify } = connectionOptions(address, environmentTls(inputs, configDir), inputs.env, refuse);
   return {
     source,
     address,
-    how: name,
-    label: `${address} (${name})`,
+    how: origin.how,
+    label: `${address} (${origin.how})`,
     options,
     ...(skipTlsVerify ? { skipTlsVerify } : {}),
     candidates: [socketCandidate(address, options, source, inputs)],
@@ -277,13 +289,14 @@ function currentContextOfConfig(configDir: string, inputs: EngineResolutionInput
  */
 export function resolveDockerEngine(inputs: EngineResolutionInputs): ResolvedEngine {
   const { env } = inputs;
+  const app = inputs.chosenInApp === true;
   if (inputs.engine !== undefined && inputs.context !== undefined) {
-    throw new SeclabError('BAD_OPTION', '--engine and --context both name an engine: use one of them');
+    throw new SeclabError(app ? 'INVALID_INPUT' : 'BAD_OPTION', app ? 'context: an engine address was given too: choose one of them' : '--engine and --context both name an engine: use one of them');
   }
-  if (inputs.context !== undefined && !inputs.context.trim()) throw new SeclabError('BAD_OPTION', '--context: name a Docker context (see `docker context ls`)');
+  if (inputs.context !== undefined && !inputs.context.trim()) throw new SeclabError(app ? 'INVALID_INPUT' : 'BAD_OPTION', `${app ? 'context' : '--context'}: name a Docker context (see \`docker context ls\`)`);
   const configDir = env.DOCKER_CONFIG || posix.join(inputs.homeDir, '.docker');
-  if (inputs.engine !== undefined) return resolveAddress(inputs.engine.trim(), 'flag', configDir, inputs);
-  if (inputs.context !== undefined && inputs.context !== DEFAULT_CONTEXT) return resolveContext(inputs.context, '--context', configDir, inputs);
+  if (inputs.engine !== undefined) return resolveAddress(inputs.engine.trim(), app ? 'app' : 'flag', configDir, inputs);
+  if (inputs.context !== undefined && inputs.context !== DEFAULT_CONTEXT) return resolveContext(inputs.context, app ? 'app' : '--context', configDir, inputs);
   if (env.DOCKER_HOST) return resolveAddress(env.DOCKER_HOST, 'DOCKER_HOST', configDir, inputs);
   if (inputs.context === DEFAULT_CONTEXT) return resolveDefault(inputs);
   if (env.DOCKER_CONTEXT) return env.DOCKER_CONTEXT === DEFAULT_CONTEXT ? resolveDefault(inputs) : resolveContext(env.DOCKER_CONTEXT, 'DOCKER_CONTEXT', configDir, inputs);
@@ -301,7 +314,36 @@ function readIfThere(path: string): string | undefined {
   }
 }
 
+/**
+ * The engines the app offers (EngineOption): the one found with `launchChoice` (the CLI's flags, or
+ * none) as the docker CLI would find it, then the platform's sockets that are there, each once. A
+ * launch engine that cannot be resolved (a broken context) is left out: the sockets may still serve.
+ */
+export function engineOptions(inputs: EngineResolutionInputs): EngineOption[] {
+  const sockets = defaultSockets(inputs).filter((socket) => inputs.exists(socket.path));
+  const options: EngineOption[] = [];
+  try {
+    const launch = resolveDockerEngine(inputs);
+    const socket = launch.source === 'default' ? sockets.find((s) => socketAddress(s.path) === launch.address) : undefined;
+    options.push({ address: launch.address, kind: socket ? `${socket.what} (${launch.how})` : launch.how, choice: {} });
+  } catch {
+    // Shown by engine.current as the engine's error; the sockets below are still offered.
+  }
+  for (const socket of sockets) {
+    const address = socketAddress(socket.path);
+    if (!options.some((option) => option.address === address)) options.push({ address, kind: socket.what, choice: { engine: address } });
+  }
+  return options;
+}
+
+const inputsHere = (env: NodeJS.ProcessEnv, choice: EngineChoice): EngineResolutionInputs => ({ ...choice, env, homeDir: homedir(), platform: process.platform, readFile: readIfThere, exists: existsSync });
+
 /** The engine for this process: its environment, the user's home folder, this platform, the real files. */
 export function resolveEngineHere(env: NodeJS.ProcessEnv = process.env, choice: EngineChoice = {}): ResolvedEngine {
-  return resolveDockerEngine({ ...choice, env, homeDir: homedir(), platform: process.platform, readFile: readIfThere, exists: existsSync });
+  return resolveDockerEngine(inputsHere(env, choice));
+}
+
+/** engineOptions on this machine, for the engine seclab was started with (`launchChoice`: its flags). */
+export function engineOptionsHere(env: NodeJS.ProcessEnv = process.env, launchChoice: EngineChoice = {}): EngineOption[] {
+  return engineOptions(inputsHere(env, launchChoice));
 }

@@ -1,6 +1,7 @@
 import type { Handlers, ServerEvent } from '../../../common/contract.ts';
 import type { CheckId, CheckStatus } from '../../../common/checks.ts';
-import type { DockerEngineInfo } from '../../../common/docker-engine-info.ts';
+import type { DockerEngineInfo, EngineOption } from '../../../common/docker-engine-info.ts';
+import type { EngineChoiceInput } from '../../../common/engine-choice.ts';
 import { SeclabError } from '../../../common/errors.ts';
 import { PHASE_TITLES, UP_PHASES, type LabEvent, type UpPhase } from '../../../common/lab-events.ts';
 import type { LabPlan } from '../../../common/lab-plan.ts';
@@ -19,8 +20,57 @@ const DEMO_ENGINE: DockerEngineInfo = {
   address: 'unix:///var/run/docker.sock',
   how: 'the default for Linux',
   label: 'unix:///var/run/docker.sock (the default for Linux)',
-  candidates: [{ address: 'unix:///var/run/docker.sock', source: 'default', found: true, why: 'Docker Engine' }],
+  candidates: [
+    { address: 'unix:///var/run/docker.sock', source: 'default', found: true, why: 'Docker Engine' },
+    { address: 'unix:///run/user/1000/docker.sock', source: 'default', found: false, why: 'rootless Docker: not there' },
+    { address: 'unix:///run/user/1000/podman/podman.sock', source: 'default', found: true, why: 'Podman (rootless): also there; the first one found is used' },
+  ],
 };
+const DEMO_PODMAN = 'unix:///run/user/1000/podman/podman.sock';
+/** The two engines the demo machine has, as engine.current offers them. */
+const DEMO_CHOICES: EngineOption[] = [
+  { address: DEMO_ENGINE.address, kind: `Docker Engine (${DEMO_ENGINE.how})`, choice: {} },
+  { address: DEMO_PODMAN, kind: 'Podman (rootless)', choice: { engine: DEMO_PODMAN } },
+];
+/** What the demo's preflight says of each engine it has. */
+const DEMO_ANSWERS: Record<string, string> = {
+  [DEMO_ENGINE.address]: 'Docker 26.1.5 answers on /var/run/docker.sock',
+  [DEMO_PODMAN]: 'Podman 5.2.2 (Docker API 1.41) answers on /run/user/1000/podman/podman.sock',
+};
+
+/** The demo engine after engine.choose: the address as chosen in the app, or the demo's default for {}. */
+function demoEngineFor(choice: EngineChoiceInput): DockerEngineInfo {
+  if (choice.context !== undefined && choice.context !== 'default') {
+    throw new SeclabError(
+      'DOCKER_CONTEXT_BROKEN',
+      `The Docker context "${choice.context}" (chosen in the app) cannot be used: there is no such context (the demo machine has none). To fix: see the contexts there are with \`docker context ls\` and type one of their names, or pick an engine found on this machine`,
+    );
+  }
+  if (choice.engine === undefined) return DEMO_ENGINE;
+  const address = choice.engine;
+  const socket = /^unix:\/\/(\/.*)$/.exec(address)?.[1];
+  const found = socket ? address in DEMO_ANSWERS : true;
+  return {
+    source: 'app',
+    address,
+    how: 'chosen in the app',
+    label: `${address} (chosen in the app)`,
+    candidates: [{ address, source: 'app', found, ...(found ? {} : { why: 'no socket there' }) }],
+  };
+}
+
+/** The demo's Docker check against the chosen engine: the two it has answer, any other is not there. */
+function demoDockerCheck(engine: DockerEngineInfo): PreflightCheck {
+  const answer = DEMO_ANSWERS[engine.address];
+  if (answer) return { id: 'docker', title: 'Docker engine', status: 'pass', detail: answer };
+  return {
+    id: 'docker',
+    title: 'Docker engine',
+    status: 'fail',
+    detail: `no Docker engine answers at ${engine.address} (${engine.how}): the demo machine has engines only at ${Object.keys(DEMO_ANSWERS).join(' and ')}`,
+    fix: 'Choose an engine found on this machine (Change engine)',
+  };
+}
 
 /**
  * An in-memory lab that answers the whole contract with plausible data and the same event
@@ -62,6 +112,8 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
   const operations = createLabOperations({ now, emit: options.emit });
   const emit = (event: ServerEvent) => options.emit(operations.track(event));
   const labs = new Map<string, FakeLab>();
+  // The demo machine's engine, in memory: engine.choose switches it, preflight checks it.
+  let engine = DEMO_ENGINE;
   const follows = new Map<string, ReturnType<typeof setInterval>>();
   let followCounter = 0;
   // Made on first ask and again after a reset, as a real lab's certificates are.
@@ -242,11 +294,17 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
       const parsed = parseLabSpec(spec);
       return planFor(parsed, labs.get(parsed.name)?.subnetIndex ?? labs.size + 1);
     },
-    'engine.current': async () => DEMO_ENGINE,
+    'engine.current': async () => ({ ...engine, choices: DEMO_CHOICES }),
+    'engine.choose': async (choice) => {
+      const busy = operations.list()[0];
+      if (busy) operations.requireIdle(busy.lab, 'choose another engine');
+      engine = demoEngineFor(choice);
+      return { ...engine, choices: DEMO_CHOICES };
+    },
     'labs.preflight': async ({ spec }) => {
       const parsed = parseLabSpec(spec);
       const checks: PreflightCheck[] = [
-        { id: 'docker', title: 'Docker engine', status: 'pass', detail: 'Docker 26.1.5 answers on /var/run/docker.sock' },
+        demoDockerCheck(engine),
         { id: 'memory', title: 'Memory', status: 'pass', detail: `${parsed.elasticsearch.nodes} × ${parsed.elasticsearch.memory} for Elasticsearch fits in 15.6 GiB free` },
         {
           id: 'max-map-count',
