@@ -182,6 +182,8 @@ describe('the CLI killed (SIGKILL) mid-up, mid-reset and mid-down: the next up o
       const lab = newLab('fs');
       const up = startSeclab(home, ['up', '--lab', lab, ...LAB_FLAGS]);
       await sigkillWhen(up, () => up.waitFor(moment.when));
+      // The one-shot containers the killed process ran (keystore tools, the engine probe) go by themselves (AutoRemove).
+      await expect.poll(async () => (await engine.labObjects(lab)).containers.filter((c) => c.labels['seclab.role']).map((c) => c.name), { timeout: 30_000 }).toEqual([]);
       if (moment.at === 'Kibana') {
         // Before anything is done about it, status says the lab is unfinished, and what up and down will do.
         const status = await runSeclab(home, ['status', '--lab', lab, '--no-checks']);
