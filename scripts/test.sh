@@ -34,6 +34,6 @@ echo "== e2e (Playwright, Chromium) against a real emulated lab"
 npx playwright test e2e/workshop.spec.ts
 npx playwright test --grep-invert "in the Workshop screen"
 echo "== e2e: a bring-up failure, injected into the in-memory demo lab"
-SECLAB_E2E_HANDLERS=fake npx playwright test e2e/bring-up-failure.spec.ts e2e/offline-start.spec.ts e2e/app-truth-operations.spec.ts e2e/readability.spec.ts e2e/everyday-app.spec.ts
+SECLAB_E2E_HANDLERS=fake npx playwright test e2e/bring-up-failure.spec.ts e2e/offline-start.spec.ts e2e/app-truth-operations.spec.ts e2e/readability.spec.ts e2e/everyday-app.spec.ts e2e/engine-choice.spec.ts
 echo "== e2e: the Workshop screen on the in-memory demo lab (lessons and a challenge from resources/lessons)"
 SECLAB_E2E_HANDLERS=fake npx playwright test e2e/workshop.spec.ts
