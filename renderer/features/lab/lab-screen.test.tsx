@@ -56,3 +56,44 @@ describe('Lab screen whose status cannot be loaded', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 });
+
+describe('Lab screen of a lab that is not running', () => {
+  async function labWithState(lab: string, change: (status: Awaited<ReturnType<ReturnType<typeof createMemoryApi>['labs.status']>>) => object) {
+    const api = createMemoryApi();
+    await api['labs.up']({ spec: { name: lab, images: 'emulated' } });
+    const status = api['labs.status'];
+    api['labs.status'] = async (input) => ({ ...(await status(input)), ...change(await status(input)) });
+    const ups: unknown[] = [];
+    const up = api['labs.up'];
+    api['labs.up'] = async (input) => {
+      ups.push(input);
+      return up(input);
+    };
+    await openLab(lab, api, (stores) => {
+      stores.navigation.getState().go({ name: 'start' });
+      stores.labs.getState().forget(lab);
+    });
+    await screen.findByRole('heading', { level: 1, name: `Lab ${lab}` });
+    return ups;
+  }
+
+  it('offers Start for a stopped lab, which brings it up with its recorded spec (only its name is sent)', async () => {
+    const ups = await labWithState('sleepy', () => ({ state: 'stopped' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Start' }));
+    await act(async () => undefined);
+    expect(ups).toEqual([{ spec: { name: 'sleepy' } }]);
+  });
+
+  it('offers "Build it again" when its bring-up was interrupted, and the header says so', async () => {
+    const interrupted = 'its bring-up was interrupted and nothing is finishing it: starting it again builds it anew (same CA and passwords), tearing it down removes it';
+    await labWithState('halfway', () => ({ state: 'degraded', interrupted }));
+    expect(await screen.findByRole('button', { name: 'Build it again' })).toBeTruthy();
+    expect((await screen.findByText(interrupted)).closest('[data-interrupted]')).toBeTruthy();
+  });
+
+  it('offers neither for a running lab', async () => {
+    await labWithState('awake', () => ({}));
+    expect(screen.queryByRole('button', { name: 'Start' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Build it again' })).toBeNull();
+  });
+});

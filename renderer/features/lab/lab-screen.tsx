@@ -11,6 +11,7 @@ import { LayersPanel } from '../layers/layers-panel.tsx';
 import { LogsPanel } from '../logs/logs-panel.tsx';
 import { RemovalDialog, type RemovalKind } from '../teardown/removal-dialog.tsx';
 import { TopologyPanel } from '../topology/topology-panel.tsx';
+import { useStartExistingLab } from '../start/use-start-lab.ts';
 
 const TABS: Array<{ id: LabTab; title: string }> = [
   { id: 'layers', title: 'Security layers' },
@@ -21,6 +22,7 @@ const TABS: Array<{ id: LabTab; title: string }> = [
 
 export function LabScreen({ lab }: { lab: string }) {
   const stores = useStores();
+  const startExistingLab = useStartExistingLab();
   const status = useStore(stores.labs, (state) => state.statuses[lab]);
   const checking = useStore(stores.labs, (state) => state.checking[lab] ?? false);
   const tab = useStore(stores.navigation, (state) => state.tab);
@@ -125,6 +127,11 @@ export function LabScreen({ lab }: { lab: string }) {
           Elastic {status.version} · {status.components.length} containers · {status.spec.license} licence
         </span>
         <div className="lab-actions">
+          {(status.state !== 'running' || status.interrupted) && (
+            <button type="button" className="button button-primary" disabled={busy} onClick={() => void startExistingLab(lab)}>
+              {status.interrupted ? 'Build it again' : 'Start'}
+            </button>
+          )}
           <button type="button" className="button" disabled={busy} onClick={() => stores.navigation.getState().go({ name: 'workshop', lab })}>
             Workshop
           </button>
