@@ -192,39 +192,43 @@ describe('five browsers for a while', () => {
 
   // `SECLAB_UI_SOAK_MS=600000` runs the 10 minutes of issue #11 (npm test runs 30 s).
   const DURATION_MS = Number(process.env.SECLAB_UI_SOAK_MS ?? 30_000);
-  it('holds no more handles once they leave, and its heap stays bounded (leak check, not a speed test)', async () => {
-    const baseline = { handles: handleCount(), heap: heapUsed(), rss: process.memoryUsage().rss, streams: openStreams };
-    let cycles = 0;
-    let calls = 0;
-    const deadline = Date.now() + DURATION_MS;
-    const pusher = setInterval(() => hub.emit({ type: 'log-line', subscription: 'soak', line: 'x'.repeat(200) }), 20);
-    const browser = async () => {
-      while (Date.now() < deadline) {
-        const stream = await openStream({ Cookie: cookie, [PAGE_KEY_HEADER]: pageKey });
-        expect(stream.status).toBe(200);
-        for (const method of ['labs.list', 'labs.operations', 'lessons.list']) {
-          expect((await send(`/api/${method}`, { method: 'POST', headers: apiHeaders(), body: '{}' })).status).toBe(200);
-          calls++;
+  it(
+    'holds no more handles once they leave, and its heap stays bounded (leak check, not a speed test)',
+    async () => {
+      const baseline = { handles: handleCount(), heap: heapUsed(), rss: process.memoryUsage().rss, streams: openStreams };
+      let cycles = 0;
+      let calls = 0;
+      const deadline = Date.now() + DURATION_MS;
+      const pusher = setInterval(() => hub.emit({ type: 'log-line', subscription: 'soak', line: 'x'.repeat(200) }), 20);
+      const browser = async () => {
+        while (Date.now() < deadline) {
+          const stream = await openStream({ Cookie: cookie, [PAGE_KEY_HEADER]: pageKey });
+          expect(stream.status).toBe(200);
+          for (const method of ['labs.list', 'labs.operations', 'lessons.list']) {
+            expect((await send(`/api/${method}`, { method: 'POST', headers: apiHeaders(), body: '{}' })).status).toBe(200);
+            calls++;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 20 + Math.floor(Math.random() * 80)));
+          stream.request.destroy();
+          await stream.ended;
+          cycles++;
         }
-        await new Promise((resolve) => setTimeout(resolve, 20 + Math.floor(Math.random() * 80)));
-        stream.request.destroy();
-        await stream.ended;
-        cycles++;
-      }
-    };
-    await Promise.all(Array.from({ length: 5 }, browser));
-    clearInterval(pusher);
-    await expect.poll(() => openStreams, { timeout: 5_000 }).toBe(baseline.streams);
-    await expect.poll(handleCount, { timeout: 5_000 }).toBeLessThanOrEqual(baseline.handles);
-    const heapGrowth = heapUsed() - baseline.heap;
-    const rssGrowth = process.memoryUsage().rss - baseline.rss;
-    process.stdout.write(
-      `\nseclab ui, 5 browsers for ${DURATION_MS / 1000} s: ${cycles} stream connect/disconnect cycles, ${calls} API calls; ` +
-        `heap after GC ${(baseline.heap / 2 ** 20).toFixed(1)} → ${((baseline.heap + heapGrowth) / 2 ** 20).toFixed(1)} MiB (${heapGrowth >= 0 ? '+' : ''}${(heapGrowth / 2 ** 20).toFixed(2)}), ` +
-        `RSS ${rssGrowth >= 0 ? '+' : ''}${(rssGrowth / 2 ** 20).toFixed(1)} MiB, handles ${baseline.handles} → ${handleCount()}\n`,
-    );
-    expect(cycles).toBeGreaterThan(50);
-    // Generous: a leak of one closure per cycle over thousands of cycles shows; allocator noise does not.
-    expect(heapGrowth).toBeLessThan(16 * 2 ** 20);
-  }, DURATION_MS + 90_000);
+      };
+      await Promise.all(Array.from({ length: 5 }, browser));
+      clearInterval(pusher);
+      await expect.poll(() => openStreams, { timeout: 5_000 }).toBe(baseline.streams);
+      await expect.poll(handleCount, { timeout: 5_000 }).toBeLessThanOrEqual(baseline.handles);
+      const heapGrowth = heapUsed() - baseline.heap;
+      const rssGrowth = process.memoryUsage().rss - baseline.rss;
+      process.stdout.write(
+        `\nseclab ui, 5 browsers for ${DURATION_MS / 1000} s: ${cycles} stream connect/disconnect cycles, ${calls} API calls; ` +
+          `heap after GC ${(baseline.heap / 2 ** 20).toFixed(1)} → ${((baseline.heap + heapGrowth) / 2 ** 20).toFixed(1)} MiB (${heapGrowth >= 0 ? '+' : ''}${(heapGrowth / 2 ** 20).toFixed(2)}), ` +
+          `RSS ${rssGrowth >= 0 ? '+' : ''}${(rssGrowth / 2 ** 20).toFixed(1)} MiB, handles ${baseline.handles} → ${handleCount()}\n`,
+      );
+      expect(cycles).toBeGreaterThan(50);
+      // Generous: a leak of one closure per cycle over thousands of cycles shows; allocator noise does not.
+      expect(heapGrowth).toBeLessThan(16 * 2 ** 20);
+    },
+    DURATION_MS + 90_000,
+  );
 });
