@@ -244,7 +244,15 @@ describe('verification on a default emulated lab', { timeout: 300_000 }, () => {
     const foreign = await foreignCertificate(record, 'es03', new Date());
     await swapNodeCertificate(engine(), container('es03'), 'es03', foreign.certificatePem, foreign.keyPem);
     try {
-      const results = await waitForChecks(environment, LAB, ['transport.cluster-formed'], (r) => r.status === 'fail', 90_000);
+      // es03 is restarted with it: wait until it serves that certificate, not only until it is missing from the cluster
+      // (which is true the moment it stops), so every check sees es03 up with the foreign certificate.
+      const results = await waitForChecks(
+        environment,
+        LAB,
+        ['transport.cluster-formed', 'http.cert-valid'],
+        (r) => r.status === 'fail' && (r.id !== 'http.cert-valid' || /es03's certificate does not verify against the lab CA/.test(r.evidence[0])),
+        90_000,
+      );
       expect(resultOf(results, 'transport.cluster-formed').evidence[0]).toMatch(/es03 did not join: 2 of 3 nodes/);
       expectBreak(await verifyLab(environment, LAB), baseline, {
         target: 'transport.cluster-formed',
@@ -258,6 +266,9 @@ describe('verification on a default emulated lab', { timeout: 300_000 }, () => {
       });
       const all = await verifyLab(environment, LAB, ['transport.tls', 'http.tls', 'http.cert-valid']);
       for (const result of all) expect(result.evidence[0], result.id).toContain('es03');
+      // es03 does speak TLS: what fails is its certificate, and that is what the evidence says.
+      expect(resultOf(all, 'http.tls').evidence[0]).toMatch(/es03 serves TLS on 9200, but its certificate does not verify against the lab CA/);
+      expect(resultOf(all, 'transport.tls').evidence[0]).toMatch(/es03 serves TLS on 9300, but its certificate does not verify against the lab CA/);
     } finally {
       await swapNodeCertificate(engine(), container('es03'), 'es03', readFileSync(join(certs, 'es03', 'es03.crt'), 'utf8'), readFileSync(join(certs, 'es03', 'es03.key'), 'utf8'));
     }

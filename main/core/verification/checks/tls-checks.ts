@@ -5,6 +5,7 @@ import type { Observed, VerificationContext } from '../verification-context.ts';
 import { connectElasticsearch } from '../../stack/elasticsearch-client.ts';
 import { requireSecret } from '../../lab-store/lab-secrets.ts';
 import { stateSentence } from '../component-state.ts';
+import { isUntrustedCertificate, tlsFailureSentence } from './tls-failure.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -17,7 +18,7 @@ export async function transportTls(ctx: VerificationContext): Promise<Observed> 
     evidence.push(`${o.name} ${o.ip}:9300 plaintext: ${o.transportPlaintext?.detail}`);
     evidence.push(`${o.name} ${o.ip}:9300 TLS with es01's certificate: ${tls?.ok ? `${tls.protocol}, chain ${tls.chain?.join(' ← ')}, ends at the lab CA: ${tls.chainEndsAtCa ? 'yes' : 'no'}` : `failed: ${tls?.error}`}`);
     if (o.transportPlaintext?.answered) problems.push(`${o.name} answers plaintext on 9300`);
-    if (!tls?.ok) problems.push(`${o.name}: no TLS handshake on 9300 (${tls?.error})`);
+    if (!tls?.ok) problems.push(tlsFailureSentence(o.name, 9300, tls?.error));
     else if (!tls.chainEndsAtCa) problems.push(`${o.name}'s transport certificate does not chain to the lab CA`);
   }
   return problems.length ? { status: 'fail', evidence: [problems.join('; '), ...evidence] } : { status: 'pass', evidence };
@@ -141,7 +142,7 @@ export async function httpTls(ctx: VerificationContext): Promise<Observed> {
   for (const o of observations) {
     const h = o.httpTls;
     evidence.push(`${o.name} ${o.ip}:9200 from the lab network: ${h?.ok ? `${h.protocol}, hostname ${o.name} ${h.hostnameVerified ? 'verified' : 'NOT verified'}` : `no TLS: ${h?.error}`}`);
-    if (!h?.ok) problems.push(`${o.name} does not speak TLS on 9200`);
+    if (!h?.ok) problems.push(tlsFailureSentence(o.name, 9200, h?.error));
     else if (!h.hostnameVerified) problems.push(`${o.name}'s HTTP certificate does not name ${o.name}`);
     else if (h.protocol && !/TLSv1\.[23]/.test(h.protocol)) problems.push(`${o.name} negotiated ${h.protocol}`);
   }
@@ -158,7 +159,7 @@ export async function httpCertificateValid(ctx: VerificationContext): Promise<Ob
     const h = o.httpTls;
     if (!h?.ok) {
       worst = 'fail';
-      problems.push(`${o.name}: no certificate to check (${h?.error})`);
+      problems.push(isUntrustedCertificate(h?.error) ? `${o.name}'s certificate does not verify against the lab CA (${h?.error})` : `${o.name}: no certificate to check (${tlsFailureSentence(o.name, 9200, h?.error)})`);
       continue;
     }
     const daysLeft = Math.floor((Date.parse(h.validTo ?? '') - now) / DAY_MS);
