@@ -182,8 +182,11 @@ describe('the CLI killed (SIGKILL) mid-up, mid-reset and mid-down: the next up o
       const lab = newLab('fs');
       const up = startSeclab(home, ['up', '--lab', lab, ...LAB_FLAGS]);
       await sigkillWhen(up, () => up.waitFor(moment.when));
-      // The one-shot containers the killed process ran (keystore tools, the engine probe) go by themselves (AutoRemove).
-      await expect.poll(async () => (await engine.labObjects(lab)).containers.filter((c) => c.labels['seclab.role']).map((c) => c.name), { timeout: 30_000 }).toEqual([]);
+      // The one-shot containers the killed process ran (keystore tools, the engine probe) go by themselves (AutoRemove,
+      // stdin closed with the attach). One created but never started (killed between create and start) holds nothing
+      // and cannot remove itself: the next up or down of the lab removes it, by its label.
+      const oneShots = async () => (await engine.labObjects(lab)).containers.filter((c) => c.labels['seclab.role']);
+      await expect.poll(async () => (await oneShots()).filter((c) => c.state !== 'created').map((c) => `${c.name} ${c.state}`), { timeout: 30_000 }).toEqual([]);
       if (moment.at === 'Kibana') {
         // Before anything is done about it, status says the lab is unfinished, and what up and down will do.
         const status = await runSeclab(home, ['status', '--lab', lab, '--no-checks']);
@@ -192,6 +195,7 @@ describe('the CLI killed (SIGKILL) mid-up, mid-reset and mid-down: the next up o
       }
       const again = await expectUpRecovers(lab);
       expect(again.stderr).not.toMatch(/PORT_TAKEN|already in use/);
+      expect((await oneShots()).map((c) => `${c.name} ${c.state}`)).toEqual([]);
       await expectDownLeavesNothing(lab);
     });
   }

@@ -112,10 +112,21 @@ export class LabRun {
    */
   private async namingExitedComponent(phase: UpPhase, error: unknown): Promise<unknown> {
     if (error instanceof SeclabError && / exited with code | was removed/.test(error.message)) return error;
-    const exited = await this.exitedComponent().catch(() => undefined);
+    const exited = await this.exitedComponentWithin(EXIT_NOTICE_MS);
     if (!exited) return error;
     const cause = serializeError(error).message;
     return new SeclabError('COMPONENT_EXITED', `${exited.detail} during ${PHASE_TITLES[phase as keyof typeof PHASE_TITLES] ?? phase} (${cause})`, { lab: this.lab, phase, component: exited.component });
+  }
+
+  /**
+   * A killed node's sockets close before the engine records its exit: a request fails ("other
+   * side closed") while inspect still says running. Asked again for a moment before concluding.
+   */
+  private async exitedComponentWithin(ms: number): Promise<Awaited<ReturnType<LabRun['exitedComponent']>>> {
+    for (const deadline = Date.now() + ms; ; await new Promise((resolve) => setTimeout(resolve, 100))) {
+      const exited = await this.exitedComponent().catch(() => undefined);
+      if (exited || Date.now() >= deadline) return exited;
+    }
   }
 
   skip(phase: UpPhase, detail: string): void {
@@ -124,6 +135,9 @@ export class LabRun {
     this.emit({ type: 'phase-finished', lab: this.lab, phase, outcome: 'skipped', detail, at, elapsedMs: 0 });
   }
 }
+
+/** How long a failed phase waits for the engine to record an exit that may have caused it. */
+const EXIT_NOTICE_MS = 2000;
 
 /** Preflight checks that come from the engine-limits measurement (preflight.ts ids). */
 const LIMIT_CHECKS = new Set(['memlock', 'max-map-count']);
