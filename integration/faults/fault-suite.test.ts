@@ -274,19 +274,26 @@ describe('the engine goes away', () => {
     const lab = newLab('fp');
     const document = { message: 'indexed before the fault', at: 'fault-suite' };
 
-    async function documentAndPassword() {
+    /** The elastic user's client, with the password and CA the lab has now. */
+    function labClient() {
       const record = readLabRecord(home, lab);
       const secrets = readLabSecrets(home, lab);
       if (!record || !secrets) throw new Error(`lab ${lab} lost its record or secrets`);
+      const password = requireSecret(secrets, 'elastic-password');
       const client = connectElasticsearch({
         url: `https://127.0.0.1:${record.allocation.ports.elasticsearch}`,
         caPem: readFileSync(join(labPaths(home, lab).certs, 'ca', 'ca.crt'), 'utf8'),
-        auth: { username: 'elastic', password: requireSecret(secrets, 'elastic-password') },
+        auth: { username: 'elastic', password },
       });
+      return { client, password };
+    }
+
+    async function documentAndPassword() {
+      const { client, password } = labClient();
       try {
         for (let attempt = 0; ; attempt++) {
           try {
-            return { password: requireSecret(secrets, 'elastic-password'), found: (await client.get({ index: 'lab-faults', id: 'one' }))._source };
+            return { password, found: (await client.get({ index: 'lab-faults', id: 'one' }))._source };
           } catch (error) {
             // A node that just started answers 503 until its shards are assigned.
             if (attempt > 60) throw error;
@@ -300,13 +307,7 @@ describe('the engine goes away', () => {
 
     beforeAll(async () => {
       await expectUpRecovers(lab);
-      const secrets = readLabSecrets(home, lab);
-      const record = readLabRecord(home, lab);
-      const client = connectElasticsearch({
-        url: `https://127.0.0.1:${record?.allocation.ports.elasticsearch}`,
-        caPem: readFileSync(join(labPaths(home, lab).certs, 'ca', 'ca.crt'), 'utf8'),
-        auth: { username: 'elastic', password: requireSecret(secrets ?? {}, 'elastic-password') },
-      });
+      const { client } = labClient();
       await client.index({ index: 'lab-faults', id: 'one', document, refresh: true });
       await client.close();
     }, FAULT_TIMEOUT_MS);

@@ -43,8 +43,6 @@ interface MeasureOptions {
   probe?: typeof probeEngineLimits;
 }
 
-type EngineWithIdentity = Pick<DockerEngine, 'identity'>;
-
 /** Measures the engine's limits and remembers them for the next lab. */
 export async function measureEngineLimits(engine: DockerEngine, home: string, lab: string, { now = new Date(), probe = probeEngineLimits }: MeasureOptions = {}): Promise<EngineLimits> {
   const [identity, limits] = await Promise.all([engine.identity(), probe(engine, lab)]);
@@ -61,7 +59,7 @@ export async function measureEngineLimits(engine: DockerEngine, home: string, la
 export async function engineLimitsFor(engine: DockerEngine, home: string, lab: string, options: MeasureOptions = {}): Promise<MeasuredLimits> {
   const now = options.now ?? new Date();
   const cached = readCache(home);
-  if (cached && now.getTime() - Date.parse(cached.measuredAt) < MAX_AGE_MS && cached.identity === (await (engine as EngineWithIdentity).identity())) return { limits: cached.limits, reused: true };
+  if (cached && now.getTime() - Date.parse(cached.measuredAt) < MAX_AGE_MS && cached.identity === (await engine.identity())) return { limits: cached.limits, reused: true };
   return { limits: await measureEngineLimits(engine, home, lab, { ...options, now }), reused: false };
 }
 

@@ -107,6 +107,17 @@ export class LabRun {
   }
 
   /**
+   * A failed wait, told about the container to read: the one that exited if one did (Kibana's wait
+   * fails because es01 is gone), else the one awaited; with that container's last log lines.
+   */
+  async failureNaming(error: unknown, awaited: ContainerPlan, secrets: LabSecrets): Promise<SeclabError> {
+    const seclab = error instanceof SeclabError ? error : new SeclabError('COMPONENT_FAILED', (error as Error).message);
+    const exited = await this.exitedComponent().catch(() => undefined);
+    const culprit = exited ?? { component: awaited.component, container: awaited.name };
+    return new SeclabError(seclab.code, seclab.message, { ...seclab.context, lab: this.lab, component: culprit.component, logTail: await logTailOf(this.engine, culprit.container, secrets) });
+  }
+
+  /**
    * A request to a component that was just killed fails as "ECONNREFUSED" or "socket hang up":
    * the cause is the exit, so that is what the error says first.
    */
@@ -253,10 +264,8 @@ async function bringUpElasticsearch(run: LabRun, plan: LabPlan, secrets: LabSecr
       intervalMs: READINESS_POLL_MS,
       firstIntervalMs: FIRST_READINESS_POLL_MS,
       context: { lab: run.lab, component: nodes[0].component, phase: 'elasticsearch' },
-    }).catch(async (error: SeclabError) => {
-      const exited = await run.exitedComponent().catch(() => undefined);
-      const failed = exited ?? { component: nodes[0].component, container: nodes[0].name };
-      throw new SeclabError(error.code, error.message, { ...error.context, component: failed.component, logTail: await logTailOf(run.engine, failed.container, secrets) });
+    }).catch(async (error: unknown) => {
+      throw await run.failureNaming(error, nodes[0], secrets);
     });
     // The cluster has formed: bootstrap-only settings go, so no later restart sees them.
     await Promise.all(nodes.filter((node) => node.filesOnceFormed.length).map((node) => copyFilesInto(run.engine, node, node.filesOnceFormed, certsDir, secrets)));
@@ -296,11 +305,7 @@ async function startAndWait<T>(
     return value;
   } catch (error) {
     run.emit({ type: 'component-state', lab: run.lab, component: container.component, state: 'failed', detail: (error as Error).message });
-    const seclab = error instanceof SeclabError ? error : new SeclabError('COMPONENT_FAILED', (error as Error).message);
-    // The log worth reading is the exited component's, which may be another than the one awaited.
-    const exited = await run.exitedComponent().catch(() => undefined);
-    const culprit = exited ?? { component: container.component, container: container.name };
-    throw new SeclabError(seclab.code, seclab.message, { ...seclab.context, lab: run.lab, component: culprit.component, logTail: await logTailOf(run.engine, culprit.container, secrets) });
+    throw await run.failureNaming(error, container, secrets);
   }
 }
 
@@ -446,10 +451,7 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
             context: { lab: run.lab, component: agents[0].component, phase: 'agents' },
           });
         } catch (error) {
-          const seclab = error as SeclabError;
-          const exited = await run.exitedComponent().catch(() => undefined);
-          const failed = exited ?? { component: agents[0].component, container: agents[0].name };
-          throw new SeclabError(seclab.code ?? 'COMPONENT_FAILED', seclab.message, { ...seclab.context, component: failed.component, logTail: await logTailOf(run.engine, failed.container, secrets) });
+          throw await run.failureNaming(error, agents[0], secrets);
         }
         await revokeEnrollmentToken(kibanaConnection, requireSecret(secrets, 'agent-enrollment-token'));
         agents.forEach((agent) => run.emit({ type: 'component-state', lab: run.lab, component: agent.component, state: 'ready', detail: 'online' }));
