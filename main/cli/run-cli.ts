@@ -9,6 +9,7 @@ import { registerAccessCommand } from './commands/access-command.ts';
 import { registerPlanCommand } from './commands/plan-command.ts';
 import { registerCertsCommand } from './commands/certs-command.ts';
 import { registerEmulatorCommand } from './commands/emulator-command.ts';
+import { registerExportCommand } from './commands/export-command.ts';
 import { registerLabCommands } from './commands/lab-commands.ts';
 import { registerUiCommand } from './commands/ui-command.ts';
 import { registerWorkshopCommands } from './commands/workshop-commands.ts';
@@ -57,6 +58,7 @@ export function createCliProgram(io: CliIo = {}): Command {
   registerAccessCommand(program, environment);
   registerPlanCommand(program, environment);
   registerCertsCommand(program, environment);
+  registerExportCommand(program, environment);
   registerEmulatorCommand(program, environment);
   registerUiCommand(program, environment);
   registerWorkshopCommands(program, environment);

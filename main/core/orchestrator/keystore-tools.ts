@@ -16,6 +16,8 @@ export interface KeystoreTool {
    * `add` wants the keystore made first.
    */
   addCreatesKeystore: boolean;
+  /** Where the tool keeps the keystore: ES's config dir (KeyStoreWrapper); Kibana's getConfigDirectory(). */
+  file: string;
 }
 
 export function keystoreToolFor(kind: ComponentKind): KeystoreTool | undefined {
@@ -26,6 +28,7 @@ export function keystoreToolFor(kind: ComponentKind): KeystoreTool | undefined {
         add: (setting) => ['/usr/share/elasticsearch/bin/elasticsearch-keystore', 'add', '-x', '-f', setting],
         remove: (setting) => ['/usr/share/elasticsearch/bin/elasticsearch-keystore', 'remove', setting],
         addCreatesKeystore: true,
+        file: '/usr/share/elasticsearch/config/elasticsearch.keystore',
       };
     case 'kibana':
       return {
@@ -33,6 +36,7 @@ export function keystoreToolFor(kind: ComponentKind): KeystoreTool | undefined {
         add: (setting) => ['/usr/share/kibana/bin/kibana-keystore', 'add', setting, '--stdin', '--force'],
         remove: (setting) => ['/usr/share/kibana/bin/kibana-keystore', 'remove', setting],
         addCreatesKeystore: false,
+        file: '/usr/share/kibana/config/kibana.keystore',
       };
     default:
       return undefined;

@@ -21,7 +21,8 @@ export function resolvePlannedValue(value: PlannedValue, secrets: LabSecrets): s
   return String(value);
 }
 
-function fileContent(file: PlannedFile, certsDir: string, secrets: LabSecrets): Buffer {
+/** A planned file's bytes: from the lab's PKI folder, its secrets, or the plan's own text. */
+export function plannedFileContent(file: PlannedFile, certsDir: string, secrets: LabSecrets): Buffer {
   if (isSecretReference(file.from)) return Buffer.from(requireSecret(secrets, file.from.secret));
   if (isTextContent(file.from)) return Buffer.from(file.from.text);
   const { certificate, part } = file.from;
@@ -46,7 +47,7 @@ async function archivesByMount(container: ContainerPlan, plannedFiles: PlannedFi
     }
     const archive = await packTar([
       ...[...directories].sort().map((dir) => ({ name: `${dir}/`, type: 'directory' as const, mode: 0o750, ...OWNER })),
-      ...files.map((file) => ({ name: posix.relative(target, file.path), mode: file.mode, content: fileContent(file, certsDir, secrets), ...OWNER })),
+      ...files.map((file) => ({ name: posix.relative(target, file.path), mode: file.mode, content: plannedFileContent(file, certsDir, secrets), ...OWNER })),
     ]);
     result.push({ target, archive });
   }

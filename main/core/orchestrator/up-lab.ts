@@ -12,7 +12,7 @@ import { readLabRecord, writeLabRecord, type LabRecord } from '../lab-store/lab-
 import { generateLabSecrets, readLabSecrets, requireSecret, scrubSecrets, writeLabSecrets, type LabSecrets } from '../lab-store/lab-secrets.ts';
 import { acquireLabLock } from '../lab-store/lab-lock.ts';
 import { resolveLab } from '../planner/plan-service.ts';
-import { AGENT_POLICY_ID, FLEET_SERVER_POLICY_ID } from '../planner/plan-lab.ts';
+import { AGENT_POLICY_ID, ELASTICSEARCH_URL_IN_LAB, FLEET_SERVER_POLICY_ID, FLEET_SERVER_URL_IN_LAB } from '../planner/plan-lab.ts';
 import { certificateRequestsFor } from '../planner/certificate-requests.ts';
 import { issueLabCertificates, startKeyPairs, type KeyPairSource } from '../pki/lab-pki.ts';
 import { buildEmulatorImages, type EmulatedProduct } from '../emulator-images/build-emulator-images.ts';
@@ -416,8 +416,8 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
         const { enrollmentToken } = await setUpFleet(kibanaConnection, {
           fleetServerPolicyId: FLEET_SERVER_POLICY_ID,
           agentPolicyId: AGENT_POLICY_ID,
-          fleetServerUrl: 'https://fleet-server:8220',
-          elasticsearchUrl: 'https://es01:9200',
+          fleetServerUrl: FLEET_SERVER_URL_IN_LAB,
+          elasticsearchUrl: ELASTICSEARCH_URL_IN_LAB,
           caPem: connections.caPem,
           caFingerprintSha256: caFingerprint,
         });

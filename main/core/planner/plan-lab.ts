@@ -25,6 +25,9 @@ const AGENT_HOME = '/usr/share/elastic-agent';
 const UNLIMITED = -1;
 export const FLEET_SERVER_POLICY_ID = 'fleet-server-policy';
 export const AGENT_POLICY_ID = 'lab-agent-policy';
+/** Inside the lab network: where agents find Fleet Server, and the output Fleet gives them. */
+export const FLEET_SERVER_URL_IN_LAB = 'https://fleet-server:8220';
+export const ELASTICSEARCH_URL_IN_LAB = 'https://es01:9200';
 const KIBANA_MEMORY = 1024 ** 3;
 const AGENT_MEMORY = 512 * 1024 ** 2;
 /** The official image's config/elasticsearch.yml (distribution/docker/src/docker/config/elasticsearch.yml). */
@@ -267,7 +270,7 @@ function planFleetServer(spec: LabSpec, allocation: LabAllocation, ip: string) {
     FLEET_SERVER_HOST: '0.0.0.0',
     FLEET_SERVER_PORT: '8220',
     FLEET_SERVER_POLICY_ID: FLEET_SERVER_POLICY_ID,
-    FLEET_SERVER_ELASTICSEARCH_HOST: 'https://es01:9200',
+    FLEET_SERVER_ELASTICSEARCH_HOST: ELASTICSEARCH_URL_IN_LAB,
     FLEET_SERVER_ELASTICSEARCH_CA: `${AGENT_HOME}/certs/ca/ca.crt`,
     // The token is a file, never an env value (docs: agent-environment-variables, *_PATH form).
     FLEET_SERVER_SERVICE_TOKEN_PATH: tokenPath,
@@ -276,7 +279,7 @@ function planFleetServer(spec: LabSpec, allocation: LabAllocation, ip: string) {
     // A custom FLEET_SERVER_CERT needs it ("url is required when a certificate is provided":
     // enroll_cmd.go prepareFleetTLS). Before 9.5.2 a co-located Fleet Server enrolls again on every
     // restart, with or without it (elastic-agent#15922): the lab spec asks for 9.5.2 with a Fleet Server.
-    FLEET_URL: 'https://fleet-server:8220',
+    FLEET_URL: FLEET_SERVER_URL_IN_LAB,
     FLEET_CA: `${AGENT_HOME}/certs/ca/ca.crt`,
   };
   const container: ContainerPlan = {
@@ -309,7 +312,7 @@ function planAgent(spec: LabSpec, allocation: LabAllocation, agent: string, ip: 
   const state = agentVolume(spec.name, agent, 'state');
   const env: Record<string, PlannedValue> = {
     FLEET_ENROLL: '1',
-    FLEET_URL: 'https://fleet-server:8220',
+    FLEET_URL: FLEET_SERVER_URL_IN_LAB,
     FLEET_CA: `${AGENT_HOME}/certs/ca/ca.crt`,
     // Elastic's agent image reads the enrollment token only from this variable.
     FLEET_ENROLLMENT_TOKEN: { secret: 'agent-enrollment-token' },

@@ -26,10 +26,10 @@ export async function configureLabSecurity(client: ElasticsearchClient, plan: La
     await client.security.changePassword({ username: 'kibana_system', password: requireSecret(secrets, 'kibana-system-password') });
   }
   for (const role of plan.roles) {
-    await client.security.putRole({ name: role.name, cluster: role.cluster, indices: role.indices, description: role.description } as never);
+    await client.security.putRole({ name: role.name, ...roleBody(role) } as never);
   }
   for (const user of plan.users) {
-    await client.security.putUser({ username: user.username, password: requireSecret(secrets, user.secret), roles: user.roles, full_name: user.description });
+    await client.security.putUser({ username: user.username, ...userBody(user, requireSecret(secrets, user.secret)) });
   }
   let fleetServerToken: string | undefined;
   if (plan.containers.some((c) => c.kind === 'fleet-server')) {
@@ -39,14 +39,25 @@ export async function configureLabSecurity(client: ElasticsearchClient, plan: La
   return { fleetServerToken };
 }
 
-/** A few documents so the roles can be tried at once: the analyst reads them, the writer adds to them. */
-export async function indexSampleData(client: ElasticsearchClient, now: Date): Promise<void> {
+/** PUT _security/role/<name>'s body (the Compose export sends the same one with curl). */
+export function roleBody(role: LabPlan['roles'][number]) {
+  return { cluster: role.cluster, indices: role.indices, description: role.description };
+}
+
+/** PUT _security/user/<username>'s body. */
+export function userBody(user: LabPlan['users'][number], password: string) {
+  return { password, roles: user.roles, full_name: user.description };
+}
+
+/** A few documents so the roles can be tried at once: the analyst reads them, the writer adds to them. As _bulk operations. */
+export function sampleDataOperations(now: Date): object[] {
   const events = ['login succeeded for analyst', 'TLS handshake from es02 verified', 'denied write by analyst to lab-logs-sample', 'fleet-server checked in', 'agent01 enrolled'];
-  await client.bulk({
-    refresh: true,
-    operations: events.flatMap((message, index) => [
-      { index: { _index: SAMPLE_INDEX, _id: String(index + 1) } },
-      { '@timestamp': new Date(now.getTime() - (events.length - index) * 60_000).toISOString(), message, 'event.dataset': 'seclab.sample' },
-    ]),
-  });
+  return events.flatMap((message, index) => [
+    { index: { _index: SAMPLE_INDEX, _id: String(index + 1) } },
+    { '@timestamp': new Date(now.getTime() - (events.length - index) * 60_000).toISOString(), message, 'event.dataset': 'seclab.sample' },
+  ]);
+}
+
+export async function indexSampleData(client: ElasticsearchClient, now: Date): Promise<void> {
+  await client.bulk({ refresh: true, operations: sampleDataOperations(now) });
 }

@@ -67,6 +67,25 @@ export interface FleetSetupInput {
   caFingerprintSha256: string;
 }
 
+/** The bodies of Fleet's API calls, shared with the Compose export's setup script. */
+export const fleetRequests = {
+  fleetServerPolicy: (id: string) => ({ id, name: 'Lab Fleet Server policy', namespace: 'default', has_fleet_server: true, monitoring_enabled: [] }),
+  agentPolicy: (id: string) => ({ id, name: 'Lab agent policy', namespace: 'default', monitoring_enabled: ['logs', 'metrics'] }),
+  fleetServerHost: (url: string) => ({ id: 'lab-fleet-server', name: 'Lab Fleet Server', host_urls: [url], is_default: true }),
+  output: (input: Pick<FleetSetupInput, 'elasticsearchUrl' | 'caPem' | 'caFingerprintSha256'>) => ({
+    name: 'Lab Elasticsearch (CA verified)',
+    type: 'elasticsearch',
+    hosts: [input.elasticsearchUrl],
+    is_default: true,
+    is_default_monitoring: true,
+    ca_trusted_fingerprint: input.caFingerprintSha256,
+    ssl: { certificate_authorities: [input.caPem] },
+  }),
+  /** The output Fleet's setup makes, replaced by the lab's own where it has no other default. */
+  defaultOutputId: 'fleet-default-output',
+  enrollmentKey: (policyId: string) => ({ policy_id: policyId, name: 'lab' }),
+};
+
 /**
  * Fleet through Kibana's Fleet API (the agent image no longer calls setup itself: EA e2ba58a):
  * setup, the Fleet Server and agent policies, the Fleet Server host, an output that trusts the
@@ -77,33 +96,25 @@ export async function setUpFleet(kibana: KibanaConnection, input: FleetSetupInpu
   const policies = await expectOk<{ items: Array<{ id: string }> }>(kibana, 'GET', '/api/fleet/agent_policies?perPage=100');
   const existing = new Set(policies.items.map((p) => p.id));
   if (!existing.has(input.fleetServerPolicyId)) {
-    await expectOk(kibana, 'POST', '/api/fleet/agent_policies', { id: input.fleetServerPolicyId, name: 'Lab Fleet Server policy', namespace: 'default', has_fleet_server: true, monitoring_enabled: [] });
+    await expectOk(kibana, 'POST', '/api/fleet/agent_policies', fleetRequests.fleetServerPolicy(input.fleetServerPolicyId));
   }
   if (!existing.has(input.agentPolicyId)) {
-    await expectOk(kibana, 'POST', '/api/fleet/agent_policies', { id: input.agentPolicyId, name: 'Lab agent policy', namespace: 'default', monitoring_enabled: ['logs', 'metrics'] });
+    await expectOk(kibana, 'POST', '/api/fleet/agent_policies', fleetRequests.agentPolicy(input.agentPolicyId));
   }
   const hosts = await expectOk<{ items: Array<{ id: string; host_urls: string[] }> }>(kibana, 'GET', '/api/fleet/fleet_server_hosts');
   if (!hosts.items.some((h) => h.host_urls.includes(input.fleetServerUrl))) {
-    await expectOk(kibana, 'POST', '/api/fleet/fleet_server_hosts', { id: 'lab-fleet-server', name: 'Lab Fleet Server', host_urls: [input.fleetServerUrl], is_default: true });
+    await expectOk(kibana, 'POST', '/api/fleet/fleet_server_hosts', fleetRequests.fleetServerHost(input.fleetServerUrl));
   }
-  const output = {
-    name: 'Lab Elasticsearch (CA verified)',
-    type: 'elasticsearch',
-    hosts: [input.elasticsearchUrl],
-    is_default: true,
-    is_default_monitoring: true,
-    ca_trusted_fingerprint: input.caFingerprintSha256,
-    ssl: { certificate_authorities: [input.caPem] },
-  };
+  const output = fleetRequests.output(input);
   const outputs = await expectOk<{ items: Array<{ id: string; is_default?: boolean }> }>(kibana, 'GET', '/api/fleet/outputs');
-  const current = outputs.items.find((o) => o.is_default) ?? outputs.items.find((o) => o.id === 'fleet-default-output');
+  const current = outputs.items.find((o) => o.is_default) ?? outputs.items.find((o) => o.id === fleetRequests.defaultOutputId);
   if (current) await expectOk(kibana, 'PUT', `/api/fleet/outputs/${current.id}`, output);
-  else await expectOk(kibana, 'POST', '/api/fleet/outputs', { id: 'fleet-default-output', ...output });
+  else await expectOk(kibana, 'POST', '/api/fleet/outputs', { id: fleetRequests.defaultOutputId, ...output });
 
   const keys = await expectOk<{ items: Array<{ api_key: string; policy_id: string; active: boolean }> }>(kibana, 'GET', '/api/fleet/enrollment_api_keys?perPage=100');
   const active = keys.items.find((k) => k.policy_id === input.agentPolicyId && k.active);
   if (active) return { enrollmentToken: active.api_key };
-  const created = await expectOk<{ item: { api_key: string } }>(kibana, 'POST', '/api/fleet/enrollment_api_keys', { policy_id: input.agentPolicyId, name: 'lab' });
+  const created = await expectOk<{ item: { api_key: string } }>(kibana, 'POST', '/api/fleet/enrollment_api_keys', fleetRequests.enrollmentKey(input.agentPolicyId));
   return { enrollmentToken: created.item.api_key };
 }
 
