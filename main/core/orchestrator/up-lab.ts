@@ -18,7 +18,7 @@ import { issueLabCertificates, startKeyPairs, type KeyPairSource } from '../pki/
 import { buildEmulatorImages, type EmulatedProduct } from '../emulator-images/build-emulator-images.ts';
 import { connectElasticsearch } from '../stack/elasticsearch-client.ts';
 import { configureLabSecurity, indexSampleData, observeClusterFormed } from '../stack/elasticsearch-setup.ts';
-import { observeAgentsOnline, observeFleetServerHealthy, observeKibanaAvailable, revokeEnrollmentToken, setUpFleet, type KibanaConnection } from '../stack/kibana-fleet-setup.ts';
+import { observeAgentsOnline, observeFleetServerHealthy, observeKibanaAvailable, revokeEnrollmentToken, setUpFleet } from '../stack/kibana-fleet-setup.ts';
 import { copyFilesInto, createContainerWithFiles, materializeContainer, prepareVolumesAndKeystore, type CreatedObjects } from './materialize-container.ts';
 import { preflightPlannedLab } from './lab-preflight.ts';
 import { emulatedImagesRemedy, registryFailureReason } from './preflight.ts';
@@ -26,6 +26,7 @@ import { isEngineUnreachable } from '../docker/engine-connection.ts';
 import { engineLimitsFor, forgetEngineLimits, measureEngineLimits } from './engine-limits-cache.ts';
 import { waitUntil, type Observation } from './wait-until.ts';
 import { observeLab } from './observe-lab.ts';
+import { stackConnections } from './stack-connections.ts';
 import { removeLabObjects } from './remove-lab-objects.ts';
 import { unfinishedBringUp } from './unfinished-bring-up.ts';
 import { isOneShotHelper } from './one-shot-helpers.ts';
@@ -220,23 +221,8 @@ export async function ensureImages(run: LabRun, plan: LabPlan): Promise<void> {
   }
 }
 
-export interface StackConnections {
-  caPem: string;
-  elasticsearchUrl: string;
-  kibana?: KibanaConnection;
-  fleetServerUrl?: string;
-}
-
-export function stackConnections(plan: LabPlan, certsDir: string, secrets: LabSecrets): StackConnections {
-  const caPem = readFileSync(join(certsDir, 'ca', 'ca.crt'), 'utf8');
-  return {
-    caPem,
-    // Through the published ports on loopback; the certificates carry 127.0.0.1.
-    elasticsearchUrl: plan.endpoints.elasticsearch.replace('localhost', '127.0.0.1'),
-    kibana: plan.endpoints.kibana ? { url: plan.endpoints.kibana.replace('localhost', '127.0.0.1'), caPem, username: 'lab_admin', password: requireSecret(secrets, 'lab-admin-password') } : undefined,
-    fleetServerUrl: plan.endpoints.fleetServer?.replace('localhost', '127.0.0.1'),
-  };
-}
+// In its own module so verification reaches the lab without loading the orchestrator.
+export { stackConnections, type StackConnections } from './stack-connections.ts';
 
 async function bringUpElasticsearch(run: LabRun, plan: LabPlan, secrets: LabSecrets, certsDir: string, timeoutMs: number, fresh: boolean) {
   const nodes = plan.containers.filter((c) => c.kind === 'elasticsearch');

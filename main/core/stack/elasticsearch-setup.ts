@@ -3,8 +3,9 @@ import { requireSecret, type LabSecrets } from '../lab-store/lab-secrets.ts';
 import type { ElasticsearchClient } from './elasticsearch-client.ts';
 import { responseStatusOf } from './elasticsearch-client.ts';
 import type { Observation } from '../orchestrator/wait-until.ts';
+import { SAMPLE_INDEX } from './sample-index.ts';
 
-export const SAMPLE_INDEX = 'lab-logs-sample';
+export { SAMPLE_INDEX };
 
 export async function observeClusterFormed(client: ElasticsearchClient, nodes: number): Promise<Observation<{ status: string; nodes: number }>> {
   try {
