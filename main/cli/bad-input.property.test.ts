@@ -210,6 +210,9 @@ function flagCases(): FlagCase[] {
     { command: ['certs'], flag: '--nodes', accepts: inRange(1, 7), rest: ['--out', 'certs-out'] },
     { command: ['certs'], flag: '--subnet-index', accepts: digitsIn(1, 254), rest: ['--out', 'certs-out'] },
     { command: ['certs'], flag: '--out', accepts: () => false, values: unusablePaths() },
+    ...specFlags('export').map((c): FlagCase => ({ ...c, rest: ['--format', 'compose', '--out', 'export-out'] })),
+    { command: ['export'], flag: '--format', accepts: (v) => ['compose', 'eck'].includes(v), rest: ['--out', 'export-out'] },
+    { command: ['export'], flag: '--out', accepts: () => false, values: unusablePaths(), rest: ['--format', 'compose'] },
     ...['show', 'start', 'break', 'observe', 'restore'].map((verb): FlagCase => ({ command: ['lesson', verb, '--lab', LAB], flag: 'lesson id', positional: true, accepts: (v) => lessonIds.includes(v) })),
     { command: ['challenge', 'start', '--lab', LAB], flag: '--count', accepts: (v) => Number.isInteger(Number(v)) && Number(v) >= 1 && Number(v) <= 10 },
     { command: ['challenge', 'start', '--lab', LAB], flag: '--lesson', accepts: (v) => lessonIds.includes(v) },
@@ -278,7 +281,7 @@ describe('seclab refuses bad input cleanly', () => {
         const names = [c.flag, value.slice(0, 40), JSON.stringify(value).slice(1, 41)];
         await expectCleanRefusal(commandLine(c, value), names);
       }),
-      { numRuns: 560, seed: 1101 },
+      { numRuns: 640, seed: 1101 },
     );
   }, 120_000);
 
@@ -287,6 +290,8 @@ describe('seclab refuses bad input cleanly', () => {
       [['up', '--json=yes'], '--json'],
       [['status', '--bogus'], '--bogus'],
       [['certs'], '--out'],
+      [['export', '--out', 'x'], '--format'],
+      [['export', '--format', 'compose'], '--out'],
       [['logs', '--lab', LAB], 'component'],
       [['access', '--reveal', 'elastic', '--reveal-all'], '--reveal'],
       [['lesson', 'show'], 'id'],
