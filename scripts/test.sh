@@ -24,8 +24,28 @@ echo "== format (Prettier)"
 npm run --silent format:check
 echo "== unit and integration (vitest)"
 npx vitest run
+# The demo-lab e2e lines need no Docker: they run in the background while the fault suite (mostly
+# waiting on containers) runs, and their output is printed once both are done. Same specs, same order.
+echo "== e2e on the in-memory demo lab, in the background beside the fault suite (output below when it ends)"
+demo_log="$(mktemp)"
+(
+  echo "== e2e: a bring-up failure, injected into the in-memory demo lab"
+  SECLAB_E2E_HANDLERS=fake npx playwright test --output test-results/demo-lab e2e/bring-up-failure.spec.ts e2e/offline-start.spec.ts e2e/app-truth-operations.spec.ts e2e/readability.spec.ts e2e/everyday-app.spec.ts e2e/engine-choice.spec.ts
+  echo "== e2e: the Workshop screen on the in-memory demo lab (lessons and a challenge from resources/lessons)"
+  SECLAB_E2E_HANDLERS=fake npx playwright test --output test-results/demo-lab e2e/workshop.spec.ts
+) > "$demo_log" 2>&1 &
+demo_pid=$!
 echo "== faults (npm run test:faults): containers, the CLI, the engine, ports and the disk fail on purpose"
-npm run --silent test:faults
+faults_status=0
+npm run --silent test:faults || faults_status=$?
+demo_status=0
+wait "$demo_pid" || demo_status=$?
+cat "$demo_log"
+rm -f "$demo_log"
+if [ "$faults_status" != 0 ] || [ "$demo_status" != 0 ]; then
+  echo "== failed: fault suite exit $faults_status, demo-lab e2e exit $demo_status" >&2
+  exit 1
+fi
 echo "== Electron security lint (electronegativity)"
 npm run --silent lint:electron
 echo "== e2e (Playwright, Chromium) against a real emulated lab"
@@ -33,7 +53,3 @@ echo "== e2e (Playwright, Chromium) against a real emulated lab"
 # run, its least-privilege band once stayed "pass" after Break (passes alone; open, see issue #11's note).
 npx playwright test e2e/workshop.spec.ts
 npx playwright test --grep-invert "in the Workshop screen"
-echo "== e2e: a bring-up failure, injected into the in-memory demo lab"
-SECLAB_E2E_HANDLERS=fake npx playwright test e2e/bring-up-failure.spec.ts e2e/offline-start.spec.ts e2e/app-truth-operations.spec.ts e2e/readability.spec.ts e2e/everyday-app.spec.ts e2e/engine-choice.spec.ts
-echo "== e2e: the Workshop screen on the in-memory demo lab (lessons and a challenge from resources/lessons)"
-SECLAB_E2E_HANDLERS=fake npx playwright test e2e/workshop.spec.ts
