@@ -16,6 +16,14 @@ function leftOutTable(settings: { elasticsearch: MappedSettings; kibana?: Mapped
 export function eckReadme(input: ExportInput, names: EckNames, settings: { elasticsearch: MappedSettings; kibana?: MappedSettings }, files: ExportedFile[], nextSteps: string[]): string {
   const { plan } = input;
   const nodes = plan.containers.filter((c) => c.kind === 'elasticsearch');
+  const has = (kind: string) => plan.containers.some((c) => c.kind === kind);
+  const httpEndpoints = [
+    { product: 'Elasticsearch', service: names.services.elasticsearch },
+    ...(has('kibana') ? [{ product: 'Kibana', service: names.services.kibana }] : []),
+    ...(has('fleet-server') ? [{ product: 'Fleet Server', service: names.services.fleetServer }] : []),
+  ];
+  const code = (text: string) => `\`${text}\``;
+  const httpLine = `- **TLS, HTTP**: ${code('spec.http.tls.certificate.secretName')} on ${httpEndpoints.map((e) => e.product).join(', ')}: a Secret with ${code('tls.crt')}, ${code('tls.key')}, ${code('ca.crt')}. The lab CA issued one certificate per endpoint for ECK's Services (${httpEndpoints.map((e) => code(e.service)).join(', ')}, with their ${code(`.${names.namespace}.svc`)} forms) and ${code('localhost')}; they are kept in the lab's PKI folder beside the others (${code('eck-*-http')}).`;
   const memory = plan.containers.map((c) => `${c.component} ${memoryQuantity(c.memoryBytes)}`).join(', ');
   return `# Lab "${plan.lab}" for Elastic Cloud on Kubernetes
 
@@ -40,24 +48,24 @@ Nothing is published outside the cluster: no Service is of type LoadBalancer or 
 
 ## How the lab maps to ECK
 
-- **TLS, HTTP**: \`spec.http.tls.certificate.secretName\` on Elasticsearch, Kibana and Fleet Server: a Secret with \`tls.crt\`, \`tls.key\`, \`ca.crt\`. The lab CA issued these three certificates for ECK's Services (\`${names.services.elasticsearch}\`, \`${names.services.kibana}\`, \`${names.services.fleetServer}\`, with \`.${names.namespace}.svc\` forms) and \`localhost\`; they are kept in the lab's PKI folder beside the others (\`eck-*-http\`).
+${httpLine}
 - **TLS, transport**: \`spec.transport.tls.certificate.secretName\` holds the lab CA's \`ca.crt\` and \`ca.key\`, so ECK issues every node's transport certificate from the lab CA; \`spec.transport.tls.certificateAuthorities.configMapName\` (\`${names.configMaps.transportCa}\`, \`ca.crt\`) makes the lab CA the trusted one. The CA's private key is therefore in a Secret of this namespace: whoever may read Secrets there can issue certificates the lab trusts. ECK sets transport verification to \`certificate\` (the lab uses \`full\`; ECK refuses the setting).
-- **Users and roles**: \`spec.auth.fileRealm\` (\`${names.secrets.fileRealm}\`: \`users\` with bcrypt hashes, \`users_roles\`) and \`spec.auth.roles\` (\`${names.secrets.roles}\`: \`roles.yml\`), the plan's ${plan.users.map((u) => u.username).join(', ')} and ${plan.roles.map((r) => r.name).join(', ')}. \`spec.auth.disableElasticUser: true\`: \`lab_admin\` is the superuser to use, as in the lab.
+- **Users and roles**: \`spec.auth.fileRealm\` (\`${names.secrets.fileRealm}\`: \`users\` with bcrypt hashes, \`users_roles\`) and \`spec.auth.roles\` (\`${names.secrets.roles}\`: \`roles.yml\`), with the plan's users (${plan.users.map((u) => u.username).join(', ')}) and roles (${plan.roles.map((r) => r.name).join(', ')}). \`spec.auth.disableElasticUser: true\`: \`lab_admin\` is the superuser to use, as in the lab.
 - **Kibana**: its encryption keys are \`spec.secureSettings\` (\`${names.secrets.kibanaSecureSettings}\`), written into Kibana's keystore; its connection to Elasticsearch is ECK's \`elasticsearchRef\`. Fleet is preconfigured in \`spec.config\` (\`xpack.fleet.agentPolicies\`, \`xpack.fleet.packages\`, outputs, Fleet Server host) as in ECK's Fleet recipe, with the lab's policy ids.
-- **Fleet**: ECK Agents in Fleet mode: \`${names.fleetServer}\` with \`fleetServerEnabled: true\`, \`elasticsearchRefs\`, \`kibanaRef\`; each agent with \`fleetServerRef\` and \`kibanaRef\`. ECK makes the service token and enrollment tokens itself, so the lab's tokens are not exported. Agent state is an \`emptyDir\` (ECK's default is a hostPath a non-root agent cannot write): an agent pod that is replaced enrolls again.
+- **Fleet**: ECK Agents in Fleet mode: \`${names.fleetServer}\` with \`fleetServerEnabled: true\`, \`elasticsearchRefs\`, \`kibanaRef\`; each agent with \`fleetServerRef\` and \`kibanaRef\`. ECK makes the service token and enrollment tokens itself, so the lab's tokens are not exported. Agent state is an \`emptyDir\` named \`agent-data\`: ECK's default is a hostPath that a non-root agent cannot write (ECK's Fleet docs, "Storing local state in host path volume", name both ways; non-root agents need ECK 2.10 or later). An agent pod that is replaced therefore enrolls again. The agents have no Kubernetes service account rights: the lab's policies hold no Kubernetes integration.
 - **IP filtering and loopback**: pods have no fixed IPs, so \`30-network-policies.yaml\` says it: ingress is denied to every pod of the namespace except Elasticsearch HTTP (9200) from Kibana, Fleet Server, the agents and the ECK operator; Elasticsearch transport (9300) from Elasticsearch pods only; Kibana (5601) from the operator only; Fleet Server (8220) from the agents only. Port-forwarding goes through the kubelet, not the pod network, so it still works. Egress is not restricted (Kibana downloads Fleet packages from Elastic's package registry). NetworkPolicies need a CNI that enforces them.
 - **Pods**: every pod runs as the plan's user (\`runAsNonRoot\`, uid/gid from the plan's ${plan.containers[0]?.user ?? '1000:0'}, fsGroup 1000 as ECK sets it), seccomp \`RuntimeDefault\`, no privilege escalation, capabilities dropped (${[...new Set(plan.containers.flatMap((c) => c.capDrop))].join(', ')}), memory request = limit from the plan: ${memory}.
 
 Settings of the plan not carried into \`spec.nodeSets[].config\` or Kibana's \`spec.config\`, and why:
 ${leftOutTable(settings)}
 
-The plan's ulimits (memlock, nofile) have no per-pod form in Kubernetes: the nodes' defaults apply. Elasticsearch needs \`vm.max_map_count\` ≥ 262144 on each Kubernetes node, as it does on the Docker host.
+${plan.emulated ? "The plan uses seclab's emulated images: ECK runs Elastic's own scripts inside the images (init containers, the keystore tool), which the emulated images are not made for. Export a lab with Elastic's images (`--images official`) for ECK.\n\n" : ''}The plan's ulimits (memlock, nofile) have no per-pod form in Kubernetes: the nodes' defaults apply. Elasticsearch needs \`vm.max_map_count\` ≥ 262144 on each Kubernetes node, as it does on the Docker host.
 
 ## How this was checked
 
 There was no Kubernetes cluster: these manifests have **not** been applied. seclab's tests check that every core
 Kubernetes document (Namespace, Secret, ConfigMap, NetworkPolicy, and every pod template) passes the
-\`kubernetes-models\` schemas; that every ECK resource passes a strict model of the ECK ${ECK_VERSION} fields it uses
+\`kubernetes-models\` schemas (types, enums, required fields: unlike the ECK model, they let unknown fields pass); that every ECK resource passes a strict model of the ECK ${ECK_VERSION} fields it uses
 (unknown or missing required fields refused, each field citing ECK's API reference); that no password, key or token
 of the lab appears in any file but the Secrets file; and that the users' bcrypt hashes verify. Not checked: that ECK
 reconciles these resources, that Fleet enrolls, that the NetworkPolicies admit exactly what they should on a real CNI.

@@ -53,7 +53,7 @@ export interface EckPki {
   caKeyPem: string;
   caFingerprintSha256: string;
   /** Leaf (chain) and key per ECK HTTP endpoint, issued by the lab CA for ECK's Service names. */
-  http: Record<'elasticsearch' | 'kibana' | 'fleetServer', { certificatePem: string; keyPem: string }>;
+  http: Partial<Record<'elasticsearch' | 'kibana' | 'fleetServer', { certificatePem: string; keyPem: string }>>;
 }
 
 export interface EckSecretValues {
@@ -90,14 +90,18 @@ export function secretManifests(plan: LabPlan, names: EckNames, pki: EckPki, val
     type: 'Opaque',
     stringData,
   });
-  const tls = (entry: { certificatePem: string; keyPem: string }) => ({ 'tls.crt': entry.certificatePem, 'tls.key': entry.keyPem, 'ca.crt': pki.caPem });
+  const tls = (endpoint: keyof EckPki['http']) => {
+    const entry = pki.http[endpoint];
+    if (!entry) throw new Error(`no HTTP certificate was issued for ${endpoint}`);
+    return { 'tls.crt': entry.certificatePem, 'tls.key': entry.keyPem, 'ca.crt': pki.caPem };
+  };
   const hasKibana = byKind(plan, 'kibana').length > 0;
   const hasFleet = byKind(plan, 'fleet-server').length > 0;
   return [
     // spec.http.tls.certificate: tls.crt, tls.key, ca.crt (api-reference 3_5_0.md#tlsoptions).
-    secret(names.secrets.elasticsearchHttpCertificate, tls(pki.http.elasticsearch)),
-    ...(hasKibana ? [secret(names.secrets.kibanaHttpCertificate, tls(pki.http.kibana))] : []),
-    ...(hasFleet ? [secret(names.secrets.fleetServerHttpCertificate, tls(pki.http.fleetServer))] : []),
+    secret(names.secrets.elasticsearchHttpCertificate, tls('elasticsearch')),
+    ...(hasKibana ? [secret(names.secrets.kibanaHttpCertificate, tls('kibana'))] : []),
+    ...(hasFleet ? [secret(names.secrets.fleetServerHttpCertificate, tls('fleetServer'))] : []),
     // spec.transport.tls.certificate: the CA that issues node certificates, ca.crt and ca.key (#transporttlsoptions).
     secret(names.secrets.transportCa, { 'ca.crt': pki.caPem, 'ca.key': pki.caKeyPem }),
     // spec.auth.fileRealm: `users` and `users_roles` in the file realm's formats; spec.auth.roles: `roles.yml` (ECK users-and-roles docs).

@@ -34,10 +34,16 @@ const ES_UNSUPPORTED = new Set([
   'xpack.security.transport.ssl.verification_mode',
 ]);
 
+/**
+ * ECK forms the cluster itself: it writes cluster.initial_master_nodes while bootstrapping, which
+ * Elasticsearch refuses beside discovery.type single-node, the plan's setting for a one-node lab.
+ */
+const ES_DISCOVERY_BY_ECK = new Set(['discovery.type']);
+
 type Reason = keyof typeof LEFT_TO_ECK;
 
 function elasticsearchReason(key: string, value: PlannedValue): Reason | undefined {
-  if (ES_UNSUPPORTED.has(key)) return 'eckManaged';
+  if (ES_UNSUPPORTED.has(key) || ES_DISCOVERY_BY_ECK.has(key)) return 'eckManaged';
   if (/^xpack\.security\.(http|transport)\.ssl\.(key|certificate|certificate_authorities)$/.test(key)) return 'tlsPaths';
   if (/^xpack\.security\.(http|transport)\.filter\./.test(key)) return 'ipFilter';
   if (key === 'bootstrap.memory_lock') return 'memoryLock';

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
@@ -36,36 +36,90 @@ function fixedRandomBytes() {
   };
 }
 
-let root: string;
-let outDir: string;
-let certsDir: string;
-let secrets: LabSecrets;
-let result: ExportResult;
-let docs: Array<{ file: string; doc: Doc }>;
+interface Exported {
+  result: ExportResult;
+  docs: Array<{ file: string; doc: Doc }>;
+  secrets: LabSecrets;
+  certsDir: string;
+  outDir: string;
+}
 
-const docsOf = (kind: string) => docs.filter((d) => d.doc.kind === kind).map((d) => d.doc);
-const readOut = (path: string) => readFileSync(join(outDir, path), 'utf8');
+const roots: string[] = [];
 
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'seclab-eck-'));
-  outDir = join(root, 'out');
-  certsDir = join(root, 'certs');
-  const spec = parseLabSpec({});
+/** A lab of this shape, planned, given secrets and a real PKI, then exported for ECK into a temp folder. */
+async function exportForEck(specInput: object): Promise<Exported> {
+  const root = mkdtempSync(join(tmpdir(), 'seclab-eck-'));
+  roots.push(root);
+  const outDir = join(root, 'out');
+  const certsDir = join(root, 'certs');
+  const spec = parseLabSpec(specInput);
   const plan = planLab(spec, allocation);
   // Tokens Fleet makes at run time are lab secrets too: none may reach the export.
-  secrets = {
+  const secrets: LabSecrets = {
     ...generateLabSecrets(fixedRandomBytes()),
     'fleet-server-service-token': 'AAEAAWVsYXN0aWMvZmxlZXQtc2VydmVyL2xhYjpzZWNyZXRWYWx1ZU9mVGhlVG9rZW4',
     'agent-enrollment-token': Buffer.from('enrollkeyid:enrollsecretvalue123').toString('base64'),
   };
   await issueLabCertificates({ outDir: certsDir, components: certificateRequestsFor(spec, allocation.subnetIndex), now });
-  result = await writeEckExport({ spec, plan, secrets, certsDir, outDir }, { now });
-  docs = Object.values(ECK_FILES)
+  const result = await writeEckExport({ spec, plan, secrets, certsDir, outDir }, { now });
+  const docs = Object.values(ECK_FILES)
     .filter((file) => result.files.some((f) => f.path === file))
-    .flatMap((file) => parseAllDocuments(readOut(file)).map((d) => ({ file, doc: d.toJS() as Doc })));
+    .flatMap((file) => parseAllDocuments(readFileSync(join(outDir, file), 'utf8')).map((d) => ({ file, doc: d.toJS() as Doc })));
+  return { result, docs, secrets, certsDir, outDir };
+}
+
+let lab: Exported;
+let result: ExportResult;
+let docs: Exported['docs'];
+let secrets: LabSecrets;
+let certsDir: string;
+let outDir: string;
+
+const docsOf = (kind: string, from = docs) => from.filter((d) => d.doc.kind === kind).map((d) => d.doc);
+const readOut = (path: string) => readFileSync(join(outDir, path), 'utf8');
+
+beforeAll(async () => {
+  lab = await exportForEck({});
+  ({ result, docs, secrets, certsDir, outDir } = lab);
 }, 120_000);
 
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
+
+/** Every core kind through kubernetes-models, every ECK kind through the ECK model. */
+function expectValidManifests(exported: Exported): void {
+  for (const { doc } of exported.docs) {
+    if (doc.kind in CORE_KINDS) expect(() => new CORE_KINDS[doc.kind](doc as never).validate(), `${doc.kind} ${doc.metadata.name}`).not.toThrow();
+    else expect(ECK_SCHEMAS[doc.kind]?.safeParse(doc).error, `${doc.kind} ${doc.metadata.name}`).toBeUndefined();
+    for (const template of podTemplatesOf(doc)) expect(() => new PodTemplateSpec(template as never).validate()).not.toThrow();
+  }
+}
+
+/** No lab secret, in any form it travels in, and no line of any private key, outside a Secret or in a non-secret file. */
+function expectNoSecretOutsideSecrets(exported: Exported): void {
+  const keyFiles = [
+    join('ca', 'ca.key'),
+    ...readdirSync(exported.certsDir)
+      .filter((d) => d !== 'ca')
+      .map((d) => join(d, `${d}.key`)),
+  ];
+  const keyLines = keyFiles.flatMap((path) =>
+    readFileSync(join(exported.certsDir, path), 'utf8')
+      .split('\n')
+      .filter((line) => line.length >= 40 && !line.startsWith('-----')),
+  );
+  const needles = [...secretForms(exported.secrets), ...keyLines];
+  const secretsFile = readFileSync(join(exported.outDir, ECK_FILES.secrets), 'utf8');
+  // The scan finds what it looks for: the Secrets file holds the CA key (and Kibana's keys where there is Kibana).
+  expect(needles.filter((needle) => secretsFile.includes(needle)).length).toBeGreaterThan(3);
+  const nonSecretTexts = [
+    ...exported.docs.filter((d) => d.doc.kind !== 'Secret').map((d) => JSON.stringify(d.doc)),
+    ...exported.result.files.filter((f) => !f.secret).map((f) => readFileSync(join(exported.outDir, f.path), 'utf8')),
+  ];
+  for (const text of nonSecretTexts) for (const needle of needles) expect(text.includes(needle), `a secret appears outside a Secret: ${needle.slice(0, 6)}…`).toBe(false);
+  expect(exported.result.files.filter((f) => f.secret).map((f) => f.path)).toEqual([ECK_FILES.secrets]);
+  for (const file of exported.result.files) expect(statSync(join(exported.outDir, file.path)).mode & 0o777, file.path).toBe(file.secret ? 0o600 : 0o644);
+  expect(exported.docs.filter((d) => d.doc.kind === 'Secret').every((d) => d.file === ECK_FILES.secrets)).toBe(true);
+}
 
 function podTemplatesOf(doc: Doc): unknown[] {
   if (doc.kind === 'Elasticsearch') return doc.spec.nodeSets.map((n: { podTemplate: unknown }) => n.podTemplate);
@@ -76,13 +130,10 @@ function podTemplatesOf(doc: Doc): unknown[] {
 
 describe('seclab export --format eck', () => {
   it('writes core kinds that pass the kubernetes-models schemas, pod templates included', () => {
-    const core = docs.filter((d) => d.doc.kind in CORE_KINDS);
-    expect(new Set(core.map((d) => d.doc.kind))).toEqual(new Set(['Namespace', 'Secret', 'ConfigMap', 'NetworkPolicy']));
-    for (const { doc } of core) expect(() => new CORE_KINDS[doc.kind](doc as never).validate(), `${doc.kind} ${doc.metadata.name}`).not.toThrow();
-    const templates = docs.flatMap((d) => podTemplatesOf(d.doc));
-    expect(templates).toHaveLength(4); // one nodeSet, Kibana, Fleet Server, agent01
-    for (const template of templates) expect(() => new PodTemplateSpec(template as never).validate()).not.toThrow();
+    expect(new Set(docs.filter((d) => d.doc.kind in CORE_KINDS).map((d) => d.doc.kind))).toEqual(new Set(['Namespace', 'Secret', 'ConfigMap', 'NetworkPolicy']));
+    expect(docs.flatMap((d) => podTemplatesOf(d.doc))).toHaveLength(4); // one nodeSet, Kibana, Fleet Server, agent01
     expect(docs.every((d) => d.doc.kind in CORE_KINDS || d.doc.kind in ECK_SCHEMAS)).toBe(true);
+    expectValidManifests(lab);
   });
 
   it('writes ECK resources that pass the ECK 3.5 model, which refuses a missing or unknown field', () => {
@@ -106,24 +157,7 @@ describe('seclab export --format eck', () => {
   });
 
   it('puts no secret value or private key outside the Secrets file', () => {
-    const privateKeys = [
-      join('ca', 'ca.key'),
-      ...readdirSync(certsDir)
-        .filter((d) => d !== 'ca')
-        .map((d) => join(d, `${d}.key`)),
-    ].map((path) => readFileSync(join(certsDir, path), 'utf8'));
-    const keyBodies = privateKeys.flatMap((pem) => pem.split('\n').filter((line) => line.length >= 40 && !line.startsWith('-----')));
-    const needles = [...secretForms(secrets), ...keyBodies];
-    expect(needles.length).toBeGreaterThan(20);
-    // The scan finds what it looks for: the Secrets file holds Kibana's keys and the CA key.
-    expect(needles.filter((needle) => readOut(ECK_FILES.secrets).includes(needle)).length).toBeGreaterThan(3);
-    // Every non-Secret document, and every file that is not marked secret (README included).
-    const nonSecretTexts = [...docs.filter((d) => d.doc.kind !== 'Secret').map((d) => JSON.stringify(d.doc)), ...result.files.filter((f) => !f.secret).map((f) => readOut(f.path))];
-    for (const text of nonSecretTexts) for (const needle of needles) expect(text.includes(needle), `a secret appears outside a Secret: ${needle.slice(0, 6)}…`).toBe(false);
-    // The secret-bearing file is the Secrets file alone, 0600; the rest 0644.
-    expect(result.files.filter((f) => f.secret).map((f) => f.path)).toEqual([ECK_FILES.secrets]);
-    for (const file of result.files) expect(statSync(join(outDir, file.path)).mode & 0o777, file.path).toBe(file.secret ? 0o600 : 0o644);
-    expect(docs.filter((d) => d.doc.kind === 'Secret').every((d) => d.file === ECK_FILES.secrets)).toBe(true);
+    expectNoSecretOutsideSecrets(lab);
   });
 
   it('gives three nodes, the lab CA on HTTP and transport, file-realm users and Kibana keys from the lab', () => {
@@ -178,7 +212,10 @@ describe('seclab export --format eck', () => {
       expect(bcrypt.compareSync(secrets[secret]!, hash)).toBe(true);
     }
     expect(fileRealm.users_roles.split('\n')).toEqual(expect.arrayContaining(['lab_analyst:analyst', 'lab_writer:writer', 'superuser:lab_admin']));
-    expect(secretsByName[es.spec.auth.roles[0].secretName]['roles.yml']).toContain('lab-logs-*');
+    expect(parse(secretsByName[es.spec.auth.roles[0].secretName]['roles.yml'])).toEqual({
+      lab_analyst: { cluster: [], indices: [{ names: ['lab-*'], privileges: ['read', 'view_index_metadata'] }], description: 'reads lab-* indices, nothing else' },
+      lab_writer: { cluster: [], indices: [{ names: ['lab-logs-*'], privileges: ['create_doc', 'create_index', 'read'] }], description: 'writes new documents to lab-logs-*, reads them back' },
+    });
     expect(es.spec.auth.disableElasticUser).toBe(true);
 
     const [kibana] = docsOf('Kibana');
@@ -222,5 +259,33 @@ describe('seclab export --format eck', () => {
     const order = [ECK_FILES.namespace, ECK_FILES.secrets, ECK_FILES.configMaps, ECK_FILES.networkPolicies, ECK_FILES.elasticsearch, ECK_FILES.kibana, ECK_FILES.fleet].map(indexOf);
     expect(order.every((index, i) => index > 1 && (i === 0 || index > order[i - 1]))).toBe(true);
     for (const step of steps) expect(readme).toContain(step);
+    // Plain YAML, no anchors or aliases, for any tool that reads it.
+    for (const file of result.files.filter((f) => f.path.endsWith('.yaml'))) expect(readOut(file.path), file.path).not.toMatch(/(^|\s)[&*]a\d+(\s|$)/m);
   });
+
+  it.each([
+    ['one node, no Kibana, no Fleet', { elasticsearch: { nodes: 1 }, kibana: false, fleetServer: false, agents: 0 }, { nodes: 1, agents: [] as string[] }],
+    ['Kibana without Fleet', { fleetServer: false, agents: 0 }, { nodes: 3, agents: [] }],
+    ['Fleet Server without agents', { agents: 0 }, { nodes: 3, agents: ['fleet-server'] }],
+    ['two agents, five nodes', { elasticsearch: { nodes: 5 }, agents: 2 }, { nodes: 5, agents: ['fleet-server', 'agent01', 'agent02'] }],
+  ])(
+    'exports a lab with %s: valid, no secret outside a Secret, no open door',
+    async (_name, spec, expected) => {
+      const exported = await exportForEck(spec);
+      expectValidManifests(exported);
+      expectNoSecretOutsideSecrets(exported);
+      const [es] = docsOf('Elasticsearch', exported.docs);
+      expect(es.spec.nodeSets[0].count).toBe(expected.nodes);
+      expect(es.spec.nodeSets[0].config).not.toHaveProperty(['discovery.type']);
+      expect(docsOf('Agent', exported.docs).map((a) => a.metadata.name)).toEqual(expected.agents);
+      const hasKibana = (spec as { kibana?: boolean }).kibana !== false;
+      expect(docsOf('Kibana', exported.docs)).toHaveLength(hasKibana ? 1 : 0);
+      // Every Secret a resource names is in the export, and every rule names its peers.
+      const secretNames = new Set(docsOf('Secret', exported.docs).map((s) => s.metadata.name));
+      const named = JSON.stringify(exported.docs.map((d) => d.doc.spec ?? {})).match(/"secretName":"[^"]+"/g) ?? [];
+      for (const reference of named) expect(secretNames.has(reference.slice('"secretName":"'.length, -1)), reference).toBe(true);
+      for (const policy of docsOf('NetworkPolicy', exported.docs)) for (const rule of policy.spec.ingress) expect(rule.from.length).toBeGreaterThan(0);
+    },
+    120_000,
+  );
 });

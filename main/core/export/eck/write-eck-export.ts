@@ -43,43 +43,47 @@ export const ECK_FILES = {
 /** Elasticsearch's bcrypt cost by default (xpack.security.authc.password_hashing.algorithm: bcrypt = bcrypt10). */
 const BCRYPT_COST = 10;
 
+type HttpEndpoint = keyof EckPki['http'];
+
 /**
  * ECK's HTTP Services are <name>-es-http, <name>-kb-http and <name>-agent-http in the lab's
  * namespace: the lab's own certificates name the Docker hosts (es01, kibana), so the lab CA issues
- * one more certificate per endpoint, for those Services and for localhost (port-forward).
+ * one more certificate per endpoint the plan has, for those Services and for localhost (port-forward).
+ * Fleet Server and the agents verify host names; ECK's operator verifies the chain only
+ * (pkg/controller/common/http/http_client.go, VerifyCertificateExceptServerName).
  */
-function httpCertificateRequests(names: EckNames) {
+function httpCertificateRequests(plan: LabPlan, names: EckNames) {
   const request = (name: string, service: string) => ({
     name,
     dnsNames: [service, `${service}.${names.namespace}`, names.svc(service), `${names.svc(service)}.cluster.local`, 'localhost'],
     ipAddresses: ['127.0.0.1'],
   });
+  const has = (kind: string) => plan.containers.some((c) => c.kind === kind);
   return {
     elasticsearch: request('eck-elasticsearch-http', names.services.elasticsearch),
-    kibana: request('eck-kibana-http', names.services.kibana),
-    fleetServer: request('eck-fleet-server-http', names.services.fleetServer),
-  };
+    ...(has('kibana') ? { kibana: request('eck-kibana-http', names.services.kibana) } : {}),
+    ...(has('fleet-server') ? { fleetServer: request('eck-fleet-server-http', names.services.fleetServer) } : {}),
+  } as Partial<Record<HttpEndpoint, { name: string; dnsNames: string[]; ipAddresses: string[] }>>;
 }
 
-async function eckPki(certsDir: string, names: EckNames, now: Date): Promise<EckPki> {
+async function eckPki(plan: LabPlan, certsDir: string, names: EckNames, now: Date): Promise<EckPki> {
   const read = (...path: string[]) => readFileSync(join(certsDir, ...path), 'utf8');
   const caPem = read('ca', 'ca.crt');
-  const requests = httpCertificateRequests(names);
+  const requests = httpCertificateRequests(plan, names);
   // renewWithinDays 0: the lab's CA (renewed by the export's caller) is reused as long as it is valid at all.
   const issued = await issueLabCertificates({ outDir: certsDir, components: Object.values(requests), now, renewWithinDays: 0 });
   if (issued.caOutcome === 'issued' || read('ca', 'ca.crt') !== caPem) {
     throw new SeclabError('EXPORT_CA_CHANGED', `the lab's CA in ${certsDir} was not usable, so a new one was issued: run \`seclab certs\` or \`seclab up\` so every certificate comes from it, then export again`);
   }
-  const leaf = (name: string) => ({ certificatePem: read(name, `${name}.crt`), keyPem: read(name, `${name}.key`) });
-  return {
-    caPem,
-    caKeyPem: read('ca', 'ca.key'),
-    caFingerprintSha256: issued.caFingerprintSha256,
-    http: { elasticsearch: leaf(requests.elasticsearch.name), kibana: leaf(requests.kibana.name), fleetServer: leaf(requests.fleetServer.name) },
-  };
+  const http = Object.fromEntries(Object.entries(requests).map(([endpoint, request]) => [endpoint, { certificatePem: read(request.name, `${request.name}.crt`), keyPem: read(request.name, `${request.name}.key`) }]));
+  return { caPem, caKeyPem: read('ca', 'ca.key'), caFingerprintSha256: issued.caFingerprintSha256, http };
 }
 
-/** The file realm's `users` (bcrypt, the `$2a$` form Elasticsearch reads), `users_roles` and `roles.yml`. */
+/**
+ * The file realm's `users` and `users_roles` (ECK's keys: pkg/controller/elasticsearch/user/filerealm/realm.go) and
+ * `roles.yml` (pkg/controller/elasticsearch/user/roles.go). Hashes in the `$2a$` form Elasticsearch recognises as
+ * bcrypt (x-pack/plugin/core/.../authc/support/Hasher.java, BCRYPT_PREFIX); bcryptjs writes `$2b$`, the same hash.
+ */
 function secretValues(plan: LabPlan, secrets: LabSecrets, kibanaSecureSettings: Array<{ setting: string; secret: Parameters<typeof requireSecret>[1] }>): EckSecretValues {
   const users = plan.users.map((user) => `${user.username}:${bcrypt.hashSync(requireSecret(secrets, user.secret), BCRYPT_COST).replace(/^\$2b\$/, '$2a$')}`);
   const roleNames = [...new Set(plan.users.flatMap((user) => user.roles))];
@@ -94,7 +98,7 @@ function secretValues(plan: LabPlan, secrets: LabSecrets, kibanaSecureSettings: 
   return {
     users: `${users.join('\n')}\n`,
     usersRoles: `${usersRoles.join('\n')}\n`,
-    rolesYml: stringify(roles, { lineWidth: 0 }),
+    rolesYml: stringify(roles, { lineWidth: 0, aliasDuplicateObjects: false }),
     kibanaSecureSettings: Object.fromEntries(kibanaSecureSettings.map(({ setting, secret }) => [setting, requireSecret(secrets, secret)])),
   };
 }
@@ -107,7 +111,8 @@ function checkEckResource(manifest: Manifest): Manifest {
   return manifest;
 }
 
-export const yamlDocuments = (manifests: Manifest[]) => manifests.map((manifest) => stringify(manifest, { lineWidth: 0 })).join('---\n');
+// No anchors: the yaml package would otherwise alias an object the manifests repeat (a pod selector used twice).
+export const yamlDocuments = (manifests: Manifest[]) => manifests.map((manifest) => stringify(manifest, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
 
 /**
  * Writes the lab as manifests for Elastic Cloud on Kubernetes into input.outDir: a namespace, the
@@ -118,7 +123,7 @@ export async function writeEckExport(input: ExportInput, options: EckExportOptio
   const { plan, secrets, certsDir, outDir } = input;
   const names = eckNames(plan);
   const settings = mappedSettingsOf(plan);
-  const pki = await eckPki(certsDir, names, options.now ?? new Date());
+  const pki = await eckPki(plan, certsDir, names, options.now ?? new Date());
   const values = secretValues(plan, secrets, settings.kibana?.secureSettings ?? []);
 
   const files: ExportedFile[] = [];
