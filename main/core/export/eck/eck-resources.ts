@@ -167,6 +167,9 @@ export function kibanaManifest(plan: LabPlan, names: EckNames, settings: MappedS
       config: { ...settings.config, ...fleetConfig(plan, names, caFingerprintSha256) },
       http: { tls: { certificate: { secretName: names.secrets.kibanaHttpCertificate } } },
       podTemplate: podTemplate(plan, kibana, CONTAINER_NAME.kibana, settings.env),
+      // ECK also writes generated encryption keys into kibana.yml (pkg/controller/kibana/config_settings.go,
+      // getOrCreateReusableSettings); Kibana merges its keystore over kibana.yml last (elastic/kibana
+      // src/cli/serve/serve.js, applyConfigOverrides), so the lab's keys are the ones in force.
       secureSettings: [{ secretName: names.secrets.kibanaSecureSettings }],
     },
   };
