@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -150,5 +150,22 @@ describe('seclab export refusals', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/--format.*helm.*compose, eck/s);
     expect(existsSync(join(testHome.home, 'helm'))).toBe(false);
+  });
+});
+
+describe('seclab export --format eck', () => {
+  it('writes the manifests and their README for a new lab, with the Secrets file private, and creates no Docker object', async () => {
+    const eckLab = uniqueLabName('eckx');
+    const out = join(testHome.home, 'eck');
+    const result = await seclab(['export', '--lab', eckLab, '--images', 'emulated', '--format', 'eck', '--out', out, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const exported = JSON.parse(result.stdout) as { format: string; files: Array<{ path: string; mode: number; secret: boolean }>; nextSteps: string[] };
+    expect(exported.format).toBe('eck');
+    expect(readdirSync(out).sort()).toEqual(exported.files.map((file) => file.path).sort());
+    for (const file of exported.files) expect(statSync(join(out, file.path)).mode & 0o777, file.path).toBe(file.secret ? 0o600 : 0o644);
+    expect(exported.nextSteps.join('\n')).toMatch(/kubectl apply/);
+    const objects = await engine().labObjects(eckLab);
+    expect(objects.containers.length + objects.volumes.length + objects.networks.length).toBe(0);
+    await seclab(['down', '--lab', eckLab, '--purge']);
   });
 });

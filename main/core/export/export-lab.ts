@@ -14,6 +14,7 @@ import { engineLimitsFor } from '../orchestrator/engine-limits-cache.ts';
 import { FILE_SYSTEM_REFUSALS, labHomeRefusal } from '../files/file-system-refusals.ts';
 import type { ExportInput, ExportResult } from './export-types.ts';
 import { writeComposeExport } from './compose/write-compose-export.ts';
+import { writeEckExport } from './eck/write-eck-export.ts';
 
 export const EXPORT_FORMATS = ['compose', 'eck'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -31,9 +32,7 @@ type Writer = (input: ExportInput, environment: CoreEnvironment) => Promise<Expo
 
 const WRITERS: Record<ExportFormat, Writer> = {
   compose: async (input, environment) => writeComposeExport(input, { now: environment.now(), processUid: process.platform === 'linux' ? process.getuid?.() : undefined }),
-  eck: async () => {
-    throw new SeclabError('EXPORT_FORMAT_UNAVAILABLE', 'the ECK export is being built: use --format compose for now');
-  },
+  eck: (input) => writeEckExport(input),
 };
 
 /**
