@@ -208,9 +208,9 @@ export function agentManifests(plan: LabPlan, names: EckNames): Manifest[] {
   ];
 }
 
-/** Agents of this lab (Fleet Server among them unless asked not), by ECK's agent name label. */
-function agentPods(plan: LabPlan, names: EckNames, withFleetServer = true) {
-  const agents = [...(withFleetServer && byKind(plan, 'fleet-server').length ? [names.fleetServer] : []), ...byKind(plan, 'agent').map((c) => c.component)];
+/** Agents of this lab (Fleet Server among them), by ECK's agent name label. */
+function agentPods(plan: LabPlan, names: EckNames) {
+  const agents = [...(byKind(plan, 'fleet-server').length ? [names.fleetServer] : []), ...byKind(plan, 'agent').map((c) => c.component)];
   return agents.length ? [{ podSelector: { matchExpressions: [{ key: 'agent.k8s.elastic.co/name', operator: 'In', values: agents }] } }] : [];
 }
 
@@ -231,7 +231,6 @@ export function networkPolicies(plan: LabPlan, names: EckNames): Manifest[] {
   const tcp = (port: number) => [{ protocol: 'TCP', port }];
   const es = { matchLabels: ECK_POD_LABELS.elasticsearch(names.elasticsearch) };
   const hasKibana = byKind(plan, 'kibana').length > 0;
-  const enrollingAgents = agentPods(plan, names, false);
   const kibanaPeer = hasKibana ? [{ podSelector: { matchLabels: ECK_POD_LABELS.kibana(names.kibana) } }] : [];
   return [
     policy('default-deny-ingress', {}, []),
@@ -241,7 +240,8 @@ export function networkPolicies(plan: LabPlan, names: EckNames): Manifest[] {
     policy('elasticsearch-transport', es, [{ from: [{ podSelector: es }], ports: tcp(9300) }]),
     // Kibana: only the operator (it sets Fleet up through Kibana's API); people come in by port-forward.
     ...(hasKibana ? [policy('kibana-http', { matchLabels: ECK_POD_LABELS.kibana(names.kibana) }, [{ from: [OPERATOR_PEER], ports: tcp(5601) }])] : []),
-    // Fleet Server: the lab's agents. No agents, no rule: an empty `from` would let everyone in.
-    ...(byKind(plan, 'fleet-server').length ? [policy('fleet-server-http', { matchLabels: ECK_POD_LABELS.agent(names.fleetServer) }, enrollingAgents.length ? [{ from: enrollingAgents, ports: tcp(8220) }] : [])] : []),
+    // Fleet Server: the lab's agents, and Fleet Server itself: it calls itself through its Service while Fleet
+    // is set up (ECK's Fleet known limitations, "Fleet Server initialization fails on minikube when CNI is disabled").
+    ...(byKind(plan, 'fleet-server').length ? [policy('fleet-server-http', { matchLabels: ECK_POD_LABELS.agent(names.fleetServer) }, [{ from: agentPods(plan, names), ports: tcp(8220) }])] : []),
   ];
 }

@@ -240,7 +240,7 @@ describe('seclab export --format eck', () => {
     expect(httpFrom).toContainEqual({ podSelector: { matchLabels: { 'kibana.k8s.elastic.co/name': 'kibana' } } });
     expect(httpFrom).toContainEqual({ podSelector: { matchExpressions: [{ key: 'agent.k8s.elastic.co/name', operator: 'In', values: ['fleet-server', 'agent01'] }] } });
     expect(policies['kibana-http'].ingress[0].from).toHaveLength(1); // the operator alone
-    expect(policies['fleet-server-http'].ingress[0].from).toEqual([{ podSelector: { matchExpressions: [{ key: 'agent.k8s.elastic.co/name', operator: 'In', values: ['agent01'] }] } }]);
+    expect(policies['fleet-server-http'].ingress[0].from).toEqual([{ podSelector: { matchExpressions: [{ key: 'agent.k8s.elastic.co/name', operator: 'In', values: ['fleet-server', 'agent01'] }] } }]);
     // Every rule names its peers: an empty `from` would admit everyone.
     for (const spec of Object.values(policies)) for (const rule of spec.ingress) expect(rule.from.length).toBeGreaterThan(0);
     expect(docsOf('Service')).toEqual([]);
