@@ -35,6 +35,8 @@ These manifests target **ECK ${ECK_VERSION}** (API reference \`docs/reference/ap
 
 ## Apply, in this order
 
+From this folder:
+
 \`\`\`sh
 ${nextSteps.join('\n')}
 \`\`\`

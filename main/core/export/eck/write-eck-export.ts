@@ -155,6 +155,8 @@ export async function writeEckExport(input: ExportInput, options: EckExportOptio
     `kubectl -n ${names.namespace} port-forward --address 127.0.0.1 service/${names.services.elasticsearch} ${new URL(plan.endpoints.elasticsearch).port || 9200}:9200`,
     ...(plan.endpoints.kibana ? [`kubectl -n ${names.namespace} port-forward --address 127.0.0.1 service/${names.services.kibana} ${new URL(plan.endpoints.kibana).port || 5601}:5601`] : []),
   ];
-  write('README.md', eckReadme(input, names, settings, files, nextSteps), 'this guide');
+  // The README is read wherever the folder ends up (the CLI writes it elsewhere and renames it): paths relative to it.
+  const readmeSteps = nextSteps.map((step) => step.split(`${outDir}/`).join('./'));
+  write('README.md', eckReadme(input, names, settings, files, readmeSteps), 'this guide');
   return { format: 'eck', outDir, files, nextSteps };
 }
