@@ -32,7 +32,7 @@ type Writer = (input: ExportInput, environment: CoreEnvironment) => Promise<Expo
 
 const WRITERS: Record<ExportFormat, Writer> = {
   compose: async (input, environment) => writeComposeExport(input, { now: environment.now(), processUid: process.platform === 'linux' ? process.getuid?.() : undefined }),
-  eck: (input) => writeEckExport(input),
+  eck: (input, environment) => writeEckExport(input, { now: environment.now() }),
 };
 
 /**
