@@ -7,6 +7,9 @@ import { checkedImageReference, checkedObjectName } from './docker-names.ts';
 import { translateConnectionErrors } from './engine-connection.ts';
 import { resolveEngineHere, type ResolvedEngine } from './engine-resolution.ts';
 import type { DockerEngineInfo } from '../../../common/docker-engine-info.ts';
+import { hostSubnets } from './host-subnets.ts';
+import { sshSessionFor, type SshEngineSession } from './ssh-engine-session.ts';
+import { localPublishedPorts, publishedPortAccessFor, type PublishedPortAccess } from './published-ports.ts';
 
 /**
  * The only module that talks to the Docker engine. Every object it creates carries the
@@ -87,8 +90,10 @@ export function engineInfoOf(resolved: ResolvedEngine): DockerEngineInfo {
  * A dockerode client for exactly the resolved engine. Every connection field is set, even to
  * undefined: docker-modem fills the ones left out from process.env's DOCKER_HOST, which may name another engine.
  */
-export function dockerClientFor(resolved: ResolvedEngine): Docker {
+export function dockerClientFor(resolved: ResolvedEngine, session?: SshEngineSession): Docker {
   const unset = { socketPath: undefined, host: undefined, port: undefined, protocol: undefined, username: undefined, ca: undefined, cert: undefined, key: undefined };
+  // ssh://: plain HTTP over seclab's own SSH session (one connection for the API and the tunnels), not docker-modem's one per request.
+  if (session) return new Docker({ ...unset, protocol: 'http', host: resolved.options.host, port: resolved.options.port, agent: session.dockerAgent() } as Docker.DockerOptions);
   const agent = resolved.skipTlsVerify ? { agent: new Agent({ rejectUnauthorized: false }) } : {};
   return new Docker({ ...unset, ...resolved.options, ...agent } as Docker.DockerOptions);
 }
@@ -97,22 +102,28 @@ export class DockerEngine {
   readonly docker: Docker;
   /** The engine this talks to and how it was found; absent for a client made by hand (tests). */
   readonly info: DockerEngineInfo | undefined;
+  /** How the ports labs publish on the engine host's 127.0.0.1 are reached from here (published-ports.ts). */
+  readonly publishedPorts: PublishedPortAccess;
 
   /** Without a client: the engine the docker CLI would use here (engine-resolution.ts). */
-  constructor(docker?: Docker, info?: DockerEngineInfo) {
+  constructor(docker?: Docker, info?: DockerEngineInfo, publishedPorts: PublishedPortAccess = localPublishedPorts) {
     if (docker) {
       this.docker = docker;
       this.info = info;
+      this.publishedPorts = publishedPorts;
     } else {
       const resolved = resolveEngineHere();
-      this.docker = dockerClientFor(resolved);
+      const session = sshSessionFor(resolved);
+      this.docker = dockerClientFor(resolved, session);
       this.info = engineInfoOf(resolved);
+      this.publishedPorts = publishedPortAccessFor(resolved, session);
     }
     translateConnectionErrors(this.docker.modem, this.info);
   }
 
   static forResolvedEngine(resolved: ResolvedEngine): DockerEngine {
-    return new DockerEngine(dockerClientFor(resolved), engineInfoOf(resolved));
+    const session = sshSessionFor(resolved);
+    return new DockerEngine(dockerClientFor(resolved, session), engineInfoOf(resolved), publishedPortAccessFor(resolved, session));
   }
 
   // Every name that goes into a request path passes Docker's own name rule first (docker-names.ts).
@@ -177,21 +188,50 @@ export class DockerEngine {
     };
   }
 
+  private podman: Promise<boolean> | undefined;
+
+  /** Podman's Docker-compatible API (podman system service): /version lists a "Podman Engine" component (podman pkg/api/handlers/compat/version.go). */
+  isPodman(): Promise<boolean> {
+    this.podman ??= this.docker.version().then(
+      (version) => (version.Components ?? []).some((component) => component.Name === 'Podman Engine'),
+      () => {
+        this.podman = undefined;
+        return false;
+      },
+    );
+    return this.podman;
+  }
+
   async engineSubnets(): Promise<string[]> {
     const networks = await this.docker.listNetworks();
-    return networks.flatMap((n) => (n.IPAM?.Config ?? []).map((config) => config.Subnet ?? '')).filter(Boolean);
+    const own = networks.flatMap((n) => (n.IPAM?.Config ?? []).map((config) => config.Subnet ?? '')).filter(Boolean);
+    // Podman also refuses a subnet its host uses (see host-subnets.ts), which its network list leaves out.
+    // A Podman on a local socket shares this machine's network stack (rootful), so this machine's subnets are its host's.
+    const socketPath = (this.docker.modem as { socketPath?: unknown }).socketPath;
+    if (typeof socketPath === 'string' && socketPath.startsWith('/') && !socketPath.startsWith('//') && (await this.isPodman())) return [...new Set([...own, ...hostSubnets()])];
+    return own;
   }
 
   async createNetwork(name: string, subnet: string, gateway: string, labels: Record<string, string>): Promise<void> {
     requireLabLabel('network', name, labels);
     checkedObjectName('network', name);
-    await this.docker.createNetwork({
-      Name: name,
-      Driver: 'bridge',
-      CheckDuplicate: true,
-      Labels: labels,
-      IPAM: { Driver: 'default', Config: [{ Subnet: subnet, Gateway: gateway }] },
-    });
+    try {
+      await this.docker.createNetwork({
+        Name: name,
+        Driver: 'bridge',
+        CheckDuplicate: true,
+        Labels: labels,
+        IPAM: { Driver: 'default', Config: [{ Subnet: subnet, Gateway: gateway }] },
+      });
+    } catch (error) {
+      // Docker says "Pool overlaps with other one on this address space"; Podman, for the same refusal,
+      // "subnet … is already used on the host or by another config" (containers/common libnetwork validateSubnet).
+      // Said one way, so that a subnet taken since it was chosen is chosen again on either engine.
+      if (/is already used on the host or by another config/i.test((error as Error).message)) {
+        throw new SeclabError('SUBNET_TAKEN', `subnet ${subnet} overlaps one already used on the engine's host (${(error as Error).message})`);
+      }
+      throw error;
+    }
   }
 
   async createVolume(name: string, labels: Record<string, string>): Promise<void> {
@@ -414,14 +454,14 @@ export class DockerEngine {
       const output = new PassThrough();
       const chunks: Buffer[] = [];
       output.on('data', (chunk: Buffer) => chunks.push(chunk));
-      const attached = (await container.attach({ stream: true, stdin: spec.stdin !== undefined, stdout: true, stderr: true, hijack: true })) as NodeJS.ReadWriteStream;
+      const attached = await this.attachForOneShot(id, spec.stdin !== undefined);
       const outputComplete = new Promise<void>((resolve) => {
         attached.on('end', resolve);
         attached.on('close', resolve);
         attached.on('error', () => resolve());
       });
       container.modem.demuxStream(attached, output, output);
-      removal = await this.openRemovalWait(id);
+      removal = await this.openExitWait(id, (await this.isPodman()) ? 'next-exit' : 'removed');
       const exited = readWaitResult(removal);
       await container.start();
       if (spec.stdin !== undefined) {
@@ -449,15 +489,45 @@ export class DockerEngine {
     }
   }
 
-  /** POST /containers/{id}/wait?condition=removed; resolves once the engine has registered the wait (it sends the headers then). */
-  private openRemovalWait(id: string): Promise<Readable> {
+  /**
+   * POST /containers/{id}/attach with its options in the query and an empty body. dockerode's attach also
+   * sends the options as a JSON body, which Docker ignores but Podman hands to the container as the first
+   * bytes of its stdin (a keystore value fed on stdin then began with `{"stream":true,…}`).
+   */
+  private attachForOneShot(id: string, stdin: boolean): Promise<NodeJS.ReadWriteStream> {
+    return new Promise((resolve, reject) => {
+      this.docker.modem.dial(
+        {
+          path: `/containers/${checkedObjectName('container', id)}/attach?`,
+          method: 'POST',
+          isStream: true,
+          hijack: true,
+          openStdin: stdin,
+          options: { stream: true, stdin, stdout: true, stderr: true },
+          // An empty body said with Content-Length: 0 (docker-modem otherwise sends the options, or a chunked body the engine waits on).
+          file: Buffer.alloc(0),
+          statusCodes: { 101: true, 200: true, 400: 'bad parameter', 404: 'no such container', 409: 'container is paused', 500: 'server error' },
+        },
+        (error, stream) => (error ? reject(error) : resolve(stream as NodeJS.ReadWriteStream)),
+      );
+    });
+  }
+
+  /**
+   * POST /containers/{id}/wait; resolves once the engine has registered the wait (it sends the headers then).
+   * Docker answers condition=removed with the exit code; Podman answers it with StatusCode 0 whatever the
+   * code was (the container and its exit code are gone by then; podman pkg/api/handlers/compat/containers.go,
+   * WaitContainerDocker), so on Podman the exit is awaited instead (next-exit, which it answers with the code)
+   * and the removal below in runToCompletion.
+   */
+  private openExitWait(id: string, condition: 'removed' | 'next-exit'): Promise<Readable> {
     return new Promise((resolve, reject) => {
       this.docker.modem.dial(
         {
           path: `/containers/${checkedObjectName('container', id)}/wait?`,
           method: 'POST',
           isStream: true,
-          options: { condition: 'removed' },
+          options: { condition },
           statusCodes: { 200: true, 400: 'bad parameter', 404: 'no such container', 500: 'server error' },
         },
         (error, stream) => (error ? reject(error) : resolve(stream as Readable)),
