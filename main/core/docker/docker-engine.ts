@@ -539,8 +539,11 @@ export class DockerEngine {
   async logs(container: string, options: { tail?: number; follow: true; since?: number }): Promise<Readable>;
   async logs(container: string, options: { tail?: number; follow?: boolean; since?: number }): Promise<string | Readable> {
     const handle = this.container(container);
+    // Left out when unset: dockerode would send `since=`, which Docker reads as 0 and Podman refuses
+    // with HTTP 400 ("failed to parse query parameter 'since': """).
+    const since = options.since === undefined ? {} : { since: options.since };
     if (options.follow) {
-      const raw = await handle.logs({ follow: true, stdout: true, stderr: true, tail: options.tail ?? 100, since: options.since });
+      const raw = await handle.logs({ follow: true, stdout: true, stderr: true, tail: options.tail ?? 100, ...since });
       const output = new PassThrough();
       handle.modem.demuxStream(raw, output, output);
       raw.on('end', () => output.end());
@@ -549,7 +552,7 @@ export class DockerEngine {
       output.on('error', () => undefined);
       return output;
     }
-    const raw = (await handle.logs({ follow: false, stdout: true, stderr: true, tail: options.tail ?? 100, since: options.since })) as Buffer;
+    const raw = (await handle.logs({ follow: false, stdout: true, stderr: true, tail: options.tail ?? 100, ...since })) as Buffer;
     return demuxBuffer(raw);
   }
 
