@@ -10,7 +10,7 @@ import { readLabRecord, type LabRecord } from '../lab-store/lab-records.ts';
 import { labPaths } from '../lab-store/lab-home.ts';
 import { readLabSecrets, type LabSecrets } from '../lab-store/lab-secrets.ts';
 import { planLab } from '../planner/plan-lab.ts';
-import { stackConnections, type StackConnections } from '../orchestrator/up-lab.ts';
+import { stackConnections, type StackConnections } from '../orchestrator/stack-connections.ts';
 import { runInNetworkProbe } from './probes/run-in-network-probe.ts';
 import type { NodeObservation } from './probes/in-network-probe.ts';
 import { componentStateOf, stateSentence, type ComponentState } from './component-state.ts';
@@ -38,6 +38,7 @@ export class VerificationContext {
   readonly connections: StackConnections;
   readonly certsDir: string;
   private readonly inspections = new Map<string, Promise<ContainerInspection | undefined>>();
+  private readonly files = new Map<string, Promise<string | undefined>>();
   private inNetwork?: Promise<NodeObservation[]>;
   private outsider?: Promise<{ ip: string; observations: NodeObservation[] }>;
 
@@ -126,6 +127,7 @@ export class VerificationContext {
           nodes: nodes.map((n) => ({ name: n.component, ip: n.ip })),
           timeoutMs: 3000,
         },
+        this.environment.home,
       );
     })();
     return this.inNetwork;
@@ -145,6 +147,7 @@ export class VerificationContext {
             this.engine,
             { lab: this.lab, name: `seclab-${this.lab}-outsider-${randomBytes(3).toString('hex')}`, from: { network: this.plan.network.name, ip } },
             { caPem: this.caPem, nodes: nodes.map((n) => ({ name: n.component, ip: n.ip })), timeoutMs: 3000, reachOnly: true },
+            this.environment.home,
           );
           return { ip, observations };
         } catch (error) {
@@ -155,7 +158,18 @@ export class VerificationContext {
     return this.outsider;
   }
 
-  async readContainerFile(container: ContainerPlan, path: string): Promise<string | undefined> {
+  /** A file in a container, read once per run however many checks ask for it. */
+  readContainerFile(container: ContainerPlan, path: string): Promise<string | undefined> {
+    const key = `${container.name}\u0000${path}`;
+    let content = this.files.get(key);
+    if (!content) {
+      content = this.readFileFromEngine(container, path);
+      this.files.set(key, content);
+    }
+    return content;
+  }
+
+  private async readFileFromEngine(container: ContainerPlan, path: string): Promise<string | undefined> {
     try {
       const stream = await this.engine.docker.getContainer(container.name).getArchive({ path });
       const { default: tar } = await import('tar-stream');

@@ -1,14 +1,10 @@
 import { requireSecret } from '../../lab-store/lab-secrets.ts';
-import { connectElasticsearch, responseStatusOf } from '../../stack/elasticsearch-client.ts';
-import { SAMPLE_INDEX } from '../../stack/elasticsearch-setup.ts';
+import { SAMPLE_INDEX } from '../../stack/sample-index.ts';
+import { elasticsearchBody, elasticsearchRequest, errorReasonOf } from './elasticsearch-request.ts';
 import { httpsJson } from '../../stack/https-json.ts';
 import type { Observed, VerificationContext } from '../verification-context.ts';
 
 const DEFAULT_PASSWORDS = ['changeme', 'elastic', 'password', 'kibana', 'admin'];
-
-function esAs(ctx: VerificationContext, username: string, password: string) {
-  return connectElasticsearch({ url: ctx.connections.elasticsearchUrl, caPem: ctx.caPem, auth: { username, password }, requestTimeoutMs: 5000 });
-}
 
 async function statusAs(ctx: VerificationContext, path: string, auth?: { username: string; password: string }) {
   return httpsJson<{ error?: { reason?: string } }>({ url: `${ctx.connections.elasticsearchUrl}${path}`, caPem: ctx.caPem, basicAuth: auth, timeoutMs: 5000 });
@@ -30,16 +26,21 @@ export async function strongPasswords(ctx: VerificationContext): Promise<Observe
   const problems: string[] = [];
   const builtIns: Array<[string, 'elastic-password' | 'kibana-system-password']> = [['elastic', 'elastic-password']];
   if (ctx.containersOf('kibana').length) builtIns.push(['kibana_system', 'kibana-system-password']);
-  for (const [username, secret] of builtIns) {
-    const password = requireSecret(ctx.secrets, secret);
-    const works = await statusAs(ctx, '/_security/_authenticate', { username, password });
+  // Every attempt at once (each is its own request); the evidence is read in the order they are listed.
+  const answers = await Promise.all(
+    builtIns.map(async ([username, secret]) => {
+      const password = requireSecret(ctx.secrets, secret);
+      const [works, ...guesses] = await Promise.all([password, ...DEFAULT_PASSWORDS].map((attempt) => statusAs(ctx, '/_security/_authenticate', { username, password: attempt })));
+      return { username, password, works, guesses };
+    }),
+  );
+  for (const { username, password, works, guesses } of answers) {
     evidence.push(`${username}: the lab's password (${password.length} characters) → HTTP ${works.status}`);
     if (works.status !== 200) problems.push(`${username}'s password in use is not the lab's random one`);
     if (password.length < 20) problems.push(`${username}'s password has only ${password.length} characters`);
-    for (const guess of DEFAULT_PASSWORDS) {
-      const attempt = await statusAs(ctx, '/_security/_authenticate', { username, password: guess });
-      if (attempt.status === 200) problems.push(`${username} accepts the default password "${guess}"`);
-    }
+    DEFAULT_PASSWORDS.forEach((guess, index) => {
+      if (guesses[index].status === 200) problems.push(`${username} accepts the default password "${guess}"`);
+    });
     evidence.push(`${username}: ${DEFAULT_PASSWORDS.length} default passwords (${DEFAULT_PASSWORDS.join(', ')}) tried → all refused${problems.some((p) => p.includes('default')) ? ' except one' : ''}`);
   }
   return problems.length ? { status: 'fail', evidence: [problems.join('; '), ...evidence] } : { status: 'pass', evidence };
@@ -48,34 +49,34 @@ export async function strongPasswords(ctx: VerificationContext): Promise<Observe
 export async function leastPrivilege(ctx: VerificationContext): Promise<Observed> {
   const evidence: string[] = [];
   const problems: string[] = [];
-  const admin = esAs(ctx, 'lab_admin', requireSecret(ctx.secrets, 'lab-admin-password'));
-  const analyst = esAs(ctx, 'analyst', requireSecret(ctx.secrets, 'analyst-password'));
-  try {
-    const users = await admin.security.getUser({ username: ctx.plan.users.map((u) => u.username) });
-    for (const user of ctx.plan.users) {
-      const found = users[user.username];
-      evidence.push(`user ${user.username}: ${found ? `roles ${found.roles.join(', ')}` : 'MISSING'}`);
-      if (!found) problems.push(`user ${user.username} is missing`);
-    }
-    try {
-      const read = await analyst.search({ index: SAMPLE_INDEX, size: 1 });
-      evidence.push(`analyst GET /${SAMPLE_INDEX}/_search → 200, ${typeof read.hits.total === 'object' ? read.hits.total.value : read.hits.total} hits`);
-    } catch (error) {
-      problems.push(`the analyst cannot read ${SAMPLE_INDEX} (HTTP ${responseStatusOf(error) ?? '?'})`);
-      evidence.push(`analyst GET /${SAMPLE_INDEX}/_search → ${responseStatusOf(error) ?? (error as Error).message}`);
-    }
-    try {
-      await analyst.index({ index: SAMPLE_INDEX, document: { message: 'seclab least-privilege probe' }, refresh: false });
-      problems.push(`the analyst could write to ${SAMPLE_INDEX}`);
-      evidence.push(`analyst POST /${SAMPLE_INDEX}/_doc → 201: the write was ALLOWED`);
-    } catch (error) {
-      const status = responseStatusOf(error);
-      const reason = (error as { meta?: { body?: { error?: { reason?: string } } } }).meta?.body?.error?.reason;
-      evidence.push(`analyst POST /${SAMPLE_INDEX}/_doc → ${status}: ${reason ?? (error as Error).message}`);
-      if (status !== 403) problems.push(`the analyst's write got ${status ?? 'no answer'} instead of 403`);
-    }
-  } finally {
-    await Promise.all([admin.close(), analyst.close()]);
+  const admin = { username: 'lab_admin', password: requireSecret(ctx.secrets, 'lab-admin-password') };
+  const analyst = { username: 'analyst', password: requireSecret(ctx.secrets, 'analyst-password') };
+  // Three independent questions, asked at once; the evidence keeps their order.
+  const [users, read, write] = await Promise.all([
+    elasticsearchBody<Record<string, { roles: string[] }>>(ctx, { path: `/_security/user/${ctx.plan.users.map((u) => encodeURIComponent(u.username)).join(',')}`, auth: admin }),
+    elasticsearchRequest<{ hits?: { total?: number | { value: number } } }>(ctx, { method: 'POST', path: `/${SAMPLE_INDEX}/_search`, auth: analyst, body: { size: 1 } }).catch((error: Error) => error),
+    elasticsearchRequest(ctx, { method: 'POST', path: `/${SAMPLE_INDEX}/_doc?refresh=false`, auth: analyst, body: { message: 'seclab least-privilege probe' } }).catch((error: Error) => error),
+  ]);
+  for (const user of ctx.plan.users) {
+    const found = users[user.username];
+    evidence.push(`user ${user.username}: ${found ? `roles ${found.roles.join(', ')}` : 'MISSING'}`);
+    if (!found) problems.push(`user ${user.username} is missing`);
+  }
+  if (!(read instanceof Error) && read.status >= 200 && read.status < 300) {
+    const total = read.body?.hits?.total;
+    evidence.push(`analyst GET /${SAMPLE_INDEX}/_search → 200, ${typeof total === 'object' ? total.value : total} hits`);
+  } else {
+    const status = read instanceof Error ? undefined : read.status;
+    problems.push(`the analyst cannot read ${SAMPLE_INDEX} (HTTP ${status ?? '?'})`);
+    evidence.push(`analyst GET /${SAMPLE_INDEX}/_search → ${status ?? (read as Error).message}`);
+  }
+  if (!(write instanceof Error) && write.status >= 200 && write.status < 300) {
+    problems.push(`the analyst could write to ${SAMPLE_INDEX}`);
+    evidence.push(`analyst POST /${SAMPLE_INDEX}/_doc → ${write.status}: the write was ALLOWED`);
+  } else {
+    const status = write instanceof Error ? undefined : write.status;
+    evidence.push(`analyst POST /${SAMPLE_INDEX}/_doc → ${status}: ${(write instanceof Error ? undefined : errorReasonOf(write)) ?? (write instanceof Error ? write.message : write.text.slice(0, 200))}`);
+    if (status !== 403) problems.push(`the analyst's write got ${status ?? 'no answer'} instead of 403`);
   }
   return problems.length ? { status: 'fail', evidence: [problems.join('; '), ...evidence], fix: 'Give the analyst role read and view_index_metadata on lab-* only, nothing else.' } : { status: 'pass', evidence };
 }

@@ -18,14 +18,28 @@ export async function secretsInKeystores(ctx: VerificationContext): Promise<Obse
   const secretValues = Object.entries(ctx.secrets).filter(([name, value]) => value && value.length >= 8 && name !== 'agent-enrollment-token');
   const evidence: string[] = [];
   const problems: string[] = [];
-  await ctx.requireContainers(ctx.plan.containers.filter((c) => c.kind === 'elasticsearch' || c.kind === 'kibana'));
-  for (const container of ctx.plan.containers.filter((c) => c.kind === 'elasticsearch' || c.kind === 'kibana')) {
-    const env = envOf(await ctx.inspect(container));
+  const inspected = ctx.plan.containers.filter((c) => c.kind === 'elasticsearch' || c.kind === 'kibana');
+  await ctx.requireContainers(inspected);
+  const es01 = ctx.containersOf('elasticsearch')[0];
+  // Every container's env, yml and log, the enrollment tokens and es01's keystore, read at once; the evidence keeps the plan's order.
+  const [looks, tokenEvidence, listing] = await Promise.all([
+    Promise.all(
+      inspected.map(async (container) => {
+        const [info, yml, logs] = await Promise.all([
+          ctx.inspect(container),
+          ctx.readContainerFile(container, YML_OF[container.kind]).then((text) => text ?? ''),
+          ctx.engine.logs(container.name, { tail: 2000 }).catch(() => ''),
+        ]);
+        return { container, env: envOf(info), yml, logs };
+      }),
+    ),
+    enrollmentTokensRevoked(ctx),
+    ctx.exec(es01, ['/usr/share/elasticsearch/bin/elasticsearch-keystore', 'list']).catch((error: Error) => ({ exitCode: -1, output: error.message })),
+  ]);
+  for (const { container, env, yml, logs } of looks) {
     const leakedInEnv = Object.entries(env).filter(([key, value]) => secretValues.some(([, secret]) => value.includes(secret!)) || (/PASSWORD|ENCRYPTIONKEY|SERVICEACCOUNTTOKEN/i.test(key) && !/_FILE$|_PATH$/.test(key)));
-    const yml = (await ctx.readContainerFile(container, YML_OF[container.kind])) ?? '';
     const leakedInYml = secretValues.filter(([, secret]) => yml.includes(secret!)).map(([name]) => name);
     const passwordLines = yml.split('\n').filter((line) => /password|encryptionKey|serviceAccountToken/i.test(line) && !/^\s*#/.test(line));
-    const logs = await ctx.engine.logs(container.name, { tail: 2000 }).catch(() => '');
     const leakedInLogs = secretValues.filter(([, secret]) => logs.includes(secret!)).map(([name]) => name);
     evidence.push(
       `${container.component}: env ${leakedInEnv.length ? `HAS ${leakedInEnv.map(([k]) => k).join(', ')}` : 'has no secret'}; ${YML_OF[container.kind].split('/').pop()} ${leakedInYml.length || passwordLines.length ? 'HAS secrets' : 'has no secret'}; last 2000 log lines ${leakedInLogs.length ? `HAVE ${leakedInLogs.join(', ')}` : 'have no secret'}`,
@@ -34,9 +48,8 @@ export async function secretsInKeystores(ctx: VerificationContext): Promise<Obse
     if (leakedInYml.length || passwordLines.length) problems.push(`${container.component}'s yml holds a secret`);
     if (leakedInLogs.length) problems.push(`${container.component}'s log shows a secret`);
   }
-  await enrollmentTokensRevoked(ctx, evidence, problems);
-  const es01 = ctx.containersOf('elasticsearch')[0];
-  const listing = await ctx.exec(es01, ['/usr/share/elasticsearch/bin/elasticsearch-keystore', 'list']).catch((error: Error) => ({ exitCode: -1, output: error.message }));
+  evidence.push(...tokenEvidence.evidence);
+  problems.push(...tokenEvidence.problems);
   evidence.push(
     `es01 elasticsearch-keystore list (exit ${listing.exitCode}): ${listing.output
       .split('\n')
@@ -58,7 +71,9 @@ export async function secretsInKeystores(ctx: VerificationContext): Promise<Obse
  * work: the token is base64 of `<API key id>:<key>`, and Elasticsearch, which Fleet Server asks,
  * says whether that key is invalidated.
  */
-async function enrollmentTokensRevoked(ctx: VerificationContext, evidence: string[], problems: string[]): Promise<void> {
+async function enrollmentTokensRevoked(ctx: VerificationContext): Promise<{ evidence: string[]; problems: string[] }> {
+  const evidence: string[] = [];
+  const problems: string[] = [];
   for (const agent of ctx.containersOf('agent')) {
     const token = envOf(await ctx.inspect(agent)).FLEET_ENROLLMENT_TOKEN;
     if (!token) {
@@ -77,6 +92,7 @@ async function enrollmentTokensRevoked(ctx: VerificationContext, evidence: strin
     evidence.push(`${agent.component}: env holds FLEET_ENROLLMENT_TOKEN (Elastic's agent image reads it only from env); its API key ${keyId} is ${state}`);
     if (state === 'VALID') problems.push(`${agent.component}'s enrollment token in env still enrolls agents`);
   }
+  return { evidence, problems };
 }
 
 /** Modes on Linux and macOS; on Windows, ACLs read with icacls (host-files-windows.ts). */
@@ -106,18 +122,25 @@ export async function nonRoot(ctx: VerificationContext): Promise<Observed> {
   const evidence: string[] = [];
   const problems: string[] = [];
   await ctx.requireContainers(ctx.plan.containers);
-  for (const container of ctx.plan.containers) {
-    const info = await ctx.inspect(container);
-    const state = await ctx.stateOf(container);
+  // Every container's processes at once; the evidence keeps the plan's order.
+  const looks = await Promise.all(
+    ctx.plan.containers.map(async (container) => {
+      const [info, state] = await Promise.all([ctx.inspect(container), ctx.stateOf(container)]);
+      const top = state.probeable
+        ? await ctx.engine.docker
+            .getContainer(container.name)
+            .top({ ps_args: '-o uid,pid,comm' })
+            .catch(() => undefined)
+        : undefined;
+      return { container, info, state, top };
+    }),
+  );
+  for (const { container, info, state, top } of looks) {
     if (!state.probeable) {
       evidence.push(`${stateSentence(state)}: no process to look at; configured user ${info?.Config.User || 'root (image default)'}`);
       if (!info?.Config.User || /^(0|root)(:|$)/.test(info.Config.User)) problems.push(`${container.component} is configured to run as root`);
       continue;
     }
-    const top = await ctx.engine.docker
-      .getContainer(container.name)
-      .top({ ps_args: '-o uid,pid,comm' })
-      .catch(() => undefined);
     const uids = top?.Processes?.map((p: string[]) => p[0]) ?? [];
     evidence.push(`${container.component}: configured user ${info?.Config.User || '(image default)'}; process uids ${uids.join(', ') || '?'}`);
     if (uids.some((uid: string) => uid === '0' || uid === 'root')) problems.push(`${container.component} runs a process as root`);
@@ -149,13 +172,18 @@ export async function memoryLimits(ctx: VerificationContext): Promise<Observed> 
   // Elasticsearch enforces its bootstrap checks in a multi-node cluster (transport on the lab network).
   const nodes = ctx.containersOf('elasticsearch');
   const short: string[] = [];
-  for (const node of nodes) {
-    const state = await ctx.stateOf(node);
+  // Every node's limit read at once; the evidence keeps the plan's order.
+  const readings = await Promise.all(
+    nodes.map(async (node) => {
+      const state = await ctx.stateOf(node);
+      return { node, state, openFiles: state.probeable ? await openFilesOf(ctx, node) : undefined };
+    }),
+  );
+  for (const { node, state, openFiles } of readings) {
     if (!state.probeable) {
       evidence.push(`${stateSentence(state)}: its open-files limit cannot be read`);
       continue;
     }
-    const openFiles = await openFilesOf(ctx, node);
     evidence.push(`${node.component}: ${openFiles === undefined ? 'open-files limit unreadable' : `${openFiles} open files`} for its main process`);
     if (openFiles !== undefined && openFiles < OPEN_FILES_NEEDED) short.push(`${node.component} (${openFiles})`);
   }

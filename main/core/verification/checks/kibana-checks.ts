@@ -80,7 +80,16 @@ export async function kibanaVerifiesElasticsearch(ctx: VerificationContext): Pro
 export async function kibanaEncryptionKeys(ctx: VerificationContext): Promise<Observed> {
   if (!ctx.containersOf('kibana').length) return noKibana();
   const kibana = ctx.containersOf('kibana')[0];
-  const listing = await ctx.exec(kibana, ['/usr/share/kibana/bin/kibana-keystore', 'list']).catch((error: Error) => ({ exitCode: -1, output: error.message }));
+  // The keystore listing, the settings and this run's log, read at once.
+  const [listing, settings, logs] = await Promise.all([
+    ctx.exec(kibana, ['/usr/share/kibana/bin/kibana-keystore', 'list']).catch((error: Error) => ({ exitCode: -1, output: error.message })),
+    kibanaSettings(ctx).catch((error: Error) => error),
+    ctx.inspect(kibana).then((info) => {
+      // Only this run's log: a warning from before the last restart says nothing about the keys Kibana has now.
+      const startedAt = Date.parse(info?.State.StartedAt ?? '');
+      return ctx.engine.logs(kibana.name, { tail: 500, since: Number.isFinite(startedAt) ? Math.floor(startedAt / 1000) : undefined }).catch(() => '');
+    }),
+  ]);
   if (listing.exitCode === -1) {
     // The keystore could not be listed (Kibana not running): that proves neither presence nor absence of a key.
     return { status: 'error', evidence: [`kibana-keystore list could not run in ${kibana.component}: ${listing.output.trim().slice(0, 200)}`], fix: 'Start Kibana (seclab up) and verify again.' };
@@ -89,10 +98,7 @@ export async function kibanaEncryptionKeys(ctx: VerificationContext): Promise<Ob
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
-  const settings = await kibanaSettings(ctx);
-  // Only this run's log: a warning from before the last restart says nothing about the keys Kibana has now.
-  const startedAt = Date.parse((await ctx.inspect(kibana))?.State.StartedAt ?? '');
-  const logs = await ctx.engine.logs(kibana.name, { tail: 500, since: Number.isFinite(startedAt) ? Math.floor(startedAt / 1000) : undefined }).catch(() => '');
+  if (settings instanceof Error) throw settings;
   const evidence = [`kibana-keystore list (exit ${listing.exitCode}): ${entries.join(', ') || '(empty)'}`];
   const problems: string[] = [];
   const values: string[] = [];

@@ -2,7 +2,7 @@ import { connect as tlsConnect, checkServerIdentity } from 'node:tls';
 import { plainRequest } from '../probes/plain-request.ts';
 import { X509Certificate } from 'node:crypto';
 import type { Observed, VerificationContext } from '../verification-context.ts';
-import { connectElasticsearch } from '../../stack/elasticsearch-client.ts';
+import { elasticsearchBody } from './elasticsearch-request.ts';
 import { requireSecret } from '../../lab-store/lab-secrets.ts';
 import { stateSentence } from '../component-state.ts';
 import { isUntrustedCertificate, tlsFailureSentence } from './tls-failure.ts';
@@ -39,31 +39,29 @@ export async function transportMutualAuth(ctx: VerificationContext): Promise<Obs
 
 export async function clusterFormed(ctx: VerificationContext): Promise<Observed> {
   const expected = ctx.containersOf('elasticsearch').map((c) => c.component);
-  const client = connectElasticsearch({ url: ctx.connections.elasticsearchUrl, caPem: ctx.caPem, auth: { username: 'lab_admin', password: requireSecret(ctx.secrets, 'lab-admin-password') }, requestTimeoutMs: 5000 });
-  try {
-    const health = await client.cluster.health();
-    const nodes = (await client.cat.nodes({ format: 'json', h: 'name,ip,master' })) as Array<{ name: string; ip: string; master: string }>;
-    const names = nodes.map((n) => n.name).sort();
-    const evidence = [`GET /_cluster/health: status ${health.status}, ${health.number_of_nodes} nodes`, `GET /_cat/nodes: ${nodes.map((n) => `${n.name} ${n.ip}${n.master === '*' ? ' (master)' : ''}`).join(', ')}`];
-    const missing = ctx.containersOf('elasticsearch').filter((c) => !names.includes(c.component));
-    if (health.number_of_nodes !== expected.length || missing.length) {
-      // Why each one is missing: Docker's state of its container, or running yet not in the cluster.
-      const states = await Promise.all(missing.map((c) => ctx.stateOf(c)));
-      const why = states.map((s) => (s.probeable ? `${s.component} is running but not joined: see its log (seclab logs ${s.component} --lab ${ctx.lab})` : stateSentence(s)));
-      const down = states.filter((s) => !s.probeable).map((s) => s.component);
-      const fix = down.length
-        ? `Start ${down.join(', ')} (seclab up --lab ${ctx.lab}); if it stops again, its log says why.`
-        : `Look at ${missing[0]?.component ?? 'the node'}'s log: a node whose certificate is from another CA never joins. Regenerate the lab's certificates (seclab reset).`;
-      return {
-        status: 'fail',
-        evidence: [`${missing.map((c) => c.component).join(', ') || 'some nodes'} did not join: ${health.number_of_nodes} of ${expected.length} nodes${why.length ? `; ${why.join('; ')}` : ''}`, ...evidence],
-        fix,
-      };
-    }
-    return { status: 'pass', evidence };
-  } finally {
-    await client.close();
+  const auth = { username: 'lab_admin', password: requireSecret(ctx.secrets, 'lab-admin-password') };
+  const [health, nodes] = await Promise.all([
+    elasticsearchBody<{ status: string; number_of_nodes: number }>(ctx, { path: '/_cluster/health', auth }),
+    elasticsearchBody<Array<{ name: string; ip: string; master: string }>>(ctx, { path: '/_cat/nodes?format=json&h=name,ip,master', auth }),
+  ]);
+  const names = nodes.map((n) => n.name).sort();
+  const evidence = [`GET /_cluster/health: status ${health.status}, ${health.number_of_nodes} nodes`, `GET /_cat/nodes: ${nodes.map((n) => `${n.name} ${n.ip}${n.master === '*' ? ' (master)' : ''}`).join(', ')}`];
+  const missing = ctx.containersOf('elasticsearch').filter((c) => !names.includes(c.component));
+  if (health.number_of_nodes !== expected.length || missing.length) {
+    // Why each one is missing: Docker's state of its container, or running yet not in the cluster.
+    const states = await Promise.all(missing.map((c) => ctx.stateOf(c)));
+    const why = states.map((s) => (s.probeable ? `${s.component} is running but not joined: see its log (seclab logs ${s.component} --lab ${ctx.lab})` : stateSentence(s)));
+    const down = states.filter((s) => !s.probeable).map((s) => s.component);
+    const fix = down.length
+      ? `Start ${down.join(', ')} (seclab up --lab ${ctx.lab}); if it stops again, its log says why.`
+      : `Look at ${missing[0]?.component ?? 'the node'}'s log: a node whose certificate is from another CA never joins. Regenerate the lab's certificates (seclab reset).`;
+    return {
+      status: 'fail',
+      evidence: [`${missing.map((c) => c.component).join(', ') || 'some nodes'} did not join: ${health.number_of_nodes} of ${expected.length} nodes${why.length ? `; ${why.join('; ')}` : ''}`, ...evidence],
+      fix,
+    };
   }
+  return { status: 'pass', evidence };
 }
 
 interface HostTls {

@@ -91,12 +91,22 @@ function tlsObserve(ip: string, port: number, servername: string, task: ProbeTas
       checkServerIdentity: () => undefined,
     });
     socket.setTimeout(task.timeoutMs, () => done({ ok: false, error: `no TLS handshake within ${task.timeoutMs} ms` }, socket));
+    let accepted: (() => void) | undefined;
+    let ticketed = false;
+    // A session ticket is sent once the server has checked the client's Finished (and its certificate).
+    socket.on('session', () => {
+      ticketed = true;
+      accepted?.();
+    });
     socket.once('secureConnect', () => {
       const peer = socket.getPeerCertificate(true);
       const { chain, endsAtCa } = describeChain(peer, task.caPem);
       const identityError = checkServerIdentity(servername, peer);
-      // TLS 1.3 reports a refused client certificate only after the handshake: wait for it.
-      setTimeout(() => done({ ok: true, protocol: socket.getProtocol() ?? undefined, chain, chainEndsAtCa: endsAtCa, hostnameVerified: !identityError, validTo: peer.valid_to }, socket), 300);
+      accepted = () => done({ ok: true, protocol: socket.getProtocol() ?? undefined, chain, chainEndsAtCa: endsAtCa, hostnameVerified: !identityError, validTo: peer.valid_to }, socket);
+      // TLS 1.3 reports a refused client certificate only after the handshake: wait for the server's
+      // verdict, a session ticket (accepted) or an alert (refused), else 300 ms without an alert.
+      if (ticketed) accepted();
+      else setTimeout(accepted, 300);
     });
     socket.once('error', (error) => done({ ok: false, error: (error as NodeJS.ErrnoException).code ? `${(error as NodeJS.ErrnoException).code}: ${error.message}` : error.message }, socket));
     socket.once('close', () => done({ ok: false, error: 'connection closed during the handshake' }));

@@ -5,6 +5,7 @@ import { runProbeProgram, type ProbePlacement } from './run-probe-program.ts';
 
 export type { ProbePlacement };
 
-export function runInNetworkProbe(engine: DockerEngine, placement: ProbePlacement, task: ProbeTask): Promise<NodeObservation[]> {
-  return runProbeProgram<NodeObservation[]>(engine, bundledAtRunTime('main/core/verification/probes/in-network-probe.ts'), placement, task, 'in-network probe');
+/** `home`: the seclab home, where the probe image's tag is remembered between runs. */
+export function runInNetworkProbe(engine: DockerEngine, placement: ProbePlacement, task: ProbeTask, home?: string): Promise<NodeObservation[]> {
+  return runProbeProgram<NodeObservation[]>(engine, bundledAtRunTime('main/core/verification/probes/in-network-probe.ts'), placement, task, 'in-network probe', home);
 }

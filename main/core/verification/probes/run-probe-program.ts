@@ -1,6 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import type { DockerEngine } from '../../docker/docker-engine.ts';
 import { buildEmulatorBaseImage, collectNodeRootFilesystem } from '../../emulator-images/build-emulator-images.ts';
+import { writePrivateFileAtomically } from '../../files/private-files.ts';
 
 export interface ProbePlacement {
   lab: string;
@@ -10,7 +13,8 @@ export interface ProbePlacement {
 }
 
 const bundles = new Map<string, Promise<string>>();
-let baseImage: Promise<string> | undefined;
+const probeImages = new Map<string, Promise<string>>();
+const PROBE_IMAGE_FILE = 'probe-image.json';
 
 function bundle(path: string): Promise<string> {
   let program = bundles.get(path);
@@ -22,13 +26,47 @@ function bundle(path: string): Promise<string> {
 }
 
 /**
+ * The image a probe runs on. Naming this host's base image runs `ldd` on a dozen host binaries,
+ * synchronously: 0.2 s in which no other check of a run can progress, at every `seclab status`. So
+ * the tag is remembered in the seclab home (private, like everything there) and reused while the
+ * engine has that image: a probe needs Node's built-ins and nothing else, which every base image has.
+ */
+async function probeImage(engine: DockerEngine, home: string | undefined): Promise<string> {
+  const remembered = home ? rememberedProbeImage(home) : undefined;
+  if (remembered && (await engine.imageExists(remembered))) return remembered;
+  const tag = await buildEmulatorBaseImage(engine, collectNodeRootFilesystem(), () => undefined);
+  try {
+    // Only into a home that exists: a probe creates no seclab home.
+    if (home && existsSync(home)) writePrivateFileAtomically(join(home, PROBE_IMAGE_FILE), `${JSON.stringify({ tag })}\n`);
+  } catch {
+    // Not remembered: the next run names it again.
+  }
+  return tag;
+}
+
+function rememberedProbeImage(home: string): string | undefined {
+  try {
+    const { tag } = JSON.parse(readFileSync(join(home, PROBE_IMAGE_FILE), 'utf8')) as { tag?: unknown };
+    return typeof tag === 'string' && tag.startsWith('seclab-emulator/base:') ? tag : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Runs a probe program (a TS entry's path, bundled once) in a one-shot container placed on the lab's network,
  * task on stdin, answer as the last line of its output. The probes run on the same Node-only base image
  * the emulated products use: built locally, no registry.
  */
-export async function runProbeProgram<T>(engine: DockerEngine, entry: string, placement: ProbePlacement, task: { timeoutMs: number }, what: string): Promise<T> {
-  baseImage ??= buildEmulatorBaseImage(engine, collectNodeRootFilesystem(), () => undefined);
-  const [program, image] = await Promise.all([bundle(entry), baseImage]);
+export async function runProbeProgram<T>(engine: DockerEngine, entry: string, placement: ProbePlacement, task: { timeoutMs: number }, what: string, home?: string): Promise<T> {
+  const key = home ?? '';
+  if (!probeImages.has(key)) {
+    // A failure is not remembered: the next run tries again.
+    const image = probeImage(engine, home);
+    image.catch(() => probeImages.delete(key));
+    probeImages.set(key, image);
+  }
+  const [program, image] = await Promise.all([bundle(entry), probeImages.get(key)!]);
   const result = await engine.runToCompletion(
     {
       name: placement.name,
