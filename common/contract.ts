@@ -9,6 +9,7 @@ import { LAYERS } from './checks.ts';
 import type { ChallengeBoard, Lesson, LessonStep, LessonSummary, WorkshopNotice } from './workshop.ts';
 import type { DockerEngineInfo } from './docker-engine-info.ts';
 import { engineChoiceSchema } from './engine-choice.ts';
+import { EXPORT_FORMATS, type ExportResult } from './lab-export.ts';
 
 /**
  * The one API between the renderer and the lab services. Electron IPC (preload) and the web
@@ -49,6 +50,19 @@ export const contract = {
   'labs.caCertificate': { input: labName, output: {} as { pem: string; fingerprintSha256: string } },
   /** Each component's own certificate (subject, SANs, issuer, expiry, fingerprint), read from the lab's certs folder. */
   'labs.certificates': { input: labName, output: {} as ComponentCertificate[] },
+  /** The lab as a Compose project or ECK manifests in a new or empty folder on this machine (default: SECLAB_HOME/exports/<lab>-<format>-<time>). */
+  'labs.export': {
+    input: labName.extend({
+      format: z.enum(EXPORT_FORMATS),
+      outDir: z
+        .string()
+        .min(1)
+        .max(4095)
+        .refine((path) => !path.includes('\0'), { error: 'a folder path cannot hold a NUL byte' })
+        .optional(),
+    }),
+    output: {} as ExportResult,
+  },
   'labs.logs': { input: labName.extend({ component: componentName, tail: z.number().int().min(1).max(5000).default(200) }), output: {} as { lines: string[] } },
   'logs.follow': { input: labName.extend({ component: componentName }), output: {} as { subscription: string } },
   'logs.unfollow': { input: z.object({ subscription: z.string() }), output: {} as { stopped: boolean } },

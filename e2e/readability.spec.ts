@@ -163,7 +163,7 @@ test.describe('bring-up', () => {
       await everyLook(page, testInfo, 'bring-up');
     });
     await app.waitForLabHome('default', 120_000);
-    for (const tab of ['Security layers', 'Topology', 'Access', 'Logs'] as const) {
+    for (const tab of ['Security layers', 'Topology', 'Access', 'Logs', 'Export'] as const) {
       await test.step(`Lab home: ${tab}`, async () => {
         await app.tab(tab).click();
         await everyLook(page, testInfo, `lab-${tab.toLowerCase().replace(' ', '-')}`, async () => {

@@ -8,7 +8,7 @@ export class LabApp {
     return this.page.getByRole('button', { name: 'Start lab', exact: true });
   }
 
-  tab(name: 'Security layers' | 'Topology' | 'Access' | 'Logs'): Locator {
+  tab(name: 'Security layers' | 'Topology' | 'Access' | 'Logs' | 'Export'): Locator {
     return this.page.getByRole('tab', { name });
   }
 

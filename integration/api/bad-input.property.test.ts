@@ -184,6 +184,7 @@ const FIELDS: Partial<Record<MethodName, Record<string, fc.Arbitrary<unknown>>>>
   'labs.access': { lab: badLab },
   'labs.revealSecret': { lab: badLab, username: badMatching((v) => ['elastic', 'analyst', 'writer', 'lab_admin'].includes(v)) },
   'labs.caCertificate': { lab: badLab },
+  'labs.export': { lab: badLab, format: badMatching((v) => ['compose', 'eck'].includes(v)), outDir: fc.oneof(wrongTypeForString, fc.constantFrom('', 'x'.repeat(5000), '/tmp/a\0b')) },
   'labs.logs': { lab: badLab, component: badMatching((v) => /^[a-z][a-z0-9-]{0,30}$/.test(v)), tail: badNumber(1, 5000) },
   'logs.follow': { lab: badLab, component: badMatching((v) => /^[a-z][a-z0-9-]{0,30}$/.test(v)) },
   'logs.unfollow': { subscription: wrongTypeForString },
@@ -215,6 +216,7 @@ const FIELDS: Partial<Record<MethodName, Record<string, fc.Arbitrary<unknown>>>>
 const VALID: Partial<Record<MethodName, Record<string, unknown>>> = {
   'labs.revealSecret': { username: 'elastic' },
   'labs.logs': { component: 'es01' },
+  'labs.export': { format: 'compose' },
   'logs.follow': { component: 'es01' },
   'logs.unfollow': { subscription: 'x' },
   'lessons.show': { id: 'http-tls' },

@@ -140,7 +140,7 @@ describe('seclab export refusals', () => {
     writeFileSync(join(full, 'keep.txt'), 'mine');
     const result = await seclab(['export', '--lab', 'refused', '--images', 'emulated', '--format', 'compose', '--out', full]);
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/--out .*full is not empty: give --out a new or empty folder/);
+    expect(result.stderr).toMatch(/--out .*full is not empty: choose a new or empty folder/);
     expect(readdirSync(full)).toEqual(['keep.txt']);
     expect(existsSync(join(testHome.home, 'labs', 'refused'))).toBe(false);
   });

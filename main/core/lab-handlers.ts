@@ -27,6 +27,8 @@ import { LabWatcher } from './verification/lab-watcher.ts';
 import { createWorkshopHandlers } from './workshop/workshop-handlers.ts';
 import { recoverInterruptedWorkshop } from './workshop/lesson-engine.ts';
 import { createLabOperations } from './lab-operations.ts';
+import { exportLab } from './export/export-lab.ts';
+import { exportFolderFor } from './export/export-folder.ts';
 
 function requireRecord(environment: CoreEnvironment, lab: string) {
   const record = readLabRecord(environment.home, lab);
@@ -179,6 +181,11 @@ export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: 
       requireRecord(environment, lab);
       const certs = labPaths(environment.home, lab).certs;
       return { pem: readFileSync(join(certs, 'ca', 'ca.crt'), 'utf8'), fingerprintSha256: readFileSync(join(certs, 'ca', 'fingerprint'), 'utf8').trim() };
+    },
+    'labs.export': async ({ lab, format, outDir }) => {
+      requireRecord(environment, lab);
+      const folder = exportFolderFor(environment.home, lab, format, environment.now(), outDir);
+      return exportLab(environment, { format, outDir: folder, spec: { name: lab }, hasShapeFlags: false, outName: 'folder' });
     },
     'labs.certificates': async ({ lab }) => {
       const record = requireRecord(environment, lab);

@@ -1,7 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 
 export type Screen = { name: 'start' } | { name: 'bring-up'; lab: string } | { name: 'lab'; lab: string } | { name: 'workshop'; lab: string };
-export type LabTab = 'topology' | 'layers' | 'access' | 'logs';
+export type LabTab = 'topology' | 'layers' | 'access' | 'logs' | 'export';
 
 export interface NavigationState {
   screen: Screen;

@@ -16,8 +16,9 @@ import type { ExportInput, ExportResult } from './export-types.ts';
 import { writeComposeExport } from './compose/write-compose-export.ts';
 import { writeEckExport } from './eck/write-eck-export.ts';
 
-export const EXPORT_FORMATS = ['compose', 'eck'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+import { EXPORT_FORMATS, type ExportFormat } from '../../../common/lab-export.ts';
+
+export { EXPORT_FORMATS, type ExportFormat };
 
 export interface ExportRequest {
   format: ExportFormat;
@@ -26,6 +27,8 @@ export interface ExportRequest {
   spec: LabSpecInput;
   /** Only the lab's own shape flags, not its name: a new lab is made from them; a recorded one must match. */
   hasShapeFlags: boolean;
+  /** How errors name the folder: the CLI's `--out` (default), or the app's "folder". */
+  outName?: string;
 }
 
 type Writer = (input: ExportInput, environment: CoreEnvironment) => Promise<ExportResult>;
@@ -43,15 +46,16 @@ const WRITERS: Record<ExportFormat, Writer> = {
  */
 export async function exportLab(environment: CoreEnvironment, request: ExportRequest): Promise<ExportResult> {
   const outDir = resolve(request.outDir);
-  refuseUnusableOut(request.outDir, outDir);
+  const out = request.outName ?? '--out';
+  refuseUnusableOut(out, request.outDir, outDir);
   const name = (request.spec as { name?: string }).name ?? 'default';
   const existing = readLabRecord(environment.home, name);
   const specInput = existing && !request.hasShapeFlags ? { ...existing.spec, ...request.spec, ports: { ...existing.spec.ports, ...(request.spec as { ports?: object }).ports } } : request.spec;
   parseLabSpec(specInput);
-  const engine = environment.engine();
-  // The lab fits this engine's limits (memlock, open files) and subnets where it can be asked; otherwise Elastic's defaults.
-  const limits = existing ? undefined : await engineLimitsFor(engine, environment.home, name).catch(() => undefined);
-  const resolved = await resolveLab(environment, specInput, await engine.engineSubnets().catch(() => []), limits?.limits);
+  // A new lab fits this engine's limits (memlock, open files) and subnets where it can be asked, else Elastic's defaults; a recorded one keeps its own.
+  const engine = existing ? undefined : environment.engine();
+  const limits = engine && (await engineLimitsFor(engine, environment.home, name).catch(() => undefined));
+  const resolved = await resolveLab(environment, specInput, engine ? await engine.engineSubnets().catch(() => []) : [], limits ? limits.limits : undefined);
   if (existing && JSON.stringify({ ...existing.spec, ports: {} }) !== JSON.stringify({ ...resolved.spec, ports: {} })) {
     throw new SeclabError(
       'LAB_EXISTS_DIFFERENT',
@@ -85,25 +89,25 @@ export async function exportLab(environment: CoreEnvironment, request: ExportReq
   } catch (error) {
     if (!folderExisted) rmSync(paths.root, { recursive: true, force: true });
     const path = (error as { path?: unknown })?.path;
-    throw (typeof path === 'string' && path.startsWith(environment.home) ? labHomeRefusal(environment.home, error) : undefined) ?? outFolderError(request.outDir, error);
+    throw (typeof path === 'string' && path.startsWith(environment.home) ? labHomeRefusal(environment.home, error) : undefined) ?? outFolderError(out, request.outDir, error);
   } finally {
     if (staging) rmSync(staging, { recursive: true, force: true });
     release();
   }
 }
 
-function refuseUnusableOut(given: string, outDir: string): void {
+function refuseUnusableOut(out: string, given: string, outDir: string): void {
   if (!existsSync(outDir)) {
-    if (!existsSync(dirname(outDir))) throw new SeclabError('BAD_OPTION', `--out ${given}: its parent folder ${dirname(outDir)} does not exist: create it, or give --out a new folder in one that exists`);
+    if (!existsSync(dirname(outDir))) throw new SeclabError('BAD_OPTION', `${out} ${given}: its parent folder ${dirname(outDir)} does not exist: create it, or choose a new folder in one that exists`);
     return;
   }
-  if (!statSync(outDir).isDirectory()) throw new SeclabError('BAD_OPTION', `--out ${given} is a file: give --out a new or empty folder`);
-  if (readdirSync(outDir).length) throw new SeclabError('BAD_OPTION', `--out ${given} is not empty: give --out a new or empty folder (an export never writes over files)`);
+  if (!statSync(outDir).isDirectory()) throw new SeclabError('BAD_OPTION', `${out} ${given} is a file: choose a new or empty folder`);
+  if (readdirSync(outDir).length) throw new SeclabError('BAD_OPTION', `${out} ${given} is not empty: choose a new or empty folder (an export never writes over files)`);
 }
 
-function outFolderError(given: string, error: unknown): unknown {
+function outFolderError(out: string, given: string, error: unknown): unknown {
   if (error instanceof SeclabError) return error;
   const code = (error as { code?: unknown })?.code;
   if (typeof code !== 'string' || !(code in FILE_SYSTEM_REFUSALS)) return error;
-  return new SeclabError('EXPORT_OUT_UNUSABLE', `--out ${given}: seclab cannot write the export there: ${FILE_SYSTEM_REFUSALS[code]} (${code}). Give --out a new or empty folder you can write to`);
+  return new SeclabError('EXPORT_OUT_UNUSABLE', `${out} ${given}: seclab cannot write the export there: ${FILE_SYSTEM_REFUSALS[code]} (${code}). Choose a new or empty folder you can write to`);
 }

@@ -13,20 +13,4 @@ export interface ExportInput {
   outDir: string;
 }
 
-export interface ExportedFile {
-  /** Relative to the export folder, with `/` separators. */
-  path: string;
-  mode: number;
-  /** One line for the export's README and the CLI's listing: what the file is for. */
-  purpose: string;
-  /** True when the file holds a secret (a password, a key, a token): never printed. */
-  secret: boolean;
-}
-
-export interface ExportResult {
-  format: 'compose' | 'eck';
-  outDir: string;
-  files: ExportedFile[];
-  /** What to run next, one command per line, for the CLI to print. */
-  nextSteps: string[];
-}
+export type { ExportedFile, ExportResult } from '../../../common/lab-export.ts';

@@ -1,3 +1,5 @@
+import { exportFolderFor } from '../../core/export/export-folder.ts';
+import type { ExportFormat, ExportResult } from '../../../common/lab-export.ts';
 import type { Handlers, ServerEvent } from '../../../common/contract.ts';
 import type { CheckId, CheckStatus } from '../../../common/checks.ts';
 import type { DockerEngineInfo, EngineOption } from '../../../common/docker-engine-info.ts';
@@ -397,6 +399,11 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
       labOrThrow(lab);
       return { username, password: PASSWORDS[username] };
     },
+    'labs.export': async ({ lab: name, format, outDir }) => {
+      const lab = labOrThrow(name);
+      const folder = outDir === undefined ? `/home/you/.seclab/exports/${name}-${format}-20261130-101500` : exportFolderFor('/home/you/.seclab', name, format, new Date(), outDir);
+      return demoExport(lab.plan, format, folder);
+    },
     'labs.caCertificate': async ({ lab }) => {
       const { caPem, caFingerprintSha256 } = await pkiOf(labOrThrow(lab));
       return { pem: caPem, fingerprintSha256: caFingerprintSha256 };
@@ -429,5 +436,40 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
       return lab.checks;
     },
     ...workshop.handlers,
+  };
+}
+
+/** What an export of the demo lab lists: the real layout's files, none written. */
+function demoExport(plan: LabPlan, format: ExportFormat, outDir: string): ExportResult {
+  const file = (path: string, mode: number, purpose: string, secret = false) => ({ path, mode, purpose, secret });
+  if (format === 'eck') {
+    return {
+      format,
+      outDir,
+      files: [
+        file('00-namespace.yaml', 0o644, "the lab's namespace"),
+        file('10-secrets.yaml', 0o600, 'every secret: certificates, file-realm users, roles, Kibana keys', true),
+        file('20-lab-ca.yaml', 0o644, 'the lab CA certificate'),
+        file('30-network-policies.yaml', 0o644, 'NetworkPolicies in place of IP filtering'),
+        file('40-elasticsearch.yaml', 0o644, 'Elasticsearch'),
+        file('50-kibana.yaml', 0o644, 'Kibana'),
+        file('60-fleet.yaml', 0o644, 'Fleet Server and agents'),
+        file('README.md', 0o644, 'this guide'),
+      ],
+      nextSteps: [`kubectl apply -f ${outDir}/00-namespace.yaml`, `kubectl apply -f ${outDir}/10-secrets.yaml`, '…in the order README.md gives'],
+    };
+  }
+  return {
+    format,
+    outDir,
+    files: [
+      file('docker-compose.yml', 0o644, 'the Compose project'),
+      file('.env', 0o644, "Compose's project name"),
+      file('README.md', 0o644, 'this guide'),
+      file('setup/security-setup.sh', 0o644, "kibana_system's password, roles, users, Fleet Server's service token"),
+      file('secrets/elastic.curlrc', 0o600, "curl config with elastic's credentials", true),
+      ...plan.containers.map((container) => file(`components/${container.component}/place-files.sh`, 0o644, `puts ${container.component}'s files and keystore into its volumes`)),
+    ],
+    nextSteps: [`cd ${outDir} && docker compose up -d   # or docker-compose up -d`, `seclab status --lab ${plan.lab}`, `seclab down --lab ${plan.lab}   # or: docker compose down -v`],
   };
 }

@@ -7,6 +7,7 @@ import { showBringUpOf } from '../../stores/operation-follower.ts';
 import type { LabTab } from '../../stores/navigation-store.ts';
 import { useStores } from '../../stores/stores-context.tsx';
 import { AccessPanel } from '../access/access-panel.tsx';
+import { ExportPanel } from '../export/export-panel.tsx';
 import { LayersPanel } from '../layers/layers-panel.tsx';
 import { LogsPanel } from '../logs/logs-panel.tsx';
 import { RemovalDialog, type RemovalKind } from '../teardown/removal-dialog.tsx';
@@ -18,6 +19,7 @@ const TABS: Array<{ id: LabTab; title: string }> = [
   { id: 'topology', title: 'Topology' },
   { id: 'access', title: 'Access' },
   { id: 'logs', title: 'Logs' },
+  { id: 'export', title: 'Export' },
 ];
 
 export function LabScreen({ lab }: { lab: string }) {
@@ -180,6 +182,7 @@ export function LabScreen({ lab }: { lab: string }) {
         )}
         {tab === 'access' && <AccessPanel lab={lab} />}
         {tab === 'logs' && <LogsPanel lab={lab} components={status.components} initialComponent={logComponent} />}
+        {tab === 'export' && <ExportPanel lab={lab} />}
       </div>
       {removal && <RemovalDialog kind={removal} status={status} onCancel={() => setRemoval(undefined)} onConfirm={(purge) => void confirmRemoval(removal, purge)} />}
     </main>
