@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { resolve, sep } from 'node:path';
 import { parseLabSpec } from '../../../common/lab-spec.ts';
 import { certificateRequestsFor } from '../../core/planner/certificate-requests.ts';
-import { issueLabCertificates } from '../../core/pki/lab-pki.ts';
 import type { CoreEnvironment } from '../../core/environment.ts';
 import { SeclabError } from '../../../common/errors.ts';
 import { FILE_SYSTEM_REFUSALS } from '../../core/files/file-system-refusals.ts';
@@ -30,6 +29,8 @@ export function registerCertsCommand(program: Command, environment: CoreEnvironm
         throw new SeclabError('BAD_OPTION', `--subnet-index ${flags.subnetIndex} is not allowed: choose 1 to 254`);
       }
       const outDir = resolve(flags.out);
+      // The PKI library loads when `certs` runs, not at every seclab start.
+      const { issueLabCertificates } = await import('../../core/pki/lab-pki.ts');
       const result = await issueLabCertificates({ outDir, components: certificateRequestsFor(spec, subnetIndex), now: environment.now() }).catch((error: unknown) => {
         throw outFolderError(flags.out, error);
       });

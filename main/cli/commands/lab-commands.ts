@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
 import type { CoreEnvironment } from '../../core/environment.ts';
-import { upLab } from '../../core/orchestrator/up-lab.ts';
-import { downAllLabs, downLab } from '../../core/orchestrator/down-lab.ts';
-import { resetLab } from '../../core/orchestrator/reset-lab.ts';
 import { listLabs, observeLab } from '../../core/orchestrator/observe-lab.ts';
-import { preflightLab } from '../../core/orchestrator/lab-preflight.ts';
 import { readLabRecord } from '../../core/lab-store/lab-records.ts';
 import { createEventScrubber, readLabSecrets, scrubSecrets } from '../../core/lab-store/lab-secrets.ts';
 import type { LabEvent } from '../../../common/lab-events.ts';
@@ -13,17 +9,33 @@ import { containerNameOf, planLab } from '../../core/planner/plan-lab.ts';
 import { SeclabError } from '../../../common/errors.ts';
 import { addLabOption, addSpecOptions, labNameOption, validSpecInputFromFlags, wholeNumberIn, type SpecFlags } from '../spec-options.ts';
 import { pipeScrubbedLogs } from '../follow-logs.ts';
-import { createProgressRenderer } from '../format/progress-renderer.ts';
 import { formatStatus, formatLabList, formatPreflight, formatChecks } from '../format/format-status.ts';
 import { formatLogText } from '../format/format-logs.ts';
 import { formatAccess } from '../format/format-access.ts';
 import { formatEngine } from '../format/format-engine.ts';
 import { labAccessSummary } from './access-command.ts';
 import { verifyLab } from '../../core/verification/verify-lab.ts';
-import { recoverInterruptedWorkshop } from '../../core/workshop/lesson-engine.ts';
+import { readWorkshopJournal } from '../../core/workshop/workshop-journal.ts';
 
 const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
+
+// Each command loads what only it needs when it runs: `seclab status` must not pay at every start for
+// the orchestrator, the Elasticsearch client or the task list (about half a second of CPU together).
+const orchestrator = {
+  up: () => import('../../core/orchestrator/up-lab.ts'),
+  down: () => import('../../core/orchestrator/down-lab.ts'),
+  reset: () => import('../../core/orchestrator/reset-lab.ts'),
+  preflight: () => import('../../core/orchestrator/lab-preflight.ts'),
+};
+const progressRenderer = async () => (await import('../format/progress-renderer.ts')).createProgressRenderer();
+
+/** A lesson left broken by a killed process is restored first; the workshop engine loads only when a journal says so. */
+async function recoverWorkshop(environment: CoreEnvironment, lab: string): Promise<string | undefined> {
+  if (!readWorkshopJournal(environment.home, lab)) return undefined;
+  const { recoverInterruptedWorkshop } = await import('../../core/workshop/lesson-engine.ts');
+  return recoverInterruptedWorkshop({ environment, emit: () => undefined }, lab);
+}
 
 /** What a failed preflight found, as `seclab doctor` shows it, before the error itself. */
 async function withFailedPreflightShown<T>(work: () => Promise<T>): Promise<T> {
@@ -49,9 +61,10 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
       // A bad flag is a spec error before the task list starts.
       const input = validSpecInputFromFlags(flags);
       // A lesson left broken by a killed process is restored before anything else.
-      const recovered = await recoverInterruptedWorkshop({ environment, emit: () => undefined }, flags.lab);
+      const recovered = await recoverWorkshop(environment, flags.lab);
       if (recovered) process.stderr.write(`${recovered}\n`);
-      const renderer = flags.json ? undefined : createProgressRenderer();
+      const { upLab } = await orchestrator.up();
+      const renderer = flags.json ? undefined : await progressRenderer();
       const timings = createPhaseRecorder();
       const work = () => upLab({ environment, emit: allOf(renderer && scrubbed(renderer.listener), timings.listener) }, input, { keepOnFailure: flags.keepOnFailure });
       const result = renderer ? await withFailedPreflightShown(() => renderer.run(work)) : await work();
@@ -71,6 +84,7 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
     .option('--json', 'machine-readable output')
     .action(async (flags: { lab: string; purge?: boolean; all?: boolean; json?: boolean }) => {
       const context = { environment, emit: () => undefined };
+      const { downAllLabs, downLab } = await orchestrator.down();
       const results = flags.all ? await downAllLabs(context, { purge: flags.purge }) : [await downLab(context, flags.lab, { purge: flags.purge })];
       if (flags.json) printJson(flags.all ? results : results[0]);
       else for (const r of results) print(`Lab "${r.lab}": removed ${r.removed.containers} containers, ${r.removed.volumes} volumes, ${r.removed.networks} networks${r.purged ? ', and its folder' : ''}.`);
@@ -80,7 +94,8 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
     .description('a fresh lab of the same shape: new CA, certificates and passwords, empty data; images kept')
     .option('--json', 'print the final state as JSON')
     .action(async (flags: { lab: string; json?: boolean }) => {
-      const renderer = flags.json ? undefined : createProgressRenderer();
+      const { resetLab } = await orchestrator.reset();
+      const renderer = flags.json ? undefined : await progressRenderer();
       const timings = createPhaseRecorder();
       const work = () => resetLab({ environment, emit: allOf(renderer && scrubbed(renderer.listener), timings.listener) }, flags.lab);
       const result = renderer ? await renderer.run(work) : await work();
@@ -106,7 +121,7 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
         return;
       }
       // A lesson whose process was killed mid-break is restored first, and the status says so.
-      const recovered = await recoverInterruptedWorkshop({ environment, emit: () => undefined }, flags.lab);
+      const recovered = await recoverWorkshop(environment, flags.lab);
       if (recovered && !flags.json) print(recovered);
       const observed = { ...(await observeLab(engine, environment.home, flags.lab)), ...(recovered ? { workshopRecovered: recovered } : {}) };
       const status = flags.checks && observed.state !== 'absent' ? { ...observed, checks: await verifyLab(environment, flags.lab) } : observed;
@@ -153,6 +168,7 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
       const input = validSpecInputFromFlags(flags);
       // Which engine, and how it was found, comes first: every check below is that engine's.
       const engine = environment.engine().info;
+      const { preflightLab } = await orchestrator.preflight();
       const checks = await preflightLab(environment, input);
       if (flags.json) printJson({ engine, checks });
       else print(`${engine ? formatEngine(engine) : ''}${formatPreflight(checks)}`);

@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
 import { SeclabError } from '../../../common/errors.ts';
 import type { CoreEnvironment } from '../../core/environment.ts';
-import { findLesson } from '../../core/workshop/lesson-files.ts';
-import { createEventHub } from '../../web/event-hub.ts';
-import { createHandlers } from '../../web/lab-handlers-source.ts';
-import { startWebUi } from '../../web/start-web-ui.ts';
 import { watchParent } from '../parent-watch.ts';
 
 interface UiFlags {
@@ -30,6 +26,13 @@ export function registerUiCommand(program: Command, environment: CoreEnvironment
       if (!Number.isInteger(port) || (port !== 0 && (port < 1024 || port > 65535))) {
         throw new SeclabError('BAD_OPTION', `--port ${flags.port} is not a port: use a whole number from 1024 to 65535, or leave it out`);
       }
+      // The web server and every handler behind it load when `ui` runs, not at every seclab start.
+      const [{ findLesson }, { createEventHub }, { createHandlers }, { startWebUi }] = await Promise.all([
+        import('../../core/workshop/lesson-files.ts'),
+        import('../../web/event-hub.ts'),
+        import('../../web/lab-handlers-source.ts'),
+        import('../../web/start-web-ui.ts'),
+      ]);
       // An unknown lesson is named now, with the list, not after the browser opened.
       if (flags.lesson !== undefined) findLesson(flags.lesson);
       const hub = createEventHub();

@@ -6,10 +6,12 @@ import { SeclabError } from '../../../common/errors.ts';
 import type { CoreEnvironment } from '../../core/environment.ts';
 import type { LabContext } from '../../core/orchestrator/up-lab.ts';
 import { findLesson, loadLessons } from '../../core/workshop/lesson-files.ts';
-import { breakLesson, observeLesson, restoreLesson } from '../../core/workshop/lesson-engine.ts';
-import { hintChallenge, nameChallengeLayer, repairChallengeLayer, scoreChallenge, startChallenge, stopChallenge } from '../../core/workshop/challenge-engine.ts';
 import { addLabOption, wholeNumberIn } from '../spec-options.ts';
 import { formatChecks } from '../format/format-status.ts';
+
+// The workshop engines (and the orchestrator behind them) load when a workshop command runs, not at every start.
+const lessonEngine = () => import('../../core/workshop/lesson-engine.ts');
+const challengeEngine = () => import('../../core/workshop/challenge-engine.ts');
 
 const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
@@ -77,16 +79,18 @@ function restoreOnInterrupt(context: LabContext, lab: string, lessonId: string):
   const onSignal = (signal: NodeJS.Signals) => {
     if (restoring) return;
     say(`\n${signal}: restoring lab "${lab}" (lesson ${lessonId}) before exiting…`);
-    restoring = restoreLesson(context, lab, lessonId).then(
-      () => {
-        say(`Lab "${lab}" restored: every layer is back.`);
-        process.exit(130);
-      },
-      (error: Error) => {
-        say(`seclab: the restore failed: ${error.message}. The next \`seclab status --lab ${lab}\` tries again.`);
-        process.exit(1);
-      },
-    );
+    restoring = lessonEngine()
+      .then(({ restoreLesson }) => restoreLesson(context, lab, lessonId))
+      .then(
+        () => {
+          say(`Lab "${lab}" restored: every layer is back.`);
+          process.exit(130);
+        },
+        (error: Error) => {
+          say(`seclab: the restore failed: ${error.message}. The next \`seclab status --lab ${lab}\` tries again.`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -129,7 +133,7 @@ export function registerWorkshopCommands(program: Command, environment: CoreEnvi
       const found = findLesson(id);
       if (!flags.json) print(`${formatLesson(found)}\n\nBreaking: ${found.break.summary}…`);
       const guard = restoreOnInterrupt(context, flags.lab, id);
-      const broken = await breakLesson(context, flags.lab, id, { hold: true, command: `seclab lesson start ${id}` });
+      const broken = await (await lessonEngine()).breakLesson(context, flags.lab, id, { hold: true, command: `seclab lesson start ${id}` });
       if (guard.active()) return void (await guard.restoring());
       if (!flags.json) print(formatStep(broken));
       if (flags.wait && process.stdin.isTTY) {
@@ -138,7 +142,7 @@ export function registerWorkshopCommands(program: Command, environment: CoreEnvi
         prompt.close();
       }
       if (guard.active()) return void (await guard.restoring());
-      const restored = await restoreLesson(context, flags.lab, id);
+      const restored = await (await lessonEngine()).restoreLesson(context, flags.lab, id);
       guard.release();
       if (flags.json) printJson({ broken, restored });
       else print(formatStep(restored));
@@ -150,7 +154,7 @@ export function registerWorkshopCommands(program: Command, environment: CoreEnvi
     .action(async (id: string, flags: Flags) => {
       findLesson(id);
       const guard = restoreOnInterrupt(context, flags.lab, id);
-      const step = await breakLesson(context, flags.lab, id, { command: `seclab lesson break ${id}` });
+      const step = await (await lessonEngine()).breakLesson(context, flags.lab, id, { command: `seclab lesson break ${id}` });
       if (guard.active()) return void (await guard.restoring());
       guard.release();
       if (flags.json) printJson(step);
@@ -162,7 +166,7 @@ export function registerWorkshopCommands(program: Command, environment: CoreEnvi
     .argument('<id>', 'lesson id')
     .action(async (id: string, flags: Flags) => {
       findLesson(id);
-      const step = await observeLesson(context, flags.lab, id);
+      const step = await (await lessonEngine()).observeLesson(context, flags.lab, id);
       if (flags.json) printJson(step);
       else print(formatStep(step));
     });
@@ -172,7 +176,7 @@ export function registerWorkshopCommands(program: Command, environment: CoreEnvi
     .argument('[id]', 'lesson id (default: the lesson in progress)')
     .action(async (id: string | undefined, flags: Flags) => {
       if (id !== undefined) findLesson(id);
-      const step = await restoreLesson(context, flags.lab, id);
+      const step = await (await lessonEngine()).restoreLesson(context, flags.lab, id);
       if (flags.json) printJson(step);
       else print(formatStep(step));
     });
@@ -187,7 +191,7 @@ export function registerWorkshopCommands(program: Command, environment: CoreEnvi
       const count = Number(flags.count);
       if (!Number.isInteger(count) || count < 1 || count > 10) throw new SeclabError('BAD_OPTION', `--count: "${flags.count}" is not a number from 1 to 10`);
       for (const id of flags.lesson ?? []) findLesson(id);
-      const board = await startChallenge(context, flags.lab, { count, lessons: flags.lesson });
+      const board = await (await challengeEngine()).startChallenge(context, flags.lab, { count, lessons: flags.lesson });
       if (flags.json) printJson(board);
       else print(`${formatBoard(board)}\nFind the broken layer${board.total > 1 ? 's' : ''} in \`seclab status --lab ${flags.lab}\`; fix with real tools; \`seclab challenge score\` records it.`);
     });
@@ -195,7 +199,7 @@ export function registerWorkshopCommands(program: Command, environment: CoreEnvi
   withCommon(challenge.command('score'))
     .description('run every check and record the fixes the verifier sees')
     .action(async (flags: Flags) => {
-      const board = await scoreChallenge(context, flags.lab);
+      const board = await (await challengeEngine()).scoreChallenge(context, flags.lab);
       if (flags.json) printJson(board);
       else print(formatBoard(board));
     });
@@ -204,7 +208,7 @@ export function registerWorkshopCommands(program: Command, environment: CoreEnvi
     .description('the next hint for one broken layer, mildest first')
     .argument('[slot]', 'which broken layer (1…N)', '1')
     .action(async (slot: string, flags: Flags) => {
-      const hint = hintChallenge(context, flags.lab, wholeNumberIn('slot', slot, 1, 20));
+      const hint = (await challengeEngine()).hintChallenge(context, flags.lab, wholeNumberIn('slot', slot, 1, 20));
       if (flags.json) printJson(hint);
       else print(`Hint ${hint.step} of ${hint.of} for #${hint.slot}: ${hint.hint}`);
     });
@@ -214,7 +218,7 @@ export function registerWorkshopCommands(program: Command, environment: CoreEnvi
     .argument('<layer>', `one of ${LAYERS.map((l) => l.id).join(', ')}`)
     .action(async (layer: string, flags: Flags) => {
       if (!LAYERS.some((l) => l.id === layer)) throw new SeclabError('BAD_OPTION', `"${layer}" is not a layer: choose one of ${LAYERS.map((l) => l.id).join(', ')}`);
-      const result = nameChallengeLayer(context, flags.lab, layer as (typeof LAYERS)[number]['id']);
+      const result = (await challengeEngine()).nameChallengeLayer(context, flags.lab, layer as (typeof LAYERS)[number]['id']);
       if (flags.json) printJson(result);
       else print(`${result.message}\n${formatBoard(result.board)}`);
     });
@@ -223,7 +227,7 @@ export function registerWorkshopCommands(program: Command, environment: CoreEnvi
     .description("the app's repair for a layer you have named (recreates what needs recreating)")
     .argument('<slot>', 'which broken layer (1…N)')
     .action(async (slot: string, flags: Flags) => {
-      const board = await repairChallengeLayer(context, flags.lab, wholeNumberIn('slot', slot, 1, 20));
+      const board = await (await challengeEngine()).repairChallengeLayer(context, flags.lab, wholeNumberIn('slot', slot, 1, 20));
       if (flags.json) printJson(board);
       else print(formatBoard(board));
     });
@@ -231,7 +235,7 @@ export function registerWorkshopCommands(program: Command, environment: CoreEnvi
   withCommon(challenge.command('stop'))
     .description('end the challenge: restore whatever is still broken')
     .action(async (flags: Flags) => {
-      const board = await stopChallenge(context, flags.lab);
+      const board = await (await challengeEngine()).stopChallenge(context, flags.lab);
       if (flags.json) printJson(board);
       else print(formatBoard(board));
     });
