@@ -23,8 +23,27 @@ export interface EngineConnectionOptions {
   ca?: string;
   cert?: string;
   key?: string;
-  sshOptions?: { agent?: string };
+  /** For ssh:// only: seclab's own SSH session (ssh-engine-session.ts) reads these, never dockerode. */
+  sshOptions?: SshAuthOptions;
 }
+
+/**
+ * How seclab logs in to an ssh:// engine, as ssh(1) would without a config file: the agent at
+ * SSH_AUTH_SOCK, and a key file — SECLAB_SSH_IDENTITY when set, else the first of ssh's default
+ * identities (ssh_config(5), IdentityFile) that exists. Paths only: the key is read when connecting.
+ */
+export interface SshAuthOptions {
+  agent?: string;
+  identityFile?: string;
+  /** True when SECLAB_SSH_IDENTITY named the file: a key that cannot be used is then an error, not skipped. */
+  identityExplicit?: boolean;
+}
+
+/** The env variable that names the key file for ssh:// engines (dockerode's ssh transport has no way to find one). */
+export const SSH_IDENTITY_ENV = 'SECLAB_SSH_IDENTITY';
+
+/** ssh(1)'s default identities, in the order it tries them (ssh_config(5), IdentityFile), those ssh2 can use. */
+const DEFAULT_SSH_IDENTITIES = ['.ssh/id_rsa', '.ssh/id_ecdsa', '.ssh/id_ed25519'];
 
 export interface ResolvedEngine extends DockerEngineInfo {
   options: EngineConnectionOptions;
@@ -33,8 +52,10 @@ export interface ResolvedEngine extends DockerEngineInfo {
 }
 
 export interface EngineChoice {
-  /** `seclab --engine URL`: as DOCKER_HOST would write it (docker -H). */
+  /** `seclab --engine URL` or `--docker-host URL`: as DOCKER_HOST would write it (docker -H). */
   engine?: string;
+  /** Which flag gave `engine`, for errors; --engine when not said. */
+  engineFlag?: '--engine' | '--docker-host';
   /** `seclab --context NAME` (docker --context). */
   context?: string;
   /** Picked on the app's Start screen (engine.choose), not given as a flag: said so in `how` and in errors. */
@@ -126,7 +147,7 @@ interface TlsMaterial {
 }
 
 /** dockerode's options for an address as DOCKER_HOST writes it; `refuse` says what is wrong with it in the words of where it came from. */
-function connectionOptions(address: string, tls: TlsMaterial | undefined, env: NodeJS.ProcessEnv, refuse: (problem: string) => never): { options: EngineConnectionOptions; skipTlsVerify?: boolean } {
+function connectionOptions(address: string, tls: TlsMaterial | undefined, inputs: EngineResolutionInputs, refuse: (problem: string) => never): { options: EngineConnectionOptions; skipTlsVerify?: boolean } {
   const scheme = /^([a-z]+):\/\//.exec(address)?.[1];
   const rest = scheme ? address.slice(scheme.length + 3) : '';
   if (scheme === 'unix' || scheme === 'npipe') {
@@ -143,7 +164,7 @@ function connectionOptions(address: string, tls: TlsMaterial | undefined, env: N
     if (!url.hostname) refuse(`"${address}" names no host`);
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     if (scheme === 'ssh') {
-      return { options: { protocol: 'ssh', host, port: Number(url.port || 22), ...(url.username ? { username: decodeURIComponent(url.username) } : {}), sshOptions: { agent: env.SSH_AUTH_SOCK } } };
+      return { options: { protocol: 'ssh', host, port: Number(url.port || 22), ...(url.username ? { username: decodeURIComponent(url.username) } : {}), sshOptions: sshAuth(inputs) } };
     }
     // docker/docker client: 2375 without TLS, 2376 with it (opts/hosts.go, DefaultHTTPPort/DefaultTLSHTTPPort).
     const port = Number(url.port || (tls ? 2376 : 2375));
@@ -154,6 +175,15 @@ function connectionOptions(address: string, tls: TlsMaterial | undefined, env: N
     };
   }
   refuse(`"${address}" is not a Docker engine address: use ${ADDRESS_FORMS}`);
+}
+
+function sshAuth(inputs: EngineResolutionInputs): SshAuthOptions {
+  const { env } = inputs;
+  const agent = env.SSH_AUTH_SOCK ? { agent: env.SSH_AUTH_SOCK } : {};
+  const explicit = env[SSH_IDENTITY_ENV];
+  if (explicit) return { ...agent, identityFile: explicit.startsWith('~/') ? posix.join(inputs.homeDir, explicit.slice(2)) : explicit, identityExplicit: true };
+  const found = DEFAULT_SSH_IDENTITIES.map((file) => posix.join(inputs.homeDir, file)).find((path) => inputs.exists(path));
+  return { ...agent, ...(found ? { identityFile: found } : {}) };
 }
 
 /** ca.pem, cert.pem and key.pem of a folder, those that are there (docker/cli cli/context/tlsdata.go and cli/flags: missing files are left out). */
@@ -210,7 +240,7 @@ function resolveContext(name: string, origin: ContextOrigin, configDir: string, 
   // docker/cli cli/context/docker/load.go: TLS material (contexts/tls/<id>/docker/) only for a host that is not a socket.
   const files = tlsFiles(posix.join(configDir, 'contexts', 'tls', id, 'docker'), inputs);
   const tls = !isSocket && (files.ca || files.cert || endpoint.SkipTLSVerify) ? { ...files, skipVerify: endpoint.SkipTLSVerify } : undefined;
-  const { options, skipTlsVerify } = connectionOptions(address, tls, inputs.env, (problem) => broken(`its docker endpoint ${problem}`));
+  const { options, skipTlsVerify } = connectionOptions(address, tls, inputs, (problem) => broken(`its docker endpoint ${problem}`));
   const how = origin === 'config' ? `the current Docker context "${name}"` : `the Docker context "${name}" (${{ '--context': '--context', app: 'chosen in the app', DOCKER_CONTEXT: 'DOCKER_CONTEXT' }[origin]})`;
   const source = origin === '--context' ? 'flag' : origin === 'app' ? 'app' : 'context';
   return {
@@ -227,24 +257,26 @@ function resolveContext(name: string, origin: ContextOrigin, configDir: string, 
 
 const ADDRESS_ORIGINS = {
   flag: { field: '--engine', how: '--engine', code: 'BAD_OPTION' },
+  'docker-host-flag': { field: '--docker-host', how: '--docker-host', code: 'BAD_OPTION' },
   app: { field: 'engine', how: 'chosen in the app', code: 'INVALID_INPUT' },
   DOCKER_HOST: { field: 'DOCKER_HOST', how: 'DOCKER_HOST', code: 'DOCKER_HOST_INVALID' },
 } as const;
 
 function resolveAddress(address: string, source: keyof typeof ADDRESS_ORIGINS, configDir: string, inputs: EngineResolutionInputs): ResolvedEngine {
   const origin = ADDRESS_ORIGINS[source];
+  const engineSource = source === 'docker-host-flag' ? 'flag' : source;
   const refuse = (problem: string): never => {
     throw new SeclabError(origin.code, `${origin.field}: ${problem}`);
   };
-  const { options, skipTlsVerify } = connectionOptions(address, environmentTls(inputs, configDir), inputs.env, refuse);
+  const { options, skipTlsVerify } = connectionOptions(address, environmentTls(inputs, configDir), inputs, refuse);
   return {
-    source,
+    source: engineSource,
     address,
     how: origin.how,
     label: `${address} (${origin.how})`,
     options,
     ...(skipTlsVerify ? { skipTlsVerify } : {}),
-    candidates: [socketCandidate(address, options, source, inputs)],
+    candidates: [socketCandidate(address, options, engineSource, inputs)],
   };
 }
 
@@ -291,11 +323,11 @@ export function resolveDockerEngine(inputs: EngineResolutionInputs): ResolvedEng
   const { env } = inputs;
   const app = inputs.chosenInApp === true;
   if (inputs.engine !== undefined && inputs.context !== undefined) {
-    throw new SeclabError(app ? 'INVALID_INPUT' : 'BAD_OPTION', app ? 'context: an engine address was given too: choose one of them' : '--engine and --context both name an engine: use one of them');
+    throw new SeclabError(app ? 'INVALID_INPUT' : 'BAD_OPTION', app ? 'context: an engine address was given too: choose one of them' : `${inputs.engineFlag ?? '--engine'} and --context both name an engine: use one of them`);
   }
   if (inputs.context !== undefined && !inputs.context.trim()) throw new SeclabError(app ? 'INVALID_INPUT' : 'BAD_OPTION', `${app ? 'context' : '--context'}: name a Docker context (see \`docker context ls\`)`);
   const configDir = env.DOCKER_CONFIG || posix.join(inputs.homeDir, '.docker');
-  if (inputs.engine !== undefined) return resolveAddress(inputs.engine.trim(), app ? 'app' : 'flag', configDir, inputs);
+  if (inputs.engine !== undefined) return resolveAddress(inputs.engine.trim(), app ? 'app' : inputs.engineFlag === '--docker-host' ? 'docker-host-flag' : 'flag', configDir, inputs);
   if (inputs.context !== undefined && inputs.context !== DEFAULT_CONTEXT) return resolveContext(inputs.context, app ? 'app' : '--context', configDir, inputs);
   if (env.DOCKER_HOST) return resolveAddress(env.DOCKER_HOST, 'DOCKER_HOST', configDir, inputs);
   if (inputs.context === DEFAULT_CONTEXT) return resolveDefault(inputs);

@@ -1,0 +1,265 @@
+import { readFileSync } from 'node:fs';
+import { Agent, type AgentOptions } from 'node:http';
+import { connect as netConnect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import ssh2, { type ClientChannel, type ConnectConfig } from 'ssh2';
+import { SeclabError } from '../../../common/errors.ts';
+import { SSH_IDENTITY_ENV, type SshAuthOptions } from './engine-resolution.ts';
+
+/**
+ * One SSH connection to an ssh:// engine's host, shared by everything that goes there: each Docker
+ * API request is a `docker system dial-stdio` channel on it (as the docker CLI does over ssh, docker/cli
+ * cli/connhelper/connhelper.go), and each connection to a port the lab published on that host's
+ * loopback is a direct-tcpip channel (ssh -L) on it. The connection is opened when first needed,
+ * opened again after it drops, and holds the process open only while a channel is in use.
+ */
+
+export interface SshEndpoint {
+  host: string;
+  port: number;
+  username?: string;
+}
+
+const READY_TIMEOUT_MS = 20_000;
+/** sshd's MaxSessions is 10 by default, and every API request is a session channel: stay under it. */
+const MAX_API_CHANNELS = 8;
+
+/** The host as ssh:// writes it, for messages. */
+export const sshAddress = (endpoint: SshEndpoint) => `ssh://${endpoint.username ? `${endpoint.username}@` : ''}${endpoint.host}${endpoint.port === 22 ? '' : `:${endpoint.port}`}`;
+
+/** A key file ssh2 can use, or why not; never the key's text in a message. */
+function readIdentity(auth: SshAuthOptions): { privateKey?: Buffer; skipped?: string } {
+  if (!auth.identityFile) return {};
+  let key: Buffer;
+  try {
+    key = readFileSync(auth.identityFile);
+  } catch (error) {
+    if (auth.identityExplicit) throw new SeclabError('SSH_IDENTITY_UNUSABLE', `${SSH_IDENTITY_ENV}=${auth.identityFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): name a private key file you can read`);
+    return { skipped: `${auth.identityFile} cannot be read` };
+  }
+  const parsed = ssh2.utils.parseKey(key);
+  if (parsed instanceof Error) {
+    // An encrypted key needs its passphrase, which seclab never asks for: the agent holds it unlocked.
+    const why = /encrypted|passphrase/i.test(parsed.message) ? 'is protected by a passphrase: load it into ssh-agent (`ssh-add`) and keep SSH_AUTH_SOCK set' : `is not a private key ssh can use (${parsed.message})`;
+    if (auth.identityExplicit) throw new SeclabError('SSH_IDENTITY_UNUSABLE', `${SSH_IDENTITY_ENV}=${auth.identityFile} ${why}`);
+    return { skipped: `${auth.identityFile} ${why}` };
+  }
+  return { privateKey: key };
+}
+
+/** What went wrong while connecting, as a sentence naming the host and what to do. */
+export function sshFailure(error: Error & { level?: string; code?: string }, endpoint: SshEndpoint, auth: SshAuthOptions, skipped?: string): SeclabError {
+  if (error instanceof SeclabError) return error;
+  const where = sshAddress(endpoint);
+  const user = endpoint.username ?? 'the user';
+  if (error.level === 'client-authentication') {
+    const tried = [auth.agent ? `the ssh agent (SSH_AUTH_SOCK)` : '', auth.identityFile && !skipped ? auth.identityFile : ''].filter(Boolean).join(' and ') || 'no key (no SSH_AUTH_SOCK, no ~/.ssh/id_* file)';
+    return new SeclabError(
+      'DOCKER_SSH_AUTH_REFUSED',
+      `${where} refused the SSH login (tried ${tried}${skipped ? `; ${skipped}` : ''}): add your public key to ${user}'s ~/.ssh/authorized_keys on ${endpoint.host}, load your key with \`ssh-add\`, or name the key file with ${SSH_IDENTITY_ENV}=/path/to/key`,
+    );
+  }
+  if (error.level === 'client-timeout') return new SeclabError('DOCKER_UNREACHABLE', `${where} did not finish the SSH handshake within ${READY_TIMEOUT_MS / 1000} s: check that \`ssh -p ${endpoint.port} ${endpoint.username ? `${endpoint.username}@` : ''}${endpoint.host}\` works from here`);
+  if (error.code && ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET'].includes(error.code)) {
+    return new SeclabError('DOCKER_UNREACHABLE', `cannot reach ${where} (${error.code}): check that ${endpoint.host} is up and its sshd listens on port ${endpoint.port}, or choose another engine (--docker-host URL, --context NAME)`);
+  }
+  return new SeclabError('DOCKER_UNREACHABLE', `the SSH connection to ${where} failed (${error.message}): check that \`ssh -p ${endpoint.port} ${endpoint.username ? `${endpoint.username}@` : ''}${endpoint.host} docker version\` works from here`);
+}
+
+export class SshEngineSession {
+  private connection: Promise<ssh2.Client> | undefined;
+  private socket: Socket | undefined;
+  private channelsInUse = 0;
+  private readonly servers = new Set<Server>();
+
+  constructor(
+    readonly endpoint: SshEndpoint,
+    private readonly auth: SshAuthOptions,
+  ) {}
+
+  get address(): string {
+    return sshAddress(this.endpoint);
+  }
+
+  private connect(): Promise<ssh2.Client> {
+    this.connection ??= new Promise<ssh2.Client>((resolve, reject) => {
+      let identity: ReturnType<typeof readIdentity>;
+      try {
+        identity = readIdentity(this.auth);
+      } catch (error) {
+        reject(error as Error);
+        return;
+      }
+      const client = new ssh2.Client();
+      // Our own socket, so that an idle connection can let the process end (unref) and a busy one keep it.
+      const socket = netConnect({ host: this.endpoint.host, port: this.endpoint.port });
+      this.socket = socket;
+      let ready = false;
+      const dropped = () => {
+        if (this.socket === socket) {
+          this.connection = undefined;
+          this.socket = undefined;
+        }
+      };
+      client.on('ready', () => {
+        ready = true;
+        this.updateRef();
+        resolve(client);
+      });
+      client.on('error', (error: Error & { level?: string; code?: string }) => {
+        dropped();
+        if (!ready) reject(sshFailure(error, this.endpoint, this.auth, identity.skipped));
+      });
+      client.on('close', dropped);
+      socket.on('error', (error: NodeJS.ErrnoException) => {
+        dropped();
+        if (!ready) reject(sshFailure(error, this.endpoint, this.auth, identity.skipped));
+      });
+      const config: ConnectConfig = {
+        sock: socket,
+        username: this.endpoint.username ?? process.env.USER ?? 'root',
+        readyTimeout: READY_TIMEOUT_MS,
+        keepaliveInterval: 15_000,
+        ...(this.auth.agent ? { agent: this.auth.agent } : {}),
+        ...(identity.privateKey ? { privateKey: identity.privateKey } : {}),
+      };
+      client.connect(config);
+    });
+    return this.connection;
+  }
+
+  /** The process stays alive for the connection only while a channel is open on it. */
+  private updateRef(): void {
+    if (!this.socket) return;
+    if (this.channelsInUse > 0) this.socket.ref();
+    else this.socket.unref();
+  }
+
+  /** Counts `channel` as in use until it closes or is let go with the returned `idle` (and taken up again with `busy`). */
+  private track(channel: ClientChannel): { busy: () => void; idle: () => void } {
+    let counted = false;
+    let closed = false;
+    const busy = () => {
+      if (counted || closed) return;
+      counted = true;
+      this.channelsInUse++;
+      this.updateRef();
+    };
+    const idle = () => {
+      if (!counted) return;
+      counted = false;
+      this.channelsInUse--;
+      this.updateRef();
+    };
+    channel.once('close', () => {
+      idle();
+      closed = true;
+    });
+    busy();
+    return { busy, idle };
+  }
+
+  /** A stream to the remote engine's API: `docker system dial-stdio` on the host (the docker CLI must be installed there). */
+  async dialEngine(): Promise<Duplex> {
+    const client = await this.connect();
+    const channel = await new Promise<ClientChannel>((resolve, reject) => client.exec('docker system dial-stdio', (error, stream) => (error ? reject(sshFailure(error, this.endpoint, this.auth)) : resolve(stream))));
+    const use = this.track(channel);
+    // Node's http.Agent unrefs a kept-alive socket while it waits for its next request and refs it when reused.
+    Object.assign(channel, { ref: () => (use.busy(), channel), unref: () => (use.idle(), channel) });
+    let stderr = '';
+    channel.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-500)));
+    channel.on('exit', (code: number | null) => {
+      if (code) {
+        channel.emit(
+          'error',
+          new SeclabError(
+            'DOCKER_UNREACHABLE',
+            `\`docker system dial-stdio\` on ${this.address} exited with ${code}${stderr.trim() ? ` (${stderr.trim()})` : ''}: the docker CLI must be installed on ${this.endpoint.host} and its user allowed to use the engine (\`docker version\` run there over ssh must work)`,
+          ),
+        );
+        channel.close();
+      }
+    });
+    return channel;
+  }
+
+  /**
+   * An http.Agent whose every connection is a dial-stdio channel on this session, for dockerode.
+   * Kept alive between requests: starting `docker system dial-stdio` on the host costs a process each time.
+   */
+  dockerAgent(): Agent {
+    const agent = new Agent({ keepAlive: true, maxSockets: MAX_API_CHANNELS } as AgentOptions);
+    (agent as unknown as { createConnection: (options: unknown, callback: (error: Error | null, socket?: Duplex) => void) => void }).createConnection = (_options, callback) => {
+      this.dialEngine().then(
+        (stream) => callback(null, withSocketMethods(stream)),
+        (error: Error) => callback(error),
+      );
+    };
+    return agent;
+  }
+
+  /**
+   * Listens on this machine's 127.0.0.1 and carries each connection to `remotePort` on the engine
+   * host's 127.0.0.1 (ssh -L). The same port number when it is free here, else any free one.
+   * Resolves to the local port.
+   */
+  async forward(remotePort: number): Promise<number> {
+    const server = createServer((local) => {
+      local.pause();
+      this.connect()
+        .then((client) => new Promise<ClientChannel>((resolve, reject) => client.forwardOut('127.0.0.1', local.remotePort ?? 0, '127.0.0.1', remotePort, (error, channel) => (error ? reject(error) : resolve(channel)))))
+        .then(
+          (channel) => {
+            this.track(channel);
+            local.pipe(channel).pipe(local);
+            local.resume();
+            local.on('error', () => channel.close());
+            local.on('close', () => channel.close());
+            channel.on('error', () => local.destroy());
+            channel.on('close', () => local.destroy());
+          },
+          () => local.destroy(),
+        );
+    });
+    const listen = (port: number) =>
+      new Promise<number>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ host: '127.0.0.1', port, exclusive: true }, () => {
+          server.off('error', reject);
+          resolve((server.address() as AddressInfo).port);
+        });
+      });
+    const port = await listen(remotePort).catch(() => listen(0));
+    // A listening tunnel alone does not keep a CLI command running; the app keeps itself running.
+    server.unref();
+    this.servers.add(server);
+    return port;
+  }
+
+  /** Closes every tunnel and the connection. */
+  async close(): Promise<void> {
+    await Promise.all([...this.servers].map((server) => new Promise((resolve) => server.close(resolve))));
+    this.servers.clear();
+    const connection = this.connection;
+    this.connection = undefined;
+    if (connection) (await connection.catch(() => undefined))?.end();
+  }
+}
+
+/** Node's http client calls these on its socket; an SSH channel has none of them and needs none. */
+function withSocketMethods(stream: Duplex): Duplex {
+  const socket = stream as Duplex & Record<string, unknown>;
+  for (const method of ['setNoDelay', 'setKeepAlive', 'ref', 'unref']) socket[method] ??= () => socket;
+  socket.setTimeout ??= (ms: number, callback?: () => void) => {
+    if (callback) stream.once('timeout', callback);
+    return socket;
+  };
+  return stream;
+}
+
+/** The session for an ssh:// engine, undefined for any other. */
+export function sshSessionFor(resolved: { options: { protocol?: string; host?: string; port?: number; username?: string; sshOptions?: SshAuthOptions } }): SshEngineSession | undefined {
+  const { protocol, host, port, username, sshOptions } = resolved.options;
+  if (protocol !== 'ssh' || !host) return undefined;
+  return new SshEngineSession({ host, port: port ?? 22, ...(username ? { username } : {}) }, sshOptions ?? {});
+}
