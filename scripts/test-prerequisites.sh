@@ -82,3 +82,14 @@ ensure_docker_compose() {
     missing "no Docker Compose: install it (Debian: sudo apt-get install docker-compose-v2 or docker-compose; or Docker Desktop) and run npm test again"
   fi
 }
+
+# The ssh:// engine test (integration/remote-engine/ssh-engine.test.ts) runs its own sshd on 127.0.0.1; it skips, saying why, without one.
+ensure_sshd() {
+  if [ -x /usr/sbin/sshd ] && command -v ssh-keygen >/dev/null 2>&1; then return; fi
+  if as_root && has_apt; then
+    echo "== installing Debian's openssh-server (the ssh:// engine test starts its own sshd on 127.0.0.1)"
+    apt_install openssh-server openssh-client || echo "npm test: openssh-server could not be installed; the ssh:// engine test will be skipped" >&2
+  else
+    echo "npm test: no sshd (Debian: sudo apt-get install openssh-server); the ssh:// engine test will be skipped" >&2
+  fi
+}

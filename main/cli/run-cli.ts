@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { serializeError } from '../../common/errors.ts';
+import { SeclabError, serializeError } from '../../common/errors.ts';
 import { DEFAULT_STACK_VERSION, LabSpecError } from '../../common/lab-spec.ts';
 import { defaultEnvironment } from '../core/environment.ts';
 import type { EngineChoice } from '../core/docker/engine-resolution.ts';
@@ -46,10 +46,13 @@ export function createCliProgram(io: CliIo = {}): Command {
     .enablePositionalOptions()
     .version(versionText(), '-V, --version', "print seclab's version and the Elastic Stack version a lab gets by default")
     .option('--engine <url>', 'the Docker engine to use, as DOCKER_HOST writes it (unix:///path/docker.sock, tcp://host:2376, npipe:////./pipe/name, ssh://user@host)')
+    .option('--docker-host <url>', 'the same as --engine, named as DOCKER_HOST; with tcp://, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH give the TLS files as for docker')
     .option('--context <name>', 'the Docker context to use (docker context ls), instead of the current one')
     .hook('preAction', () => {
-      const { engine, context } = program.opts<EngineChoice>();
-      engineChoice = { ...(engine !== undefined ? { engine } : {}), ...(context !== undefined ? { context } : {}) };
+      const { engine: engineFlag, dockerHost, context } = program.opts<{ engine?: string; dockerHost?: string; context?: string }>();
+      if (engineFlag !== undefined && dockerHost !== undefined) throw new SeclabError('BAD_OPTION', '--engine and --docker-host both name an engine: use one of them');
+      const engine = dockerHost ?? engineFlag;
+      engineChoice = { ...(engine !== undefined ? { engine, ...(dockerHost !== undefined ? { engineFlag: '--docker-host' as const } : {}) } : {}), ...(context !== undefined ? { context } : {}) };
       // A clash or a malformed address is refused before the command starts, naming the flag.
       if (engine !== undefined || context !== undefined) environment.engine();
     })

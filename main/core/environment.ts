@@ -40,7 +40,12 @@ export function defaultEnvironment(env: NodeJS.ProcessEnv = process.env, engineC
   // cannot be used throws before the client in use is dropped.
   let cached: { choice: EngineChoice; engine: DockerEngine } | undefined;
   const engineFor = (choice: EngineChoice): DockerEngine => {
-    if (!cached || !sameChoice(cached.choice, choice)) cached = { choice, engine: DockerEngine.forResolvedEngine(resolveEngineHere(env, choice)) };
+    if (!cached || !sameChoice(cached.choice, choice)) {
+      const engine = DockerEngine.forResolvedEngine(resolveEngineHere(env, choice));
+      // The engine given up closes its SSH connection and tunnels (ssh:// engines; nothing for the others).
+      void cached?.engine.publishedPorts.close();
+      cached = { choice, engine };
+    }
     return cached.engine;
   };
   return {

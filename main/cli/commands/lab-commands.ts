@@ -13,12 +13,16 @@ import { formatStatus, formatLabList, formatPreflight, formatChecks } from '../f
 import { formatLogText } from '../format/format-logs.ts';
 import { formatAccess } from '../format/format-access.ts';
 import { formatEngine } from '../format/format-engine.ts';
+import { formatPublishedPorts } from '../format/format-published-ports.ts';
+import { publishedHostPorts } from '../../core/orchestrator/stack-connections.ts';
 import { labAccessSummary } from './access-command.ts';
 import { verifyLab } from '../../core/verification/verify-lab.ts';
 import { readWorkshopJournal } from '../../core/workshop/workshop-journal.ts';
 
 const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
+const printIfAny = (text: string) => text && print(text);
+const labFlagOf = (lab: string) => (lab === 'default' ? '' : ` --lab ${lab}`);
 
 // Each command loads what only it needs when it runs: `seclab status` must not pay at every start for
 // the orchestrator, the Elasticsearch client or the task list (about half a second of CPU together).
@@ -73,7 +77,9 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
         if (result.outcome === 'already-running') print(`Lab "${result.status.lab}" is already running; nothing changed.`);
         else print(formatPreflight(result.preflight));
         print(formatStatus(result.status));
-        print(formatAccess(labAccessSummary(environment, result.status.lab)));
+        const summary = labAccessSummary(environment, result.status.lab);
+        print(formatAccess(summary));
+        printIfAny(formatPublishedPorts(environment.engine().publishedPorts, summary.access.endpoints, labFlagOf(result.status.lab)));
       }
     });
 
@@ -125,8 +131,14 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
       if (recovered && !flags.json) print(recovered);
       const observed = { ...(await observeLab(engine, environment.home, flags.lab)), ...(recovered ? { workshopRecovered: recovered } : {}) };
       const status = flags.checks && observed.state !== 'absent' ? { ...observed, checks: await verifyLab(environment, flags.lab) } : observed;
+      const record = observed.state === 'absent' ? undefined : readLabRecord(environment.home, flags.lab);
+      // A remote engine's ports are reached through a tunnel (ssh://) or not at all (tcp://): said after the status.
+      if (record) await engine.publishedPorts.open(publishedHostPorts(planLab(record.spec, record.allocation)));
       if (flags.json) printJson(status);
-      else print(formatStatus(status) + (status.checks ? `\n${formatChecks(status.checks)}` : ''));
+      else {
+        print(formatStatus(status) + (status.checks ? `\n${formatChecks(status.checks)}` : ''));
+        if (record) printIfAny(formatPublishedPorts(engine.publishedPorts, planLab(record.spec, record.allocation).endpoints, labFlagOf(flags.lab)));
+      }
       if (status.checks?.some((c) => c.status === 'fail' || c.status === 'error')) process.exitCode = 3;
     });
 

@@ -11,6 +11,7 @@ import { observeAgentsOnline, observeFleetServerHealthy, observeKibanaAvailable 
 import { keystoreToolFor } from './keystore-tools.ts';
 import { createPlannedContainer, runKeystoreSteps, type KeystoreStep } from './materialize-container.ts';
 import { stackConnections, type LabContext } from './up-lab.ts';
+import { reachableStackConnections } from './stack-connections.ts';
 import { waitUntil } from './wait-until.ts';
 
 export interface PlanChangeResult {
@@ -56,9 +57,10 @@ export async function applyPlanChange(context: LabContext, from: LabPlan, to: La
   const paths = labPaths(environment.home, lab);
   const secrets = readLabSecrets(environment.home, lab) ?? {};
   const timeoutMs = options.timeoutMs ?? (to.emulated ? 120_000 : 360_000);
+  // Before the lock: a tunnel that cannot open (ssh:// engine) must not leave the lab locked.
+  const connections = await reachableStackConnections(environment.engine(), to, paths.certs, secrets);
   const release = acquireLabLock(environment.home, lab, 'lesson');
   const result: PlanChangeResult = { recreated: [], steps: [] };
-  const connections = stackConnections(to, paths.certs, secrets);
   const admin = connectElasticsearch({ url: connections.elasticsearchUrl, caPem: connections.caPem, auth: { username: 'elastic', password: requireSecret(secrets, 'elastic-password') }, requestTimeoutMs: 10_000 });
   try {
     const changed = to.containers

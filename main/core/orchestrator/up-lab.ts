@@ -26,7 +26,7 @@ import { isEngineUnreachable } from '../docker/engine-connection.ts';
 import { engineLimitsFor, forgetEngineLimits, measureEngineLimits } from './engine-limits-cache.ts';
 import { waitUntil, type Observation } from './wait-until.ts';
 import { observeLab } from './observe-lab.ts';
-import { stackConnections } from './stack-connections.ts';
+import { reachableStackConnections } from './stack-connections.ts';
 import { removeLabObjects } from './remove-lab-objects.ts';
 import { unfinishedBringUp } from './unfinished-bring-up.ts';
 import { isOneShotHelper } from './one-shot-helpers.ts';
@@ -240,7 +240,7 @@ async function bringUpElasticsearch(run: LabRun, plan: LabPlan, secrets: LabSecr
       await run.start(node);
     }),
   );
-  const connections = stackConnections(plan, certsDir, secrets);
+  const connections = await reachableStackConnections(run.engine, plan, certsDir, secrets);
   const client = connectElasticsearch({ url: connections.elasticsearchUrl, caPem: connections.caPem, auth: { username: 'elastic', password: requireSecret(secrets, 'elastic-password') }, requestTimeoutMs: 10_000 });
   try {
     nodes.forEach((node) => run.emit({ type: 'component-state', lab: run.lab, component: node.component, state: 'waiting', detail: 'cluster forming' }));
@@ -360,7 +360,7 @@ async function bringUpStack(run: LabRun, plan: LabPlan, spec: LabSpec, secrets: 
 async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets: LabSecrets, certsDir: string, options: UpOptions, fresh: boolean, persistSecrets: () => void, kibanaPrepared: Promise<void> | undefined) {
   const timeouts = timeoutsFor(spec, options);
   const client = await run.phase('elasticsearch', () => bringUpElasticsearch(run, plan, secrets, certsDir, timeouts.elasticsearch, fresh));
-  const connections = stackConnections(plan, certsDir, secrets);
+  const connections = await reachableStackConnections(run.engine, plan, certsDir, secrets);
   try {
     if (fresh) {
       await run.phase(

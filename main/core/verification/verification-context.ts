@@ -10,7 +10,7 @@ import { readLabRecord, type LabRecord } from '../lab-store/lab-records.ts';
 import { labPaths } from '../lab-store/lab-home.ts';
 import { readLabSecrets, type LabSecrets } from '../lab-store/lab-secrets.ts';
 import { planLab } from '../planner/plan-lab.ts';
-import { stackConnections, type StackConnections } from '../orchestrator/stack-connections.ts';
+import { publishedHostPorts, stackConnections, type StackConnections } from '../orchestrator/stack-connections.ts';
 import { runInNetworkProbe } from './probes/run-in-network-probe.ts';
 import type { NodeObservation } from './probes/in-network-probe.ts';
 import { componentStateOf, stateSentence, type ComponentState } from './component-state.ts';
@@ -51,13 +51,21 @@ export class VerificationContext {
     this.secrets = readLabSecrets(environment.home, record.spec.name) ?? {};
     this.certsDir = labPaths(environment.home, record.spec.name).certs;
     this.caPem = readFileSync(join(this.certsDir, 'ca', 'ca.crt'), 'utf8');
-    this.connections = stackConnections(this.plan, this.certsDir, this.secrets);
+    this.connections = stackConnections(this.plan, this.certsDir, this.secrets, (port) => this.hostPort(port));
   }
 
-  static forLab(environment: CoreEnvironment, lab: string): VerificationContext {
+  /** With the lab's published ports reachable from here (an ssh:// engine's through SSH tunnels). */
+  static async forLab(environment: CoreEnvironment, lab: string): Promise<VerificationContext> {
     const record = readLabRecord(environment.home, lab);
     if (!record) throw new SeclabError('LAB_NOT_FOUND', `there is no lab named "${lab}" to verify`, { lab });
-    return new VerificationContext(environment, environment.engine(), record);
+    const engine = environment.engine();
+    await engine.publishedPorts.open(publishedHostPorts(planLab(record.spec, record.allocation)));
+    return new VerificationContext(environment, engine, record);
+  }
+
+  /** Where this machine reaches `port` of the engine host's 127.0.0.1: itself, or an SSH tunnel's local end (forLab opens them). */
+  hostPort(port: number): number {
+    return this.engine.publishedPorts.local(port);
   }
 
   get lab(): string {

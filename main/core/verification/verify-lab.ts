@@ -84,7 +84,7 @@ export async function verifyLab(environment: CoreEnvironment, lab: string, only?
   const key = `${environment.home}\u0000${lab}`;
   if (!only && inFlight.has(key)) return inFlight.get(key)!;
   const run = (async () => {
-    const ctx = VerificationContext.forLab(environment, lab);
+    const ctx = await VerificationContext.forLab(environment, lab);
     const ids = only ?? [...CHECK_IDS];
     return Promise.all(ids.map((id) => runCheck(id, ctx)));
   })();

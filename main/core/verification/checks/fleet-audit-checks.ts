@@ -8,7 +8,7 @@ import { auditEventEvidence } from './audit-evidence.ts';
 
 export async function fleetServerTls(ctx: VerificationContext): Promise<Observed> {
   if (!ctx.containersOf('fleet-server').length) return { status: 'info', evidence: ['this lab has no Fleet Server'] };
-  const port = ctx.record.allocation.ports.fleetServer;
+  const port = ctx.hostPort(ctx.record.allocation.ports.fleetServer);
   const tls = await hostTlsHandshake(port, ctx.caPem, 'fleet-server');
   const evidence = [tls.detail];
   if (!tls.ok) return { status: 'fail', evidence: ['Fleet Server does not serve HTTPS with a lab certificate', ...evidence] };

@@ -41,7 +41,7 @@ async function kibanaSettings(ctx: VerificationContext): Promise<Record<string, 
 
 export async function kibanaHttps(ctx: VerificationContext): Promise<Observed> {
   if (!ctx.containersOf('kibana').length) return noKibana();
-  const port = ctx.record.allocation.ports.kibana;
+  const port = ctx.hostPort(ctx.record.allocation.ports.kibana);
   const [plain, tls] = await Promise.all([plainHttpAnswered(port), hostTlsHandshake(port, ctx.caPem, 'kibana')]);
   const evidence = [plain.detail, tls.detail];
   if (plain.answered) return { status: 'fail', evidence: ['Kibana answers plain HTTP', ...evidence] };

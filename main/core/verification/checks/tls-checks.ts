@@ -127,7 +127,7 @@ export async function plainHttpAnswered(port: number): Promise<{ answered: boole
 }
 
 export async function httpTls(ctx: VerificationContext): Promise<Observed> {
-  const port = ctx.record.allocation.ports.elasticsearch;
+  const port = ctx.hostPort(ctx.record.allocation.ports.elasticsearch);
   const [plain, tls, observations] = await Promise.all([plainHttpAnswered(port), hostTlsHandshake(port, ctx.caPem, 'es01'), ctx.nodeObservations()]);
   const evidence = [plain.detail, tls.detail];
   const problems: string[] = [];

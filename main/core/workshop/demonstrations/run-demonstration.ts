@@ -353,7 +353,7 @@ const DEMONSTRATIONS: Partial<Record<DemonstrationId, (d: DemonstrationContext) 
 };
 
 export async function runDemonstration(environment: CoreEnvironment, lab: string, lesson: Lesson): Promise<DemonstrationResult> {
-  const ctx = VerificationContext.forLab(environment, lab);
+  const ctx = await VerificationContext.forLab(environment, lab);
   const run = DEMONSTRATIONS[lesson.demonstration.id];
   const ranAt = environment.now().toISOString();
   if (!run) {
