@@ -5,6 +5,8 @@
  * subset; BENCH_RUNS sets the number of runs (default 5); BENCH_TRACE=1 prints every event of
  * every up and reset to stderr with its offset from the start of the command.
  * BENCH_IMAGES=official runs the lab figures on Elastic's images (README: "Benchmarks").
+ * `npm run bench -- status` times the checks and a cold `seclab status` on a lab that is already up
+ * (BENCH_LAB names it, BENCH_HOME its SECLAB_HOME), without bringing one up.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +24,7 @@ import { upLab, type LabContext } from '../main/core/orchestrator/up-lab.ts';
 import { downLab } from '../main/core/orchestrator/down-lab.ts';
 import { resetLab } from '../main/core/orchestrator/reset-lab.ts';
 import { verifyLab } from '../main/core/verification/verify-lab.ts';
+import { currentCliBundle } from '../bin/cli-bundle.mjs';
 import { exportLab } from '../main/core/export/export-lab.ts';
 import { composeCommand } from '../integration/compose-recipe/support/compose-project.ts';
 
@@ -106,10 +109,10 @@ function describeEvent(event: LabEvent): string {
 const execFileAsync = promisify(execFile);
 
 /** `seclab status --lab <lab> --json` as a user runs it: a new Node process, every check included. */
-async function coldStatusProcess(lab: string): Promise<void> {
+async function coldStatusProcess(lab: string, labHome = home): Promise<void> {
   await execFileAsync(process.execPath, ['bin/seclab.mjs', 'status', '--lab', lab, '--json'], {
     cwd: new URL('../', import.meta.url),
-    env: { ...process.env, SECLAB_HOME: home },
+    env: { ...process.env, SECLAB_HOME: labHome },
     maxBuffer: 16 * 1024 * 1024,
   }).catch((error: { code?: number; stdout?: string }) => {
     // Exit code 3 means a check failed: still a full status run, timed like any other.
@@ -215,10 +218,33 @@ try {
     );
     results.push(summary('lab.up-and-every-check-verified', 'ms', upVerified, { what: 'from the start of up until every verification check has a result (up, then all checks in-process)' }));
     results.push(summary('lab.checks-in-process', 'ms', checks, { what: 'every verification check of the default lab, run concurrently in this process' }));
-    results.push(summary('lab.status-cold-cli', 'ms', coldStatus, { what: '`seclab status --lab <lab> --json` as a new Node process: startup, rediscovery and every check' }));
+    results.push(
+      summary('lab.status-cold-cli', 'ms', coldStatus, {
+        what: '`seclab status --lab <lab> --json` as a new Node process: startup, rediscovery and every check',
+        cli: currentCliBundle() ? 'bundle (out/cli)' : 'sources through tsx',
+      }),
+    );
     results.push(summary('lab.reset', 'ms', reset, { what: `seclab reset of the default ${IMAGES} lab until all healthy again`, phases: phaseBreakdown(resetRuns) }));
     results.push(summary('lab.down-purge', 'ms', down, { what: 'seclab down --purge of the default lab' }));
     log('lab done');
+  }
+  // Only when asked for by name: it needs a lab that is already up.
+  if (selected.has('status')) {
+    const lab = process.env.BENCH_LAB;
+    const labHome = process.env.BENCH_HOME;
+    if (!lab || !labHome) throw new Error('bench status: set BENCH_LAB to a running lab and BENCH_HOME to its SECLAB_HOME');
+    const labEnvironment = defaultEnvironment({ ...process.env, SECLAB_HOME: labHome });
+    const checks: number[] = [];
+    const coldStatus: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      checks.push(await timed(() => verifyLab(labEnvironment, lab)));
+      coldStatus.push(await timed(() => coldStatusProcess(lab, labHome)));
+    }
+    // Whether bin/seclab.mjs ran the bundle: a source saved after `npm run build:cli` sends it to tsx.
+    const cli = currentCliBundle() ? 'bundle (out/cli)' : 'sources through tsx';
+    results.push(summary('lab.checks-in-process', 'ms', checks, { what: `every verification check of lab ${lab}, run concurrently in this process` }));
+    results.push(summary('lab.status-cold-cli', 'ms', coldStatus, { what: `\`seclab status --lab ${lab} --json\` as a new Node process: startup, rediscovery and every check`, cli }));
+    log('status done');
   }
   if (wants('compose')) {
     const samples: number[] = [];
