@@ -21,6 +21,4 @@ export function connectElasticsearch(connection: ElasticsearchConnection): Clien
   });
 }
 
-export function responseStatusOf(error: unknown): number | undefined {
-  return error instanceof errors.ResponseError ? error.meta.statusCode : undefined;
-}
+export { responseStatusOf } from './elasticsearch-errors.ts';

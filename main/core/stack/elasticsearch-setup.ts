@@ -1,7 +1,7 @@
 import type { LabPlan } from '../../../common/lab-plan.ts';
 import { requireSecret, type LabSecrets } from '../lab-store/lab-secrets.ts';
 import type { ElasticsearchClient } from './elasticsearch-client.ts';
-import { responseStatusOf } from './elasticsearch-client.ts';
+import { responseStatusOf } from './elasticsearch-errors.ts';
 import type { Observation } from '../orchestrator/wait-until.ts';
 import { SAMPLE_INDEX } from './sample-index.ts';
 
