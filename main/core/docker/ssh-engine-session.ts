@@ -34,7 +34,8 @@ function readIdentity(auth: SshAuthOptions): { privateKey?: Buffer; skipped?: st
   try {
     key = readFileSync(auth.identityFile);
   } catch (error) {
-    if (auth.identityExplicit) throw new SeclabError('SSH_IDENTITY_UNUSABLE', `${SSH_IDENTITY_ENV}=${auth.identityFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): name a private key file you can read`);
+    if (auth.identityExplicit)
+      throw new SeclabError('SSH_IDENTITY_UNUSABLE', `${SSH_IDENTITY_ENV}=${auth.identityFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): name a private key file you can read`);
     return { skipped: `${auth.identityFile} cannot be read` };
   }
   const parsed = ssh2.utils.parseKey(key);
@@ -59,11 +60,21 @@ export function sshFailure(error: Error & { level?: string; code?: string }, end
       `${where} refused the SSH login (tried ${tried}${skipped ? `; ${skipped}` : ''}): add your public key to ${user}'s ~/.ssh/authorized_keys on ${endpoint.host}, load your key with \`ssh-add\`, or name the key file with ${SSH_IDENTITY_ENV}=/path/to/key`,
     );
   }
-  if (error.level === 'client-timeout') return new SeclabError('DOCKER_UNREACHABLE', `${where} did not finish the SSH handshake within ${READY_TIMEOUT_MS / 1000} s: check that \`ssh -p ${endpoint.port} ${endpoint.username ? `${endpoint.username}@` : ''}${endpoint.host}\` works from here`);
+  if (error.level === 'client-timeout')
+    return new SeclabError(
+      'DOCKER_UNREACHABLE',
+      `${where} did not finish the SSH handshake within ${READY_TIMEOUT_MS / 1000} s: check that \`ssh -p ${endpoint.port} ${endpoint.username ? `${endpoint.username}@` : ''}${endpoint.host}\` works from here`,
+    );
   if (error.code && ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET'].includes(error.code)) {
-    return new SeclabError('DOCKER_UNREACHABLE', `cannot reach ${where} (${error.code}): check that ${endpoint.host} is up and its sshd listens on port ${endpoint.port}, or choose another engine (--docker-host URL, --context NAME)`);
+    return new SeclabError(
+      'DOCKER_UNREACHABLE',
+      `cannot reach ${where} (${error.code}): check that ${endpoint.host} is up and its sshd listens on port ${endpoint.port}, or choose another engine (--docker-host URL, --context NAME)`,
+    );
   }
-  return new SeclabError('DOCKER_UNREACHABLE', `the SSH connection to ${where} failed (${error.message}): check that \`ssh -p ${endpoint.port} ${endpoint.username ? `${endpoint.username}@` : ''}${endpoint.host} docker version\` works from here`);
+  return new SeclabError(
+    'DOCKER_UNREACHABLE',
+    `the SSH connection to ${where} failed (${error.message}): check that \`ssh -p ${endpoint.port} ${endpoint.username ? `${endpoint.username}@` : ''}${endpoint.host} docker version\` works from here`,
+  );
 }
 
 export class SshEngineSession {
