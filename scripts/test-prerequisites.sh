@@ -93,3 +93,53 @@ ensure_sshd() {
     echo "npm test: no sshd (Debian: sudo apt-get install openssh-server); the ssh:// engine test will be skipped" >&2
   fi
 }
+
+# Podman's Docker-compatible API (integration/podman/podman-lab.test.ts): Debian's podman, its own
+# `podman system service` on a socket of ours (never the system's), exported as SECLAB_PODMAN_SOCKET.
+# It coexists with dockerd: other storage (/var/lib/containers), other bridges (netavark, podman0).
+# Settings, found on Debian 12 (Podman 4.3) inside a container:
+#   - cgroup_manager = cgroupfs and events_logger = file: there is no systemd to ask;
+#   - without CAP_SYS_RESOURCE, default_ulimits at the service's own hard limits: Podman 4.3 gives
+#     every container nofile and nproc 1048576 unless told, and runc then fails to start any of them
+#     ("error setting rlimit type 7: operation not permitted"); Docker gives its own limits instead.
+ensure_podman() {
+  local dir="${TMPDIR:-/tmp}/seclab-podman" pidfile="${TMPDIR:-/tmp}/seclab-podman.pid"
+  export SECLAB_PODMAN_SOCKET="$dir/podman.sock"
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null && curl -sf --unix-socket "$SECLAB_PODMAN_SOCKET" http://podman/_ping >/dev/null 2>&1; then return; fi
+  if ! command -v podman >/dev/null 2>&1; then
+    if as_root && has_apt; then
+      echo "== installing Debian's podman (the Podman lab test runs on its Docker-compatible API)"
+      apt_install podman || true
+    fi
+  fi
+  if ! command -v podman >/dev/null 2>&1; then
+    echo "npm test: no podman (Debian: sudo apt-get install podman); the Podman lab test will be skipped" >&2
+    unset SECLAB_PODMAN_SOCKET
+    return
+  fi
+  mkdir -p "$dir"
+  printf '[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' >"$dir/containers.conf"
+  start_podman_service() {
+    rm -f "$SECLAB_PODMAN_SOCKET"
+    CONTAINERS_CONF="$dir/containers.conf" nohup podman system service --time=0 "unix://$SECLAB_PODMAN_SOCKET" >"$dir/service.log" 2>&1 &
+    echo $! >"$pidfile"
+    for _ in $(seq 1 30); do curl -sf --unix-socket "$SECLAB_PODMAN_SOCKET" http://podman/_ping >/dev/null 2>&1 && return 0; sleep 0.5; done
+    return 1
+  }
+  echo "== starting podman system service on $SECLAB_PODMAN_SOCKET (log: $dir/service.log)"
+  if ! start_podman_service; then
+    echo "npm test: podman system service did not answer (see $dir/service.log); the Podman lab test will be skipped" >&2
+    unset SECLAB_PODMAN_SOCKET
+    return
+  fi
+  # CAP_SYS_RESOURCE is bit 24 of CapEff.
+  local caps; caps=$(awk '/^CapEff/ { print $2 }' /proc/self/status)
+  if [ $(( (16#$caps >> 24) & 1 )) = 0 ]; then
+    local pid nofile nproc; pid=$(cat "$pidfile")
+    nofile=$(awk '/^Max open files/ { print $5 }' "/proc/$pid/limits")
+    nproc=$(awk '/^Max processes/ { print $4 }' "/proc/$pid/limits")
+    printf '[containers]\ndefault_ulimits = ["nofile=%s:%s", "nproc=%s:%s"]\n' "$nofile" "$nofile" "$nproc" "$nproc" >>"$dir/containers.conf"
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+    start_podman_service || { echo "npm test: podman system service did not answer (see $dir/service.log); the Podman lab test will be skipped" >&2; unset SECLAB_PODMAN_SOCKET; }
+  fi
+}

@@ -12,6 +12,7 @@ ensure_chromium
 ensure_openssl
 ensure_unzip
 ensure_docker_compose
+ensure_podman
 ensure_sshd
 
 # Official images come from a closed loopback port (9, discard) in every test: no test asks the internet.

@@ -345,7 +345,11 @@ export class DockerEngine {
   private runPodmanHealthcheck(id: string): Promise<void> {
     return new Promise((resolve, reject) => {
       this.docker.modem.dial(
-        { path: `/v4.0.0/libpod/containers/${checkedObjectName('container', id)}/healthcheck`, method: 'GET', statusCodes: { 200: true, 404: 'no such container', 409: 'container has no healthcheck or is not running', 500: 'server error' } },
+        {
+          path: `/v4.0.0/libpod/containers/${checkedObjectName('container', id)}/healthcheck`,
+          method: 'GET',
+          statusCodes: { 200: true, 404: 'no such container', 409: 'container has no healthcheck or is not running', 500: 'server error' },
+        },
         (error) => (error ? reject(error) : resolve()),
       );
     });

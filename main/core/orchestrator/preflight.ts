@@ -183,7 +183,12 @@ export async function runPreflight(inputs: PreflightInputs): Promise<PreflightCh
   let engineInfo;
   try {
     engineInfo = await inputs.engine.version();
-    checks.push({ id: 'docker', title: 'Docker engine', status: 'pass', detail: `Docker ${engineInfo.version} (API ${engineInfo.apiVersion}) on ${engineInfo.operatingSystem}, kernel ${engineInfo.kernelVersion}` });
+    checks.push({
+      id: 'docker',
+      title: 'Docker engine',
+      status: 'pass',
+      detail: `${engineInfo.components.includes('Podman Engine') ? 'Podman' : 'Docker'} ${engineInfo.version} (API ${engineInfo.apiVersion}) on ${engineInfo.operatingSystem}, kernel ${engineInfo.kernelVersion}`,
+    });
   } catch (error) {
     // A connection that never opened is already said with its fix, naming the socket (engine-connection.ts).
     const fix = isEngineUnreachable(error) ? {} : { fix: 'Start Docker (Linux: sudo systemctl start docker; macOS/Windows: start Docker Desktop), or point DOCKER_HOST at a running engine.' };
