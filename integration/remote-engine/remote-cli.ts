@@ -1,0 +1,38 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment of a person who names the engine themselves: nothing of this machine's own engine choice leaks in. */
+export function remoteEngineEnv(home: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, SECLAB_HOME: home, NO_COLOR: '1', ...extra };
+  for (const name of ['DOCKER_HOST', 'DOCKER_CONTEXT', 'SSH_AUTH_SOCK']) if (!(name in extra)) delete env[name];
+  return env;
+}
+
+/** The real command line (bin/seclab.mjs), as a person runs it. */
+export async function seclab(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  const options = { cwd: new URL('../../', import.meta.url), env, timeout: 480_000, maxBuffer: 16 * 1024 * 1024 };
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['bin/seclab.mjs', ...args], options);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/** A small lab that still sends every kind of container through the engine: one node, Kibana, Fleet Server, one agent. */
+export const SMALL_LAB_FLAGS = ['--images', 'emulated', '--nodes', '1', '--agents', '1'];
+
+/** The checks of `status --json` that are neither pass nor info, as "id: status — evidence". */
+export function unhappyChecks(statusJson: string): string[] {
+  const status = JSON.parse(statusJson) as { checks?: Array<{ id: string; status: string; evidence?: string[] }> };
+  return (status.checks ?? []).filter((check) => check.status !== 'pass' && check.status !== 'info').map((check) => `${check.id}: ${check.status} — ${(check.evidence ?? []).join('; ')}`);
+}
