@@ -9,6 +9,7 @@ import { resolveEngineHere, type ResolvedEngine } from './engine-resolution.ts';
 import type { DockerEngineInfo } from '../../../common/docker-engine-info.ts';
 import { hostSubnets } from './host-subnets.ts';
 import { healthcheckOverdue } from './podman-health.ts';
+import { rlimitRefusal } from './rlimit-refusal.ts';
 import { sshSessionFor, type SshEngineSession } from './ssh-engine-session.ts';
 import { localPublishedPorts, publishedPortAccessFor, type PublishedPortAccess } from './published-ports.ts';
 
@@ -318,6 +319,8 @@ export class DockerEngine {
           component: container,
         });
       }
+      const refused = rlimitRefusal((error as Error).message, container, await this.isPodman());
+      if (refused) throw new SeclabError('ENGINE_LIMITS', refused, { component: container });
       throw error;
     }
   }

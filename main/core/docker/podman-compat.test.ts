@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { hostSubnets } from './host-subnets.ts';
 import { healthcheckOverdue } from './podman-health.ts';
+import { rlimitRefusal } from './rlimit-refusal.ts';
 
 describe('hostSubnets: what Podman counts as used on its host', () => {
   it('reads the routes, down bridges included, and the interfaces, without loopback or the default route', () => {
@@ -50,5 +51,21 @@ describe('healthcheckOverdue: a Podman with nothing to run its healthchecks', ()
   it('never for a stopped container or one without a healthcheck', () => {
     expect(healthcheckOverdue(container({ Status: 'starting', Log: null }, false), t0 + 60_000)).toBe(false);
     expect(healthcheckOverdue(container(undefined), t0 + 60_000)).toBe(false);
+  });
+});
+
+describe('rlimitRefusal: runc may not set a limit', () => {
+  const runc =
+    'runc: runc create failed: unable to start container process: error during container init: error setting rlimits for ready process: error setting rlimit type 7: operation not permitted: OCI permission denied';
+
+  it('names the limit and, on Podman, the containers.conf fix', () => {
+    expect(rlimitRefusal(runc, 'seclab-x-es01', true)).toMatch(
+      /^the engine may not give seclab-x-es01 the nofile limit it was created with \(runc: operation not permitted\): this Podman gives every container nofile and nproc 1048576 unless told .*default_ulimits/,
+    );
+    expect(rlimitRefusal(runc.replace('type 7', 'type 6'), 'c', false)).toMatch(/the nproc limit .*dockerd --default-ulimit/);
+  });
+
+  it('leaves other errors alone', () => {
+    expect(rlimitRefusal('Bind for 127.0.0.1:9200 failed: port is already allocated', 'c', true)).toBeUndefined();
   });
 });
