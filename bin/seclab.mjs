@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the prebuilt bundle (out/cli/, scripts/build-cli.mjs: `npm install` and `npm pack` build it) while
-// it is as new as every source it was built from; otherwise the TypeScript sources directly (tsx), so
+// every source it was built from is unchanged; otherwise the TypeScript sources directly (tsx), so
 // `npx seclab` works right after `npm install` and right after an edit, only slower to start.
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';

@@ -2,10 +2,11 @@
 // Bundles the seclab command into out/cli/ with esbuild, so bin/seclab.mjs starts it without compiling
 // TypeScript (tsx costs about a second at every start). Run by `npm install`/`npm ci` (prepare) and by
 // `npm pack` (prepare), or by hand: `npm run build:cli`.
-// out/cli/inputs.json lists every source the bundle was built from and when: bin/seclab.mjs runs the
-// bundle only while none of them is newer, and the sources through tsx otherwise.
+// out/cli/inputs.json lists every source the bundle was built from, with its digest, and when:
+// bin/seclab.mjs runs the bundle only while every source is unchanged, the sources through tsx otherwise.
 import { build } from 'esbuild';
-import { rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,6 +37,15 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
-const inputs = Object.keys(result.metafile.inputs).sort();
+// Each source with its content's digest: what bin/cli-bundle.mjs compares when a file's date is newer
+// than the build (npm gives an installed package's files the install time).
+const inputs = Object.keys(result.metafile.inputs)
+  .sort()
+  .map((path) => ({
+    path,
+    sha256: createHash('sha256')
+      .update(readFileSync(join(root, path)))
+      .digest('hex'),
+  }));
 writeFileSync(join(outdir, 'inputs.json'), `${JSON.stringify({ builtAtMs, inputs }, null, 2)}\n`);
 console.log(`built out/cli/seclab.cjs from ${inputs.length} sources`);

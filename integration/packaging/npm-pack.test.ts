@@ -2,12 +2,12 @@ import { execFile, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 
 /**
- * The package installs like a real one: `npm pack` (its prepack builds the web UI), then
+ * The package installs like a real one: `npm pack` (its prepack builds the web UI, its prepare the CLI bundle), then
  * `npm install <tarball>` in an empty folder gives a seclab whose help, plan and ui work with
  * nothing but the package's dependencies. The pack runs in a copy of the work tree, so the
  * build never touches this checkout's out/ while other tests serve it.
@@ -74,6 +74,10 @@ describe('npm pack, then npm install of the tarball', () => {
     expect(readdirSync(join(installed, 'out', 'renderer'))).toContain('index.html');
     expect(readdirSync(installed)).not.toContain('renderer');
     expect(readdirSync(join(installed, 'main', 'cli'))).not.toContain('everyday-cli.test.ts');
+    // The CLI starts from its prebuilt bundle (built by npm pack's prepare), not through tsx: the
+    // installed sources are those it was built from, though npm dates them at install time.
+    const { currentCliBundle } = (await import(pathToFileURL(join(installed, 'bin', 'cli-bundle.mjs')).href)) as typeof import('../../bin/cli-bundle.mjs');
+    expect(currentCliBundle(pathToFileURL(`${installed}/`))?.href).toBe(pathToFileURL(join(installed, 'out', 'cli', 'seclab.cjs')).href);
 
     const seclab = join(app, 'node_modules', '.bin', 'seclab');
     const env = { ...process.env, SECLAB_HOME: home, NO_COLOR: '1' };
