@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerEngine } from '../../main/core/docker/docker-engine.ts';
+import { buildEmulatorBaseImage, collectNodeRootFilesystem } from '../../main/core/emulator-images/build-emulator-images.ts';
 import { uniqueLabName } from '../support/test-lab.ts';
 
 /**
@@ -104,6 +105,23 @@ describe.skipIf(!available)(`the emulated default lab on Podman (${socket ?? 'no
     const doctor = await seclab(['doctor', '--images', 'emulated', '--lab', lab]);
     expect(doctor.stdout, doctor.stderr).toContain(`Docker engine: unix://${socket} (DOCKER_HOST)`);
     expect(doctor.stdout).toMatch(/✓ Docker engine: Podman \d+\.\d+/);
+  }, 120_000);
+
+  it('a one-shot container gets exactly its stdin and reports its own exit code (Podman fed the attach body to stdin, and answers wait?condition=removed with 0)', async () => {
+    const engine = new DockerEngine(new Docker({ socketPath: socket }));
+    const image = await buildEmulatorBaseImage(engine, collectNodeRootFilesystem(), () => undefined);
+    const result = await engine.runToCompletion({
+      name: `seclab-${lab}-stdin-probe`,
+      image,
+      user: '1000:0',
+      env: {},
+      labels: { 'seclab.lab': lab, 'seclab.role': 'engine-probe' },
+      entrypoint: ['/usr/local/bin/node'],
+      cmd: ['-e', "let s = ''; process.stdin.on('data', (d) => (s += d)).on('end', () => { console.log(`got[${s}]`); process.exit(3); })"],
+      stdin: 'secret-value\n',
+    });
+    expect(result).toEqual({ exitCode: 3, output: 'got[secret-value\n]\n' });
+    expect((await engine.labObjects(lab)).containers).toEqual([]);
   }, 120_000);
 
   it('up, verify, reset, verify, down --purge: nothing with the lab label is left in Podman', async () => {
