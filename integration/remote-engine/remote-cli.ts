@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -28,8 +29,22 @@ export async function seclab(args: string[], env: NodeJS.ProcessEnv): Promise<Cl
   }
 }
 
-/** A small lab that still sends every kind of container through the engine: one node, Kibana, Fleet Server, one agent. */
-export const SMALL_LAB_FLAGS = ['--images', 'emulated', '--nodes', '1', '--agents', '1'];
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * A small lab that still sends every kind of container through the engine: one node, Kibana, Fleet
+ * Server, one agent. On ports picked at random: labs run beside it on this engine go for the defaults.
+ */
+export async function smallLabFlags(): Promise<string[]> {
+  const [elasticsearch, kibana, fleetServer] = [await freePort(), await freePort(), await freePort()];
+  return ['--images', 'emulated', '--nodes', '1', '--agents', '1', '--port-elasticsearch', String(elasticsearch), '--port-kibana', String(kibana), '--port-fleet-server', String(fleetServer)];
+}
 
 /** The checks of `status --json` that are neither pass nor info, as "id: status — evidence". */
 export function unhappyChecks(statusJson: string): string[] {

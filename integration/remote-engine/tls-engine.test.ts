@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerEngine } from '../../main/core/docker/docker-engine.ts';
 import { createTestLabHome, uniqueLabName, type TestLabHome } from '../support/test-lab.ts';
 import { startTlsEngineProxy, type TlsEngineProxy } from './tls-engine-proxy.ts';
-import { remoteEngineEnv, seclab, SMALL_LAB_FLAGS, unhappyChecks } from './remote-cli.ts';
+import { remoteEngineEnv, seclab, smallLabFlags, unhappyChecks } from './remote-cli.ts';
 
 /**
  * Issue 14: a Docker engine over TCP with TLS client authentication, as dockerd --tlsverify serves it —
@@ -54,7 +54,7 @@ describe('an engine over tcp:// with TLS client authentication', () => {
 
   it('up, status and down --purge go through the TLS endpoint: every check passes, nothing is left', async () => {
     const env = tlsEnv(proxy.certPath);
-    const up = await seclab([...engineFlags(), 'up', '--lab', lab, ...SMALL_LAB_FLAGS], env);
+    const up = await seclab([...engineFlags(), 'up', '--lab', lab, ...(await smallLabFlags())], env);
     expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
     expect(proxy.relayed()).toBeGreaterThan(10);
     const status = await seclab([...engineFlags(), 'status', '--lab', lab, '--json'], env);

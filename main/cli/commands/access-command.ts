@@ -37,7 +37,7 @@ export function registerAccessCommand(program: Command, environment: CoreEnviron
     .addOption(new Option('--reveal <user>', "print this user's password").choices(LAB_USERS_WITH_PASSWORDS))
     .addOption(new Option('--reveal-all', 'print every lab password').conflicts('reveal'))
     .option('--json', 'machine-readable output')
-    .option('--tunnel', 'for an ssh:// engine: open an SSH tunnel to the lab\'s ports and keep it open until Ctrl-C')
+    .option('--tunnel', "for an ssh:// engine: open an SSH tunnel to the lab's ports and keep it open until Ctrl-C")
     .action(async (flags: { lab: string; reveal?: LabUserWithPassword; revealAll?: boolean; json?: boolean; tunnel?: boolean }) => {
       const reveal = flags.revealAll ? LAB_USERS_WITH_PASSWORDS : flags.reveal ? [flags.reveal] : [];
       const summary = labAccessSummary(environment, flags.lab, reveal);
@@ -45,9 +45,15 @@ export function registerAccessCommand(program: Command, environment: CoreEnviron
       if (flags.tunnel) {
         const ports = environment.engine().publishedPorts;
         if (ports.kind !== 'ssh-tunnel') {
-          throw new SeclabError('BAD_OPTION', `--tunnel: the engine (${environment.engine().info?.label ?? 'this one'}) is not reached over ssh://, so there is no SSH connection to carry a tunnel${ports.kind === 'local' ? ': its ports are on this machine already' : ''}`);
+          throw new SeclabError(
+            'BAD_OPTION',
+            `--tunnel: the engine (${environment.engine().info?.label ?? 'this one'}) is not reached over ssh://, so there is no SSH connection to carry a tunnel${ports.kind === 'local' ? ': its ports are on this machine already' : ''}`,
+          );
         }
-        await ports.open(Object.values(summary.access.endpoints).map((url) => Number(new URL(url).port)));
+        await ports.open(
+          Object.values(summary.access.endpoints).map((url) => Number(new URL(url).port)),
+          { samePort: true },
+        );
         process.stdout.write(formatAccess(summary));
         process.stdout.write(formatPublishedPorts(ports, summary.access.endpoints, labFlag, true));
         await untilInterrupted();

@@ -13,8 +13,11 @@ export interface PublishedPortAccess {
   readonly kind: 'local' | 'ssh-tunnel' | 'remote-without-tunnel';
   /** The engine host, for sentences ("via SSH tunnel to root@host"). */
   readonly host?: string;
-  /** Makes each port reachable from here (opens its tunnel once); then `local` answers for it. */
-  open(ports: readonly number[]): Promise<void>;
+  /**
+   * Makes each port reachable from here (opens its tunnel once); then `local` answers for it.
+   * `samePort`: a tunnel listens on the same port number when it is free here (for a person to keep open).
+   */
+  open(ports: readonly number[], options?: { samePort?: boolean }): Promise<void>;
   /** Where the engine host's 127.0.0.1:`port` answers on this machine's 127.0.0.1. */
   local(port: number): number;
   /** The open tunnels: engine host port → local port. */
@@ -59,12 +62,12 @@ function sshTunnels(session: SshEngineSession): PublishedPortAccess {
   return {
     kind: 'ssh-tunnel',
     host: session.address.replace(/^ssh:\/\//, ''),
-    async open(ports) {
+    async open(ports, options) {
       await Promise.all(
         ports.map((port) => {
           let tunnel = opened.get(port);
           if (!tunnel) {
-            tunnel = session.forward(port).then((local) => {
+            tunnel = session.forward(port, options?.samePort).then((local) => {
               settled.set(port, local);
               return local;
             });

@@ -130,7 +130,7 @@ export class SshEngineSession {
         sock: socket,
         username: this.endpoint.username ?? process.env.USER ?? 'root',
         readyTimeout: READY_TIMEOUT_MS,
-        keepaliveInterval: 15_000,
+        // No keepalive: ssh2's keepalive timer is never unref'd, so it would hold every CLI command open; a dropped connection is opened again.
         ...(this.auth.agent ? { agent: this.auth.agent } : {}),
         ...(identity.privateKey ? { privateKey: identity.privateKey } : {}),
       };
@@ -144,6 +144,19 @@ export class SshEngineSession {
     if (!this.socket) return;
     if (this.channelsInUse > 0) this.socket.ref();
     else this.socket.unref();
+  }
+
+  /** Holds the process open while a channel is being opened (the connection is unref'd while idle); call the result when done. */
+  private hold(): () => void {
+    this.channelsInUse++;
+    this.updateRef();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.channelsInUse--;
+      this.updateRef();
+    };
   }
 
   /** Counts `channel` as in use until it closes or is let go with the returned `idle` (and taken up again with `busy`). */
@@ -172,8 +185,14 @@ export class SshEngineSession {
 
   /** A stream to the remote engine's API: `docker system dial-stdio` on the host (the docker CLI must be installed there). */
   async dialEngine(): Promise<Duplex> {
-    const client = await this.connect();
-    const channel = await new Promise<ClientChannel>((resolve, reject) => client.exec('docker system dial-stdio', (error, stream) => (error ? reject(sshFailure(error, this.endpoint, this.auth)) : resolve(stream))));
+    const release = this.hold();
+    let channel: ClientChannel;
+    try {
+      const client = await this.connect();
+      channel = await new Promise<ClientChannel>((resolve, reject) => client.exec('docker system dial-stdio', (error, stream) => (error ? reject(sshFailure(error, this.endpoint, this.auth)) : resolve(stream))));
+    } finally {
+      release();
+    }
     const use = this.track(channel);
     // Node's http.Agent unrefs a kept-alive socket while it waits for its next request and refs it when reused.
     Object.assign(channel, { ref: () => (use.busy(), channel), unref: () => (use.idle(), channel) });
@@ -211,17 +230,21 @@ export class SshEngineSession {
 
   /**
    * Listens on this machine's 127.0.0.1 and carries each connection to `remotePort` on the engine
-   * host's 127.0.0.1 (ssh -L). The same port number when it is free here, else any free one.
-   * Resolves to the local port.
+   * host's 127.0.0.1 (ssh -L). Resolves to the local port: any free one, or with `samePort` the same
+   * number when it is free here (a tunnel a person keeps open), else any free one. Never the same
+   * number otherwise: the engine host may be this machine, whose engine has yet to publish that port.
    */
-  async forward(remotePort: number): Promise<number> {
+  async forward(remotePort: number, samePort = false): Promise<number> {
     const server = createServer((local) => {
       local.pause();
+      const release = this.hold();
       this.connect()
         .then((client) => new Promise<ClientChannel>((resolve, reject) => client.forwardOut('127.0.0.1', local.remotePort ?? 0, '127.0.0.1', remotePort, (error, channel) => (error ? reject(error) : resolve(channel)))))
         .then(
           (channel) => {
-            this.track(channel);
+            release();
+            // Never what keeps a process running: whoever made the connection here holds its own end open.
+            local.unref();
             local.pipe(channel).pipe(local);
             local.resume();
             local.on('error', () => channel.close());
@@ -229,7 +252,10 @@ export class SshEngineSession {
             channel.on('error', () => local.destroy());
             channel.on('close', () => local.destroy());
           },
-          () => local.destroy(),
+          () => {
+            release();
+            local.destroy();
+          },
         );
     });
     const listen = (port: number) =>
@@ -240,7 +266,7 @@ export class SshEngineSession {
           resolve((server.address() as AddressInfo).port);
         });
       });
-    const port = await listen(remotePort).catch(() => listen(0));
+    const port = samePort ? await listen(remotePort).catch(() => listen(0)) : await listen(0);
     // A listening tunnel alone does not keep a CLI command running; the app keeps itself running.
     server.unref();
     this.servers.add(server);
