@@ -85,8 +85,9 @@ describe.skipIf(Boolean(unavailable))('an engine over ssh://', () => {
     expect(result.stderr).not.toMatch(/PRIVATE KEY/);
   }, 60_000);
 
-  // Skipped until fixed: `up` over ssh:// passes, but `status` (the verification's probe containers and
-  // tunnelled requests) does not end reliably yet — see the remote-engine report of issue 14.
+  // Skipped until fixed: `up` over ssh:// passes, and `status` now ends (the CLI lets go of the SSH
+  // session once a command is done), but with the checks' concurrent requests through the tunnels some
+  // probes get no answer within 5 s (seen: auth.strong-passwords, auth.least-privilege, fleet.server-tls).
   it.skip('up, status and down --purge go over SSH; the lab is reached and verified through the SSH tunnel; nothing is left', async () => {
     const env = sshEnv();
     const up = await seclab([...engineFlags(), 'up', '--lab', lab, ...(await smallLabFlags())], env);

@@ -65,6 +65,10 @@ export function createCliProgram(io: CliIo = {}): Command {
   registerEmulatorCommand(program, environment);
   registerUiCommand(program, environment);
   registerWorkshopCommands(program, environment);
+  // A command that is done lets go of the engine's SSH connection and tunnels (ssh:// engines), so the process ends.
+  program.hook('postAction', async () => {
+    await environment.close?.();
+  });
   return program;
 }
 

@@ -17,6 +17,8 @@ export interface CoreEnvironment {
   officialRegistry?: string;
   /** Switching engines from the app (engine.choose); absent where the engine is fixed (a test's own client). */
   engineSelection?: EngineSelection;
+  /** Lets go of what the engine holds open (an ssh:// engine's connection and tunnels) once a command is done. */
+  close?(): Promise<void>;
 }
 
 export interface EngineSelection {
@@ -54,6 +56,11 @@ export function defaultEnvironment(env: NodeJS.ProcessEnv = process.env, engineC
     engine: () => engineFor(appChoice ?? engineChoice()),
     now: () => new Date(),
     randomBytes: (size) => randomBytes(size),
+    async close() {
+      const engine = cached?.engine;
+      cached = undefined;
+      await engine?.publishedPorts.close();
+    },
     ...(env.SECLAB_OFFICIAL_REGISTRY ? { officialRegistry: env.SECLAB_OFFICIAL_REGISTRY } : {}),
     engineSelection: {
       choose(choice) {

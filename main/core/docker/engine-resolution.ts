@@ -323,7 +323,10 @@ export function resolveDockerEngine(inputs: EngineResolutionInputs): ResolvedEng
   const { env } = inputs;
   const app = inputs.chosenInApp === true;
   if (inputs.engine !== undefined && inputs.context !== undefined) {
-    throw new SeclabError(app ? 'INVALID_INPUT' : 'BAD_OPTION', app ? 'context: an engine address was given too: choose one of them' : `${inputs.engineFlag ?? '--engine'} and --context both name an engine: use one of them`);
+    throw new SeclabError(
+      app ? 'INVALID_INPUT' : 'BAD_OPTION',
+      app ? 'context: an engine address was given too: choose one of them' : `${inputs.engineFlag ?? '--engine'} and --context both name an engine: use one of them`,
+    );
   }
   if (inputs.context !== undefined && !inputs.context.trim()) throw new SeclabError(app ? 'INVALID_INPUT' : 'BAD_OPTION', `${app ? 'context' : '--context'}: name a Docker context (see \`docker context ls\`)`);
   const configDir = env.DOCKER_CONFIG || posix.join(inputs.homeDir, '.docker');
