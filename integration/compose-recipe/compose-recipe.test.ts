@@ -2,7 +2,6 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +13,7 @@ import { buildEmulatorImages, emulatedImageTag } from '../../main/core/emulator-
 import { probeEngineLimits } from '../../main/core/orchestrator/engine-limits.ts';
 import { ComposeProject } from './support/compose-project.ts';
 import { extract } from 'tar-stream';
+import { freeLoopbackPort } from '../support/free-port.ts';
 
 /**
  * Elastic's official multi-node Docker Compose recipe (docker-compose.yml here: the recipe with
@@ -63,17 +63,6 @@ function alphanumericPassword(length = 20): string {
   const chars = sets.map((set) => set[randomInt(set.length)]);
   while (chars.length < length) chars.push(all[randomInt(all.length)]);
   return chars.join('');
-}
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 interface HttpAnswer {

@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabStatus } from '../../common/lab-status.ts';
@@ -9,6 +8,7 @@ import { readLabSecrets } from '../../main/core/lab-store/lab-secrets.ts';
 import { ComposeProject } from '../compose-recipe/support/compose-project.ts';
 import { startSeclab } from '../faults/support/seclab-process.ts';
 import { createTestLabHome, uniqueLabName } from '../support/test-lab.ts';
+import { freeLoopbackPort } from '../support/free-port.ts';
 
 /**
  * Issue "Beyond one laptop", Compose export: `seclab export --format compose` of the default lab,
@@ -21,17 +21,6 @@ const testHome = createTestLabHome();
 const lab = uniqueLabName('cmpx');
 const outDir = join(testHome.home, 'export');
 let project: ComposeProject;
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 async function seclab(args: string[]) {
   const finished = await startSeclab(testHome.home, args).finished;

@@ -1,8 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, chmodSync, readFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freeLoopbackPort as freePort } from '../support/free-port.ts';
 
 /**
  * A private sshd on 127.0.0.1 for the ssh:// engine tests: its own host key, one authorized key it
@@ -30,14 +31,6 @@ export function sshdUnavailable(): string | undefined {
   }
   if (process.getuid?.() !== 0) return 'the test sshd logs in as the current user and must run as root (as in CI)';
   return undefined;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function listening(port: number): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
+import { freeLoopbackPort as freePort } from '../support/free-port.ts';
 
 const run = promisify(execFile);
 
@@ -27,14 +27,6 @@ export async function seclab(args: string[], env: NodeJS.ProcessEnv): Promise<Cl
     const failed = error as { code: number; stdout: string; stderr: string };
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**
