@@ -1,24 +1,15 @@
-import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLabSecrets } from '../../main/core/lab-store/lab-secrets.ts';
 import { createTestLabHome, uniqueLabName, type TestLabHome } from '../support/test-lab.ts';
+import { runSeclab } from '../support/run-seclab.ts';
 
 /** Issue #12 on the real engine: doctor and up show one preflight list; up and reset end with the access summary; logs are readable. */
-const run = promisify(execFile);
 let home: TestLabHome;
 const labs: string[] = [];
 
 async function seclab(args: string[]) {
-  const options = { cwd: new URL('../../', import.meta.url), env: { ...process.env, SECLAB_HOME: home.home, NO_COLOR: '1' }, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 };
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/seclab.mjs', ...args], options);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+  return runSeclab(args, { ...process.env, SECLAB_HOME: home.home, NO_COLOR: '1' }, 300_000);
 }
 
 /** The preflight list as formatPreflight prints it; free disk space moves between two runs, so its figure is masked. */

@@ -8,6 +8,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerEngine } from '../../main/core/docker/docker-engine.ts';
 import { createTestLabHome, uniqueLabName, type TestLabHome } from '../support/test-lab.ts';
+import { runSeclab } from '../support/run-seclab.ts';
 
 /**
  * Issue #18: an engine reachable only through a Docker context. The context, made with the docker
@@ -38,14 +39,7 @@ function contextEnv(): NodeJS.ProcessEnv {
 const docker = (args: string[]) => run('docker', args, { env: contextEnv() });
 
 async function seclab(args: string[]) {
-  const options = { cwd: new URL('../../', import.meta.url), env: contextEnv(), timeout: 400_000, maxBuffer: 16 * 1024 * 1024 };
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/seclab.mjs', ...args], options);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+  return runSeclab(args, contextEnv(), 400_000);
 }
 
 beforeAll(async () => {

@@ -1,13 +1,12 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerEngine } from '../../main/core/docker/docker-engine.ts';
 import { buildEmulatorBaseImage, collectNodeRootFilesystem } from '../../main/core/emulator-images/build-emulator-images.ts';
 import { uniqueLabName } from '../support/test-lab.ts';
+import { runSeclab } from '../support/run-seclab.ts';
 
 /**
  * Issue #14: the emulated default lab (3 nodes, Kibana, Fleet Server, 1 agent) on Podman's
@@ -16,7 +15,6 @@ import { uniqueLabName } from '../support/test-lab.ts';
  * (ensure_podman) starts and exports as SECLAB_PODMAN_SOCKET; without one (podman could not be
  * installed) the suite is skipped, saying so.
  */
-const run = promisify(execFile);
 const socket = process.env.SECLAB_PODMAN_SOCKET;
 const available = Boolean(socket && existsSync(socket));
 const lab = uniqueLabName('pod');
@@ -29,14 +27,7 @@ function podmanEnv(): NodeJS.ProcessEnv {
 }
 
 async function seclab(args: string[]) {
-  const options = { cwd: new URL('../../', import.meta.url), env: podmanEnv(), timeout: 600_000, maxBuffer: 32 * 1024 * 1024 };
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/seclab.mjs', ...args], options);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+  return runSeclab(args, podmanEnv(), 600_000, 32 * 1024 * 1024);
 }
 
 interface CheckResult {

@@ -1,14 +1,7 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { freeLoopbackPort as freePort } from '../support/free-port.ts';
+import { runSeclab, type CliResult } from '../support/run-seclab.ts';
 
-const run = promisify(execFile);
-
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type { CliResult };
 
 /** The environment of a person who names the engine themselves: nothing of this machine's own engine choice leaks in. */
 export function remoteEngineEnv(home: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -19,14 +12,7 @@ export function remoteEngineEnv(home: string, extra: NodeJS.ProcessEnv): NodeJS.
 
 /** The real command line (bin/seclab.mjs), as a person runs it. */
 export async function seclab(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  const options = { cwd: new URL('../../', import.meta.url), env, timeout: 480_000, maxBuffer: 16 * 1024 * 1024 };
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/seclab.mjs', ...args], options);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+  return runSeclab(args, env, 480_000);
 }
 
 /**
