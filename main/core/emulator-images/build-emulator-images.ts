@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { SeclabError } from '../../../common/errors.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix, sep } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -7,6 +8,7 @@ import type { EmulatorImageManifest } from '../../../emulator/shared/image-manif
 import { collectNodeRootFilesystem, type RootFilesystem } from './node-root-filesystem.ts';
 import type { DockerEngine } from '../docker/docker-engine.ts';
 import { bundledAtRunTime } from '../files/install-root.ts';
+import { linuxArchOf, linuxNodeFactsHere, resolveLinuxNode, type LinuxArch, type LinuxNodeSource } from './linux-node-source.ts';
 
 export type EmulatedProduct = EmulatorImageManifest['product'];
 export const EMULATED_PRODUCTS: EmulatedProduct[] = ['elasticsearch', 'kibana', 'elastic-agent'];
@@ -75,6 +77,58 @@ async function baseImage(engine: DockerEngine, rootfs: RootFilesystem, onProgres
   await engine.buildImage(context, tag, (line) => onProgress({ image: tag, phase: 'building', line }));
   onProgress({ image: tag, phase: 'built' });
   return tag;
+}
+
+/** On macOS and Windows: the registry's Node image under the base's own name (Node at /usr/local/bin/node there too). */
+async function registryBaseImage(engine: DockerEngine, image: string, onProgress: (p: BuildProgress) => void): Promise<string> {
+  const tag = `seclab-emulator/base:${image.replace(/[^a-zA-Z0-9_.-]/g, '-')}`;
+  if (await engine.imageExists(tag)) {
+    onProgress({ image: tag, phase: 'cached' });
+    return tag;
+  }
+  onProgress({ image: tag, phase: 'building', line: `pulling ${image}: on this machine there is no Linux Node and C library to copy into the image` });
+  const context = await packTar([{ name: 'Dockerfile', content: Buffer.from(`FROM ${image}\n`), mode: 0o644, uid: 0, gid: 0 }]);
+  try {
+    await engine.buildImage(context, tag, (line) => onProgress({ image: tag, phase: 'building', line }));
+  } catch (error) {
+    throw new SeclabError(
+      'LINUX_NODE_MISSING',
+      `the lab images and probes are built from ${image} here, and the engine could not get it (${(error as Error).message}): let the engine reach Docker Hub, or run seclab on a Linux machine`,
+    );
+  }
+  onProgress({ image: tag, phase: 'built' });
+  return tag;
+}
+
+const engineArchitectures = new WeakMap<DockerEngine, Promise<LinuxArch | undefined>>();
+
+/** The engine's architecture (`docker info`), asked once per engine; undefined when it does not say. */
+function engineArchitecture(engine: DockerEngine): Promise<LinuxArch | undefined> {
+  let arch = engineArchitectures.get(engine);
+  if (!arch) {
+    arch = engine.docker.info().then(
+      (info: { Architecture?: string }) => linuxArchOf(info.Architecture),
+      () => undefined,
+    );
+    engineArchitectures.set(engine, arch);
+  }
+  return arch;
+}
+
+/** Where this engine's base gets its Linux Node (linux-node-source.ts); `doctor` says it. */
+export async function linuxNodeSourceFor(engine: DockerEngine, env: NodeJS.ProcessEnv = process.env): Promise<LinuxNodeSource> {
+  return resolveLinuxNode(linuxNodeFactsHere(await engineArchitecture(engine), env));
+}
+
+/**
+ * The emulated images' and probes' base on this engine: built from the Linux Node that
+ * linux-node-source.ts finds (with this host's libraries and tools), or from the registry's
+ * Node image where this host has no Linux to copy from. One path for the CLI, `seclab ui` and the app.
+ */
+export async function emulatorBaseImage(engine: DockerEngine, onProgress: (p: BuildProgress) => void = () => undefined): Promise<string> {
+  const source = await linuxNodeSourceFor(engine);
+  if (source.kind === 'registry') return registryBaseImage(engine, source.image, onProgress);
+  return baseImage(engine, collectNodeRootFilesystem(source.binary), onProgress);
 }
 
 function dockerfileFor(base: string, manifest: EmulatorImageManifest, version: string, sourceDigest: string): string {
@@ -162,7 +216,7 @@ export async function buildEmulatorImages(
   options: { version: string; products?: EmulatedProduct[]; force?: boolean; onProgress?: (progress: BuildProgress) => void },
 ): Promise<Array<{ image: string; outcome: 'built' | 'cached' }>> {
   const onProgress = options.onProgress ?? (() => undefined);
-  const base = await baseImage(engine, collectNodeRootFilesystem(), onProgress);
+  const base = await emulatorBaseImage(engine, onProgress);
   const results: Array<{ image: string; outcome: 'built' | 'cached' }> = [];
   for (const product of options.products ?? EMULATED_PRODUCTS) {
     const tag = emulatedImageTag(product, options.version);
@@ -181,12 +235,6 @@ export async function buildEmulatorImages(
     results.push({ image: tag, outcome: 'built' });
   }
   return results;
-}
-
-/** The source label an up-to-date image of this product and version carries. */
-export async function emulatedImageSourceDigest(product: EmulatedProduct, version: string): Promise<string> {
-  const base = `seclab-emulator/base:${collectNodeRootFilesystem().digest}`;
-  return sourceDigestOf(base, await loadManifest(product), version);
 }
 
 export { baseImage as buildEmulatorBaseImage, collectNodeRootFilesystem };

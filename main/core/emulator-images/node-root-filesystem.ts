@@ -6,8 +6,9 @@ import { collectHostTools, parseLddOutput, type HostToolsLayer } from './host-to
 export { parseLddOutput };
 
 /**
- * The emulated images' base: the host's own Node runtime and the shared libraries it links,
- * at the same paths, plus the tools layer (host-tools.ts: bash, sh, curl, grep, … that Elastic's
+ * The emulated images' base: a Linux Node runtime (linux-node-source.ts says which: SECLAB_LINUX_NODE,
+ * the running Node, or the one shipped with the desktop app) at /usr/local/bin/node, the shared
+ * libraries this host's `ldd` lists for it, at the same paths, plus the tools layer (host-tools.ts: bash, sh, curl, grep, … that Elastic's
  * images have and its recipes call) and the few files glibc and Node expect. No registry, no
  * distribution.
  */
@@ -26,7 +27,7 @@ export interface RootFilesystem {
   directories: Array<{ path: string; mode: number }>;
   /** Absolute symlinks (`/bin/sh` → `/usr/bin/dash`). */
   symlinks: Array<{ path: string; target: string }>;
-  /** Changes when the Node binary, a tool, a library or the tool set changes, so the base image is rebuilt only then. */
+  /** Changes when the Node binary (its path, size or mtime), a tool, a library or the tool set changes, so the base image is rebuilt only then. */
   digest: string;
   /** Tools of the layer the host lacks (the image is built without them). */
   missingTools: string[];
@@ -38,6 +39,7 @@ const ETC_FILES = (): RootFileEntry[] => [
   { path: '/etc/nsswitch.conf', content: Buffer.from('passwd: files\ngroup: files\nhosts: files dns\n'), mode: 0o644 },
 ];
 
+/** `nodeBinary` defaults to the running Node for tests on a Linux host; the product passes linux-node-source.ts's choice. */
 export function collectNodeRootFilesystem(nodeBinary = process.execPath, tools: HostToolsLayer = collectHostTools()): RootFilesystem {
   const realNode = realpathSync(nodeBinary);
   const libraries = new Set([...parseLddOutput(execFileSync('ldd', [realNode], { encoding: 'utf8' })), ...tools.libraries]);

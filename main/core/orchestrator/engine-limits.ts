@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DockerEngine } from '../docker/docker-engine.ts';
-import { buildEmulatorBaseImage, collectNodeRootFilesystem } from '../emulator-images/build-emulator-images.ts';
+import { emulatorBaseImage } from '../emulator-images/build-emulator-images.ts';
 
 export interface EngineLimits {
   memoryLock: boolean;
@@ -36,7 +36,7 @@ function probeReport(output: string): Record<string, unknown> {
 
 /** Runs a node script in a throwaway container of the emulator base image (built here, no registry needed). */
 async function oneShotProbe(engine: DockerEngine, lab: string) {
-  const image = await buildEmulatorBaseImage(engine, collectNodeRootFilesystem(), () => undefined);
+  const image = await emulatorBaseImage(engine);
   return (script: string, ulimits: Array<{ name: string; soft: number; hard: number }>) =>
     engine.runToCompletion(
       {

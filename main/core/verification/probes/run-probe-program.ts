@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import type { DockerEngine } from '../../docker/docker-engine.ts';
-import { buildEmulatorBaseImage, collectNodeRootFilesystem } from '../../emulator-images/build-emulator-images.ts';
+import { emulatorBaseImage, linuxNodeSourceFor } from '../../emulator-images/build-emulator-images.ts';
+import type { LinuxNodeSource } from '../../emulator-images/linux-node-source.ts';
 import { writePrivateFileAtomically } from '../../files/private-files.ts';
 
 export interface ProbePlacement {
@@ -26,28 +27,39 @@ function bundle(path: string): Promise<string> {
 }
 
 /**
- * The image a probe runs on. Naming this host's base image runs `ldd` on a dozen host binaries,
- * synchronously: 0.2 s in which no other check of a run can progress, at every `seclab status`. So
- * the tag is remembered in the seclab home (private, like everything there) and reused while the
- * engine has that image: a probe needs Node's built-ins and nothing else, which every base image has.
+ * The image a probe runs on: the emulated images' base (emulatorBaseImage: a Linux Node from
+ * linux-node-source.ts, never simply this process's binary, which is Electron in the app). Naming
+ * a base made from this host runs `ldd` on a dozen host binaries, synchronously: 0.2 s in which no
+ * other check of a run can progress, at every `seclab status`. So the tag is remembered in the
+ * seclab home (private, like everything there) with the Node it was made from, and reused while
+ * that Node is still the one found and the engine has the image: a probe needs Node's built-ins
+ * and nothing else, which every base image has.
  */
 async function probeImage(engine: DockerEngine, home: string | undefined): Promise<string> {
-  const remembered = home ? rememberedProbeImage(home) : undefined;
+  const node = linuxNodeIdentity(await linuxNodeSourceFor(engine));
+  const remembered = home ? rememberedProbeImage(home, node) : undefined;
   if (remembered && (await engine.imageExists(remembered))) return remembered;
-  const tag = await buildEmulatorBaseImage(engine, collectNodeRootFilesystem(), () => undefined);
+  const tag = await emulatorBaseImage(engine);
   try {
     // Only into a home that exists: a probe creates no seclab home.
-    if (home && existsSync(home)) writePrivateFileAtomically(join(home, PROBE_IMAGE_FILE), `${JSON.stringify({ tag })}\n`);
+    if (home && existsSync(home)) writePrivateFileAtomically(join(home, PROBE_IMAGE_FILE), `${JSON.stringify({ tag, node })}\n`);
   } catch {
     // Not remembered: the next run names it again.
   }
   return tag;
 }
 
-function rememberedProbeImage(home: string): string | undefined {
+/** Another Node binary (or the same path rewritten) is another base image. */
+function linuxNodeIdentity(source: LinuxNodeSource): string {
+  if (source.kind === 'registry') return source.image;
+  const stats = statSync(source.binary);
+  return `${source.binary}:${stats.size}:${stats.mtimeMs}`;
+}
+
+function rememberedProbeImage(home: string, node: string): string | undefined {
   try {
-    const { tag } = JSON.parse(readFileSync(join(home, PROBE_IMAGE_FILE), 'utf8')) as { tag?: unknown };
-    return typeof tag === 'string' && tag.startsWith('seclab-emulator/base:') ? tag : undefined;
+    const remembered = JSON.parse(readFileSync(join(home, PROBE_IMAGE_FILE), 'utf8')) as { tag?: unknown; node?: unknown };
+    return typeof remembered.tag === 'string' && remembered.tag.startsWith('seclab-emulator/base:') && remembered.node === node ? remembered.tag : undefined;
   } catch {
     return undefined;
   }
@@ -56,7 +68,7 @@ function rememberedProbeImage(home: string): string | undefined {
 /**
  * Runs a probe program (a TS entry's path, bundled once) in a one-shot container placed on the lab's network,
  * task on stdin, answer as the last line of its output. The probes run on the same Node-only base image
- * the emulated products use: built locally, no registry.
+ * the emulated products use: built locally (from the registry's Node image only on macOS and Windows).
  */
 export async function runProbeProgram<T>(engine: DockerEngine, entry: string, placement: ProbePlacement, task: { timeoutMs: number }, what: string, home?: string): Promise<T> {
   const key = home ?? '';
