@@ -365,11 +365,47 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
       'Fleet Server HEALTHY',
       async () => {
         const res = await call(`${fleetUrl}/api/status`, { ca: labCa });
-        return res.status === 200 ? res : undefined;
+        // DEGRADED (also 200) comes first, while its own agent is not enrolled yet (self.go).
+        return res.json().status === 'HEALTHY' ? res : undefined;
       },
       20_000,
     );
+    expect(status.status).toBe(200);
     expect(status.json()).toEqual({ name: 'fleet-server', status: 'HEALTHY' });
+  });
+
+  it('Fleet Server started before its policy exists reports STARTING (503), waiting on the policy, and turns HEALTHY once Kibana creates it', async () => {
+    const port = await freePort();
+    const early = startProgram('fleet-server-early', 'emulator/elastic-agent/main.ts', ['container'], {
+      ...fleetServerEnv({ FLEET_SERVER_PORT: String(port), FLEET_SERVER_POLICY_ID: 'late-fleet-server-policy' }),
+      ELASTIC_AGENT_HOME: agentHome,
+      STATE_PATH: join(files.root, 'fleet-server-early-state'),
+    });
+    try {
+      // fleet-server internal/pkg/policy/self.go updateState; api/handleStatus.go: 503 unless HEALTHY or DEGRADED.
+      const waiting = await waitFor(
+        'a STARTING status',
+        async () => {
+          const r = await call(`https://127.0.0.1:${port}/api/status`, { ca: labCa }).catch(() => undefined);
+          return r?.json().status === 'STARTING' ? r : undefined;
+        },
+        15_000,
+      );
+      expect(waiting.status).toBe(503);
+      await waitFor('the waiting line', async () => (early.output().includes('Waiting on policy with Fleet Server integration: late-fleet-server-policy') ? true : undefined), 10_000);
+      expect((await kbn('/api/fleet/agent_policies', 'POST', { id: 'late-fleet-server-policy', name: 'Late Fleet Server policy', namespace: 'default', has_fleet_server: true })).status).toBe(200);
+      const healthy = await waitFor(
+        'HEALTHY once the policy exists',
+        async () => {
+          const r = await call(`https://127.0.0.1:${port}/api/status`, { ca: labCa });
+          return r.json().status === 'HEALTHY' ? r : undefined;
+        },
+        15_000,
+      );
+      expect(healthy.status).toBe(200);
+    } finally {
+      await stopProgram(early);
+    }
   });
 
   it('Fleet Server with a bad service token is not HEALTHY (503)', async () => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AgentLogger } from '../logger';
-import type { FleetServerHealth } from './health';
+import type { UnitState } from '../control-socket';
 import { FleetApiError, type FleetAgentsService } from './agents-service';
 import { AGENT_BUILD_TIME, AGENT_COMMIT, AGENT_VERSION } from '../version';
 
@@ -42,10 +42,12 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 
 /**
  * Fleet Server's agent-facing API on :8220 (internal/pkg/api): `/api/status` (no auth; 200 only when
- * HEALTHY; version only for a caller with a valid API key), enroll, check-in, acks.
+ * HEALTHY or DEGRADED, handleStatus.go; version only for a caller with a valid API key), enroll, check-in, acks.
  */
 export function createFleetServerHttpServer(deps: {
-  health: FleetServerHealth;
+  /** Fleet Server's overall state: its Elasticsearch connection, then its policy self monitor. */
+  state(): UnitState;
+  elasticsearchReachable(): boolean;
   agents: FleetAgentsService;
   tls?: FleetServerTls;
   logger: AgentLogger;
@@ -55,8 +57,9 @@ export function createFleetServerHttpServer(deps: {
     const url = new URL(req.url ?? '/', 'http://fleet-server.local');
     const method = req.method ?? 'GET';
     if (url.pathname === '/api/status' && (method === 'GET' || method === 'HEAD')) {
-      const healthy = deps.health.state === 'HEALTHY';
-      const body: Record<string, unknown> = { name: 'fleet-server', status: deps.health.state };
+      const state = deps.state();
+      const healthy = state === 'HEALTHY' || state === 'DEGRADED';
+      const body: Record<string, unknown> = { name: 'fleet-server', status: state };
       if (await deps.isApiKeyValid(req.headers.authorization)) {
         body.version = { number: AGENT_VERSION, build_hash: AGENT_COMMIT, build_time: AGENT_BUILD_TIME };
       }
@@ -69,7 +72,7 @@ export function createFleetServerHttpServer(deps: {
       res.end('404 page not found\n');
       return;
     }
-    if (deps.health.state !== 'HEALTHY') {
+    if (!deps.elasticsearchReachable()) {
       return send(res, 503, { statusCode: 503, error: 'ServiceUnavailable', message: 'Fleet server unable to communicate with Elasticsearch' });
     }
     const body = await readBody(req);

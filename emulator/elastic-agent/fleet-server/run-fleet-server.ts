@@ -14,6 +14,9 @@ import type { EnrolledState } from '../agent-state';
 import { bootstrapFleetServerUrl } from '../should-enroll';
 import { fleetRequest, FleetRequestError } from '../fleet-client';
 
+/** How often a Fleet Server not yet enrolled looks for its policy (standing in for the real monitor's subscription). */
+const POLICY_WATCH_MS = 250;
+
 export class ContainerSetupError extends Error {}
 
 /** internal/pkg/agent/cmd/enroll_cmd.go prepareFleetTLS: cert and key go together, else self-signed, unless insecure HTTP. */
@@ -89,7 +92,9 @@ export async function runFleetServer(
       return false;
     }
   };
-  const server = createFleetServerHttpServer({ health, agents, tls, logger: fsLogger, isApiKeyValid });
+  // Its Elasticsearch connection first, then the policy self monitor (internal/pkg/policy/self.go).
+  const reported = () => (health.state === 'HEALTHY' ? selfEnrollment.selfMonitorState() : { state: health.state, message: health.message });
+  const server = createFleetServerHttpServer({ state: () => reported().state, elasticsearchReachable: () => health.state === 'HEALTHY', agents, tls, logger: fsLogger, isApiKeyValid });
   // enroll.CreateFleetServerBootstrapConfig: empty host → 0.0.0.0, empty port → 8220; plain HTTP without a
   // certificate binds localhost unless FLEET_SERVER_HOST says otherwise (prepareFleetTLS).
   await new Promise<void>((resolve, reject) => {
@@ -99,30 +104,38 @@ export async function runFleetServer(
   fsLogger.info(`server listening on ${host}:${port} (${tls ? 'https' : 'http'})`, { bind: `${host}:${port}` });
 
   let enrolling = false;
-  health.start(() => {
-    if (enrolling) return;
+  const selfMonitorTick = () => {
+    if (enrolling || health.state !== 'HEALTHY') return;
     enrolling = true;
     selfEnrollment
       .tick()
       .catch((error: unknown) => logger.warn(`Fleet Server self-enrollment failed: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => (enrolling = false));
-  });
+  };
+  health.start(selfMonitorTick);
+  // The real self monitor hears of a new policy revision through its `.fleet-policies` subscription (within
+  // moments, not at its 5 s DefaultCheckTime): until enrolled, the emulator looks every POLICY_WATCH_MS.
+  const policyWatch = setInterval(() => {
+    if (selfEnrollment.agentId) clearInterval(policyWatch);
+    else selfMonitorTick();
+  }, POLICY_WATCH_MS);
 
   const daemonState = (): DaemonState => {
     const enrolled = selfEnrollment.agentId !== undefined;
+    const { state, message } = reported();
     return {
       info: { id: selfEnrollment.agentId ?? '', version: AGENT_VERSION, commit: AGENT_COMMIT },
-      state: health.state,
-      message: health.state === 'HEALTHY' ? 'Running' : health.message,
+      state,
+      message: state === 'HEALTHY' ? 'Running' : message,
       fleet_state: enrolled ? (selfEnrollment.lastCheckinOk ? 'HEALTHY' : 'FAILED') : 'STARTING',
-      fleet_message: enrolled ? (selfEnrollment.lastCheckinOk ? 'Connected' : selfEnrollment.lastError) : 'Waiting on policy with Fleet Server integration',
+      fleet_message: enrolled ? (selfEnrollment.lastCheckinOk ? 'Connected' : selfEnrollment.lastError) : selfEnrollment.selfMonitorState().message,
       components: [
         {
           id: 'fleet-server-default',
-          state: health.state,
-          message: health.message,
+          state,
+          message,
           units: [
-            { unit_id: 'fleet-server-default-fleet-server-fleet_server-1', unit_type: 'input', state: health.state, message: health.message },
+            { unit_id: 'fleet-server-default-fleet-server-fleet_server-1', unit_type: 'input', state, message },
             { unit_id: 'fleet-server-default', unit_type: 'output', state: health.state, message: health.message },
           ],
         },
@@ -135,6 +148,7 @@ export async function runFleetServer(
     daemonState,
     stop: async () => {
       health.stop();
+      clearInterval(policyWatch);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
       await Promise.allSettled([clients.service.close()]);

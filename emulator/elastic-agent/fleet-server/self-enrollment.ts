@@ -17,6 +17,8 @@ import { AGENTS_INDEX, FLEET_POLICIES_INDEX } from './agents-service';
 export class FleetServerSelfEnrollment {
   agentId: string | undefined;
   policyId: string | undefined;
+  /** What the policy self monitor last saw (internal/pkg/policy/self.go): no policy yet, one without the fleet-server input, or the policy. */
+  policySeen: 'none' | 'without-fleet-server-input' | 'found' = 'none';
   lastCheckinOk = false;
   lastError = '';
   private waitingLogged = false;
@@ -39,30 +41,49 @@ export class FleetServerSelfEnrollment {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  private async findPolicyId(): Promise<string | undefined> {
+  /** The latest revision of this Fleet Server's policy in `.fleet-policies`, if any (dl.QueryLatestPolicies). */
+  private async findPolicy(): Promise<{ policyId: string; hasFleetServerInput: boolean } | undefined> {
     try {
-      const result = await this.client.search<{ policy_id: string }>({
+      const result = await this.client.search<{ policy_id: string; data?: { inputs?: Array<{ type?: unknown }> } }>({
         index: FLEET_POLICIES_INDEX,
         size: 1,
+        sort: [{ revision_idx: { order: 'desc' } }],
         query: this.requestedPolicyId ? { term: { policy_id: this.requestedPolicyId } } : { term: { default_fleet_server: true } },
       });
-      return result.hits.hits[0]?._source?.policy_id;
+      const policy = result.hits.hits[0]?._source;
+      if (!policy) return undefined;
+      return { policyId: policy.policy_id, hasFleetServerInput: (policy.data?.inputs ?? []).some((input) => input.type === 'fleet-server') };
     } catch {
       return undefined;
     }
   }
 
+  /** The self monitor's state and message (self.go updateState), the words `elastic-agent status` and `/api/status` report. */
+  selfMonitorState(): { state: 'STARTING' | 'DEGRADED' | 'HEALTHY'; message: string } {
+    const named = this.requestedPolicyId ? `policy with Fleet Server integration: ${this.requestedPolicyId}` : 'default policy with Fleet Server integration';
+    if (this.policySeen === 'none') return { state: 'STARTING', message: `Waiting on ${named}` };
+    if (this.policySeen === 'without-fleet-server-input') {
+      return { state: 'STARTING', message: this.requestedPolicyId ? `Waiting on fleet-server input to be added to policy: ${this.requestedPolicyId}` : 'Waiting on fleet-server input to be added to default policy' };
+    }
+    const running = this.requestedPolicyId ? `Running on policy with Fleet Server integration: ${this.requestedPolicyId}` : 'Running on default policy with Fleet Server integration';
+    // Before the container's agent has enrolled, fleet.agent.id is missing: DEGRADED, which /api/status answers with 200.
+    if (!this.agentId) return { state: 'DEGRADED', message: `${running}; missing config fleet.agent.id (expected during bootstrap process)` };
+    return { state: 'HEALTHY', message: running };
+  }
+
   /** Called on every healthy tick: enroll once, then check in. */
   async tick(): Promise<void> {
     if (!this.agentId) {
-      const policyId = await this.findPolicyId();
-      if (!policyId) {
+      const policy = await this.findPolicy();
+      this.policySeen = !policy ? 'none' : policy.hasFleetServerInput ? 'found' : 'without-fleet-server-input';
+      if (!policy || !policy.hasFleetServerInput) {
         if (!this.waitingLogged) {
-          this.logger.info(`Waiting on policy with Fleet Server integration: ${this.requestedPolicyId || '(default Fleet Server policy)'}`);
+          this.logger.info(this.selfMonitorState().message);
           this.waitingLogged = true;
         }
         return;
       }
+      const policyId = policy.policyId;
       const kept = this.enrollment.keep;
       if (!kept && this.enrollment.reachOwnEndpoint) {
         // enroll.go: the agent enrolls with its own Fleet Server at https://localhost:8221, checking the chain
