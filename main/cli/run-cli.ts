@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { SeclabError, serializeError } from '../../common/errors.ts';
 import { DEFAULT_STACK_VERSION, LabSpecError } from '../../common/lab-spec.ts';
 import { defaultEnvironment } from '../core/environment.ts';
@@ -30,6 +30,27 @@ function versionText(): string {
   return `seclab ${version}\nElastic Stack ${DEFAULT_STACK_VERSION} by default (seclab up --version X.Y.Z for another)`;
 }
 
+interface EngineFlags {
+  engine?: string;
+  dockerHost?: string;
+  context?: string;
+}
+
+const engineOptions = () => [
+  new Option('--engine <url>', 'the Docker engine to use, as DOCKER_HOST writes it (unix:///path/docker.sock, tcp://host:2376, npipe:////./pipe/name, ssh://user@host)'),
+  new Option('--docker-host <url>', 'the same as --engine, named as DOCKER_HOST; with tcp://, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH give the TLS files as for docker'),
+  new Option('--context <name>', 'the Docker context to use (docker context ls), instead of the current one'),
+];
+
+/**
+ * The engine flags on the program and on every command under it: with positional options the
+ * program reads its own only before the command, so each command declares them too.
+ */
+function withEngineOptions(command: Command): void {
+  for (const option of engineOptions()) command.addOption(option);
+  for (const sub of command.commands) withEngineOptions(sub);
+}
+
 /** A fresh program per run: commander keeps parsed values on its Command objects. */
 export function createCliProgram(io: CliIo = {}): Command {
   // The engine flags are read once commander has parsed them: the engine is first asked for in a command's action.
@@ -45,11 +66,9 @@ export function createCliProgram(io: CliIo = {}): Command {
     // Program options only before the command: `seclab up --version 9.5.2` is the Stack version.
     .enablePositionalOptions()
     .version(versionText(), '-V, --version', "print seclab's version and the Elastic Stack version a lab gets by default")
-    .option('--engine <url>', 'the Docker engine to use, as DOCKER_HOST writes it (unix:///path/docker.sock, tcp://host:2376, npipe:////./pipe/name, ssh://user@host)')
-    .option('--docker-host <url>', 'the same as --engine, named as DOCKER_HOST; with tcp://, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH give the TLS files as for docker')
-    .option('--context <name>', 'the Docker context to use (docker context ls), instead of the current one')
-    .hook('preAction', () => {
-      const { engine: engineFlag, dockerHost, context } = program.opts<{ engine?: string; dockerHost?: string; context?: string }>();
+    .hook('preAction', (_program, command) => {
+      // Before or after the command (`seclab --context x up`, `seclab up --context x`): the same flags, merged.
+      const { engine: engineFlag, dockerHost, context } = command.optsWithGlobals<EngineFlags>();
       if (engineFlag !== undefined && dockerHost !== undefined) throw new SeclabError('BAD_OPTION', '--engine and --docker-host both name an engine: use one of them');
       const engine = dockerHost ?? engineFlag;
       engineChoice = { ...(engine !== undefined ? { engine, ...(dockerHost !== undefined ? { engineFlag: '--docker-host' as const } : {}) } : {}), ...(context !== undefined ? { context } : {}) };
@@ -69,6 +88,7 @@ export function createCliProgram(io: CliIo = {}): Command {
   program.hook('postAction', async () => {
     await environment.close?.();
   });
+  withEngineOptions(program);
   return program;
 }
 
