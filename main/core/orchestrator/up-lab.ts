@@ -226,18 +226,14 @@ export { stackConnections, type StackConnections } from './stack-connections.ts'
 
 async function bringUpElasticsearch(run: LabRun, plan: LabPlan, secrets: LabSecrets, certsDir: string, timeoutMs: number, fresh: boolean) {
   const nodes = plan.containers.filter((c) => c.kind === 'elasticsearch');
-  if (fresh) {
-    await Promise.all(
-      nodes.map(async (node) => {
-        run.emit({ type: 'component-state', lab: run.lab, component: node.component, state: 'creating' });
-        await materializeWithPreparedVolumes(run, plan, node, secrets, certsDir);
-      }),
-    );
-  }
+  // Each node starts as soon as it exists: discovery waits for the others by itself.
   await Promise.all(
     nodes.map(async (node) => {
-      run.emit({ type: 'component-state', lab: run.lab, component: node.component, state: 'starting' });
-      await run.start(node);
+      if (fresh) {
+        run.emit({ type: 'component-state', lab: run.lab, component: node.component, state: 'creating' });
+        await materializeWithPreparedVolumes(run, plan, node, secrets, certsDir);
+      }
+      await startComponent(run, node);
     }),
   );
   const connections = await reachableStackConnections(run.engine, plan, certsDir, secrets);
@@ -277,8 +273,16 @@ async function startAndWait<T>(
     run.emit({ type: 'component-state', lab: run.lab, component: container.component, state: 'creating' });
     await materializeContainer(run.engine, plan, container, secrets, certsDir, run.created);
   }
+  await startComponent(run, container);
+  return waitReady(run, container, secrets, probe, wait);
+}
+
+async function startComponent(run: LabRun, container: ContainerPlan): Promise<void> {
   run.emit({ type: 'component-state', lab: run.lab, component: container.component, state: 'starting' });
   await run.start(container);
+}
+
+async function waitReady<T>(run: LabRun, container: ContainerPlan, secrets: LabSecrets, probe: () => Promise<Observation<T>>, wait: { what: string; timeoutMs: number; consecutive?: number }): Promise<T> {
   run.emit({ type: 'component-state', lab: run.lab, component: container.component, state: 'waiting' });
   try {
     const value = await waitUntil(() => unlessExited(run, probe), {
@@ -397,6 +401,16 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
     const kibanaConnection = connections.kibana;
     const fleetUrl = connections.fleetServerUrl;
     await run.phase('fleet', async () => {
+      // Fleet Server waits for its policy (fleet-server's policy/self.go: STARTING, "Waiting on policy with
+      // Fleet Server integration"), so it starts while Fleet is set up; the policy comes within seconds,
+      // far inside FLEET_SERVER_TIMEOUT (2m).
+      const fleetStarted = prepareAhead(
+        run,
+        (async () => {
+          await fleetPrepared;
+          await startComponent(run, fleet);
+        })(),
+      );
       if (fresh) {
         const caFingerprint = readFileSync(join(certsDir, 'ca', 'fingerprint'), 'utf8').trim();
         const { enrollmentToken } = await setUpFleet(kibanaConnection, {
@@ -411,9 +425,9 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
         persistSecrets();
         if (plan.containers.some((c) => c.kind === 'agent')) agentsPrepared = prepareAgentsEarly(run, plan, secrets, certsDir);
       }
-      await fleetPrepared;
+      await fleetStarted;
       // Fleet Server restarts once after first reporting healthy (elastic-package#1123): three in a row.
-      await startAndWait(run, plan, fleet, secrets, certsDir, false, () => observeFleetServerHealthy(fleetUrl, connections.caPem), { what: 'Fleet Server', timeoutMs: timeouts.fleetServer, consecutive: 3 });
+      await waitReady(run, fleet, secrets, () => observeFleetServerHealthy(fleetUrl, connections.caPem), { what: 'Fleet Server', timeoutMs: timeouts.fleetServer, consecutive: 3 });
     });
   } else run.skip('fleet', 'not in this lab');
 
