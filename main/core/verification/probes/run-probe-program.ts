@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import * as esbuild from 'esbuild';
 import type { DockerEngine } from '../../docker/docker-engine.ts';
 import { emulatorBaseImage, linuxNodeSourceFor } from '../../emulator-images/build-emulator-images.ts';
 import type { LinuxNodeSource } from '../../emulator-images/linux-node-source.ts';
 import { writePrivateFileAtomically } from '../../files/private-files.ts';
+import { probeProgram } from './probe-bundle.ts';
 
 export interface ProbePlacement {
   lab: string;
@@ -13,18 +13,8 @@ export interface ProbePlacement {
   from: { container: string } | { network: string; ip: string };
 }
 
-const bundles = new Map<string, Promise<string>>();
 const probeImages = new Map<string, Promise<string>>();
 const PROBE_IMAGE_FILE = 'probe-image.json';
-
-function bundle(path: string): Promise<string> {
-  let program = bundles.get(path);
-  if (!program) {
-    program = esbuild.build({ entryPoints: [path], bundle: true, platform: 'node', target: 'node20', format: 'cjs', write: false, logLevel: 'silent' }).then((result) => result.outputFiles[0].text);
-    bundles.set(path, program);
-  }
-  return program;
-}
 
 /**
  * The image a probe runs on: the emulated images' base (emulatorBaseImage: a Linux Node from
@@ -66,7 +56,7 @@ function rememberedProbeImage(home: string, node: string): string | undefined {
 }
 
 /**
- * Runs a probe program (a TS entry's path, bundled once) in a one-shot container placed on the lab's network,
+ * Runs a probe program (a TS entry's path, bundled once: probe-bundle.ts) in a one-shot container placed on the lab's network,
  * task on stdin, answer as the last line of its output. The probes run on the same Node-only base image
  * the emulated products use: built locally (from the registry's Node image only on macOS and Windows).
  */
@@ -78,7 +68,7 @@ export async function runProbeProgram<T>(engine: DockerEngine, entry: string, pl
     image.catch(() => probeImages.delete(key));
     probeImages.set(key, image);
   }
-  const [program, image] = await Promise.all([bundle(entry), probeImages.get(key)!]);
+  const [program, image] = await Promise.all([probeProgram(entry, home), probeImages.get(key)!]);
   const result = await engine.runToCompletion(
     {
       name: placement.name,
