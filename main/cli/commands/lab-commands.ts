@@ -129,8 +129,12 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
       // A lesson whose process was killed mid-break is restored first, and the status says so.
       const recovered = await recoverWorkshop(environment, flags.lab);
       if (recovered && !flags.json) print(recovered);
+      // The checks start with the observation rather than after it (neither needs the other): a lab that
+      // turns out absent has its checks' results dropped, as it had none before.
+      const checking = flags.checks && readLabRecord(environment.home, flags.lab) ? verifyLab(environment, flags.lab) : undefined;
+      checking?.catch(() => undefined);
       const observed = { ...(await observeLab(engine, environment.home, flags.lab)), ...(recovered ? { workshopRecovered: recovered } : {}) };
-      const status = flags.checks && observed.state !== 'absent' ? { ...observed, checks: await verifyLab(environment, flags.lab) } : observed;
+      const status = flags.checks && observed.state !== 'absent' ? { ...observed, checks: await (checking ?? verifyLab(environment, flags.lab)) } : observed;
       const record = observed.state === 'absent' ? undefined : readLabRecord(environment.home, flags.lab);
       // A remote engine's ports are reached through a tunnel (ssh://) or not at all (tcp://): said after the status.
       if (record) await engine.publishedPorts.open(publishedHostPorts(planLab(record.spec, record.allocation)));
