@@ -169,7 +169,7 @@ try {
       samples.push(await timed(() => issueLabCertificates({ outDir: dir, components: certificateRequestsFor(parseLabSpec({}), 1), now: new Date() })));
       rmSync(dir, { recursive: true, force: true });
     }
-    results.push(summary('pki.default-lab', 'ms', samples, { what: 'lab CA + 5 component certificates (3 nodes, Kibana, Fleet Server), RSA 2048' }));
+    results.push(summary('pki.default-lab', 'ms', samples, { what: 'lab CA + 5 component certificates (3 nodes, Kibana, Fleet Server), ECDSA P-256' }));
     log('pki done');
   }
   if (wants('images')) {

@@ -1,8 +1,8 @@
-import { generateKeyPair as generateKeyPairAsync, createHash, X509Certificate, createPrivateKey, randomBytes, sign } from 'node:crypto';
-import { promisify } from 'node:util';
+import { createHash, X509Certificate, createPrivateKey } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import forge from 'node-forge';
+import { generateKeyPair, type KeyPairSource } from './lab-keys.ts';
+import { issueCaCertificate, leafIssuerFor } from './lab-certificate-builder.ts';
 import { ensurePrivateDirectory, writePrivateFileAtomically } from '../files/private-files.ts';
 import { SeclabError } from '../../../common/errors.ts';
 
@@ -43,118 +43,11 @@ export interface LabPkiResult {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-// elasticsearch-certutil's defaults: RSA 2048, CA DN below (CertificateTool.java).
-const KEY_BITS = 2048;
-const CA_COMMON_NAME = 'Secure Cluster Lab CA';
 
-export interface KeyPairPem {
-  privateKeyPem: string;
-  publicKeyPem: string;
-}
-
-const generateRsaKeyPair = promisify(generateKeyPairAsync);
-
-/** Node's native RSA, on libuv's thread pool so several keys are made at once (node-forge's JS is ~100x slower). */
-async function generateKeyPair(): Promise<KeyPairPem> {
-  const { privateKey, publicKey } = await generateRsaKeyPair('rsa', { modulusLength: KEY_BITS });
-  return {
-    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-  };
-}
-
-/** Key pairs begun ahead of need (`up` starts them while it probes the engine and checks images); one taken per certificate. */
-export interface KeyPairSource {
-  take(): Promise<KeyPairPem>;
-}
-
-/**
- * Two at a time: a 2-core machine makes no more than two keys at once anyway, and the steps
- * running meanwhile (engine probe, image checks, Docker itself) keep CPU and two of libuv's four
- * threads.
- */
-export function startKeyPairs(count: number, lanes = 2): KeyPairSource {
-  const pending: Array<Promise<KeyPairPem>> = [];
-  for (let index = 0; index < count; index++) {
-    const before = pending[index - lanes];
-    const keys = before ? before.catch(() => undefined).then(generateKeyPair) : generateKeyPair();
-    keys.catch(() => undefined); // a run that fails before its certificates leaves them unused
-    pending.push(keys);
-  }
-  return { take: () => pending.shift() ?? generateKeyPair() };
-}
-
-function randomSerialNumber(): string {
-  // Positive, 16 bytes: the high bit cleared so DER does not read it as negative.
-  const bytes = randomBytes(16);
-  bytes[0] &= 0x7f;
-  return bytes.toString('hex');
-}
+export { startKeyPairs, type KeyPairPem, type KeyPairSource } from './lab-keys.ts';
 
 export function caFingerprintOf(certificatePem: string): string {
   return createHash('sha256').update(new X509Certificate(certificatePem).raw).digest('hex');
-}
-
-function issueCaCertificate(keys: KeyPairPem, now: Date, validityDays: number) {
-  const certificate = forge.pki.createCertificate();
-  certificate.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
-  certificate.serialNumber = randomSerialNumber();
-  certificate.validity.notBefore = new Date(now.getTime() - 60_000);
-  certificate.validity.notAfter = new Date(now.getTime() + validityDays * DAY_MS);
-  const subject = [{ name: 'commonName', value: CA_COMMON_NAME }];
-  certificate.setSubject(subject);
-  certificate.setIssuer(subject);
-  certificate.setExtensions([{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }, { name: 'subjectKeyIdentifier' }]);
-  signNatively(certificate, keys.privateKeyPem);
-  return { certificatePem: forge.pki.certificateToPem(certificate), keyPem: keys.privateKeyPem };
-}
-
-/**
- * node-forge lays out the certificate (its fields and extensions are what they always were);
- * the SHA-256 RSA PKCS#1 v1.5 signature is Node's native one, ~40x faster than forge's JS
- * big-number maths. forge's `sign` hands the DER TBSCertificate to the digest and asks the key
- * for a signature: the digest here keeps the bytes and the key signs them with OpenSSL. PKCS#1
- * v1.5 is deterministic, so the signature is byte for byte the one forge would compute.
- */
-function signNatively(certificate: forge.pki.Certificate, privateKeyPem: string): void {
-  let toBeSigned = '';
-  const keepingDigest = {
-    algorithm: 'sha256',
-    update(bytes: string) {
-      toBeSigned += bytes;
-      return keepingDigest;
-    },
-  };
-  const nativeSigner = {
-    sign: () => sign('sha256', Buffer.from(toBeSigned, 'binary'), createPrivateKey(privateKeyPem)).toString('binary'),
-  };
-  certificate.sign(nativeSigner as unknown as forge.pki.rsa.PrivateKey, keepingDigest as unknown as forge.md.MessageDigest);
-}
-
-function issueLeafCertificate(keys: KeyPairPem, request: CertificateRequest, ca: { certificatePem: string; keyPem: string }, now: Date, validityDays: number) {
-  const caCertificate = forge.pki.certificateFromPem(ca.certificatePem);
-  const certificate = forge.pki.createCertificate();
-  certificate.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
-  certificate.serialNumber = randomSerialNumber();
-  certificate.validity.notBefore = new Date(now.getTime() - 60_000);
-  certificate.validity.notAfter = new Date(now.getTime() + validityDays * DAY_MS);
-  certificate.setSubject([{ name: 'commonName', value: request.name }]);
-  certificate.setIssuer(caCertificate.subject.attributes);
-  certificate.setExtensions([
-    { name: 'basicConstraints', cA: false },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    // Nodes are TLS servers on 9200/9300 and TLS clients to each other on 9300.
-    { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
-    {
-      name: 'subjectAltName',
-      altNames: [...request.dnsNames.map((value) => ({ type: 2, value })), ...request.ipAddresses.map((ip) => ({ type: 7, ip }))],
-    },
-    { name: 'subjectKeyIdentifier' },
-    { name: 'authorityKeyIdentifier', keyIdentifier: caCertificate.generateSubjectKeyIdentifier().getBytes() },
-  ]);
-  signNatively(certificate, ca.keyPem);
-  // Leaf first, then the CA: Fleet and Beats match `ca_trusted_fingerprint` against the chain the server sends.
-  return { certificatePem: forge.pki.certificateToPem(certificate) + ca.certificatePem, keyPem: keys.privateKeyPem };
 }
 
 function stillGood(certificate: X509Certificate, now: Date, renewWithinDays: number): boolean {
@@ -231,6 +124,14 @@ function prepareOutputFolder(outDir: string): void {
  * The lab's PKI in elasticsearch-certutil's PEM layout: ca/ca.crt, ca/ca.key and
  * <name>/<name>.crt|.key per component. Certificates that still verify, carry the wanted
  * SANs and are not near expiry are kept; the rest are issued again.
+ *
+ * Keys are ECDSA P-256 with ECDSA-SHA256 signatures, not certutil's own default of RSA 2048: on
+ * purpose, for speed (a P-256 key takes ~1 ms to make, an RSA 2048 one ~100 ms, and key
+ * generation was nearly all of the PKI's time) at no loss of strength (P-256 ≈ RSA 3072). Every
+ * product that reads these files takes them in the form written (lab-keys.ts names the upstream
+ * code; emulator/CONFORMANCE.md has the rows). A lab made before the switch keeps its RSA CA and
+ * leaves while they are good, since re-issuing the CA would change the fingerprint enrolled agents
+ * pinned; a leaf issued under such a CA gets a P-256 key signed by the RSA CA.
  */
 export async function issueLabCertificates(options: IssueOptions): Promise<LabPkiResult> {
   const caValidityDays = options.caValidityDays ?? 3 * 365;
@@ -249,7 +150,7 @@ export async function issueLabCertificates(options: IssueOptions): Promise<LabPk
   // Every key at once, the CA's among them: key generation is nearly all of the time.
   const newKeyPair = () => options.keyPairs?.take() ?? generateKeyPair();
   const [caKeys, ...keys] = await Promise.all([reusableCa ? undefined : newKeyPair(), ...needed.map((issue) => (issue ? newKeyPair() : undefined))]);
-  const ca = reusableCa ?? issueCaCertificate(caKeys!, options.now, caValidityDays);
+  const ca = reusableCa ?? (await issueCaCertificate(caKeys!, options.now, caValidityDays));
   if (!reusableCa) {
     writePrivateFileAtomically(join(caDir, 'ca.key'), ca.keyPem, 0o600);
     writePrivateFileAtomically(join(caDir, 'ca.crt'), ca.certificatePem, 0o644);
@@ -257,21 +158,21 @@ export async function issueLabCertificates(options: IssueOptions): Promise<LabPk
   const fingerprint = caFingerprintOf(ca.certificatePem);
   writePrivateFileAtomically(join(caDir, 'fingerprint'), `${fingerprint}\n`, 0o644);
 
+  // All leaves at once: each is one signature, and on a busy machine the thread pool's queue, not the maths, is the wait.
+  const issueLeaf = await leafIssuerFor(ca);
+  const leaves = await Promise.all(options.components.map((request, index) => keys[index] && issueLeaf(keys[index], request, options.now, leafValidityDays)));
   const certificates = options.components.map((request, index): IssuedCertificate => {
     const dir = join(options.outDir, request.name);
     ensurePrivateDirectory(dir);
     const certificatePath = join(dir, `${request.name}.crt`);
     const keyPath = join(dir, `${request.name}.key`);
-    let outcome: 'issued' | 'reused' = 'reused';
-    const leafKeys = keys[index];
-    if (leafKeys) {
-      const leaf = issueLeafCertificate(leafKeys, request, ca, options.now, leafValidityDays);
+    const leaf = leaves[index];
+    if (leaf) {
       writePrivateFileAtomically(keyPath, leaf.keyPem, 0o600);
       writePrivateFileAtomically(certificatePath, leaf.certificatePem, 0o644);
-      outcome = 'issued';
     }
     const notAfter = new Date(new X509Certificate(readFileSync(certificatePath)).validTo).toISOString();
-    return { name: request.name, certificatePath, keyPath, notAfter, outcome };
+    return { name: request.name, certificatePath, keyPath, notAfter, outcome: leaf ? 'issued' : 'reused' };
   });
 
   return {
