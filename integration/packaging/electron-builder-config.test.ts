@@ -7,6 +7,9 @@ import * as esbuild from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { EMULATED_PRODUCTS } from '../../main/core/emulator-images/build-emulator-images.ts';
+import { bundledLinuxNodePath } from '../../main/core/emulator-images/linux-node-source.ts';
+// @ts-expect-error: a plain .mjs build script, no types.
+import { LINUX_ARCHES } from '../../scripts/fetch-linux-node.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const config = parse(readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8'));
@@ -38,6 +41,20 @@ describe('electron-builder.yml', () => {
 
   it('the validation is real: an option electron-builder does not know is refused', async () => {
     await expect(validatedConfigFor(Platform.LINUX, { linux: { target: ['deb'], notAnOption: true } })).rejects.toThrow(/Invalid configuration object[\s\S]*configuration\.linux/);
+  });
+
+  it('ships the Linux Node of the lab images with the Linux package only, from where scripts/fetch-linux-node.mjs puts it to where linux-node-source.ts looks', async () => {
+    const validated = await validatedConfigFor(Platform.LINUX);
+    expect(validated.linux?.extraResources).toEqual([{ from: 'out/linux-node/${arch}', to: 'linux-node/${arch}' }]);
+    for (const key of ['mac', 'win'] as const) expect(validated[key]?.extraResources, key).toBeUndefined();
+    expect(validated.extraResources).toBeUndefined();
+    for (const arch of LINUX_ARCHES) {
+      const expand = (path: string) => path.replace('${arch}', arch);
+      // The script writes <out>/<arch>/node with out = out/linux-node; the app finds <resources>/linux-node/<arch>/node.
+      expect(join(ROOT, expand('out/linux-node/${arch}'), 'node')).toBe(join(ROOT, 'out', 'linux-node', arch, 'node'));
+      expect(join('/resources', expand('linux-node/${arch}'), 'node')).toBe(bundledLinuxNodePath('/resources', arch));
+    }
+    expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.dist).toMatch(/node scripts\/fetch-linux-node\.mjs && electron-builder/);
   });
 
   it('turns off the fuses an attacker would use', () => {

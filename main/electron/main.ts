@@ -10,6 +10,7 @@ import { APP_ENTRY_URL } from './app-origin.ts';
 import { registerAppScheme, serveRenderer } from './app-protocol.ts';
 import { forwardEvents, registerLabIpc } from './ipc-adapter.ts';
 import { createLabHandlers } from '../core/lab-handlers.ts';
+import { useAppResources } from '../core/emulator-images/linux-node-source.ts';
 import { installSecurityGuards } from './security-guards.ts';
 import { mainWindowOptions } from './window-options.ts';
 
@@ -17,6 +18,8 @@ import { mainWindowOptions } from './window-options.ts';
 const OUT_DIR = join(__dirname, '..');
 
 registerAppScheme();
+// The Linux Node the lab images and probes are built from ships in the app's resources (electron-builder.yml).
+useAppResources(process.resourcesPath);
 if (!app.requestSingleInstanceLock()) app.quit();
 
 function labHandlers(emit: Parameters<typeof createFakeLabHandlers>[0]['emit']): Handlers {

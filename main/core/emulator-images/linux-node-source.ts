@@ -130,8 +130,8 @@ export function resolveLinuxNode(facts: LinuxNodeFacts): LinuxNodeSource {
 let appResourcesFolder: string | undefined;
 
 /** The desktop app says where its resources are (process.resourcesPath); the CLI has none. */
-export function useAppResources(folder: string): void {
-  appResourcesFolder = folder;
+export function useAppResources(folder: string | undefined): void {
+  appResourcesFolder = folder || undefined;
 }
 
 /** Where scripts/fetch-linux-node.mjs leaves its Node in a source checkout, and where the packaged app has it. */
