@@ -2,6 +2,7 @@ import { readFileSync, accessSync, constants, existsSync } from 'node:fs';
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { resolveConfigPath, type NodeConfig, type SslSettings } from '../config/node-config.js';
 import { StartupError } from '../bootstrap-checks.js';
+import { UnsupportedPemKey, checkPemKeyAlgorithm, checkPemKeyHeader } from './pem-key-forms.js';
 
 /** The PEM material of one SSL context, loaded and checked at startup like ES's SSLService does. */
 export interface SslMaterial {
@@ -77,10 +78,14 @@ export function loadSslMaterial(config: Pick<NodeConfig, 'pathConf'>, settings: 
   const keyPem = readConfiguredFile(config, prefix, 'private key', settings.key);
   const certificatePem = readConfiguredFile(config, prefix, 'certificate', settings.certificate);
   let privateKey: KeyObject;
+  const keyPath = resolveConfigPath(config, settings.key);
   try {
+    checkPemKeyHeader(keyPem, keyPath);
     privateKey = createPrivateKey({ key: keyPem, passphrase: settings.keyPassphrase });
+    checkPemKeyAlgorithm(keyPem, privateKey, keyPath);
   } catch (error) {
-    throw sslError(prefix, `cannot load PEM private key [${resolveConfigPath(config, settings.key)}]: ${(error as Error).message}`);
+    if (error instanceof UnsupportedPemKey) throw sslError(prefix, error.message);
+    throw sslError(prefix, `cannot load PEM private key [${keyPath}]: ${(error as Error).message}`);
   }
   const certificateBlocks = splitPemCertificates(certificatePem);
   if (certificateBlocks.length === 0) {
