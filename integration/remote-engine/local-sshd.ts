@@ -43,7 +43,8 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
-export async function startLocalSshd(): Promise<LocalSshd> {
+/** `extraConfig`: sshd_config lines to add (MaxSessions 2, say); sshd's own defaults otherwise. */
+export async function startLocalSshd(extraConfig: string[] = []): Promise<LocalSshd> {
   const folder = mkdtempSync(join(tmpdir(), 'seclab-sshd-'));
   chmodSync(folder, 0o700);
   const keygen = (file: string) => execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(folder, file)], { stdio: 'ignore' });
@@ -62,16 +63,17 @@ export async function startLocalSshd(): Promise<LocalSshd> {
     'PubkeyAuthentication yes',
     'UsePAM no',
     'StrictModes no',
-    // Every Docker API request is a session channel; the lab's bring-up makes several at once.
-    'MaxSessions 64',
     'AllowTcpForwarding local',
     'X11Forwarding no',
-    'LogLevel ERROR',
+    // sshd's own defaults otherwise (MaxSessions 10, MaxStartups …), as a user's host has them.
+    // SECLAB_TEST_SSHD_LOG=FILE: sshd's debug log there, to see channels opened and refused.
+    `LogLevel ${process.env.SECLAB_TEST_SSHD_LOG ? 'DEBUG1' : 'ERROR'}`,
+    ...extraConfig,
   ].join('\n');
   writeFileSync(join(folder, 'sshd_config'), `${config}\n`);
   // sshd needs its privilege-separation folder; Debian's package creates it only when its service starts.
   if (!existsSync('/run/sshd')) execFileSync('mkdir', ['-p', '-m', '0755', '/run/sshd']);
-  const child: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', join(folder, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(SSHD, ['-D', ...(process.env.SECLAB_TEST_SSHD_LOG ? ['-E', process.env.SECLAB_TEST_SSHD_LOG] : ['-e']), '-f', join(folder, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
   const deadline = Date.now() + 10_000;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, type AgentOptions } from 'node:http';
 import { connect as netConnect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { inspect } from 'node:util';
 import ssh2, { type ClientChannel, type ConnectConfig } from 'ssh2';
 import { SeclabError } from '../../../common/errors.ts';
 import { SSH_IDENTITY_ENV, type SshAuthOptions } from './engine-resolution.ts';
@@ -11,7 +12,8 @@ import { SSH_IDENTITY_ENV, type SshAuthOptions } from './engine-resolution.ts';
  * API request is a `docker system dial-stdio` channel on it (as the docker CLI does over ssh, docker/cli
  * cli/connhelper/connhelper.go), and each connection to a port the lab published on that host's
  * loopback is a direct-tcpip channel (ssh -L) on it. The connection is opened when first needed,
- * opened again after it drops, and holds the process open only while a channel is in use.
+ * opened again after it drops, and holds the process open only while a channel is in use. Past sshd's
+ * MaxSessions, API requests go over a further connection.
  */
 
 export interface SshEndpoint {
@@ -21,8 +23,11 @@ export interface SshEndpoint {
 }
 
 const READY_TIMEOUT_MS = 20_000;
-/** sshd's MaxSessions is 10 by default, and every API request is a session channel: stay under it. */
-const MAX_API_CHANNELS = 8;
+/**
+ * sshd's MaxSessions is 10 by default and counts every session channel of a connection; each API request
+ * is one (dial-stdio), and attach streams leave the http.Agent's count. Past this many, another connection.
+ */
+const MAX_SESSIONS_PER_CONNECTION = 8;
 
 /** The host as ssh:// writes it, for messages. */
 export const sshAddress = (endpoint: SshEndpoint) => `ssh://${endpoint.username ? `${endpoint.username}@` : ''}${endpoint.host}${endpoint.port === 22 ? '' : `:${endpoint.port}`}`;
@@ -77,11 +82,24 @@ export function sshFailure(error: Error & { level?: string; code?: string }, end
   );
 }
 
+/** One SSH connection of a session: its socket (ref'd only while a channel is in use) and its session channels. */
+interface SshConnection {
+  readonly ready: Promise<ssh2.Client>;
+  readonly socket: Socket;
+  /** Session channels (dial-stdio execs) open or being opened on it. */
+  sessions: number;
+  /** How many session channels its sshd allows: MAX_SESSIONS_PER_CONNECTION, or fewer once one was refused. */
+  sessionLimit: number;
+  /** Channels in use, or being opened, that must keep the process running. */
+  inUse: number;
+}
+
 export class SshEngineSession {
-  private connection: Promise<ssh2.Client> | undefined;
-  private socket: Socket | undefined;
-  private channelsInUse = 0;
+  /** The first carries the tunnels; API requests go to the first with a session channel to spare, else to a new one. */
+  private connections: SshConnection[] = [];
   private readonly servers = new Set<Server>();
+  /** The connections made to the tunnels here, ended with them. */
+  private readonly tunnelSockets = new Set<Socket>();
 
   constructor(
     readonly endpoint: SshEndpoint,
@@ -92,88 +110,90 @@ export class SshEngineSession {
     return sshAddress(this.endpoint);
   }
 
-  private connect(): Promise<ssh2.Client> {
-    this.connection ??= new Promise<ssh2.Client>((resolve, reject) => {
-      let identity: ReturnType<typeof readIdentity>;
-      try {
-        identity = readIdentity(this.auth);
-      } catch (error) {
-        reject(error as Error);
-        return;
-      }
-      const client = new ssh2.Client();
-      // Our own socket, so that an idle connection can let the process end (unref) and a busy one keep it.
-      const socket = netConnect({ host: this.endpoint.host, port: this.endpoint.port });
-      this.socket = socket;
-      let ready = false;
-      const dropped = () => {
-        if (this.socket === socket) {
-          this.connection = undefined;
-          this.socket = undefined;
-        }
-      };
-      client.on('ready', () => {
-        ready = true;
-        this.updateRef();
-        resolve(client);
-      });
-      client.on('error', (error: Error & { level?: string; code?: string }) => {
-        dropped();
-        if (!ready) reject(sshFailure(error, this.endpoint, this.auth, identity.skipped));
-      });
-      client.on('close', dropped);
-      socket.on('error', (error: NodeJS.ErrnoException) => {
-        dropped();
-        if (!ready) reject(sshFailure(error, this.endpoint, this.auth, identity.skipped));
-      });
-      const config: ConnectConfig = {
-        sock: socket,
-        username: this.endpoint.username ?? process.env.USER ?? 'root',
-        readyTimeout: READY_TIMEOUT_MS,
-        // No keepalive: ssh2's keepalive timer is never unref'd, so it would hold every CLI command open; a dropped connection is opened again.
-        ...(this.auth.agent ? { agent: this.auth.agent } : {}),
-        ...(identity.privateKey ? { privateKey: identity.privateKey } : {}),
-      };
-      client.connect(config);
+  private open(): SshConnection {
+    let resolveReady!: (client: ssh2.Client) => void;
+    let rejectReady!: (error: Error) => void;
+    const ready = new Promise<ssh2.Client>((resolve, reject) => {
+      resolveReady = resolve;
+      rejectReady = reject;
     });
-    return this.connection;
+    // Our own socket, so that an idle connection can let the process end (unref) and a busy one keep it.
+    const socket = netConnect({ host: this.endpoint.host, port: this.endpoint.port });
+    const connection: SshConnection = { ready, socket, sessions: 0, sessionLimit: MAX_SESSIONS_PER_CONNECTION, inUse: 0 };
+    this.connections.push(connection);
+    let identity: ReturnType<typeof readIdentity> = {};
+    let isReady = false;
+    const dropped = () => {
+      this.connections = this.connections.filter((other) => other !== connection);
+    };
+    const failed = (error: Error & { level?: string; code?: string }) => {
+      dropped();
+      if (!isReady) rejectReady(sshFailure(error, this.endpoint, this.auth, identity.skipped));
+    };
+    // Nobody may be waiting yet; every user awaits `ready` and gets the error then.
+    ready.catch(() => undefined);
+    socket.on('error', failed);
+    try {
+      identity = readIdentity(this.auth);
+    } catch (error) {
+      socket.destroy();
+      failed(error as Error);
+      return connection;
+    }
+    const client = new ssh2.Client();
+    client.on('ready', () => {
+      isReady = true;
+      this.updateRef(connection);
+      resolveReady(client);
+    });
+    client.on('error', failed);
+    client.on('close', dropped);
+    const config: ConnectConfig = {
+      sock: socket,
+      username: this.endpoint.username ?? process.env.USER ?? 'root',
+      readyTimeout: READY_TIMEOUT_MS,
+      // No keepalive: ssh2's keepalive timer is never unref'd, so it would hold every CLI command open; a dropped connection is opened again.
+      ...(this.auth.agent ? { agent: this.auth.agent } : {}),
+      ...(identity.privateKey ? { privateKey: identity.privateKey } : {}),
+    };
+    client.connect(config);
+    return connection;
   }
 
-  /** The process stays alive for the connection only while a channel is open on it. */
-  private updateRef(): void {
-    if (!this.socket) return;
-    if (this.channelsInUse > 0) this.socket.ref();
-    else this.socket.unref();
+  /** The process stays alive for a connection only while a channel is open on it. */
+  private updateRef(connection: SshConnection): void {
+    if (connection.inUse > 0) connection.socket.ref();
+    else connection.socket.unref();
   }
 
-  /** Holds the process open while a channel is being opened (the connection is unref'd while idle); call the result when done. */
-  private hold(): () => void {
-    this.channelsInUse++;
-    this.updateRef();
+  /** Holds the process open while a channel is being opened (a connection is unref'd while idle); call the result when done. */
+  private hold(connection: SshConnection): () => void {
+    connection.inUse++;
+    this.updateRef(connection);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.channelsInUse--;
-      this.updateRef();
+      connection.inUse--;
+      this.updateRef(connection);
     };
   }
 
   /** Counts `channel` as in use until it closes or is let go with the returned `idle` (and taken up again with `busy`). */
-  private track(channel: ClientChannel): { busy: () => void; idle: () => void } {
+  private track(connection: SshConnection, channel: ClientChannel): { busy: () => void; idle: () => void } {
     let counted = false;
     let closed = false;
     const busy = () => {
       if (counted || closed) return;
       counted = true;
-      this.channelsInUse++;
-      this.updateRef();
+      connection.inUse++;
+      this.updateRef(connection);
     };
     const idle = () => {
       if (!counted) return;
       counted = false;
-      this.channelsInUse--;
-      this.updateRef();
+      connection.inUse--;
+      this.updateRef(connection);
     };
     channel.once('close', () => {
       idle();
@@ -183,17 +203,39 @@ export class SshEngineSession {
     return { busy, idle };
   }
 
+  /** A connection with a session channel to spare, that channel reserved: sshd refuses sessions past its MaxSessions. */
+  private reserveSession(): SshConnection {
+    const connection = this.connections.find((candidate) => candidate.sessions < candidate.sessionLimit) ?? this.open();
+    connection.sessions++;
+    return connection;
+  }
+
+  /** `docker system dial-stdio` as a session channel; on a connection whose sshd refused one more, again on another. */
+  private async execDialStdio(): Promise<{ connection: SshConnection; channel: ClientChannel }> {
+    for (;;) {
+      const connection = this.reserveSession();
+      const release = this.hold(connection);
+      try {
+        const client = await connection.ready;
+        const channel = await new Promise<ClientChannel>((resolve, reject) => client.exec('docker system dial-stdio', (error, stream) => (error ? reject(error) : resolve(stream))));
+        channel.once('close', () => connection.sessions--);
+        return { connection, channel };
+      } catch (error) {
+        connection.sessions--;
+        const refused = (error as { reason?: unknown }).reason !== undefined && connection.sessions > 0;
+        if (!refused) throw sshFailure(error as Error, this.endpoint, this.auth);
+        // This host's sshd allows fewer sessions per connection (MaxSessions): use that many here, the rest elsewhere.
+        connection.sessionLimit = connection.sessions;
+      } finally {
+        release();
+      }
+    }
+  }
+
   /** A stream to the remote engine's API: `docker system dial-stdio` on the host (the docker CLI must be installed there). */
   async dialEngine(): Promise<Duplex> {
-    const release = this.hold();
-    let channel: ClientChannel;
-    try {
-      const client = await this.connect();
-      channel = await new Promise<ClientChannel>((resolve, reject) => client.exec('docker system dial-stdio', (error, stream) => (error ? reject(sshFailure(error, this.endpoint, this.auth)) : resolve(stream))));
-    } finally {
-      release();
-    }
-    const use = this.track(channel);
+    const { connection, channel } = await this.execDialStdio();
+    const use = this.track(connection, channel);
     // Node's http.Agent unrefs a kept-alive socket while it waits for its next request and refs it when reused.
     Object.assign(channel, { ref: () => (use.busy(), channel), unref: () => (use.idle(), channel) });
     let stderr = '';
@@ -218,13 +260,17 @@ export class SshEngineSession {
    * Kept alive between requests: starting `docker system dial-stdio` on the host costs a process each time.
    */
   dockerAgent(): Agent {
-    const agent = new Agent({ keepAlive: true, maxSockets: MAX_API_CHANNELS } as AgentOptions);
+    const agent = new Agent({ keepAlive: true, maxSockets: MAX_SESSIONS_PER_CONNECTION } as AgentOptions);
     (agent as unknown as { createConnection: (options: unknown, callback: (error: Error | null, socket?: Duplex) => void) => void }).createConnection = (_options, callback) => {
       this.dialEngine().then(
         (stream) => callback(null, withSocketMethods(stream)),
         (error: Error) => callback(error),
       );
     };
+    // docker-modem inspects each request's options in full (`util.inspect(options, {showHidden, depth: null})`
+    // in Modem.buildRequest, even with its debug log off): through this agent's sockets that is the whole SSH
+    // client, seconds of CPU per request that stall the tunnels. It sees this line instead, and no key material.
+    Object.defineProperty(agent, inspect.custom, { value: () => `[SSH engine agent ${this.address}]` });
     return agent;
   }
 
@@ -237,8 +283,12 @@ export class SshEngineSession {
   async forward(remotePort: number, samePort = false): Promise<number> {
     const server = createServer((local) => {
       local.pause();
-      const release = this.hold();
-      this.connect()
+      this.tunnelSockets.add(local);
+      local.once('close', () => this.tunnelSockets.delete(local));
+      // direct-tcpip channels are not sessions (no MaxSessions): the first connection carries them all.
+      const connection = this.connections[0] ?? this.open();
+      const release = this.hold(connection);
+      connection.ready
         .then((client) => new Promise<ClientChannel>((resolve, reject) => client.forwardOut('127.0.0.1', local.remotePort ?? 0, '127.0.0.1', remotePort, (error, channel) => (error ? reject(error) : resolve(channel)))))
         .then(
           (channel) => {
@@ -273,13 +323,21 @@ export class SshEngineSession {
     return port;
   }
 
-  /** Closes every tunnel and the connection. */
+  /** Closes every tunnel and connection. */
   async close(): Promise<void> {
-    await Promise.all([...this.servers].map((server) => new Promise((resolve) => server.close(resolve))));
-    this.servers.clear();
-    const connection = this.connection;
-    this.connection = undefined;
-    if (connection) (await connection.catch(() => undefined))?.end();
+    // Everything here is unref'd: without this, a process with nothing else to do would end mid-close (exit code 13, an unsettled await).
+    const closing = setInterval(() => undefined, 1000);
+    try {
+      for (const local of this.tunnelSockets) local.destroy();
+      this.tunnelSockets.clear();
+      await Promise.all([...this.servers].map((server) => new Promise((resolve) => server.close(resolve))));
+      this.servers.clear();
+      const connections = this.connections;
+      this.connections = [];
+      await Promise.all(connections.map(async (connection) => (await connection.ready.catch(() => undefined))?.end()));
+    } finally {
+      clearInterval(closing);
+    }
   }
 }
 
