@@ -492,6 +492,8 @@ export class DockerEngine {
       });
       container.modem.demuxStream(attached, output, output);
       const exited = readWaitResult(waiting.value);
+      // A failed start ends the wait too: the start's error is the one to report, never an unhandled rejection.
+      exited.catch(() => undefined);
       await container.start();
       if (spec.stdin !== undefined) {
         attached.write(spec.stdin);
