@@ -7,6 +7,7 @@ import { DockerEngine } from '../../main/core/docker/docker-engine.ts';
 import { emulatorBaseImage, linuxNodeSourceFor } from '../../main/core/emulator-images/build-emulator-images.ts';
 import { bundledLinuxNodePath, linuxArchOf, useAppResources } from '../../main/core/emulator-images/linux-node-source.ts';
 import { runProbeProgram } from '../../main/core/verification/probes/run-probe-program.ts';
+import { runSeclab } from '../support/run-seclab.ts';
 import { freeTestSubnet } from '../support/test-lab.ts';
 
 /**
@@ -91,5 +92,14 @@ describe.skipIf(process.platform !== 'linux' || !arch)('the Linux Node of the pr
     } finally {
       delete versions.electron;
     }
+  }, 300_000);
+
+  it('seclab doctor says which Node, or why the one named cannot be used', async () => {
+    const env = { ...process.env, SECLAB_HOME: mkdtempSync(join(tmpdir(), 'seclab-linux-node-doctor-')), NO_COLOR: '1' };
+    const lab = ['doctor', '--lab', `lnd-${process.pid}`];
+    const named = await runSeclab(lab, { ...env, SECLAB_LINUX_NODE: explicitNode }, 120_000);
+    expect(named.stdout).toContain(`Lab images' Node: ${explicitNode} (SECLAB_LINUX_NODE)`);
+    const unusable = await runSeclab([...lab, '--json'], { ...env, SECLAB_LINUX_NODE: '/etc/passwd' }, 120_000);
+    expect(JSON.parse(unusable.stdout).linuxNode).toEqual({ problem: "SECLAB_LINUX_NODE=/etc/passwd cannot be the lab images' Node: it is not a Linux executable (no ELF header)" });
   }, 300_000);
 });

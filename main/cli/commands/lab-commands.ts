@@ -12,7 +12,8 @@ import { pipeScrubbedLogs } from '../follow-logs.ts';
 import { formatStatus, formatLabList, formatPreflight, formatChecks } from '../format/format-status.ts';
 import { formatLogText } from '../format/format-logs.ts';
 import { formatAccess } from '../format/format-access.ts';
-import { formatEngine } from '../format/format-engine.ts';
+import { formatEngine, formatLinuxNode } from '../format/format-engine.ts';
+import { linuxNodeReport } from '../../core/emulator-images/build-emulator-images.ts';
 import { formatPublishedPorts } from '../format/format-published-ports.ts';
 import { publishedHostPorts } from '../../core/orchestrator/stack-connections.ts';
 import { labAccessSummary } from './access-command.ts';
@@ -186,8 +187,10 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
       const engine = environment.engine().info;
       const { preflightLab } = await orchestrator.preflight();
       const checks = await preflightLab(environment, input);
-      if (flags.json) printJson({ engine, checks });
-      else print(`${engine ? formatEngine(engine) : ''}${formatPreflight(checks)}`);
+      // The Node the lab images and probes are built from (the desktop app is no Node).
+      const linuxNode = await linuxNodeReport(environment.engine());
+      if (flags.json) printJson({ engine, linuxNode, checks });
+      else print(`${engine ? formatEngine(engine) : ''}${formatLinuxNode(linuxNode)}${formatPreflight(checks)}`);
       if (checks.some((c) => c.status === 'fail')) process.exitCode = 1;
     });
 }

@@ -16,3 +16,8 @@ export function formatEngine(info: DockerEngineInfo): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** Where the lab images' and probes' Linux Node comes from, as `seclab doctor` shows it. */
+export function formatLinuxNode(report: { source: string } | { problem: string }): string {
+  return 'source' in report ? `Lab images' Node: ${report.source}\n` : `Lab images' Node: none usable: ${report.problem}\n`;
+}

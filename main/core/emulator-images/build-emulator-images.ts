@@ -120,6 +120,16 @@ export async function linuxNodeSourceFor(engine: DockerEngine, env: NodeJS.Proce
   return resolveLinuxNode(linuxNodeFactsHere(await engineArchitecture(engine), env));
 }
 
+/** What `seclab doctor` says about it: where the Node comes from, or why none can be used and the ways to fix that. */
+export async function linuxNodeReport(engine: DockerEngine): Promise<{ source: string } | { problem: string }> {
+  try {
+    return { source: (await linuxNodeSourceFor(engine)).description };
+  } catch (error) {
+    if (error instanceof SeclabError) return { problem: error.message };
+    throw error;
+  }
+}
+
 /**
  * The emulated images' and probes' base on this engine: built from the Linux Node that
  * linux-node-source.ts finds (with this host's libraries and tools), or from the registry's
