@@ -10,6 +10,7 @@ import { FleetAgentsService, extractApiKey } from './agents-service';
 import { createFleetServerHttpServer, type FleetServerTls } from './http-server';
 import { FleetServerSelfEnrollment } from './self-enrollment';
 import { generateSelfSignedFleetServerCertificate } from './self-signed';
+import { checkGoX509KeyPair, GoX509KeyPairError } from './go-x509-key-pair';
 import type { EnrolledState } from '../agent-state';
 import { bootstrapFleetServerUrl } from '../should-enroll';
 import { fleetRequest, FleetRequestError } from '../fleet-client';
@@ -30,10 +31,18 @@ function fleetServerTls(setup: ContainerSetup, logger: AgentLogger): FleetServer
     const generated = generateSelfSignedFleetServerCertificate();
     return { ...generated, generatedCaPem: generated.cert, clientAuth: (fs.clientAuth || 'none') as FleetServerTls['clientAuth'], clientCa: setup.fleet.ca || undefined };
   }
+  const cert = readFileSync(fs.cert, 'utf8');
+  const key = readFileSync(fs.certKey, 'utf8');
+  const passphrase = fs.certKeyPassphrasePath ? readFileSync(fs.certKeyPassphrasePath, 'utf8').trim() : undefined;
+  try {
+    checkGoX509KeyPair(cert, key, passphrase);
+  } catch (error) {
+    throw error instanceof GoX509KeyPairError ? new ContainerSetupError(error.message) : error;
+  }
   return {
-    cert: readFileSync(fs.cert, 'utf8'),
-    key: readFileSync(fs.certKey, 'utf8'),
-    passphrase: fs.certKeyPassphrasePath ? readFileSync(fs.certKeyPassphrasePath, 'utf8').trim() : undefined,
+    cert,
+    key,
+    passphrase,
     clientAuth: (fs.clientAuth || 'none') as FleetServerTls['clientAuth'],
     clientCa: setup.fleet.ca || undefined,
   };
