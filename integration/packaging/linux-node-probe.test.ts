@@ -102,4 +102,19 @@ describe.skipIf(process.platform !== 'linux' || !arch)('the Linux Node of the pr
     const unusable = await runSeclab([...lab, '--json'], { ...env, SECLAB_LINUX_NODE: '/etc/passwd' }, 120_000);
     expect(JSON.parse(unusable.stdout).linuxNode).toEqual({ problem: "SECLAB_LINUX_NODE=/etc/passwd cannot be the lab images' Node: it is not a Linux executable (no ELF header)" });
   }, 300_000);
+
+  it('macOS and Windows: the base is asked of the registry, and an engine that cannot reach it gives the way out, not a crash', async () => {
+    const platform = Object.getOwnPropertyDescriptor(process, 'platform')!;
+    Object.defineProperty(process, 'platform', { value: 'darwin' });
+    try {
+      expect(await linuxNodeSourceFor(engine)).toMatchObject({ kind: 'registry', image: 'node:20-bookworm-slim' });
+      // No registry here: this engine cannot pull the image, so only the refusal is proved.
+      const engineHasIt = await engine.imageExists('node:20-bookworm-slim');
+      if (!engineHasIt) {
+        await expect(emulatorBaseImage(engine)).rejects.toThrow(/the lab images and probes are built from node:20-bookworm-slim here, and the engine could not get it \(.+\): let the engine reach Docker Hub/);
+      }
+    } finally {
+      Object.defineProperty(process, 'platform', platform);
+    }
+  }, 300_000);
 });

@@ -8,6 +8,7 @@ import type { EmulatorImageManifest } from '../../../emulator/shared/image-manif
 import { collectNodeRootFilesystem, type RootFilesystem } from './node-root-filesystem.ts';
 import type { DockerEngine } from '../docker/docker-engine.ts';
 import { bundledAtRunTime } from '../files/install-root.ts';
+import { registryBaseDockerfile, registryBaseTag } from './registry-node-base.ts';
 import { linuxArchOf, linuxNodeFactsHere, resolveLinuxNode, type LinuxArch, type LinuxNodeSource } from './linux-node-source.ts';
 
 export type EmulatedProduct = EmulatorImageManifest['product'];
@@ -79,21 +80,21 @@ async function baseImage(engine: DockerEngine, rootfs: RootFilesystem, onProgres
   return tag;
 }
 
-/** On macOS and Windows: the registry's Node image under the base's own name (Node at /usr/local/bin/node there too). */
+/** On macOS and Windows: the registry's Node image with the tools it lacks (registry-node-base.ts), under the base's own name. */
 async function registryBaseImage(engine: DockerEngine, image: string, onProgress: (p: BuildProgress) => void): Promise<string> {
-  const tag = `seclab-emulator/base:${image.replace(/[^a-zA-Z0-9_.-]/g, '-')}`;
+  const tag = registryBaseTag(image);
   if (await engine.imageExists(tag)) {
     onProgress({ image: tag, phase: 'cached' });
     return tag;
   }
   onProgress({ image: tag, phase: 'building', line: `pulling ${image}: on this machine there is no Linux Node and C library to copy into the image` });
-  const context = await packTar([{ name: 'Dockerfile', content: Buffer.from(`FROM ${image}\n`), mode: 0o644, uid: 0, gid: 0 }]);
+  const context = await packTar([{ name: 'Dockerfile', content: Buffer.from(registryBaseDockerfile(image)), mode: 0o644, uid: 0, gid: 0 }]);
   try {
     await engine.buildImage(context, tag, (line) => onProgress({ image: tag, phase: 'building', line }));
   } catch (error) {
     throw new SeclabError(
       'LINUX_NODE_MISSING',
-      `the lab images and probes are built from ${image} here, and the engine could not get it (${(error as Error).message}): let the engine reach Docker Hub, or run seclab on a Linux machine`,
+      `the lab images and probes are built from ${image} here, and the engine could not get it (${(error as Error).message}): let the engine reach Docker Hub and Debian's package mirror, or run seclab on a Linux machine`,
     );
   }
   onProgress({ image: tag, phase: 'built' });

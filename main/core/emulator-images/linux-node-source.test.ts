@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { registryBaseDockerfile, registryBaseTag } from './registry-node-base.ts';
 import { bundledLinuxNodePath, linuxArchOf, linuxExecutableArch, REGISTRY_NODE_IMAGE, resolveLinuxNode, type LinuxArch, type LinuxNodeFacts } from './linux-node-source.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'seclab-linux-node-'));
@@ -98,5 +99,16 @@ describe('the Linux Node of the lab images and probes', () => {
     }
     expect(REGISTRY_NODE_IMAGE).toBe('node:20-bookworm-slim');
     expect(() => resolveLinuxNode(facts({ hostPlatform: 'darwin', env: { SECLAB_LINUX_NODE: explicitX64 } }))).toThrow(/on macOS there is no Linux C library to put beside it/);
+  });
+});
+
+describe('the base made from the registry (macOS, Windows)', () => {
+  it('adds to node:20-bookworm-slim the tools of the layer it lacks, and is named by its recipe', () => {
+    const dockerfile = registryBaseDockerfile(REGISTRY_NODE_IMAGE);
+    expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim\n/);
+    // bookworm-slim has the rest of HOST_TOOLS (bash, sh, grep, find, coreutils); the lab's healthchecks call curl.
+    expect(dockerfile).toMatch(/apt-get install -y --no-install-recommends curl unzip/);
+    expect(registryBaseTag(REGISTRY_NODE_IMAGE)).toMatch(/^seclab-emulator\/base:registry-[0-9a-f]{16}$/);
+    expect(registryBaseTag('node:22-bookworm-slim')).not.toBe(registryBaseTag(REGISTRY_NODE_IMAGE));
   });
 });
