@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import Docker from 'dockerode';
@@ -107,9 +108,22 @@ describe.skipIf(Boolean(unavailable))('an engine over ssh://', () => {
 
   it('up, status and down --purge go over SSH; the lab is reached and verified through the SSH tunnel; nothing is left', async () => {
     const env = sshEnv();
-    const up = await seclab([...engineFlags(), 'up', '--lab', lab, ...(await smallLabFlags())], env);
+    const flags = await smallLabFlags();
+    // Preflight checks the ports on the engine host (here this machine): one held there is named.
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen({ host: '127.0.0.1', port: 0 }, resolve));
+    const held = (holder.address() as AddressInfo).port;
+    try {
+      const doctor = await seclab([...engineFlags(), 'doctor', '--lab', lab, ...flags.map((flag, i) => (flags[i - 1] === '--port-kibana' ? String(held) : flag))], env);
+      expect(doctor.stdout).toContain(`already in use on ${tunnelTarget()}'s 127.0.0.1, checked on the engine: ${held} (kibana, held by a process on the engine host)`);
+    } finally {
+      holder.close();
+    }
+
+    const up = await seclab([...engineFlags(), 'up', '--lab', lab, ...flags], env);
     expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
     expect(up.stdout).toContain(`via SSH tunnel to ${tunnelTarget()}`);
+    expect(up.stdout).toContain(`Host ports: free on ${tunnelTarget()}'s 127.0.0.1 (checked on the engine)`);
 
     const json = await seclab([...engineFlags(), 'status', '--lab', lab, '--json'], env);
     expect(unhappyChecks(json.stdout)).toEqual([]);

@@ -4,6 +4,7 @@ import type { PreflightCheck } from '../../../common/lab-status.ts';
 import type { DockerEngine } from '../docker/docker-engine.ts';
 import { isLoopbackPortFree } from '../lab-store/allocate-lab.ts';
 import { isEngineUnreachable } from '../docker/engine-connection.ts';
+import { engineHostPortsInUse, type EngineHostPortsReport } from './engine-host-ports.ts';
 import { detectEnginePlatform, sharesHostKernel, type EnginePlatform } from './engine-platform.ts';
 import { containerLimitsFix, maxMapCountFix, raiseFileLimitFix, REQUIRED_MAX_MAP_COUNT } from './platform-fixes.ts';
 
@@ -24,6 +25,8 @@ export interface PreflightInputs {
   hostPlatform?: NodeJS.Platform;
   freeDiskBytes?: (path: string) => number | undefined;
   isPortFree?: (port: number) => Promise<boolean>;
+  /** For a remote engine: what holds each of `ports` on its host's 127.0.0.1 (engine-host-ports.ts). */
+  engineHostPortsInUse?: (ports: readonly number[]) => Promise<EngineHostPortsReport>;
   engineIsLocal?: boolean;
   engineLimits?: { memoryLock?: boolean; raiseFileLimit?: boolean; fileLimitCap?: number; maxMapCount?: number };
 }
@@ -177,6 +180,39 @@ export function engineIsLocal(address: string | undefined): boolean {
 
 const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 
+const PORTS_FIX = 'Stop what holds them, or choose other ports (--port-elasticsearch, --port-kibana, --port-fleet-server).';
+
+/**
+ * The lab's ports on the loopback they are published on: this machine's for a local engine; the engine
+ * host's for a remote one (an ssh:// engine's tunnels then listen on any free port here), checked on the engine.
+ */
+async function portsCheck(inputs: PreflightInputs): Promise<PreflightCheck> {
+  const wanted = inputs.plan.containers.flatMap((c) => c.ports.map((p) => ({ component: c.component, port: p.hostPort })));
+  const toCheck = wanted.filter((w) => !inputs.portsHeldByLab.includes(w.port));
+  const access = inputs.engine.publishedPorts;
+  if (access && access.kind !== 'local' && !inputs.isPortFree) {
+    const where = `${access.host ?? 'the engine host'}'s 127.0.0.1`;
+    const report = await (inputs.engineHostPortsInUse ?? ((ports) => engineHostPortsInUse(inputs.engine, inputs.plan.lab, ports)))(toCheck.map((w) => w.port));
+    const busy = toCheck.filter((w) => report.busy.has(w.port)).map((w) => `${w.port} (${w.component}, held by ${report.busy.get(w.port)})`);
+    if (busy.length) return { id: 'ports', title: 'Host ports', status: 'fail', detail: `already in use on ${where}, checked on the engine: ${busy.join(', ')}`, fix: PORTS_FIX };
+    if (report.partial)
+      return {
+        id: 'ports',
+        title: 'Host ports',
+        status: 'warn',
+        detail: `no container publishes ${wanted.map((w) => w.port).join(', ')} on ${where}; ${report.partial}`,
+        fix: 'If up says a port is taken, choose other ports (--port-elasticsearch, --port-kibana, --port-fleet-server).',
+      };
+    return { id: 'ports', title: 'Host ports', status: 'pass', detail: `free on ${where} (checked on the engine): ${wanted.map((w) => w.port).join(', ')}` };
+  }
+  const isPortFree = inputs.isPortFree ?? isLoopbackPortFree;
+  const busy: string[] = [];
+  for (const { component, port } of toCheck) if (!(await isPortFree(port))) busy.push(`127.0.0.1:${port} (${component})`);
+  return busy.length
+    ? { id: 'ports', title: 'Host ports', status: 'fail', detail: `already in use: ${busy.join(', ')}`, fix: PORTS_FIX }
+    : { id: 'ports', title: 'Host ports', status: 'pass', detail: `free on 127.0.0.1: ${wanted.map((w) => w.port).join(', ')}` };
+}
+
 /** The checks `up` runs before it creates anything, and `seclab doctor` runs alone. */
 export async function runPreflight(inputs: PreflightInputs): Promise<PreflightCheck[]> {
   const checks: PreflightCheck[] = [];
@@ -215,17 +251,7 @@ export async function runPreflight(inputs: PreflightInputs): Promise<PreflightCh
   if (engineInfo.os === 'linux') checks.push(maxMapCountCheck(await readEngineKernelMaxMapCount(inputs, platform, hostPlatform), platform));
   if (inputs.engineLimits) checks.push(containerLimitsCheck(inputs.plan, inputs.engineLimits, platform));
 
-  const isPortFree = inputs.isPortFree ?? isLoopbackPortFree;
-  const wanted = inputs.plan.containers.flatMap((c) => c.ports.map((p) => ({ component: c.component, port: p.hostPort })));
-  const busy: string[] = [];
-  for (const { component, port } of wanted) {
-    if (!inputs.portsHeldByLab.includes(port) && !(await isPortFree(port))) busy.push(`127.0.0.1:${port} (${component})`);
-  }
-  checks.push(
-    busy.length
-      ? { id: 'ports', title: 'Host ports', status: 'fail', detail: `already in use: ${busy.join(', ')}`, fix: 'Stop what holds them, or choose other ports (--port-elasticsearch, --port-kibana, --port-fleet-server).' }
-      : { id: 'ports', title: 'Host ports', status: 'pass', detail: `free on 127.0.0.1: ${wanted.map((w) => w.port).join(', ')}` },
-  );
+  checks.push(await portsCheck(inputs));
 
   const free = isLocal ? ((inputs.freeDiskBytes ?? localFreeDisk)('/var/lib/docker') ?? (inputs.freeDiskBytes ?? localFreeDisk)('/')) : undefined;
   if (free !== undefined) {
