@@ -103,14 +103,20 @@ async function registryBaseImage(engine: DockerEngine, image: string, onProgress
 
 const engineArchitectures = new WeakMap<DockerEngine, Promise<LinuxArch | undefined>>();
 
-/** The engine's architecture (`docker info`), asked once per engine; undefined when it does not say. */
+/** The engine's architecture (`docker info`), asked once per engine; undefined when it does not say or cannot be asked. */
 function engineArchitecture(engine: DockerEngine): Promise<LinuxArch | undefined> {
   let arch = engineArchitectures.get(engine);
   if (!arch) {
-    arch = engine.docker.info().then(
-      (info: { Architecture?: string }) => linuxArchOf(info.Architecture),
-      () => undefined,
-    );
+    arch = Promise.resolve()
+      .then(() => engine.docker.info())
+      .then(
+        (info: { Architecture?: string }) => linuxArchOf(info.Architecture),
+        () => {
+          // Unknown this time (the checks then go by this host's architecture); asked again next time.
+          engineArchitectures.delete(engine);
+          return undefined;
+        },
+      );
     engineArchitectures.set(engine, arch);
   }
   return arch;
