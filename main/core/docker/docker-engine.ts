@@ -476,22 +476,15 @@ export class DockerEngine {
       const output = new PassThrough();
       const chunks: Buffer[] = [];
       output.on('data', (chunk: Buffer) => chunks.push(chunk));
-      // The attach and the exit wait are independent requests: both are open before the start, at once.
-      const [attaching, waiting] = await Promise.allSettled([this.attachForOneShot(id, spec.stdin !== undefined), this.isPodman().then((podman) => this.openExitWait(id, podman ? 'next-exit' : 'removed'))]);
-      if (waiting.status === 'fulfilled') removal = waiting.value;
-      if (attaching.status === 'rejected') throw attaching.reason;
-      if (waiting.status === 'rejected') {
-        (attaching.value as unknown as Readable).destroy();
-        throw waiting.reason;
-      }
-      const attached = attaching.value;
+      const attached = await this.attachForOneShot(id, spec.stdin !== undefined);
       const outputComplete = new Promise<void>((resolve) => {
         attached.on('end', resolve);
         attached.on('close', resolve);
         attached.on('error', () => resolve());
       });
       container.modem.demuxStream(attached, output, output);
-      const exited = readWaitResult(waiting.value);
+      removal = await this.openExitWait(id, (await this.isPodman()) ? 'next-exit' : 'removed');
+      const exited = readWaitResult(removal);
       // A failed start ends the wait too: the start's error is the one to report, never an unhandled rejection.
       exited.catch(() => undefined);
       await container.start();
