@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { CoreEnvironment } from '../../core/environment.ts';
-import { EXPORT_FORMATS, exportLab, type ExportFormat } from '../../core/export/export-lab.ts';
+import { EXPORT_FORMATS, type ExportFormat } from '../../../common/lab-export.ts';
 import { addSpecOptions, validSpecInputFromFlags, type SpecFlags } from '../spec-options.ts';
 
 const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -18,6 +18,8 @@ export function registerExportCommand(program: Command, environment: CoreEnviron
     .option('--json', 'machine-readable output')
     .action(async (flags: SpecFlags & { format: ExportFormat; out: string; json?: boolean }) => {
       const spec = validSpecInputFromFlags(flags);
+      // Loaded when the command runs: the export pulls in the PKI, which every other command would otherwise load at its start.
+      const { exportLab } = await import('../../core/export/export-lab.ts');
       const result = await exportLab(environment, { format: flags.format, outDir: flags.out, spec, hasShapeFlags: shapeFlagsGiven(flags) });
       if (flags.json) {
         print(JSON.stringify(result, null, 2));
