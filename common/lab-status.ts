@@ -56,10 +56,24 @@ export interface LabSummary {
 export interface LabAccess {
   lab: string;
   emulated: boolean;
+  /** Where each service answers from this machine: through its SSH tunnel's local port when `reach` is 'ssh-tunnel'. */
   endpoints: { elasticsearch: string; kibana?: string; fleetServer?: string };
   caFingerprintSha256: string;
   users: Array<{ username: string; roles: string[]; description: string; builtIn: boolean }>;
+  /** How the ports the lab publishes on its engine host's 127.0.0.1 are reached from here; absent: this machine's own (a local engine). */
+  reach?: LabReach;
 }
+
+export type LabEndpointName = keyof LabAccess['endpoints'];
+
+/**
+ * A remote engine's lab ports: through SSH tunnels the app opened (ssh:// engine), each listening on
+ * this machine's 127.0.0.1; or, for a tcp:// engine, not reachable until the person forwards them (`command`).
+ */
+export type LabReach =
+  | { kind: 'local' }
+  | { kind: 'ssh-tunnel'; host: string; tunnels: Array<{ endpoint: LabEndpointName; localPort: number; remotePort: number }> }
+  | { kind: 'remote-without-tunnel'; host: string; command: string; why: string };
 
 export type PreflightStatus = 'pass' | 'warn' | 'fail';
 

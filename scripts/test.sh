@@ -32,7 +32,7 @@ echo "== e2e on the in-memory demo lab, in the background beside the fault suite
 demo_log="$(mktemp)"
 (
   echo "== e2e: a bring-up failure, injected into the in-memory demo lab"
-  SECLAB_E2E_HANDLERS=fake npx playwright test --output test-results/demo-lab e2e/bring-up-failure.spec.ts e2e/offline-start.spec.ts e2e/app-truth-operations.spec.ts e2e/readability.spec.ts e2e/everyday-app.spec.ts e2e/engine-choice.spec.ts e2e/lab-export.spec.ts
+  SECLAB_E2E_HANDLERS=fake npx playwright test --output test-results/demo-lab e2e/bring-up-failure.spec.ts e2e/offline-start.spec.ts e2e/app-truth-operations.spec.ts e2e/readability.spec.ts e2e/everyday-app.spec.ts e2e/engine-choice.spec.ts e2e/lab-export.spec.ts e2e/remote-engine-access.spec.ts
   echo "== e2e: the Workshop screen on the in-memory demo lab (lessons and a challenge from resources/lessons)"
   SECLAB_E2E_HANDLERS=fake npx playwright test --output test-results/demo-lab e2e/workshop.spec.ts
 ) > "$demo_log" 2>&1 &

@@ -20,6 +20,7 @@ import { readLabRecord } from './lab-store/lab-records.ts';
 import { labPaths } from './lab-store/lab-home.ts';
 import { createEventScrubber, readLabSecrets, scrubSecrets } from './lab-store/lab-secrets.ts';
 import { readLabAccess, revealLabPassword } from './lab-store/lab-access.ts';
+import { reachLabEndpoints } from './docker/lab-endpoint-reach.ts';
 import { readLabCertificates } from './lab-store/lab-certificates.ts';
 import { planLab } from './planner/plan-lab.ts';
 import { verifyLab } from './verification/verify-lab.ts';
@@ -175,7 +176,11 @@ export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: 
       const status = await observeLab(environment.engine(), environment.home, lab);
       return recovered ? { ...status, workshopRecovered: recovered } : status;
     },
-    'labs.access': async ({ lab }) => readLabAccess(environment.home, lab),
+    'labs.access': async ({ lab }) => {
+      const access = readLabAccess(environment.home, lab);
+      // On an ssh:// engine this opens the lab's tunnels; they stay open while the app runs.
+      return { ...access, ...(await reachLabEndpoints(environment.engine().publishedPorts, access.endpoints)) };
+    },
     'labs.revealSecret': async ({ lab, username }) => revealLabPassword(environment.home, lab, username),
     'labs.caCertificate': async ({ lab }) => {
       requireRecord(environment, lab);

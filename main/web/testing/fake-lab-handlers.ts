@@ -8,7 +8,7 @@ import { SeclabError } from '../../../common/errors.ts';
 import { PHASE_TITLES, UP_PHASES, type LabEvent, type UpPhase } from '../../../common/lab-events.ts';
 import type { LabPlan } from '../../../common/lab-plan.ts';
 import { parseLabSpec, type LabSpec } from '../../../common/lab-spec.ts';
-import type { ComponentStatus, LabState, LabStatus, PreflightCheck } from '../../../common/lab-status.ts';
+import type { ComponentStatus, LabAccess, LabEndpointName, LabState, LabStatus, PreflightCheck } from '../../../common/lab-status.ts';
 import { planLab } from '../../core/planner/plan-lab.ts';
 import { createLabOperations } from '../../core/lab-operations.ts';
 import { fakeCheckResults } from './fake-check-catalog.ts';
@@ -34,11 +34,30 @@ const DEMO_CHOICES: EngineOption[] = [
   { address: DEMO_ENGINE.address, kind: `Docker Engine (${DEMO_ENGINE.how})`, choice: {} },
   { address: DEMO_PODMAN, kind: 'Podman (rootless)', choice: { engine: DEMO_PODMAN } },
 ];
+/** A remote engine the demo machine reaches over SSH (typed in Change engine): its labs' ports come through tunnels. */
+export const DEMO_SSH_ENGINE = 'ssh://ada@lab-host.example';
 /** What the demo's preflight says of each engine it has. */
 const DEMO_ANSWERS: Record<string, string> = {
   [DEMO_ENGINE.address]: 'Docker 26.1.5 answers on /var/run/docker.sock',
   [DEMO_PODMAN]: 'Podman 5.2.2 (Docker API 1.41) answers on /run/user/1000/podman/podman.sock',
+  [DEMO_SSH_ENGINE]: 'Docker 27.3.1 answers on lab-host.example over SSH',
 };
+
+/** The demo's tunnels on an ssh:// engine: each lab port on a local port of its own (the way a busy machine picks them). */
+function demoReach(engine: DockerEngineInfo, endpoints: LabAccess['endpoints']): Pick<LabAccess, 'endpoints' | 'reach'> {
+  if (!engine.address.startsWith('ssh://')) return { endpoints, reach: { kind: 'local' } };
+  const host = engine.address.replace(/^ssh:\/\//, '');
+  const local = { ...endpoints };
+  const tunnels = (Object.keys(endpoints) as LabEndpointName[]).flatMap((endpoint) => {
+    const url = new URL(endpoints[endpoint] as string);
+    const remotePort = Number(url.port);
+    const localPort = 40000 + (remotePort % 10000);
+    url.port = String(localPort);
+    local[endpoint] = url.toString().replace(/\/$/, '');
+    return [{ endpoint, remotePort, localPort }];
+  });
+  return { endpoints: local, reach: { kind: 'ssh-tunnel', host, tunnels } };
+}
 
 /** The demo engine after engine.choose: the address as chosen in the app, or the demo's default for {}. */
 function demoEngineFor(choice: EngineChoiceInput): DockerEngineInfo {
@@ -387,7 +406,7 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
       return {
         lab: name,
         emulated: lab.plan.emulated,
-        endpoints: lab.plan.endpoints,
+        ...demoReach(engine, lab.plan.endpoints),
         caFingerprintSha256: (await pkiOf(lab)).caFingerprintSha256,
         users: [
           { username: 'elastic', roles: ['superuser'], description: 'built-in superuser: break-glass only', builtIn: true },

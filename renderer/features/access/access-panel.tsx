@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
-import type { LabAccess } from '../../../common/lab-status.ts';
+import type { LabAccess, LabEndpointName, LabReach } from '../../../common/lab-status.ts';
 import { messageOf } from '../../api/api-error.ts';
 import { BreakableName } from '../../components/breakable-name.tsx';
 import { CopyButton } from '../../components/copy-button.tsx';
 import { useStores } from '../../stores/stores-context.tsx';
+import { ReachNote, TunnelLine } from './endpoint-reach.tsx';
 import { formatFingerprint } from './format-fingerprint.ts';
 import { saveTextFile } from './save-text-file.ts';
 
@@ -44,7 +45,7 @@ function Secret({ lab, username }: { lab: string; username: SecretUser }) {
   );
 }
 
-function Endpoint({ name, url }: { name: string; url?: string }) {
+function Endpoint({ name, url, reach, endpoint }: { name: string; url?: string; reach?: LabReach; endpoint: LabEndpointName }) {
   if (!url) return null;
   return (
     <li className="endpoint">
@@ -56,6 +57,7 @@ function Endpoint({ name, url }: { name: string; url?: string }) {
         Open ↗
       </a>
       <CopyButton text={url} what={`${name} URL`} />
+      <TunnelLine reach={reach} endpoint={endpoint} />
     </li>
   );
 }
@@ -85,10 +87,11 @@ export function AccessPanel({ lab }: { lab: string }) {
         <h2 id="endpoints-title" className="card-title">
           Addresses (127.0.0.1 only)
         </h2>
+        <ReachNote reach={access.reach} />
         <ul className="endpoints">
-          <Endpoint name="Kibana" url={access.endpoints.kibana} />
-          <Endpoint name="Elasticsearch" url={access.endpoints.elasticsearch} />
-          <Endpoint name="Fleet Server" url={access.endpoints.fleetServer} />
+          <Endpoint name="Kibana" url={access.endpoints.kibana} reach={access.reach} endpoint="kibana" />
+          <Endpoint name="Elasticsearch" url={access.endpoints.elasticsearch} reach={access.reach} endpoint="elasticsearch" />
+          <Endpoint name="Fleet Server" url={access.endpoints.fleetServer} reach={access.reach} endpoint="fleetServer" />
         </ul>
       </section>
       <section className="card" aria-labelledby="ca-title">
