@@ -147,7 +147,7 @@ export async function issueLabCertificates(options: IssueOptions): Promise<LabPk
     const certificatePath = join(options.outDir, request.name, `${request.name}.crt`);
     return !reusableCa || !canReuseLeaf(certificatePath, request, new X509Certificate(reusableCa.certificatePem), options.now, renewWithinDays);
   });
-  // Every key at once, the CA's among them: key generation is nearly all of the time.
+  // Every key at once, the CA's among them (about a millisecond each with P-256, on the thread pool).
   const newKeyPair = () => options.keyPairs?.take() ?? generateKeyPair();
   const [caKeys, ...keys] = await Promise.all([reusableCa ? undefined : newKeyPair(), ...needed.map((issue) => (issue ? newKeyPair() : undefined))]);
   const ca = reusableCa ?? (await issueCaCertificate(caKeys!, options.now, caValidityDays));
@@ -159,8 +159,8 @@ export async function issueLabCertificates(options: IssueOptions): Promise<LabPk
   writePrivateFileAtomically(join(caDir, 'fingerprint'), `${fingerprint}\n`, 0o644);
 
   // All leaves at once: each is one signature, and on a busy machine the thread pool's queue, not the maths, is the wait.
-  const issueLeaf = await leafIssuerFor(ca);
-  const leaves = await Promise.all(options.components.map((request, index) => keys[index] && issueLeaf(keys[index], request, options.now, leafValidityDays)));
+  const issueLeaf = keys.some(Boolean) ? await leafIssuerFor(ca) : undefined;
+  const leaves = await Promise.all(options.components.map((request, index) => keys[index] && issueLeaf?.(keys[index], request, options.now, leafValidityDays)));
   const certificates = options.components.map((request, index): IssuedCertificate => {
     const dir = join(options.outDir, request.name);
     ensurePrivateDirectory(dir);
