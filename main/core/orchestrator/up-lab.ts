@@ -316,9 +316,24 @@ function prepareKibanaEarly(run: LabRun, plan: LabPlan, secrets: LabSecrets, cer
  * certificates phase. Then the containers are created over them once the certificates exist.
  */
 function prepareVolumesEarly(run: LabRun, plan: LabPlan, secrets: LabSecrets): void {
-  for (const container of plan.containers.filter((c) => c.keystore.length > 0)) {
+  const withKeystore = plan.containers.filter((c) => c.keystore.length > 0);
+  const nodes = withKeystore.filter((c) => c.kind === 'elasticsearch');
+  for (const container of nodes) {
     run.emit({ type: 'component-state', lab: run.lab, component: container.component, state: 'creating' });
     run.volumesPrepared.set(container.component, prepareAhead(run, prepareVolumesAndKeystore(run.engine, plan, container, secrets, run.created)));
+  }
+  // The nodes' keystores are on the way to the first container start; the others' one-shots (five for
+  // Kibana) wait for them rather than share the engine and two cores with them.
+  const nodesPrepared = Promise.allSettled(nodes.map((node) => run.volumesPrepared.get(node.component)));
+  for (const container of withKeystore.filter((c) => c.kind !== 'elasticsearch')) {
+    run.emit({ type: 'component-state', lab: run.lab, component: container.component, state: 'creating' });
+    run.volumesPrepared.set(
+      container.component,
+      prepareAhead(
+        run,
+        nodesPrepared.then(() => prepareVolumesAndKeystore(run.engine, plan, container, secrets, run.created)),
+      ),
+    );
   }
 }
 
