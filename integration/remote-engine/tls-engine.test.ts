@@ -56,7 +56,9 @@ describe('an engine over tcp:// with TLS client authentication', () => {
     const env = tlsEnv(proxy.certPath);
     const up = await seclab([...engineFlags(), 'up', '--lab', lab, ...(await smallLabFlags())], env);
     expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
-    expect(proxy.relayed()).toBeGreaterThan(10);
+    // The engine was reached only through the TLS endpoint (how many connections depends on keep-alive
+    // and how many one-shot containers `up` runs: 10 once Kibana's keystore took one instead of five).
+    expect(proxy.relayed()).toBeGreaterThan(0);
     const status = await seclab([...engineFlags(), 'status', '--lab', lab, '--json'], env);
     expect(unhappyChecks(status.stdout)).toEqual([]);
     expect(status.code, status.stderr).toBe(0);
