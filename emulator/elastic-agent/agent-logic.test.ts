@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readContainerSetup } from './container-env';
 import { goTlsErrorMessage } from './go-tls-errors';
 import { renderHumanStatus } from './status-command';
-import { parseGoDurationMs } from './go-duration';
+import { formatGoDuration, parseGoDurationMs } from './go-duration';
 
 describe('container env', () => {
   it('follows setup_config.go fallbacks', () => {
@@ -21,6 +21,13 @@ describe('container env', () => {
     expect(parseGoDurationMs('30', 7)).toBe(7);
     expect(parseGoDurationMs('0', 7)).toBe(0);
     expect(parseGoDurationMs('-1s', 7)).toBe(-1000);
+  });
+  it("writes durations as Go's Duration.String does", () => {
+    expect(formatGoDuration(120_000)).toBe('2m0s');
+    expect(formatGoDuration(3_000)).toBe('3s');
+    expect(formatGoDuration(90_500)).toBe('1m30.5s');
+    expect(formatGoDuration(5_400_000)).toBe('1h30m0s');
+    expect(formatGoDuration(500)).toBe('500ms');
   });
 });
 

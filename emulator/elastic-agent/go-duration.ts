@@ -25,3 +25,19 @@ export function parseGoDurationMs(text: string | undefined, fallbackMs: number):
   if (text === undefined) return fallbackMs;
   return parseGoDuration(text) ?? fallbackMs;
 }
+
+/** Go's `time.Duration.String()` for whole milliseconds: `2m0s`, `1h30m0s`, `3s`, `1.5s`, `500ms`. */
+export function formatGoDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  if (Math.abs(ms) < 1000) return `${ms}ms`;
+  const sign = ms < 0 ? '-' : '';
+  let rest = Math.abs(ms);
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = `${rest / 1000}s`;
+  if (hours) return `${sign}${hours}h${minutes}m${seconds}`;
+  if (minutes) return `${sign}${minutes}m${seconds}`;
+  return `${sign}${seconds}`;
+}

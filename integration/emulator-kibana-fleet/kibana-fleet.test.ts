@@ -408,6 +408,21 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
     }
   });
 
+  it("Fleet Server whose policy never comes gives up after FLEET_SERVER_TIMEOUT, in the agent's words", async () => {
+    const port = await freePort();
+    const waiting = startProgram('fleet-server-no-policy', 'emulator/elastic-agent/main.ts', ['container'], {
+      ...fleetServerEnv({ FLEET_SERVER_PORT: String(port), FLEET_SERVER_POLICY_ID: 'never-created-policy', FLEET_SERVER_TIMEOUT: '3s' }),
+      ELASTIC_AGENT_HOME: agentHome,
+      STATE_PATH: join(files.root, 'fleet-server-no-policy-state'),
+    });
+    // elastic-agent enroll_cmd.go waitForFleetServer; the container exits non-zero.
+    const code = await Promise.race([waiting.exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 20_000))]);
+    await stopProgram(waiting);
+    expect(code).not.toBe(0);
+    expect(code).not.toBe('still running');
+    expect(waiting.output()).toContain('Error: fleet-server failed: timed out waiting for Fleet Server to start after 3s');
+  });
+
   it('Fleet Server with a bad service token is not HEALTHY (503)', async () => {
     const port = await freePort();
     const bad = startProgram('fleet-server-bad-token', 'emulator/elastic-agent/main.ts', ['container'], {

@@ -14,6 +14,7 @@ import { checkGoX509KeyPair, GoX509KeyPairError } from './go-x509-key-pair';
 import type { EnrolledState } from '../agent-state';
 import { bootstrapFleetServerUrl } from '../should-enroll';
 import { fleetRequest, FleetRequestError } from '../fleet-client';
+import { formatGoDuration } from '../go-duration';
 
 /** How often a Fleet Server not yet enrolled looks for its policy (standing in for the real monitor's subscription). */
 const POLICY_WATCH_MS = 250;
@@ -113,15 +114,31 @@ export async function runFleetServer(
   fsLogger.info(`server listening on ${host}:${port} (${tls ? 'https' : 'http'})`, { bind: `${host}:${port}` });
 
   let enrolling = false;
+  let startTimer: NodeJS.Timeout | undefined;
   const selfMonitorTick = () => {
     if (enrolling || health.state !== 'HEALTHY') return;
     enrolling = true;
     selfEnrollment
       .tick()
       .catch((error: unknown) => logger.warn(`Fleet Server self-enrollment failed: ${error instanceof Error ? error.message : String(error)}`))
-      .finally(() => (enrolling = false));
+      .finally(() => {
+        enrolling = false;
+        // Started (its input DEGRADED or HEALTHY): the bootstrap's wait is over.
+        const state = reported().state;
+        if (state === 'DEGRADED' || state === 'HEALTHY') clearTimeout(startTimer);
+      });
   };
   health.start(selfMonitorTick);
+  // enroll_cmd.go waitForFleetServer: a Fleet Server being bootstrapped (a new enrollment) must report its
+  // input DEGRADED or HEALTHY within FLEET_SERVER_TIMEOUT (0: 2m; negative: no limit), else the container
+  // fails with "fleet-server failed: timed out waiting for Fleet Server to start after 2m0s".
+  const startLimitMs = setup.fleetServer.timeoutMs;
+  startTimer =
+    !enrollment && startLimitMs > 0
+      ? setTimeout(() => {
+          onEnrollGiveUp(`fleet-server failed: timed out waiting for Fleet Server to start after ${formatGoDuration(startLimitMs)}`);
+        }, startLimitMs)
+      : undefined;
   // The real self monitor hears of a new policy revision through its `.fleet-policies` subscription (within
   // moments, not at its 5 s DefaultCheckTime): until enrolled, the emulator looks every POLICY_WATCH_MS.
   const policyWatch = setInterval(() => {
@@ -158,6 +175,7 @@ export async function runFleetServer(
     stop: async () => {
       health.stop();
       clearInterval(policyWatch);
+      clearTimeout(startTimer);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
       await Promise.allSettled([clients.service.close()]);
