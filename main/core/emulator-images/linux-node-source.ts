@@ -116,8 +116,8 @@ export function resolveLinuxNode(facts: LinuxNodeFacts): LinuxNodeSource {
   if (wanted) {
     for (const folder of facts.resourceFolders) {
       const candidate = bundledLinuxNodePath(folder, wanted);
-      const found = existsSync(candidate) ? linuxExecutableArch(candidate) : undefined;
-      if (found && 'arch' in found && found.arch === wanted) {
+      const found = linuxExecutableArch(candidate);
+      if ('arch' in found && found.arch === wanted) {
         return { kind: 'binary', from: 'app-resources', binary: candidate, description: `${candidate} (shipped with the app)` };
       }
     }
