@@ -143,7 +143,11 @@ export async function linuxNodeReport(engine: DockerEngine): Promise<{ source: s
  * Node image where this host has no Linux to copy from. One path for the CLI, `seclab ui` and the app.
  */
 export async function emulatorBaseImage(engine: DockerEngine, onProgress: (p: BuildProgress) => void = () => undefined): Promise<string> {
-  const source = await linuxNodeSourceFor(engine);
+  return emulatorBaseImageFrom(engine, await linuxNodeSourceFor(engine), onProgress);
+}
+
+/** The same base, from the Linux Node a caller has already asked linuxNodeSourceFor for. */
+export async function emulatorBaseImageFrom(engine: DockerEngine, source: LinuxNodeSource, onProgress: (p: BuildProgress) => void = () => undefined): Promise<string> {
   if (source.kind === 'registry') return registryBaseImage(engine, source.image, onProgress);
   return baseImage(engine, collectNodeRootFilesystem(source.binary), onProgress);
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DockerEngine } from '../../docker/docker-engine.ts';
-import { emulatorBaseImage, linuxNodeSourceFor } from '../../emulator-images/build-emulator-images.ts';
+import { emulatorBaseImageFrom, linuxNodeSourceFor } from '../../emulator-images/build-emulator-images.ts';
 import type { LinuxNodeSource } from '../../emulator-images/linux-node-source.ts';
 import { writePrivateFileAtomically } from '../../files/private-files.ts';
 import { probeProgram } from './probe-bundle.ts';
@@ -26,10 +26,11 @@ const PROBE_IMAGE_FILE = 'probe-image.json';
  * and nothing else, which every base image has.
  */
 async function probeImage(engine: DockerEngine, home: string | undefined): Promise<string> {
-  const node = linuxNodeIdentity(await linuxNodeSourceFor(engine));
+  const source = await linuxNodeSourceFor(engine);
+  const node = linuxNodeIdentity(source);
   const remembered = home ? rememberedProbeImage(home, node) : undefined;
   if (remembered && (await engine.imageExists(remembered))) return remembered;
-  const tag = await emulatorBaseImage(engine);
+  const tag = await emulatorBaseImageFrom(engine, source);
   try {
     // Only into a home that exists: a probe creates no seclab home.
     if (home && existsSync(home)) writePrivateFileAtomically(join(home, PROBE_IMAGE_FILE), `${JSON.stringify({ tag, node })}\n`);
