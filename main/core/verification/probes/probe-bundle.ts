@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { writePrivateFileAtomically } from '../../files/private-files.ts';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { readHomeMemo, writeHomeMemo } from '../../files/home-memo.ts';
 
 /** A bundled probe program with what it was built from: each source's digest and esbuild's version. */
 interface RememberedBundle {
@@ -45,15 +45,7 @@ async function rememberedOrBuilt(entry: string, home: string | undefined): Promi
     const path = resolve(workingDir, input);
     return { path, sha256: digestOf(path) };
   });
-  try {
-    // Only into a home that exists: a probe creates no seclab home.
-    if (home && existsSync(home)) {
-      const kept = remembered.filter((b) => b.entry !== entry);
-      writePrivateFileAtomically(join(home, PROBE_BUNDLES_FILE), `${JSON.stringify([...kept, { entry, esbuild: esbuild.version, inputs, program }])}\n`);
-    }
-  } catch {
-    // Not remembered: the next run bundles again.
-  }
+  writeHomeMemo(home, PROBE_BUNDLES_FILE, [...remembered.filter((b) => b.entry !== entry), { entry, esbuild: esbuild.version, inputs, program }]);
   return program;
 }
 
@@ -67,10 +59,6 @@ function unchanged(inputs: RememberedBundle['inputs']): boolean {
 }
 
 function rememberedBundles(home: string): RememberedBundle[] {
-  try {
-    const parsed = JSON.parse(readFileSync(join(home, PROBE_BUNDLES_FILE), 'utf8')) as unknown;
-    return Array.isArray(parsed) ? (parsed as RememberedBundle[]).filter((b) => typeof b?.entry === 'string' && typeof b.program === 'string' && Array.isArray(b.inputs)) : [];
-  } catch {
-    return [];
-  }
+  const parsed = readHomeMemo(home, PROBE_BUNDLES_FILE);
+  return Array.isArray(parsed) ? (parsed as RememberedBundle[]).filter((b) => typeof b?.entry === 'string' && typeof b.program === 'string' && Array.isArray(b.inputs)) : [];
 }

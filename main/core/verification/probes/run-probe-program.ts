@@ -1,9 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import type { DockerEngine } from '../../docker/docker-engine.ts';
 import { emulatorBaseImageFrom, linuxNodeSourceFor } from '../../emulator-images/build-emulator-images.ts';
 import type { LinuxNodeSource } from '../../emulator-images/linux-node-source.ts';
-import { writePrivateFileAtomically } from '../../files/private-files.ts';
+import { readHomeMemo, writeHomeMemo } from '../../files/home-memo.ts';
 import { probeProgram } from './probe-bundle.ts';
 
 export interface ProbePlacement {
@@ -31,12 +30,7 @@ async function probeImage(engine: DockerEngine, home: string | undefined): Promi
   const remembered = home ? rememberedProbeImage(home, node) : undefined;
   if (remembered && (await engine.imageExists(remembered))) return remembered;
   const tag = await emulatorBaseImageFrom(engine, source);
-  try {
-    // Only into a home that exists: a probe creates no seclab home.
-    if (home && existsSync(home)) writePrivateFileAtomically(join(home, PROBE_IMAGE_FILE), `${JSON.stringify({ tag, node })}\n`);
-  } catch {
-    // Not remembered: the next run names it again.
-  }
+  writeHomeMemo(home, PROBE_IMAGE_FILE, { tag, node });
   return tag;
 }
 
@@ -48,12 +42,8 @@ function linuxNodeIdentity(source: LinuxNodeSource): string {
 }
 
 function rememberedProbeImage(home: string, node: string): string | undefined {
-  try {
-    const remembered = JSON.parse(readFileSync(join(home, PROBE_IMAGE_FILE), 'utf8')) as { tag?: unknown; node?: unknown };
-    return typeof remembered.tag === 'string' && remembered.tag.startsWith('seclab-emulator/base:') && remembered.node === node ? remembered.tag : undefined;
-  } catch {
-    return undefined;
-  }
+  const remembered = readHomeMemo(home, PROBE_IMAGE_FILE) as { tag?: unknown; node?: unknown } | null | undefined;
+  return typeof remembered?.tag === 'string' && remembered.tag.startsWith('seclab-emulator/base:') && remembered.node === node ? remembered.tag : undefined;
 }
 
 /**
