@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { quote } from 'shell-quote';
 import { packTar } from '../docker/tar-archive.ts';
 import { isSecretReference, isTextContent, type ContainerPlan, type LabPlan, type PlannedFile, type PlannedValue } from '../../../common/lab-plan.ts';
 import { SeclabError } from '../../../common/errors.ts';
 import type { DockerEngine } from '../docker/docker-engine.ts';
 import { requireSecret, scrubSecrets, type LabSecrets } from '../lab-store/lab-secrets.ts';
-import { quote } from 'shell-quote';
 import { keystoreToolFor } from './keystore-tools.ts';
 
 const OWNER = { uid: 1000, gid: 0 };
@@ -105,8 +105,8 @@ export interface KeystoreStep {
  */
 export async function runKeystoreSteps(engine: DockerEngine, container: ContainerPlan, steps: KeystoreStep[], secrets: LabSecrets): Promise<void> {
   const mounts = container.mounts.map((m) => ({ source: m.source, target: m.target, readOnly: m.readOnly }));
-  const batch = steps.length > 1 ? keystoreBatch(steps) : { cmd: steps[0]?.cmd ?? [], stdin: steps[0]?.stdin };
-  if (!batch.cmd.length) return;
+  if (!steps.length) return;
+  const batch = steps.length === 1 ? steps[0]! : keystoreBatch(steps);
   const result = await engine.runToCompletion({
     name: `${container.name}-keystore-0`,
     image: container.image,
@@ -119,8 +119,10 @@ export async function runKeystoreSteps(engine: DockerEngine, container: Containe
     stdin: batch.stdin,
   });
   if (result.exitCode !== 0) {
-    const failed = steps.length > 1 ? failedBatchStep(steps, result.output) : steps[0];
-    const output = result.output.split('\n').filter((line) => !line.startsWith(STEP_MARK));
+    const lines = result.output.split('\n');
+    const lastMark = lines.filter((line) => line.startsWith(STEP_MARK)).at(-1);
+    const failed = steps.length === 1 ? steps[0] : lastMark === undefined ? undefined : steps[Number(lastMark.slice(STEP_MARK.length))];
+    const output = lines.filter((line) => !line.startsWith(STEP_MARK));
     throw new SeclabError(
       'KEYSTORE_FAILED',
       `${container.component}: the image's keystore tool failed${failed?.setting ? ` on ${failed.setting}` : ' creating the keystore'} (exit ${result.exitCode}): ${scrubSecrets(output.join('\n'), secrets).trim().split('\n').slice(-3).join(' ')}`,
@@ -152,12 +154,6 @@ function keystoreBatch(steps: KeystoreStep[]): { cmd: string[]; stdin: string } 
     lines.push(`IFS= read -r value; printf '%s\\n' "$value" | ${quote(step.cmd)}`);
   });
   return { cmd: ['/bin/bash', '-c', lines.join('\n')], stdin: values.map((value) => `${value}\n`).join('') };
-}
-
-function failedBatchStep(steps: KeystoreStep[], output: string): KeystoreStep | undefined {
-  const marks = output.split('\n').filter((line) => line.startsWith(STEP_MARK));
-  const last = marks.at(-1);
-  return last === undefined ? undefined : steps[Number(last.slice(STEP_MARK.length))];
 }
 
 /** The container itself, as planned, over volumes that already exist (a new lab's, or a recreated container's). */

@@ -259,24 +259,6 @@ async function bringUpElasticsearch(run: LabRun, plan: LabPlan, secrets: LabSecr
   }
 }
 
-async function startAndWait<T>(
-  run: LabRun,
-  plan: LabPlan,
-  container: ContainerPlan,
-  secrets: LabSecrets,
-  certsDir: string,
-  fresh: boolean,
-  probe: () => Promise<Observation<T>>,
-  wait: { what: string; timeoutMs: number; consecutive?: number },
-): Promise<T> {
-  if (fresh) {
-    run.emit({ type: 'component-state', lab: run.lab, component: container.component, state: 'creating' });
-    await materializeContainer(run.engine, plan, container, secrets, certsDir, run.created);
-  }
-  await startComponent(run, container);
-  return waitReady(run, container, secrets, probe, wait);
-}
-
 async function startComponent(run: LabRun, container: ContainerPlan): Promise<void> {
   run.emit({ type: 'component-state', lab: run.lab, component: container.component, state: 'starting' });
   await run.start(container);
@@ -301,7 +283,7 @@ async function waitReady<T>(run: LabRun, container: ContainerPlan, secrets: LabS
 
 /**
  * Kibana's container needs nothing the cluster makes (its keystore holds secrets generated up front),
- * and building it takes five one-shot keystore containers: done while the cluster forms.
+ * and building it takes a keystore one-shot container: done while the cluster forms.
  */
 function prepareKibanaEarly(run: LabRun, plan: LabPlan, secrets: LabSecrets, certsDir: string, fresh: boolean): Promise<void> | undefined {
   const kibana = plan.containers.find((c) => c.kind === 'kibana');
@@ -311,30 +293,28 @@ function prepareKibanaEarly(run: LabRun, plan: LabPlan, secrets: LabSecrets, cer
 }
 
 /**
- * Keystores are written by one-shot containers of the product image (one per entry for Kibana)
+ * Keystores are written by a one-shot container of the product image (runKeystoreSteps)
  * and need only the secrets, not the certificates: for a new lab they start before the
  * certificates phase. Then the containers are created over them once the certificates exist.
  */
 function prepareVolumesEarly(run: LabRun, plan: LabPlan, secrets: LabSecrets): void {
-  const withKeystore = plan.containers.filter((c) => c.keystore.length > 0);
-  const nodes = withKeystore.filter((c) => c.kind === 'elasticsearch');
-  for (const container of nodes) {
-    run.emit({ type: 'component-state', lab: run.lab, component: container.component, state: 'creating' });
-    run.volumesPrepared.set(container.component, prepareAhead(run, prepareVolumesAndKeystore(run.engine, plan, container, secrets, run.created)));
-  }
-  // The nodes' keystores are on the way to the first container start; the others' one-shots (five for
-  // Kibana) wait for them rather than share the engine and two cores with them.
-  const nodesPrepared = Promise.allSettled(nodes.map((node) => run.volumesPrepared.get(node.component)));
-  for (const container of withKeystore.filter((c) => c.kind !== 'elasticsearch')) {
+  const prepare = (container: ContainerPlan, after: Promise<unknown>) => {
     run.emit({ type: 'component-state', lab: run.lab, component: container.component, state: 'creating' });
     run.volumesPrepared.set(
       container.component,
       prepareAhead(
         run,
-        nodesPrepared.then(() => prepareVolumesAndKeystore(run.engine, plan, container, secrets, run.created)),
+        after.then(() => prepareVolumesAndKeystore(run.engine, plan, container, secrets, run.created)),
       ),
     );
-  }
+  };
+  const withKeystore = plan.containers.filter((c) => c.keystore.length > 0);
+  const nodes = withKeystore.filter((c) => c.kind === 'elasticsearch');
+  nodes.forEach((node) => prepare(node, Promise.resolve()));
+  // The nodes' keystores are on the way to the first container start; the others' one-shot (Kibana's)
+  // waits for them rather than share the engine and two cores with them.
+  const nodesPrepared = Promise.allSettled(nodes.map((node) => run.volumesPrepared.get(node.component)));
+  withKeystore.filter((c) => c.kind !== 'elasticsearch').forEach((container) => prepare(container, nodesPrepared));
 }
 
 async function materializeWithPreparedVolumes(run: LabRun, plan: LabPlan, container: ContainerPlan, secrets: LabSecrets, certsDir: string): Promise<void> {
@@ -407,7 +387,8 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
     const kibanaConnection = connections.kibana;
     await run.phase('kibana', async () => {
       await kibanaPrepared;
-      return startAndWait(run, plan, kibana, secrets, certsDir, false, () => observeKibanaAvailable(kibanaConnection), { what: 'Kibana', timeoutMs: timeouts.kibana });
+      await startComponent(run, kibana);
+      return waitReady(run, kibana, secrets, () => observeKibanaAvailable(kibanaConnection), { what: 'Kibana', timeoutMs: timeouts.kibana });
     });
   } else run.skip('kibana', 'not in this lab');
 
