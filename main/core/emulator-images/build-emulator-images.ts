@@ -123,8 +123,8 @@ function engineArchitecture(engine: DockerEngine): Promise<LinuxArch | undefined
 }
 
 /** Where this engine's base gets its Linux Node (linux-node-source.ts); `doctor` says it. */
-export async function linuxNodeSourceFor(engine: DockerEngine, env: NodeJS.ProcessEnv = process.env): Promise<LinuxNodeSource> {
-  return resolveLinuxNode(linuxNodeFactsHere(await engineArchitecture(engine), env));
+export async function linuxNodeSourceFor(engine: DockerEngine): Promise<LinuxNodeSource> {
+  return resolveLinuxNode(linuxNodeFactsHere(await engineArchitecture(engine)));
 }
 
 /** What `seclab doctor` says about it: where the Node comes from, or why none can be used and the ways to fix that. */

@@ -145,9 +145,9 @@ function resourceFoldersHere(): string[] {
   return folders;
 }
 
-export function linuxNodeFactsHere(engineArch: LinuxArch | undefined, env: NodeJS.ProcessEnv = process.env): LinuxNodeFacts {
+export function linuxNodeFactsHere(engineArch: LinuxArch | undefined): LinuxNodeFacts {
   return {
-    env,
+    env: process.env,
     hostPlatform: process.platform,
     hostArch: process.arch,
     electron: process.versions.electron,
