@@ -8,7 +8,9 @@ import { SeclabError } from '../../../common/errors.ts';
 import { PHASE_TITLES, UP_PHASES, type LabEvent, type UpPhase } from '../../../common/lab-events.ts';
 import type { LabPlan } from '../../../common/lab-plan.ts';
 import { parseLabSpec, type LabSpec } from '../../../common/lab-spec.ts';
-import type { ComponentStatus, LabAccess, LabEndpointName, LabState, LabStatus, PreflightCheck } from '../../../common/lab-status.ts';
+import type { ComponentStatus, LabState, LabStatus, PreflightCheck } from '../../../common/lab-status.ts';
+import { reachLabEndpoints } from '../../core/docker/lab-endpoint-reach.ts';
+import { localPublishedPorts, type PublishedPortAccess } from '../../core/docker/published-ports.ts';
 import { planLab } from '../../core/planner/plan-lab.ts';
 import { createLabOperations } from '../../core/lab-operations.ts';
 import { fakeCheckResults } from './fake-check-catalog.ts';
@@ -44,19 +46,9 @@ const DEMO_ANSWERS: Record<string, string> = {
 };
 
 /** The demo's tunnels on an ssh:// engine: each lab port on a local port of its own (the way a busy machine picks them). */
-function demoReach(engine: DockerEngineInfo, endpoints: LabAccess['endpoints']): Pick<LabAccess, 'endpoints' | 'reach'> {
-  if (!engine.address.startsWith('ssh://')) return { endpoints, reach: { kind: 'local' } };
-  const host = engine.address.replace(/^ssh:\/\//, '');
-  const local = { ...endpoints };
-  const tunnels = (Object.keys(endpoints) as LabEndpointName[]).flatMap((endpoint) => {
-    const url = new URL(endpoints[endpoint] as string);
-    const remotePort = Number(url.port);
-    const localPort = 40000 + (remotePort % 10000);
-    url.port = String(localPort);
-    local[endpoint] = url.toString().replace(/\/$/, '');
-    return [{ endpoint, remotePort, localPort }];
-  });
-  return { endpoints: local, reach: { kind: 'ssh-tunnel', host, tunnels } };
+function demoPublishedPorts(engine: DockerEngineInfo): PublishedPortAccess {
+  if (!engine.address.startsWith('ssh://')) return localPublishedPorts;
+  return { ...localPublishedPorts, kind: 'ssh-tunnel', host: engine.address.replace(/^ssh:\/\//, ''), local: (port) => 40000 + (port % 10000) };
 }
 
 /** The demo engine after engine.choose: the address as chosen in the app, or the demo's default for {}. */
@@ -406,7 +398,7 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
       return {
         lab: name,
         emulated: lab.plan.emulated,
-        ...demoReach(engine, lab.plan.endpoints),
+        ...(await reachLabEndpoints(demoPublishedPorts(engine), lab.plan.endpoints)),
         caFingerprintSha256: (await pkiOf(lab)).caFingerprintSha256,
         users: [
           { username: 'elastic', roles: ['superuser'], description: 'built-in superuser: break-glass only', builtIn: true },
