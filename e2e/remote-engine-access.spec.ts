@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { LabApp } from './support/lab-app.ts';
 
@@ -13,13 +12,6 @@ import { LabApp } from './support/lab-app.ts';
 test.skip(({ handlers }) => handlers !== 'fake', 'the demo machine has an ssh:// engine to pick; the real one has none');
 
 const SSH_ENGINE = 'ssh://ada@lab-host.example';
-
-async function setPresenter(page: Page, on: boolean): Promise<void> {
-  const toggle = page.locator('header .presenter-toggle');
-  if ((await toggle.getAttribute('aria-pressed')) !== String(on)) await toggle.click();
-  await expect(toggle).toHaveAttribute('aria-pressed', String(on));
-  await page.mouse.move(0, 0);
-}
 
 test('on an ssh:// engine the Access tab shows each endpoint through its SSH tunnel and links to the local end', async ({ appPage: page, shoot }) => {
   const app = new LabApp(page);
@@ -41,7 +33,7 @@ test('on an ssh:// engine the Access tab shows each endpoint through its SSH tun
   await expect(page.getByTestId('tunnel-elasticsearch')).toHaveText('SSH tunnel → 127.0.0.1:9200 on lab-host.example');
 
   for (const presenter of [false, true]) {
-    await setPresenter(page, presenter);
+    await app.setPresenter(presenter);
     const name = `access-ssh-tunnels-1280x800${presenter ? '-presenter' : ''}`;
     await shoot(name);
     const dir = process.env.REMOTE_SHOTS_DIR;

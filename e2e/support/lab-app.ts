@@ -29,6 +29,14 @@ export class LabApp {
     await this.page.getByRole('radio', { name: options.emulated ? 'Emulated (offline)' : 'Official' }).check();
   }
 
+  /** Presenter mode on or off, the pointer moved out of the way (no hover in a screenshot). */
+  async setPresenter(on: boolean): Promise<void> {
+    const toggle = this.page.locator('header .presenter-toggle');
+    if ((await toggle.getAttribute('aria-pressed')) !== String(on)) await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-pressed', String(on));
+    await this.page.mouse.move(0, 0);
+  }
+
   /** Removes the lab through the app's own API (cleanup after a failed run), whatever the transport. */
   async removeLabQuietly(lab: string): Promise<void> {
     await this.page
