@@ -321,6 +321,15 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
     };
   }
 
+  /** The emulated Fleet Server container program on `port`, with its own state folder. */
+  function startFleetServer(name: string, port: number, overrides: Record<string, string> = {}): StartedProgram {
+    return startProgram(name, 'emulator/elastic-agent/main.ts', ['container'], {
+      ...fleetServerEnv({ FLEET_SERVER_PORT: String(port), ...overrides }),
+      ELASTIC_AGENT_HOME: agentHome,
+      STATE_PATH: join(files.root, `${name}-state`),
+    });
+  }
+
   it('sets up Fleet: policies, Fleet Server host, output with the CA, enrollment token', async () => {
     agentHome = createAgentHome(files.root);
     fleetPort = await freePort();
@@ -356,11 +365,7 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
   });
 
   it('Fleet Server reports HEALTHY over HTTPS with the lab CA', async () => {
-    fleetServer = startProgram('fleet-server', 'emulator/elastic-agent/main.ts', ['container'], {
-      ...fleetServerEnv({ FLEET_SERVER_PORT: String(fleetPort) }),
-      ELASTIC_AGENT_HOME: agentHome,
-      STATE_PATH: join(files.root, 'fleet-server-state'),
-    });
+    fleetServer = startFleetServer('fleet-server', fleetPort);
     const status = await waitFor(
       'Fleet Server HEALTHY',
       async () => {
@@ -376,11 +381,7 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
 
   it('Fleet Server started before its policy exists reports STARTING (503), waiting on the policy, and turns HEALTHY once Kibana creates it', async () => {
     const port = await freePort();
-    const early = startProgram('fleet-server-early', 'emulator/elastic-agent/main.ts', ['container'], {
-      ...fleetServerEnv({ FLEET_SERVER_PORT: String(port), FLEET_SERVER_POLICY_ID: 'late-fleet-server-policy' }),
-      ELASTIC_AGENT_HOME: agentHome,
-      STATE_PATH: join(files.root, 'fleet-server-early-state'),
-    });
+    const early = startFleetServer('fleet-server-early', port, { FLEET_SERVER_POLICY_ID: 'late-fleet-server-policy' });
     try {
       // fleet-server internal/pkg/policy/self.go updateState; api/handleStatus.go: 503 unless HEALTHY or DEGRADED.
       const waiting = await waitFor(
@@ -410,11 +411,7 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
 
   it("Fleet Server whose policy never comes gives up after FLEET_SERVER_TIMEOUT, in the agent's words", async () => {
     const port = await freePort();
-    const waiting = startProgram('fleet-server-no-policy', 'emulator/elastic-agent/main.ts', ['container'], {
-      ...fleetServerEnv({ FLEET_SERVER_PORT: String(port), FLEET_SERVER_POLICY_ID: 'never-created-policy', FLEET_SERVER_TIMEOUT: '3s' }),
-      ELASTIC_AGENT_HOME: agentHome,
-      STATE_PATH: join(files.root, 'fleet-server-no-policy-state'),
-    });
+    const waiting = startFleetServer('fleet-server-no-policy', port, { FLEET_SERVER_POLICY_ID: 'never-created-policy', FLEET_SERVER_TIMEOUT: '3s' });
     // elastic-agent enroll_cmd.go waitForFleetServer; the container exits non-zero.
     const code = await Promise.race([waiting.exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 20_000))]);
     await stopProgram(waiting);
@@ -425,11 +422,7 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
 
   it('Fleet Server with a bad service token is not HEALTHY (503)', async () => {
     const port = await freePort();
-    const bad = startProgram('fleet-server-bad-token', 'emulator/elastic-agent/main.ts', ['container'], {
-      ...fleetServerEnv({ FLEET_SERVER_PORT: String(port), FLEET_SERVER_SERVICE_TOKEN: 'AAEAAWVsYXN0aWMvZmxlZXQtc2VydmVyL2JvZ3VzOmJvZ3Vz' }),
-      ELASTIC_AGENT_HOME: agentHome,
-      STATE_PATH: join(files.root, 'fleet-server-bad-state'),
-    });
+    const bad = startFleetServer('fleet-server-bad-token', port, { FLEET_SERVER_SERVICE_TOKEN: 'AAEAAWVsYXN0aWMvZmxlZXQtc2VydmVyL2JvZ3VzOmJvZ3Vz' });
     const res = await waitFor(
       'a FAILED status',
       async () => {
@@ -445,11 +438,7 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
 
   it('Fleet Server that does not trust the Elasticsearch CA logs the x509 error and stays 503', async () => {
     const port = await freePort();
-    const untrusting = startProgram('fleet-server-wrong-ca', 'emulator/elastic-agent/main.ts', ['container'], {
-      ...fleetServerEnv({ FLEET_SERVER_PORT: String(port), FLEET_SERVER_ELASTICSEARCH_CA: files.otherCa }),
-      ELASTIC_AGENT_HOME: agentHome,
-      STATE_PATH: join(files.root, 'fleet-server-wrong-ca-state'),
-    });
+    const untrusting = startFleetServer('fleet-server-wrong-ca', port, { FLEET_SERVER_ELASTICSEARCH_CA: files.otherCa });
     await waitFor('the x509 error', async () => (untrusting.output().includes('x509: certificate signed by unknown authority') ? true : undefined), 15_000);
     expect((await call(`https://127.0.0.1:${port}/api/status`, { ca: labCa })).status).toBe(503);
     await stopProgram(untrusting);
@@ -510,11 +499,7 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
 
   it('Fleet Server without FLEET_SERVER_CERT serves a self-signed certificate that agents with the lab CA refuse', async () => {
     const port = await freePort();
-    const selfSigned = startProgram('fleet-server-self-signed', 'emulator/elastic-agent/main.ts', ['container'], {
-      ...fleetServerEnv({ FLEET_SERVER_PORT: String(port), FLEET_SERVER_CERT: '', FLEET_SERVER_CERT_KEY: '' }),
-      ELASTIC_AGENT_HOME: agentHome,
-      STATE_PATH: join(files.root, 'fleet-server-self-signed-state'),
-    });
+    const selfSigned = startFleetServer('fleet-server-self-signed', port, { FLEET_SERVER_CERT: '', FLEET_SERVER_CERT_KEY: '' });
     await waitFor('the self-signed server', async () => (selfSigned.output().includes('server listening') ? true : undefined), 15_000);
     expect(selfSigned.output()).toContain('Generating self-signed certificate for Fleet Server');
     await expect(call(`https://127.0.0.1:${port}/api/status`, { ca: labCa })).rejects.toThrow();
@@ -582,11 +567,7 @@ describe('Fleet: Kibana APIs, Fleet Server and an enrolled agent', () => {
 
   it('a Fleet Server whose certificate FLEET_CA does not sign cannot enroll itself and gives up after FLEET_ENROLL_TIMEOUT', async () => {
     const port = await freePort();
-    const untrusted = startProgram('fleet-server-untrusted-own-cert', 'emulator/elastic-agent/main.ts', ['container'], {
-      ...fleetServerEnv({ FLEET_SERVER_PORT: String(port), FLEET_CA: files.otherCa, FLEET_ENROLL_TIMEOUT: '3s' }),
-      ELASTIC_AGENT_HOME: agentHome,
-      STATE_PATH: join(files.root, 'fleet-server-untrusted-own-cert-state'),
-    });
+    const untrusted = startFleetServer('fleet-server-untrusted-own-cert', port, { FLEET_CA: files.otherCa, FLEET_ENROLL_TIMEOUT: '3s' });
     expect(await untrusted.exited).toBe(1);
     expect(untrusted.output()).toContain('Enrollment failed: fail to execute request to fleet-server: x509: certificate signed by unknown authority');
     expect(untrusted.output()).toContain('Error: fail to enroll: fail to execute request to fleet-server: x509: certificate signed by unknown authority');
