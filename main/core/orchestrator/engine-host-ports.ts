@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { DockerEngine } from '../docker/docker-engine.ts';
-import { emulatorBaseImage } from '../emulator-images/build-emulator-images.ts';
+import { engineProbe, probeReport } from './engine-probe.ts';
 
 /**
  * Which of the ports a lab wants are taken on a remote engine's host, whose 127.0.0.1 is where the
@@ -51,12 +50,8 @@ export function bindProbeScript(ports: readonly number[]): string {
 
 /** The ports the probe found taken, or undefined when its output says nothing usable. */
 export function parseBindProbe(output: string): number[] | undefined {
-  try {
-    const report = JSON.parse(output.trim().split('\n').pop() ?? '') as { busy?: unknown };
-    return Array.isArray(report.busy) && report.busy.every(Number.isInteger) ? (report.busy as number[]) : undefined;
-  } catch {
-    return undefined;
-  }
+  const busy = (probeReport(output) as Record<string, unknown> | null)?.busy;
+  return Array.isArray(busy) && busy.every(Number.isInteger) ? (busy as number[]) : undefined;
 }
 
 export async function engineHostPortsInUse(engine: DockerEngine, lab: string, wanted: readonly number[]): Promise<EngineHostPortsReport> {
@@ -65,19 +60,7 @@ export async function engineHostPortsInUse(engine: DockerEngine, lab: string, wa
   const unexplained = wanted.filter((port) => !busy.has(port));
   if (!unexplained.length) return { busy };
   try {
-    const result = await engine.runToCompletion(
-      {
-        name: `seclab-${lab}-ports-${randomBytes(3).toString('hex')}`,
-        image: await emulatorBaseImage(engine),
-        user: '1000:0',
-        env: {},
-        labels: { 'seclab.lab': lab, 'seclab.role': 'engine-probe' },
-        networkMode: 'host',
-        entrypoint: ['/usr/local/bin/node'],
-        cmd: ['-e', bindProbeScript(unexplained)],
-      },
-      30_000,
-    );
+    const result = await (await engineProbe(engine, lab, 'ports'))(bindProbeScript(unexplained), { networkMode: 'host' });
     const taken = result.exitCode === 0 ? parseBindProbe(result.output) : undefined;
     if (!taken) return { busy, partial: `the port probe on the engine host said nothing usable (exit ${result.exitCode})` };
     for (const port of taken) busy.set(port, 'a process on the engine host');

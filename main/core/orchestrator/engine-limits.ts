@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { DockerEngine } from '../docker/docker-engine.ts';
-import { emulatorBaseImage } from '../emulator-images/build-emulator-images.ts';
+import { engineProbe, probeReport } from './engine-probe.ts';
 
 export interface EngineLimits {
   memoryLock: boolean;
@@ -25,34 +24,6 @@ const READ_MAX_MAP_COUNT_ONLY = `const fs = require('fs'); ${READ_MAX_MAP_COUNT}
 
 const integerOrUndefined = (value: unknown) => (Number.isInteger(value) ? (value as number) : undefined);
 
-/** The JSON line a probe script printed last, or {} when it printed none (an engine that mangles output). */
-function probeReport(output: string): Record<string, unknown> {
-  try {
-    return JSON.parse(output.trim().split('\n').pop() ?? '') as Record<string, unknown>;
-  } catch {
-    return {};
-  }
-}
-
-/** Runs a node script in a throwaway container of the emulator base image (built here, no registry needed). */
-async function oneShotProbe(engine: DockerEngine, lab: string) {
-  const image = await emulatorBaseImage(engine);
-  return (script: string, ulimits: Array<{ name: string; soft: number; hard: number }>) =>
-    engine.runToCompletion(
-      {
-        name: `seclab-${lab}-limits-${randomBytes(3).toString('hex')}`,
-        image,
-        user: '1000:0',
-        env: {},
-        labels: { 'seclab.lab': lab, 'seclab.role': 'engine-probe' },
-        entrypoint: ['/usr/local/bin/node'],
-        cmd: ['-e', script],
-        ulimits,
-      },
-      30_000,
-    );
-}
-
 /**
  * Whether the engine may grant the ulimits Elastic's recipe asks for (memlock unlimited,
  * nofile 65535). Rootless engines, LXC and sandboxes cap them and runc then refuses to start
@@ -61,17 +32,17 @@ async function oneShotProbe(engine: DockerEngine, lab: string) {
  * engine kernel's value costs no container of its own.
  */
 export async function probeEngineLimits(engine: DockerEngine, lab: string): Promise<EngineLimits> {
-  const runProbe = await oneShotProbe(engine, lab);
+  const runProbe = await engineProbe(engine, lab, 'limits');
   const tryLimit = async (name: string, soft: number, hard: number) => {
     try {
-      return (await runProbe('0', [{ name, soft, hard }])).exitCode === 0;
+      return (await runProbe('0', { ulimits: [{ name, soft, hard }] })).exitCode === 0;
     } catch {
       return false;
     }
   };
   const readDefaults = async () => {
     try {
-      const result = await runProbe(READ_DEFAULTS, []);
+      const result = await runProbe(READ_DEFAULTS, { ulimits: [] });
       return result.exitCode === 0 ? probeReport(result.output) : {};
     } catch {
       return {};
@@ -95,7 +66,7 @@ export async function probeEngineLimits(engine: DockerEngine, lab: string): Prom
  */
 export async function readEngineMaxMapCount(engine: DockerEngine, lab: string): Promise<number | undefined> {
   try {
-    const result = await (await oneShotProbe(engine, lab))(READ_MAX_MAP_COUNT_ONLY, []);
+    const result = await (await engineProbe(engine, lab, 'limits'))(READ_MAX_MAP_COUNT_ONLY, { ulimits: [] });
     return result.exitCode === 0 ? integerOrUndefined(probeReport(result.output).maxMapCount) : undefined;
   } catch {
     return undefined;
