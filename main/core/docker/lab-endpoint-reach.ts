@@ -14,8 +14,10 @@ function forwardCommandFor(host: string, ports: readonly number[]): string {
  * elsewhere, as recorded with the ssh -L command that forwards them.
  */
 export async function reachLabEndpoints(access: PublishedPortAccess, endpoints: LabAccess['endpoints']): Promise<{ endpoints: LabAccess['endpoints']; reach: LabReach }> {
-  const named = Object.entries(endpoints).filter((entry): entry is [LabEndpointName, string] => typeof entry[1] === 'string');
-  const ports = named.map(([, url]) => Number(new URL(url).port));
+  const named = Object.entries(endpoints)
+    .filter((entry): entry is [LabEndpointName, string] => typeof entry[1] === 'string')
+    .map(([endpoint, url]) => ({ endpoint, url: new URL(url) }));
+  const ports = named.map(({ url }) => Number(url.port));
   if (access.kind === 'local') return { endpoints, reach: { kind: 'local' } };
   const host = access.host ?? 'the engine host';
   if (access.kind === 'remote-without-tunnel') {
@@ -35,15 +37,13 @@ export async function reachLabEndpoints(access: PublishedPortAccess, endpoints: 
     const why = `The SSH tunnel to ${host} did not open (${(error as Error).message}). Forward the lab's ports yourself with this command, kept running:`;
     return { endpoints, reach: { kind: 'remote-without-tunnel', host, command: forwardCommandFor(host, ports), why } };
   }
-  const tunnels = named.map(([endpoint, url]) => {
-    const remotePort = Number(new URL(url).port);
-    return { endpoint, remotePort, localPort: access.local(remotePort) };
-  });
   const local = { ...endpoints };
-  for (const { endpoint, localPort } of tunnels) {
-    const url = new URL(endpoints[endpoint] as string);
+  const tunnels = named.map(({ endpoint, url }) => {
+    const remotePort = Number(url.port);
+    const localPort = access.local(remotePort);
     url.port = String(localPort);
     local[endpoint] = url.toString().replace(/\/$/, '');
-  }
+    return { endpoint, remotePort, localPort };
+  });
   return { endpoints: local, reach: { kind: 'ssh-tunnel', host, tunnels } };
 }
