@@ -180,7 +180,8 @@ export function engineIsLocal(address: string | undefined): boolean {
 
 const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 
-const PORTS_FIX = 'Stop what holds them, or choose other ports (--port-elasticsearch, --port-kibana, --port-fleet-server).';
+const PORT_FLAGS = '--port-elasticsearch, --port-kibana, --port-fleet-server';
+const PORTS_FIX = `Stop what holds them, or choose other ports (${PORT_FLAGS}).`;
 
 /**
  * The lab's ports on the loopback they are published on: this machine's for a local engine; the engine
@@ -201,7 +202,7 @@ async function portsCheck(inputs: PreflightInputs): Promise<PreflightCheck> {
         title: 'Host ports',
         status: 'warn',
         detail: `no container publishes ${wanted.map((w) => w.port).join(', ')} on ${where}; ${report.partial}`,
-        fix: 'If up says a port is taken, choose other ports (--port-elasticsearch, --port-kibana, --port-fleet-server).',
+        fix: `If up says a port is taken, choose other ports (${PORT_FLAGS}).`,
       };
     return { id: 'ports', title: 'Host ports', status: 'pass', detail: `free on ${where} (checked on the engine): ${wanted.map((w) => w.port).join(', ')}` };
   }
