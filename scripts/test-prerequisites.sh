@@ -21,7 +21,8 @@ ensure_docker_engine() {
   if ! docker info >/dev/null 2>&1; then
     if as_root; then
       echo "== starting dockerd in the background (log: ${TMPDIR:-/tmp}/seclab-dockerd.log)"
-      nohup dockerd >"${TMPDIR:-/tmp}/seclab-dockerd.log" 2>&1 &
+      # From /: a daemon outlives this clone, and its children (containerd-shim) inherit its working folder.
+      (cd / && exec nohup dockerd) >"${TMPDIR:-/tmp}/seclab-dockerd.log" 2>&1 &
       # The fault suite stops and starts this engine, and only this one (integration/faults).
       echo $! >"${TMPDIR:-/tmp}/seclab-dockerd.pid"
       for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
@@ -105,7 +106,14 @@ ensure_sshd() {
 ensure_podman() {
   local dir="${TMPDIR:-/tmp}/seclab-podman" pidfile="${TMPDIR:-/tmp}/seclab-podman.pid"
   export SECLAB_PODMAN_SOCKET="$dir/podman.sock"
-  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null && curl -sf --unix-socket "$SECLAB_PODMAN_SOCKET" http://podman/_ping >/dev/null 2>&1; then return; fi
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null && curl -sf --unix-socket "$SECLAB_PODMAN_SOCKET" http://podman/_ping >/dev/null 2>&1; then
+    # A service started from a clone that is gone answers pings, but conmon, which inherits its working
+    # folder, fails every container ("Failed to get working directory"): start it again, from /.
+    case "$(readlink "/proc/$(cat "$pidfile")/cwd")" in
+      *" (deleted)") kill "$(cat "$pidfile")" 2>/dev/null; sleep 1 ;;
+      *) return ;;
+    esac
+  fi
   if ! command -v podman >/dev/null 2>&1; then
     if as_root && has_apt; then
       echo "== installing Debian's podman (the Podman lab test runs on its Docker-compatible API)"
@@ -121,7 +129,7 @@ ensure_podman() {
   printf '[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' >"$dir/containers.conf"
   start_podman_service() {
     rm -f "$SECLAB_PODMAN_SOCKET"
-    CONTAINERS_CONF="$dir/containers.conf" nohup podman system service --time=0 "unix://$SECLAB_PODMAN_SOCKET" >"$dir/service.log" 2>&1 &
+    (cd / && CONTAINERS_CONF="$dir/containers.conf" exec nohup podman system service --time=0 "unix://$SECLAB_PODMAN_SOCKET") >"$dir/service.log" 2>&1 &
     echo $! >"$pidfile"
     for _ in $(seq 1 30); do curl -sf --unix-socket "$SECLAB_PODMAN_SOCKET" http://podman/_ping >/dev/null 2>&1 && return 0; sleep 0.5; done
     return 1
