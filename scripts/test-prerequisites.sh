@@ -105,14 +105,21 @@ ensure_sshd() {
 #     ("error setting rlimit type 7: operation not permitted"); Docker gives its own limits instead.
 ensure_podman() {
   local dir="${TMPDIR:-/tmp}/seclab-podman" pidfile="${TMPDIR:-/tmp}/seclab-podman.pid"
-  export SECLAB_PODMAN_SOCKET="$dir/podman.sock"
-  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null && curl -sf --unix-socket "$SECLAB_PODMAN_SOCKET" http://podman/_ping >/dev/null 2>&1; then
+  # Root's service listens where rootful Podman's own does (podman.socket): seclab finds the engines of
+  # a machine at their usual places, and a lab on Docker must see the ports a Podman lab forwards.
+  if as_root; then export SECLAB_PODMAN_SOCKET=/run/podman/podman.sock; else export SECLAB_PODMAN_SOCKET="$dir/podman.sock"; fi
+  local answers=false
+  curl -sf --unix-socket "$SECLAB_PODMAN_SOCKET" http://podman/_ping >/dev/null 2>&1 && answers=true
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
     # A service started from a clone that is gone answers pings, but conmon, which inherits its working
-    # folder, fails every container ("Failed to get working directory"): start it again, from /.
-    case "$(readlink "/proc/$(cat "$pidfile")/cwd")" in
-      *" (deleted)") kill "$(cat "$pidfile")" 2>/dev/null; sleep 1 ;;
-      *) return ;;
+    # folder, fails every container ("Failed to get working directory"): start it again, from /. So is
+    # one listening elsewhere (an older layout).
+    case "$answers:$(readlink "/proc/$(cat "$pidfile")/cwd")" in
+      "true:/") return ;;
+      *) kill "$(cat "$pidfile")" 2>/dev/null; sleep 1; answers=false ;;
     esac
+  elif [ "$answers" = true ]; then
+    return # the machine's own Podman service (systemd's podman.socket, say)
   fi
   if ! command -v podman >/dev/null 2>&1; then
     if as_root && has_apt; then
@@ -125,7 +132,7 @@ ensure_podman() {
     unset SECLAB_PODMAN_SOCKET
     return
   fi
-  mkdir -p "$dir"
+  mkdir -p "$dir" "$(dirname "$SECLAB_PODMAN_SOCKET")"
   printf '[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' >"$dir/containers.conf"
   start_podman_service() {
     rm -f "$SECLAB_PODMAN_SOCKET"

@@ -5,6 +5,10 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerEngine } from '../../main/core/docker/docker-engine.ts';
 import { buildEmulatorBaseImage, collectNodeRootFilesystem } from '../../main/core/emulator-images/build-emulator-images.ts';
+import { defaultEnvironment } from '../../main/core/environment.ts';
+import { portsPublishedHere } from '../../main/core/docker/ports-published-here.ts';
+import { readLabRecord } from '../../main/core/lab-store/lab-records.ts';
+import { resolveLab } from '../../main/core/planner/plan-service.ts';
 import { uniqueLabName } from '../support/test-lab.ts';
 import { runSeclab } from '../support/run-seclab.ts';
 
@@ -78,6 +82,31 @@ async function verify(): Promise<CheckResult[]> {
   return report.checks;
 }
 
+/**
+ * Podman forwards a lab's ports with netavark's iptables rules alone (no socket: 127.0.0.1 still binds
+ * them), ahead of Docker's rules, and its bridge is a route Docker's network list does not show. A lab
+ * planned on the machine's Docker beside the running Podman lab must get neither its ports nor its subnet.
+ */
+async function expectDockerLabBeside() {
+  const podmanLab = readLabRecord(home, lab)!.allocation;
+  const dockerHome = mkdtempSync(join(tmpdir(), 'seclab-beside-podman-'));
+  try {
+    const env: NodeJS.ProcessEnv = { ...process.env, SECLAB_HOME: dockerHome };
+    delete env.DOCKER_HOST;
+    const environment = defaultEnvironment(env);
+    const engine = environment.engine();
+    expect(await engine.isPodman()).toBe(false);
+    expect(environment.engineSelection!.options().map((option) => option.address)).toContain(`unix://${socket}`);
+    const published = await portsPublishedHere(environment, engine);
+    expect(published.get(podmanLab.ports.elasticsearch)).toBe(`container seclab-${lab}-es01 on unix://${socket}`);
+    const beside = await resolveLab(environment, { name: 'beside', images: 'emulated' }, await engine.engineSubnets(), undefined, published);
+    for (const port of Object.values(podmanLab.ports)) expect(Object.values(beside.allocation.ports)).not.toContain(port);
+    expect(beside.allocation.subnetIndex).not.toBe(podmanLab.subnetIndex);
+  } finally {
+    rmSync(dockerHome, { recursive: true, force: true });
+  }
+}
+
 beforeAll(() => {
   home = mkdtempSync(join(tmpdir(), 'seclab-podman-'));
 });
@@ -121,6 +150,7 @@ describe.skipIf(!available)(`the emulated default lab on Podman (${socket ?? 'no
     expect(up.code, up.stderr).toBe(0);
     expect(JSON.parse(up.stdout)).toMatchObject({ lab, state: 'running' });
     expectVerified(await verify());
+    await expectDockerLabBeside();
 
     const reset = await seclab(['reset', '--lab', lab, '--json']);
     expect(reset.code, reset.stderr).toBe(0);

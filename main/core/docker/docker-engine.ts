@@ -207,10 +207,12 @@ export class DockerEngine {
   async engineSubnets(): Promise<string[]> {
     const networks = await this.docker.listNetworks();
     const own = networks.flatMap((n) => (n.IPAM?.Config ?? []).map((config) => config.Subnet ?? '')).filter(Boolean);
-    // Podman also refuses a subnet its host uses (see host-subnets.ts), which its network list leaves out.
-    // A Podman on a local socket shares this machine's network stack (rootful), so this machine's subnets are its host's.
+    // An engine on a local socket shares this machine's routes: a subnet another engine's bridge is on
+    // (Podman's, for Docker; Docker's, for Podman) is taken, though neither network list shows it.
+    // Podman refuses such a subnet (see host-subnets.ts); Docker takes it, and then the lab's
+    // containers are unreachable from here, the host's route going to the other bridge.
     const socketPath = (this.docker.modem as { socketPath?: unknown }).socketPath;
-    if (typeof socketPath === 'string' && socketPath.startsWith('/') && !socketPath.startsWith('//') && (await this.isPodman())) return [...new Set([...own, ...hostSubnets()])];
+    if (typeof socketPath === 'string' && socketPath.startsWith('/') && !socketPath.startsWith('//')) return [...new Set([...own, ...hostSubnets()])];
     return own;
   }
 

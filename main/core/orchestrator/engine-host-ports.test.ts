@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { parseLabSpec } from '../../../common/lab-spec.ts';
 import type { DockerEngine, EngineVersion } from '../docker/docker-engine.ts';
 import { planLab } from '../planner/plan-lab.ts';
-import { bindProbeScript, parseBindProbe, portsPublishedByContainers } from './engine-host-ports.ts';
+import { bindProbeScript, parseBindProbe } from './engine-host-ports.ts';
+import { portsPublishedByContainers } from '../docker/container-ports.ts';
 import { runPreflight } from './preflight.ts';
 
 /** Issue 14: on a remote engine the lab's ports are the engine host's, and preflight checks them there. */

@@ -1,5 +1,6 @@
 import type { DockerEngine } from '../docker/docker-engine.ts';
 import { engineProbe, probeReport } from './engine-probe.ts';
+import { portsPublishedByContainers, type ListedContainer } from '../docker/container-ports.ts';
 
 /**
  * Which of the ports a lab wants are taken on a remote engine's host, whose 127.0.0.1 is where the
@@ -14,27 +15,6 @@ export interface EngineHostPortsReport {
   busy: Map<number, string>;
   /** Said when the bind probe could not run: the published-port look alone answered. */
   partial?: string;
-}
-
-interface ListedContainer {
-  Names?: string[];
-  Labels?: Record<string, string>;
-  Ports?: Array<{ IP?: string; PublicPort?: number; Type?: string }>;
-}
-
-const REACHES_LOOPBACK = new Set(['', '0.0.0.0', '::', '127.0.0.1']);
-
-/** The wanted ports that running containers (other than the lab's own) publish on the host's loopback or every address. */
-export function portsPublishedByContainers(containers: readonly ListedContainer[], wanted: readonly number[], lab: string): Map<number, string> {
-  const busy = new Map<number, string>();
-  for (const container of containers) {
-    if (container.Labels?.['seclab.lab'] === lab) continue;
-    for (const port of container.Ports ?? []) {
-      if (port.PublicPort === undefined || port.Type === 'udp' || !REACHES_LOOPBACK.has(port.IP ?? '') || !wanted.includes(port.PublicPort)) continue;
-      busy.set(port.PublicPort, `container ${(container.Names?.[0] ?? 'unnamed').replace(/^\//, '')}`);
-    }
-  }
-  return busy;
 }
 
 /** Node script for the probe container: tries to listen on 127.0.0.1 at each port, prints {"busy":[…]} (in use only: a port below 1024 it may not take is not "busy"). */

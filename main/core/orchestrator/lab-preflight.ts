@@ -9,6 +9,7 @@ import { resolveLab } from '../planner/plan-service.ts';
 import { readEngineMaxMapCount, type EngineLimits } from './engine-limits.ts';
 import { measureEngineLimits } from './engine-limits-cache.ts';
 import { runPreflight } from './preflight.ts';
+import { portsPublishedHere } from '../docker/ports-published-here.ts';
 
 /**
  * The preflight `seclab doctor` and the app's Start screen show: the same checks, with the same
@@ -21,9 +22,10 @@ export async function preflightLab(environment: CoreEnvironment, input: LabSpecI
   const recorded = readLabRecord(environment.home, name);
   // Doctor and the Start screen measure afresh (and remember it for the next up).
   const engineLimits = recorded ? undefined : await measureEngineLimits(engine, environment.home, name).catch(() => undefined);
-  const { plan, allocation } = await resolveLab(environment, input, await engine.engineSubnets().catch(() => []), engineLimits);
+  const published = await portsPublishedHere(environment, engine, name);
+  const { plan, allocation } = await resolveLab(environment, input, await engine.engineSubnets().catch(() => []), engineLimits, published);
   const objects = await engine.labObjects(plan.lab).catch(() => undefined);
-  return preflightPlannedLab(engine, plan, allocation, objects?.containers ?? [], engineLimits);
+  return preflightPlannedLab(engine, plan, allocation, objects?.containers ?? [], engineLimits, published);
 }
 
 /**
@@ -33,7 +35,14 @@ export async function preflightLab(environment: CoreEnvironment, input: LabSpecI
  * probe measured just now (none for a recorded lab): its vm.max_map_count was read inside a
  * container on the engine; without it one throwaway container reads it where this machine can't.
  */
-export function preflightPlannedLab(engine: DockerEngine, plan: LabPlan, allocation: LabAllocation, containers: LabObjects['containers'], probed?: EngineLimits): Promise<PreflightCheck[]> {
+export function preflightPlannedLab(
+  engine: DockerEngine,
+  plan: LabPlan,
+  allocation: LabAllocation,
+  containers: LabObjects['containers'],
+  probed?: EngineLimits,
+  portsPublished?: ReadonlyMap<number, string>,
+): Promise<PreflightCheck[]> {
   const labContainers = containers.filter((c) => !c.labels['seclab.role']);
   const running = labContainers.some((c) => c.state === 'running');
   return runPreflight({
@@ -43,5 +52,6 @@ export function preflightPlannedLab(engine: DockerEngine, plan: LabPlan, allocat
     labExists: labContainers.length > 0,
     engineLimits: { ...allocation, maxMapCount: probed?.maxMapCount },
     readEngineMaxMapCount: () => readEngineMaxMapCount(engine, plan.lab),
+    ...(portsPublished ? { portsPublishedHere: portsPublished } : {}),
   });
 }

@@ -110,3 +110,22 @@ describe('capped container ulimits name the fix for the platform', () => {
     });
   });
 });
+
+describe('host ports another engine publishes without a socket', () => {
+  it("fail, naming the container and its engine, though 127.0.0.1 binds them", async () => {
+    const checks = await runPreflight({
+      engine: engineDescribedAs(dockerCe),
+      plan,
+      portsHeldByLab: [],
+      labExists: false,
+      isPortFree: async () => true,
+      portsPublishedHere: new Map([[5601, 'container seclab-other-kibana on unix:///run/podman/podman.sock']]),
+      freeDiskBytes: () => 100 * 1024 ** 3,
+    });
+    expect(checks.find((check) => check.id === 'ports')).toMatchObject({
+      status: 'fail',
+      detail: 'already in use: 127.0.0.1:5601 (kibana, published by container seclab-other-kibana on unix:///run/podman/podman.sock)',
+      fix: expect.stringContaining('--port-kibana'),
+    });
+  });
+});

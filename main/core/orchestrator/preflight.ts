@@ -25,6 +25,8 @@ export interface PreflightInputs {
   hostPlatform?: NodeJS.Platform;
   freeDiskBytes?: (path: string) => number | undefined;
   isPortFree?: (port: number) => Promise<boolean>;
+  /** Ports containers of this machine's engines publish, with their holder (ports-published-here.ts). */
+  portsPublishedHere?: ReadonlyMap<number, string>;
   /** For a remote engine: what holds each of `ports` on its host's 127.0.0.1 (engine-host-ports.ts). */
   engineHostPortsInUse?: (ports: readonly number[]) => Promise<EngineHostPortsReport>;
   engineIsLocal?: boolean;
@@ -208,7 +210,11 @@ async function portsCheck(inputs: PreflightInputs): Promise<PreflightCheck> {
   }
   const isPortFree = inputs.isPortFree ?? isLoopbackPortFree;
   const busy: string[] = [];
-  for (const { component, port } of toCheck) if (!(await isPortFree(port))) busy.push(`127.0.0.1:${port} (${component})`);
+  for (const { component, port } of toCheck) {
+    const holder = inputs.portsPublishedHere?.get(port);
+    if (holder) busy.push(`127.0.0.1:${port} (${component}, published by ${holder})`);
+    else if (!(await isPortFree(port))) busy.push(`127.0.0.1:${port} (${component})`);
+  }
   return busy.length
     ? { id: 'ports', title: 'Host ports', status: 'fail', detail: `already in use: ${busy.join(', ')}`, fix: PORTS_FIX }
     : { id: 'ports', title: 'Host ports', status: 'pass', detail: `free on 127.0.0.1: ${wanted.map((w) => w.port).join(', ')}` };

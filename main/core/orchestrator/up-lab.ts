@@ -31,6 +31,7 @@ import { removeLabObjects } from './remove-lab-objects.ts';
 import { unfinishedBringUp } from './unfinished-bring-up.ts';
 import { isOneShotHelper } from './one-shot-helpers.ts';
 import { labHomeRefusal } from '../files/file-system-refusals.ts';
+import { portsPublishedHere } from '../docker/ports-published-here.ts';
 
 export interface UpOptions {
   keepOnFailure?: boolean;
@@ -493,7 +494,8 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
   const keyPairs = options.keyPairs ?? keyPairsAhead(environment.home, requestedName, specInput);
   const measured = existingRecord ? undefined : await engineLimitsFor(engine, environment.home, requestedName).catch(() => undefined);
   let engineLimits = measured?.limits;
-  let resolved = await resolveLab(environment, specInput, await engine.engineSubnets().catch(() => []), engineLimits);
+  const published = await portsPublishedHere(environment, engine, requestedName);
+  let resolved = await resolveLab(environment, specInput, await engine.engineSubnets().catch(() => []), engineLimits, published);
   const { spec } = resolved;
   let plan = resolved.plan;
   if (existingRecord && !sameShape(existingRecord.spec, spec)) {
@@ -545,13 +547,13 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
     const preflight = await run.phase(
       'preflight',
       async () => {
-        let checks = await preflightPlannedLab(engine, plan, resolved.allocation, before?.containers ?? [], engineLimits);
+        let checks = await preflightPlannedLab(engine, plan, resolved.allocation, before?.containers ?? [], engineLimits, published);
         if (measured?.reused && checks.some((c) => c.status === 'fail' && LIMIT_CHECKS.has(c.id))) {
           // A remembered measurement never fails a run on its own: the engine may have changed since.
           engineLimits = await measureEngineLimits(engine, environment.home, spec.name);
-          resolved = await resolveLab(environment, specInput, await engine.engineSubnets().catch(() => []), engineLimits);
+          resolved = await resolveLab(environment, specInput, await engine.engineSubnets().catch(() => []), engineLimits, published);
           plan = resolved.plan;
-          checks = await preflightPlannedLab(engine, plan, resolved.allocation, before?.containers ?? [], engineLimits);
+          checks = await preflightPlannedLab(engine, plan, resolved.allocation, before?.containers ?? [], engineLimits, published);
         }
         const failed = checks.filter((c) => c.status === 'fail');
         if (failed.length) {
@@ -577,7 +579,7 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
             } catch (error) {
               // Another lab (or program) took the subnet since it was chosen: choose again.
               if (attempt >= 5 || !/overlaps/i.test((error as Error).message) || folderExisted) throw error;
-              resolved = await resolveLab(environment, specInput, [...(await engine.engineSubnets()), plan.network.subnet], engineLimits);
+              resolved = await resolveLab(environment, specInput, [...(await engine.engineSubnets()), plan.network.subnet], engineLimits, published);
               plan = resolved.plan;
             }
           }

@@ -20,13 +20,15 @@ const pickPlannedLimits = ({ memoryLock, raiseFileLimit, fileLimitCap }: { memor
 
 /**
  * Validates the spec and fixes its subnet and ports against the labs already recorded in
- * SECLAB_HOME (and, when given, the engine's subnets). Touches nothing.
+ * SECLAB_HOME (and, when given, the engine's subnets and the ports containers publish here,
+ * which a bind test may not see: ports-published-here.ts). Touches nothing.
  */
 export async function resolveLab(
   environment: CoreEnvironment,
   input: LabSpecInput,
   engineSubnets: string[] = [],
   engineLimits?: { memoryLock: boolean; raiseFileLimit: boolean; fileLimitCap?: number },
+  portsPublished: ReadonlyMap<number, string> = new Map(),
 ): Promise<ResolvedLab> {
   const requested = parseLabSpec(input);
   const existing = readLabRecord(environment.home, requested.name);
@@ -34,7 +36,7 @@ export async function resolveLab(
   const allocated = await allocateLab(requested, {
     labs,
     engineSubnets: existing ? [] : engineSubnets,
-    isPortFree: isLoopbackPortFree,
+    isPortFree: async (port) => !portsPublished.has(port) && (await isLoopbackPortFree(port)),
   });
   // Only what the plan is built on: a probe's vm.max_map_count is for the preflight, not the lab's record.
   const measured = existing || !engineLimits ? allocated : { ...allocated, ...pickPlannedLimits(engineLimits) };
