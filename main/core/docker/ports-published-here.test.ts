@@ -23,7 +23,11 @@ function fakeEngine(socketPath: string, containers: unknown[]): Promise<Server> 
   return new Promise((resolve) => server.listen(socketPath, () => resolve(server)));
 }
 
-const running = (name: string, lab: string | undefined, ports: Array<{ IP: string; PublicPort: number; PrivatePort: number; Type: string }>) => ({ Names: [`/${name}`], Labels: lab ? { 'seclab.lab': lab } : {}, Ports: ports });
+const running = (name: string, lab: string | undefined, ports: Array<{ IP: string; PublicPort: number; PrivatePort: number; Type: string }>) => ({
+  Names: [`/${name}`],
+  Labels: lab ? { 'seclab.lab': lab } : {},
+  Ports: ports,
+});
 
 describe('ports the engines on this machine publish, which a bind test may not see', () => {
   const folder = mkdtempSync(join(tmpdir(), 'seclab-ports-here-'));
@@ -37,7 +41,10 @@ describe('ports the engines on this machine publish, which a bind test may not s
     servers.push(
       await fakeEngine(chosenSocket, [
         running('seclab-mine-es01', 'mine', [{ IP: '127.0.0.1', PublicPort: 19200, PrivatePort: 9200, Type: 'tcp' }]),
-        running('web', undefined, [{ IP: '0.0.0.0', PublicPort: 18080, PrivatePort: 80, Type: 'tcp' }, { IP: '10.1.2.3', PublicPort: 18081, PrivatePort: 81, Type: 'tcp' }]),
+        running('web', undefined, [
+          { IP: '0.0.0.0', PublicPort: 18080, PrivatePort: 80, Type: 'tcp' },
+          { IP: '10.1.2.3', PublicPort: 18081, PrivatePort: 81, Type: 'tcp' },
+        ]),
       ]),
       await fakeEngine(podmanSocket, [running('seclab-other-es01', 'other', [{ IP: '127.0.0.1', PublicPort: 9200, PrivatePort: 9200, Type: 'tcp' }])]),
     );

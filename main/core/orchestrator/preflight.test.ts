@@ -112,7 +112,7 @@ describe('capped container ulimits name the fix for the platform', () => {
 });
 
 describe('host ports another engine publishes without a socket', () => {
-  it("fail, naming the container and its engine, though 127.0.0.1 binds them", async () => {
+  it('fail, naming the container and its engine, though 127.0.0.1 binds them', async () => {
     const checks = await runPreflight({
       engine: engineDescribedAs(dockerCe),
       plan,
