@@ -116,7 +116,20 @@ export class LabRun {
     const seclab = error instanceof SeclabError ? error : new SeclabError('COMPONENT_FAILED', (error as Error).message);
     const exited = await this.exitedComponent().catch(() => undefined);
     const culprit = exited ?? { component: awaited.component, container: awaited.name };
-    return new SeclabError(seclab.code, seclab.message, { ...seclab.context, lab: this.lab, component: culprit.component, logTail: await logTailOf(this.engine, culprit.container, secrets) });
+    const message = exited ? seclab.message : `${seclab.message}${this.shadowedPortHint(seclab.message, awaited)}`;
+    return new SeclabError(seclab.code, message, { ...seclab.context, lab: this.lab, component: culprit.component, logTail: await logTailOf(this.engine, culprit.container, secrets) });
+  }
+
+  /**
+   * Docker's proxy accepts every connection to a port it publishes: "refused" on this machine's
+   * 127.0.0.1, while the container runs, means the connection went elsewhere first. A forward no
+   * bind test and no engine here shows does that (ports-published-here.ts names the ones it can see).
+   */
+  private shadowedPortHint(message: string, awaited: ContainerPlan): string {
+    const port = Number(/ECONNREFUSED 127\.0\.0\.1:(\d+)/.exec(message)?.[1]);
+    const published = awaited.ports.find((p) => p.hostPort === port);
+    if (!published || this.engine.publishedPorts.kind !== 'local') return '';
+    return `. Nothing answered on 127.0.0.1:${port} while ${awaited.component} ran: if something else forwards that port (a Podman container's published ports hold no socket, and a killed one can leave its firewall rules behind), choose another with ${PORT_FLAG_OF_KIND[awaited.kind] ?? 'the --port-… flags'}`;
   }
 
   /**
@@ -148,6 +161,8 @@ export class LabRun {
     this.emit({ type: 'phase-finished', lab: this.lab, phase, outcome: 'skipped', detail, at, elapsedMs: 0 });
   }
 }
+
+const PORT_FLAG_OF_KIND: Partial<Record<ContainerPlan['kind'], string>> = { elasticsearch: '--port-elasticsearch', kibana: '--port-kibana', 'fleet-server': '--port-fleet-server' };
 
 /** How long a failed phase waits for the engine to record an exit that may have caused it. */
 const EXIT_NOTICE_MS = 2000;
