@@ -99,7 +99,7 @@ async function expectDockerLabBeside() {
     expect(environment.engineSelection!.options().map((option) => option.address)).toContain(`unix://${socket}`);
     const published = await portsPublishedHere(environment, engine);
     expect(published.get(podmanLab.ports.elasticsearch)).toBe(`container seclab-${lab}-es01 on unix://${socket}`);
-    const beside = await resolveLab(environment, { name: 'beside', images: 'emulated' }, await engine.engineSubnets(), undefined, published);
+    const beside = await resolveLab(environment, { name: 'beside', images: 'emulated' }, await engine.engineSubnets(), undefined, { published });
     for (const port of Object.values(podmanLab.ports)) expect(Object.values(beside.allocation.ports)).not.toContain(port);
     expect(beside.allocation.subnetIndex).not.toBe(podmanLab.subnetIndex);
   } finally {

@@ -78,7 +78,7 @@ describe('ports the engines on this machine publish, which a bind test may not s
   });
 
   it('a new lab is given the next port, not the one another engine forwards', async () => {
-    const { allocation } = await resolveLab(environment, { name: 'fresh', images: 'emulated' }, [], undefined, await portsPublishedHere(environment, engine, 'fresh'));
+    const { allocation } = await resolveLab(environment, { name: 'fresh', images: 'emulated' }, [], undefined, { published: await portsPublishedHere(environment, engine, 'fresh') });
     expect(allocation.ports.elasticsearch).not.toBe(9200);
     expect(allocation.ports.elasticsearch).toBeGreaterThan(9200);
   });

@@ -4,6 +4,7 @@ import { DEFAULT_HOST_PORTS } from '../../../common/lab-spec.ts';
 import { LAB_SUBNET_PREFIX, MAX_LAB_SUBNETS, type LabAllocation } from '../planner/lab-addresses.ts';
 import type { LabRecord } from './lab-records.ts';
 import { SeclabError } from '../../../common/errors.ts';
+import type { PortClaims } from './port-claims.ts';
 
 export interface AllocationContext {
   /** Labs already recorded in SECLAB_HOME (the lab being allocated may be among them). */
@@ -11,6 +12,8 @@ export interface AllocationContext {
   /** Subnets (CIDR) the Docker engine already uses, when it can be asked. */
   engineSubnets: string[];
   isPortFree: (port: number) => Promise<boolean>;
+  /** For an up: the ports it chooses are claimed against other ups at the same moment (port-claims.ts). */
+  claims?: PortClaims;
 }
 
 export function isLoopbackPortFree(port: number): Promise<boolean> {
@@ -64,12 +67,16 @@ export async function allocateLab(spec: LabSpec, context: AllocationContext): Pr
         const holder = others.find((record) => Object.values(record.allocation.ports).includes(requested));
         throw new SeclabError('PORT_TAKEN', `ports.${component}: ${requested} belongs to lab "${holder?.spec.name}": choose another port or leave it out to get a free one`);
       }
+      if (context.claims && !context.claims.claim(requested)) {
+        const holder = context.claims.holder(requested);
+        throw new SeclabError('PORT_TAKEN', `ports.${component}: ${requested} is being taken by \`seclab up\` of lab "${holder?.lab}" (pid ${holder?.pid}): choose another port or leave it out to get a free one`);
+      }
       chosen.add(requested);
       return requested;
     }
     for (let port = DEFAULT_HOST_PORTS[component]; port < DEFAULT_HOST_PORTS[component] + 100; port++) {
-      if (takenPorts.has(port) || chosen.has(port)) continue;
-      if (await context.isPortFree(port)) {
+      if (takenPorts.has(port) || chosen.has(port) || context.claims?.holder(port)) continue;
+      if ((await context.isPortFree(port)) && (context.claims?.claim(port) ?? true)) {
         chosen.add(port);
         return port;
       }

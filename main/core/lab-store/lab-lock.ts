@@ -4,7 +4,7 @@ import { ensurePrivateDirectory } from '../files/private-files.ts';
 import { labPaths } from './lab-home.ts';
 import { dirname } from 'node:path';
 
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

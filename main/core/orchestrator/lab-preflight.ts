@@ -23,7 +23,7 @@ export async function preflightLab(environment: CoreEnvironment, input: LabSpecI
   // Doctor and the Start screen measure afresh (and remember it for the next up).
   const engineLimits = recorded ? undefined : await measureEngineLimits(engine, environment.home, name).catch(() => undefined);
   const published = await portsPublishedHere(environment, engine, name);
-  const { plan, allocation } = await resolveLab(environment, input, await engine.engineSubnets().catch(() => []), engineLimits, published);
+  const { plan, allocation } = await resolveLab(environment, input, await engine.engineSubnets().catch(() => []), engineLimits, { published });
   const objects = await engine.labObjects(plan.lab).catch(() => undefined);
   return preflightPlannedLab(engine, plan, allocation, objects?.containers ?? [], engineLimits, published);
 }

@@ -32,6 +32,7 @@ import { unfinishedBringUp } from './unfinished-bring-up.ts';
 import { isOneShotHelper } from './one-shot-helpers.ts';
 import { labHomeRefusal } from '../files/file-system-refusals.ts';
 import { portsPublishedHere } from '../docker/ports-published-here.ts';
+import { PortClaims } from '../lab-store/port-claims.ts';
 
 export interface UpOptions {
   keepOnFailure?: boolean;
@@ -501,6 +502,16 @@ export interface UpResult {
  * and the last lines of its log.
  */
 export async function upLab(context: LabContext, input: LabSpecInput, options: UpOptions = {}): Promise<UpResult> {
+  // Ports chosen for a new lab are claimed until this up ends: by then its containers hold them.
+  const claims = new PortClaims((input as { name?: string }).name ?? 'default');
+  try {
+    return await claimingUp(context, input, options, claims);
+  } finally {
+    claims.release();
+  }
+}
+
+async function claimingUp(context: LabContext, input: LabSpecInput, options: UpOptions, claims: PortClaims): Promise<UpResult> {
   const { environment } = context;
   const engine = environment.engine();
   const requestedName = (input as { name?: string }).name ?? 'default';
@@ -510,7 +521,8 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
   const measured = existingRecord ? undefined : await engineLimitsFor(engine, environment.home, requestedName).catch(() => undefined);
   let engineLimits = measured?.limits;
   const published = await portsPublishedHere(environment, engine, requestedName);
-  let resolved = await resolveLab(environment, specInput, await engine.engineSubnets().catch(() => []), engineLimits, published);
+  const hostPorts = { published, claims };
+  let resolved = await resolveLab(environment, specInput, await engine.engineSubnets().catch(() => []), engineLimits, hostPorts);
   const { spec } = resolved;
   let plan = resolved.plan;
   if (existingRecord && !sameShape(existingRecord.spec, spec)) {
@@ -566,7 +578,7 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
         if (measured?.reused && checks.some((c) => c.status === 'fail' && LIMIT_CHECKS.has(c.id))) {
           // A remembered measurement never fails a run on its own: the engine may have changed since.
           engineLimits = await measureEngineLimits(engine, environment.home, spec.name);
-          resolved = await resolveLab(environment, specInput, await engine.engineSubnets().catch(() => []), engineLimits, published);
+          resolved = await resolveLab(environment, specInput, await engine.engineSubnets().catch(() => []), engineLimits, hostPorts);
           plan = resolved.plan;
           checks = await preflightPlannedLab(engine, plan, resolved.allocation, before?.containers ?? [], engineLimits, published);
         }
@@ -594,7 +606,9 @@ export async function upLab(context: LabContext, input: LabSpecInput, options: U
             } catch (error) {
               // Another lab (or program) took the subnet since it was chosen: choose again.
               if (attempt >= 5 || !/overlaps/i.test((error as Error).message) || folderExisted) throw error;
-              resolved = await resolveLab(environment, specInput, [...(await engine.engineSubnets()), plan.network.subnet], engineLimits, published);
+              // The record written a moment ago holds the taken subnet: this lab has no object yet, so it is allocated anew.
+              resolved = await resolveLab(environment, specInput, [...(await engine.engineSubnets()), plan.network.subnet], engineLimits, { ...hostPorts, asNew: true });
+              markBringUp('in-progress');
               plan = resolved.plan;
             }
           }
