@@ -10,6 +10,7 @@ import { readEngineMaxMapCount, type EngineLimits } from './engine-limits.ts';
 import { measureEngineLimits } from './engine-limits-cache.ts';
 import { runPreflight } from './preflight.ts';
 import { portsPublishedHere } from '../docker/ports-published-here.ts';
+import { PortClaims } from '../lab-store/port-claims.ts';
 
 /**
  * The preflight `seclab doctor` and the app's Start screen show: the same checks, with the same
@@ -25,7 +26,7 @@ export async function preflightLab(environment: CoreEnvironment, input: LabSpecI
   const published = await portsPublishedHere(environment, engine, name);
   const { plan, allocation } = await resolveLab(environment, input, await engine.engineSubnets().catch(() => []), engineLimits, { published });
   const objects = await engine.labObjects(plan.lab).catch(() => undefined);
-  return preflightPlannedLab(engine, plan, allocation, objects?.containers ?? [], engineLimits, published);
+  return preflightPlannedLab(engine, plan, allocation, objects?.containers ?? [], engineLimits, published, new PortClaims(name));
 }
 
 /**
@@ -42,6 +43,7 @@ export function preflightPlannedLab(
   containers: LabObjects['containers'],
   probed?: EngineLimits,
   portsPublished?: ReadonlyMap<number, string>,
+  portClaims?: PortClaims,
 ): Promise<PreflightCheck[]> {
   const labContainers = containers.filter((c) => !c.labels['seclab.role']);
   const running = labContainers.some((c) => c.state === 'running');
@@ -53,5 +55,6 @@ export function preflightPlannedLab(
     engineLimits: { ...allocation, maxMapCount: probed?.maxMapCount },
     readEngineMaxMapCount: () => readEngineMaxMapCount(engine, plan.lab),
     ...(portsPublished ? { portsPublishedHere: portsPublished } : {}),
+    ...(portClaims ? { portClaims } : {}),
   });
 }

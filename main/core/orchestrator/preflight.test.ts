@@ -129,3 +129,21 @@ describe('host ports another engine publishes without a socket', () => {
     });
   });
 });
+
+describe('a port another up is taking right now', () => {
+  it('fails, naming that up, though nothing holds the port yet', async () => {
+    const checks = await runPreflight({
+      engine: engineDescribedAs(dockerCe),
+      plan,
+      portsHeldByLab: [],
+      labExists: false,
+      isPortFree: async () => true,
+      portClaims: { holder: (port) => (port === 8220 ? { pid: 4242, lab: 'other' } : undefined) },
+      freeDiskBytes: () => 100 * 1024 ** 3,
+    });
+    expect(checks.find((check) => check.id === 'ports')).toMatchObject({
+      status: 'fail',
+      detail: 'already in use: 127.0.0.1:8220 (fleet-server, being taken by `seclab up` of lab "other", pid 4242)',
+    });
+  });
+});

@@ -3,6 +3,7 @@ import type { LabPlan } from '../../../common/lab-plan.ts';
 import type { PreflightCheck } from '../../../common/lab-status.ts';
 import type { DockerEngine } from '../docker/docker-engine.ts';
 import { isLoopbackPortFree } from '../lab-store/allocate-lab.ts';
+import type { PortClaims } from '../lab-store/port-claims.ts';
 import { isEngineUnreachable } from '../docker/engine-connection.ts';
 import { engineHostPortsInUse, type EngineHostPortsReport } from './engine-host-ports.ts';
 import { detectEnginePlatform, sharesHostKernel, type EnginePlatform } from './engine-platform.ts';
@@ -27,6 +28,8 @@ export interface PreflightInputs {
   isPortFree?: (port: number) => Promise<boolean>;
   /** Ports containers of this machine's engines publish, with their holder (ports-published-here.ts). */
   portsPublishedHere?: ReadonlyMap<number, string>;
+  /** Another `up` running now may have claimed a port its containers do not hold yet (port-claims.ts). */
+  portClaims?: Pick<PortClaims, 'holder'>;
   /** For a remote engine: what holds each of `ports` on its host's 127.0.0.1 (engine-host-ports.ts). */
   engineHostPortsInUse?: (ports: readonly number[]) => Promise<EngineHostPortsReport>;
   engineIsLocal?: boolean;
@@ -212,7 +215,9 @@ async function portsCheck(inputs: PreflightInputs): Promise<PreflightCheck> {
   const busy: string[] = [];
   for (const { component, port } of toCheck) {
     const holder = inputs.portsPublishedHere?.get(port);
+    const claim = inputs.portClaims?.holder(port);
     if (holder) busy.push(`127.0.0.1:${port} (${component}, published by ${holder})`);
+    else if (claim) busy.push(`127.0.0.1:${port} (${component}, being taken by \`seclab up\` of lab "${claim.lab}", pid ${claim.pid})`);
     else if (!(await isPortFree(port))) busy.push(`127.0.0.1:${port} (${component})`);
   }
   return busy.length

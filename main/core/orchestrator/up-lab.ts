@@ -574,13 +574,13 @@ async function claimingUp(context: LabContext, input: LabSpecInput, options: UpO
     const preflight = await run.phase(
       'preflight',
       async () => {
-        let checks = await preflightPlannedLab(engine, plan, resolved.allocation, before?.containers ?? [], engineLimits, published);
+        let checks = await preflightPlannedLab(engine, plan, resolved.allocation, before?.containers ?? [], engineLimits, published, claims);
         if (measured?.reused && checks.some((c) => c.status === 'fail' && LIMIT_CHECKS.has(c.id))) {
           // A remembered measurement never fails a run on its own: the engine may have changed since.
           engineLimits = await measureEngineLimits(engine, environment.home, spec.name);
           resolved = await resolveLab(environment, specInput, await engine.engineSubnets().catch(() => []), engineLimits, hostPorts);
           plan = resolved.plan;
-          checks = await preflightPlannedLab(engine, plan, resolved.allocation, before?.containers ?? [], engineLimits, published);
+          checks = await preflightPlannedLab(engine, plan, resolved.allocation, before?.containers ?? [], engineLimits, published, claims);
         }
         const failed = checks.filter((c) => c.status === 'fail');
         if (failed.length) {
