@@ -108,3 +108,21 @@ export type ServerEvent =
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string; context: Record<string, unknown> } };
 
 export const METHOD_NAMES = Object.keys(contract) as MethodName[];
+
+/** Calls that only read (or probe) and change nothing: sent again, they do no harm. */
+export const READ_ONLY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
+  'labs.list',
+  'labs.operations',
+  'labs.plan',
+  'labs.preflight',
+  'engine.current',
+  'labs.status',
+  'labs.access',
+  'labs.caCertificate',
+  'labs.certificates',
+  'labs.logs',
+  'checks.run',
+  'lessons.list',
+  'lessons.show',
+  'lessons.current',
+]);

@@ -114,3 +114,44 @@ describe('takePageKey', () => {
     expect(takePageKey(fakeWindow('http://127.0.0.1:4000/'))).toBeUndefined();
   });
 });
+
+describe('a request the browser drops on the way (net::ERR_NETWORK_CHANGED when Docker adds a network)', () => {
+  const dropsFirst = (seen: string[]) => {
+    let failed = false;
+    return async (url: RequestInfo | URL) => {
+      seen.push(String(url));
+      if (!failed) {
+        failed = true;
+        throw new TypeError('Failed to fetch');
+      }
+      return new Response(JSON.stringify({ ok: true, value: [] }));
+    };
+  };
+
+  it('a call that only reads is sent again', async () => {
+    const seen: string[] = [];
+    const api = createHttpApi({ fetchImpl: dropsFirst(seen), retryMs: 1 });
+    expect(await api['labs.operations']({})).toEqual([]);
+    expect(seen).toEqual(['/api/labs.operations', '/api/labs.operations']);
+  });
+
+  it('a call that changes something is not: it may have arrived', async () => {
+    const seen: string[] = [];
+    const api = createHttpApi({ fetchImpl: dropsFirst(seen), retryMs: 1 });
+    await expect(api['labs.down']({ lab: 'x', purge: false })).rejects.toThrow('Failed to fetch');
+    expect(seen).toEqual(['/api/labs.down']);
+  });
+
+  it('a read that keeps failing fails after three tries', async () => {
+    let tries = 0;
+    const api = createHttpApi({
+      fetchImpl: async () => {
+        tries += 1;
+        throw new TypeError('Failed to fetch');
+      },
+      retryMs: 1,
+    });
+    await expect(api['labs.list']({})).rejects.toThrow('Failed to fetch');
+    expect(tries).toBe(3);
+  });
+});

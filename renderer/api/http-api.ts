@@ -1,4 +1,4 @@
-import { METHOD_NAMES, type Envelope, type LabApi, type MethodName, type ServerEvent } from '../../common/contract.ts';
+import { METHOD_NAMES, READ_ONLY_METHODS, type Envelope, type LabApi, type MethodName, type ServerEvent } from '../../common/contract.ts';
 import { LabApiError, unwrapEnvelope } from './api-error.ts';
 
 /** The header `seclab ui` wants on every /api call and on the event stream (main/web/session-gate.ts). */
@@ -10,7 +10,11 @@ export interface HttpApiOptions {
   fetchImpl?: typeof fetch;
   /** Pause before the event stream is opened again after it ends or fails. */
   reconnectMs?: number;
+  /** Pause before a read-only call whose request failed on the way is sent again. */
+  retryMs?: number;
 }
+
+const READ_ATTEMPTS = 3;
 
 /**
  * LabApi over `seclab ui`: POST /api/<method> and one streamed GET /api/events (one JSON line
@@ -20,17 +24,37 @@ export interface HttpApiOptions {
 export function createHttpApi(options: HttpApiOptions = {}): LabApi {
   const fetchImpl = options.fetchImpl ?? ((...args) => fetch(...args));
   const reconnectMs = options.reconnectMs ?? 2000;
+  const retryMs = options.retryMs ?? 200;
   const keyHeaders: Record<string, string> = options.pageKey ? { [PAGE_KEY_HEADER]: options.pageKey } : {};
   const listeners = new Set<(event: ServerEvent) => void>();
   let stream: AbortController | undefined;
 
+  /**
+   * Chromium drops every request in flight when this machine's addresses change ("net::ERR_NETWORK_CHANGED"),
+   * and Docker changes them at each lab's network: a page that opens mid-bring-up lost its first
+   * labs.operations so, and showed Start instead of the bring-up. A call that only reads is sent again;
+   * a call that changes something is not (it may have arrived), and its error says what happened.
+   */
+  async function post(method: MethodName, input: unknown): Promise<Response> {
+    const send = () =>
+      fetchImpl(`/api/${method}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...keyHeaders },
+        body: JSON.stringify(input ?? {}),
+        credentials: 'same-origin',
+      });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await send();
+      } catch (error) {
+        if (!READ_ONLY_METHODS.has(method) || attempt >= READ_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, retryMs));
+      }
+    }
+  }
+
   async function call(method: MethodName, input: unknown): Promise<unknown> {
-    const response = await fetchImpl(`/api/${method}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...keyHeaders },
-      body: JSON.stringify(input ?? {}),
-      credentials: 'same-origin',
-    });
+    const response = await post(method, input);
     let envelope: Envelope<unknown>;
     try {
       envelope = (await response.json()) as Envelope<unknown>;
