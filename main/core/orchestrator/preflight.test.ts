@@ -111,18 +111,15 @@ describe('capped container ulimits name the fix for the platform', () => {
   });
 });
 
+/** The ports check on a local Docker engine where 127.0.0.1 binds every port: only `inputs` can make one busy. */
+async function portsCheckWith(inputs: Partial<PreflightInputs>) {
+  const checks = await runPreflight({ engine: engineDescribedAs(dockerCe), plan, portsHeldByLab: [], labExists: false, isPortFree: async () => true, freeDiskBytes: () => 100 * 1024 ** 3, ...inputs });
+  return checks.find((check) => check.id === 'ports');
+}
+
 describe('host ports another engine publishes without a socket', () => {
   it('fail, naming the container and its engine, though 127.0.0.1 binds them', async () => {
-    const checks = await runPreflight({
-      engine: engineDescribedAs(dockerCe),
-      plan,
-      portsHeldByLab: [],
-      labExists: false,
-      isPortFree: async () => true,
-      portsPublishedHere: new Map([[5601, 'container seclab-other-kibana on unix:///run/podman/podman.sock']]),
-      freeDiskBytes: () => 100 * 1024 ** 3,
-    });
-    expect(checks.find((check) => check.id === 'ports')).toMatchObject({
+    expect(await portsCheckWith({ portsPublishedHere: new Map([[5601, 'container seclab-other-kibana on unix:///run/podman/podman.sock']]) })).toMatchObject({
       status: 'fail',
       detail: 'already in use: 127.0.0.1:5601 (kibana, published by container seclab-other-kibana on unix:///run/podman/podman.sock)',
       fix: expect.stringContaining('--port-kibana'),
@@ -132,16 +129,7 @@ describe('host ports another engine publishes without a socket', () => {
 
 describe('a port another up is taking right now', () => {
   it('fails, naming that up, though nothing holds the port yet', async () => {
-    const checks = await runPreflight({
-      engine: engineDescribedAs(dockerCe),
-      plan,
-      portsHeldByLab: [],
-      labExists: false,
-      isPortFree: async () => true,
-      portClaims: { holder: (port) => (port === 8220 ? { pid: 4242, lab: 'other' } : undefined) },
-      freeDiskBytes: () => 100 * 1024 ** 3,
-    });
-    expect(checks.find((check) => check.id === 'ports')).toMatchObject({
+    expect(await portsCheckWith({ portClaims: { holder: (port) => (port === 8220 ? { pid: 4242, lab: 'other' } : undefined) } })).toMatchObject({
       status: 'fail',
       detail: 'already in use: 127.0.0.1:8220 (fleet-server, being taken by `seclab up` of lab "other", pid 4242)',
     });
