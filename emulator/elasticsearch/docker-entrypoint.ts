@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { readKeystore, writeKeystore } from '../shared/keystore-file.js';
-import { randomBytes } from 'node:crypto';
+import { newKeystoreSeed } from './config/bootstrap-keystore.js';
 import { runElasticsearch } from './elasticsearch-launcher.js';
 
 /**
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   if (password) {
     const esHome = resolve(environment.ES_HOME ?? '/usr/share/elasticsearch');
     const keystorePath = join(resolve(environment.ES_PATH_CONF ?? join(esHome, 'config')), 'elasticsearch.keystore');
-    const entries = readKeystore(keystorePath) ?? { 'keystore.seed': Buffer.from(randomBytes(20).toString('base64').slice(0, 20)) };
+    const entries = readKeystore(keystorePath) ?? { 'keystore.seed': newKeystoreSeed() };
     if (!entries['bootstrap.password']) {
       entries['bootstrap.password'] = Buffer.from(password);
       writeKeystore(keystorePath, entries);

@@ -3,6 +3,7 @@ import { lookup } from 'node:dns/promises';
 import { networkInterfaces, hostname } from 'node:os';
 import { isIP, type Socket } from 'node:net';
 import { loadNodeConfig, type NodeConfig } from './config/node-config.js';
+import { keystoreAtStart } from './config/bootstrap-keystore.js';
 import { validateNodeSettings } from './config/settings-validation.js';
 import { settingAsBoolean, settingAsList } from '../shared/settings-file.js';
 import { createServerLogger, Loggers, type ServerLogger } from './logging.js';
@@ -76,6 +77,7 @@ export interface StartOptions {
 /** Boots the node in the real product's order: settings, root check, SSL, transport, bootstrap checks, HTTP, cluster. */
 export async function startNode({ environment, args, uid }: StartOptions, onLogger: (logger: ServerLogger, config?: NodeConfig) => void): Promise<RunningNode> {
   const config = loadNodeConfig({ environment, args });
+  config.keystore = keystoreAtStart(config.pathConf, config.keystore);
   const logger = createServerLogger({ nodeName: config.nodeName, clusterName: config.clusterName });
   onLogger(logger, config);
   logger.info(

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { readKeystore, writeKeystore, type KeystoreEntries } from '../../shared/keystore-file.js';
+import { newKeystoreSeed } from '../config/bootstrap-keystore.js';
 import { ExitCodes, UserError, type Terminal } from './terminal.js';
 
 /**
@@ -28,7 +28,7 @@ function loadExisting(path: string): KeystoreEntries {
 
 function newKeystore(): KeystoreEntries {
   // The real tool seeds every keystore with a random keystore.seed entry.
-  return { 'keystore.seed': Buffer.from(randomBytes(20).toString('base64').slice(0, 20)) };
+  return { 'keystore.seed': newKeystoreSeed() };
 }
 
 function confirm(terminal: Terminal, question: string): boolean {

@@ -159,7 +159,10 @@ function planElasticsearchNode(spec: LabSpec, allocation: LabAllocation, node: s
     settings['xpack.security.transport.filter.allow'] = nodes.map((other) => addresses[other]).join(',');
     settings['xpack.security.transport.filter.deny'] = '_all';
   }
-  const keystore: KeystoreEntry[] = [{ setting: 'bootstrap.password', secret: 'elastic-password' }];
+  // As in Elastic's recipe, where ELASTIC_PASSWORD is set on es01 only: the lab's setup talks to the first node (its HTTP port is the
+  // published one), whose bootstrap password authenticates `elastic` until the security index holds a password. The other nodes start
+  // with no keystore, as Elastic's image ships none; each node's keystore written by a one-shot container of its own took a second of up.
+  const keystore: KeystoreEntry[] = index === 0 ? [{ setting: 'bootstrap.password', secret: 'elastic-password' }] : [];
   const env: Record<string, PlannedValue> = { ...settings, ES_JAVA_OPTS: `-Xms${heapMegabytes}m -Xmx${heapMegabytes}m` };
   if (spec.images === 'emulated' && allocation.raiseFileLimit === false && allocation.fileLimitCap !== undefined) {
     // Emulated images only: the engine measured to cap open files below ES's bootstrap check. The
