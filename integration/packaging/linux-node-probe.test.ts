@@ -45,7 +45,15 @@ async function probeNodeSize(): Promise<{ nodeSize: number; execPath: string; ve
   // A home per probe run: the probe image is remembered per home, and each case must find its own.
   const home = mkdtempSync(join(tmpdir(), 'seclab-linux-node-home-'));
   probeNumber += 1;
-  return runProbeProgram(engine, PROBE, { lab, name: `seclab-${lab}-probe-${probeNumber}`, from: { network, ip: `${ip}.${10 + probeNumber}` } }, { timeoutMs: 5_000 }, 'node identity probe', home);
+  const { answer } = await runProbeProgram<{ nodeSize: number; execPath: string; version: string }>(
+    engine,
+    PROBE,
+    { lab, vantage: `node-${probeNumber}`, from: { network, ip: () => `${ip}.${10 + probeNumber}` } },
+    { timeoutMs: 5_000 },
+    'node identity probe',
+    home,
+  );
+  return answer;
 }
 
 const sizeOf = (path: string) => statSync(path).size;

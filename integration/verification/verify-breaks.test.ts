@@ -203,7 +203,7 @@ describe('verification on a default emulated lab', { timeout: 300_000 }, () => {
     });
     try {
       await waitForChecks(environment, LAB, ['fleet.agent-enrolled'], passes, 120_000);
-      expectBreak(await verifyLab(environment, LAB), baseline, { target: 'runtime.non-root', evidence: ['agent01 runs a process as root', /agent01: configured user 0:0; process uids 0/] });
+      expectBreak(await verifyLab(environment, LAB), baseline, { target: 'runtime.non-root', evidence: [/agent01 runs .+ \(pid \d+\).* as root/, /agent01: configured user 0:0; process uids 0/] });
     } finally {
       await agent.restore();
     }

@@ -516,6 +516,33 @@ export class DockerEngine {
   }
 
   /**
+   * `docker exec`: runs `cmd` in a running container, feeding `stdin` (then closing it). The output is
+   * stdout and stderr together, for evidence and error messages.
+   */
+  async exec(container: string, cmd: string[], options: { stdin?: string; user?: string } = {}): Promise<OneShotResult> {
+    const handle = this.container(container);
+    const withStdin = options.stdin !== undefined;
+    const exec = await handle.exec({ Cmd: cmd, User: options.user, AttachStdin: withStdin, AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({ hijack: true, stdin: withStdin });
+    const output = new PassThrough();
+    const chunks: Buffer[] = [];
+    output.on('data', (chunk: Buffer) => chunks.push(chunk));
+    handle.modem.demuxStream(stream, output, output);
+    const ended = new Promise<void>((resolve, reject) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', reject);
+    });
+    if (withStdin) {
+      stream.write(options.stdin);
+      (stream as unknown as { end: () => void }).end();
+    }
+    await ended;
+    const info = await exec.inspect();
+    return { exitCode: info.ExitCode ?? -1, output: Buffer.concat(chunks).toString('utf8') };
+  }
+
+  /**
    * POST /containers/{id}/attach with its options in the query and an empty body. dockerode's attach also
    * sends the options as a JSON body, which Docker ignores but Podman hands to the container as the first
    * bytes of its stdin (a keystore value fed on stdin then began with `{"stream":true,…}`).

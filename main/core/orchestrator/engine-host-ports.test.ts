@@ -50,6 +50,13 @@ describe("a remote engine's ports are checked on its host", () => {
     expect([...busy]).toEqual([[19200, 'container web']]);
   });
 
+  it("a port Podman lists for a probe sharing the node's network stack is named after the node that publishes it", () => {
+    const probe = { Names: ['/seclab-pod-probe-es01'], Labels: { 'seclab.lab': 'pod', 'seclab.role': 'probe' }, Ports: [{ IP: '127.0.0.1', PublicPort: 9200, Type: 'tcp' }] };
+    const node = { Names: ['/seclab-pod-es01'], Labels: { 'seclab.lab': 'pod' }, Ports: [{ IP: '127.0.0.1', PublicPort: 9200, Type: 'tcp' }] };
+    expect([...portsPublishedByContainers([probe, node])]).toEqual([[9200, 'container seclab-pod-es01']]);
+    expect([...portsPublishedByContainers([node, probe])]).toEqual([[9200, 'container seclab-pod-es01']]);
+  });
+
   it('the bind probe reports the ports something listens on, and only those', async () => {
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen({ host: '127.0.0.1', port: 0 }, resolve));

@@ -13,6 +13,7 @@ import { planLab } from '../planner/plan-lab.ts';
 import { publishedHostPorts, stackConnections, type StackConnections } from '../orchestrator/stack-connections.ts';
 import { runInNetworkProbe } from './probes/run-in-network-probe.ts';
 import type { NodeObservation } from './probes/in-network-probe.ts';
+import { containerProcessesHere, processOf, type ContainerProcess, type ContainerProcessesHere } from '../docker/container-processes-here.ts';
 import { componentStateOf, stateSentence, type ComponentState } from './component-state.ts';
 
 export interface Observed {
@@ -25,6 +26,8 @@ export interface Observed {
 /** Addresses on the lab network outside every allow list, for the IP-filter probe (.200–.254). */
 const OUTSIDER_FIRST_OCTET = 200;
 const OUTSIDER_LAST_OCTET = 254;
+/** Long enough for the runtime to hand an exec its user; a workload's root process is still root then. */
+const ROOT_PROCESS_SECOND_LOOK_MS = 150;
 
 /**
  * What every probe of one verification run shares: the lab's record and plan, the live Docker
@@ -123,9 +126,10 @@ export class VerificationContext {
     this.inNetwork ??= (async () => {
       const nodes = await this.probeableNodes();
       const first = nodes[0];
-      return runInNetworkProbe(
+      const { answer } = await runInNetworkProbe(
         this.engine,
-        { lab: this.lab, name: `seclab-${this.lab}-probe-${randomBytes(3).toString('hex')}`, from: { container: first.name } },
+        // The standing probe is es01's: while es01 is down, a one-shot takes the next node's place rather than one more that would stay.
+        { lab: this.lab, vantage: first.component, from: { container: first.name }, standing: first.name === this.containersOf('elasticsearch')[0].name },
         {
           caPem: this.caPem,
           client: {
@@ -137,6 +141,7 @@ export class VerificationContext {
         },
         this.environment.home,
       );
+      return answer;
     })();
     return this.inNetwork;
   }
@@ -145,23 +150,20 @@ export class VerificationContext {
   outsiderObservations(): Promise<{ ip: string; observations: NodeObservation[] }> {
     this.outsider ??= (async () => {
       const base = this.plan.network.gateway.split('.').slice(0, 3).join('.');
-      // Another verification (the app's watcher, a CLI status) may hold an address at this moment: try another.
-      for (let attempt = 1; ; attempt++) {
-        const octet = OUTSIDER_FIRST_OCTET + (randomBytes(1)[0] % (OUTSIDER_LAST_OCTET - OUTSIDER_FIRST_OCTET + 1));
-        const ip = `${base}.${octet}`;
-        const nodes = await this.probeableNodes();
-        try {
-          const observations = await runInNetworkProbe(
-            this.engine,
-            { lab: this.lab, name: `seclab-${this.lab}-outsider-${randomBytes(3).toString('hex')}`, from: { network: this.plan.network.name, ip } },
-            { caPem: this.caPem, nodes: nodes.map((n) => ({ name: n.component, ip: n.ip })), timeoutMs: 3000, reachOnly: true },
-            this.environment.home,
-          );
-          return { ip, observations };
-        } catch (error) {
-          if (attempt >= 4 || !/already in use/i.test((error as Error).message)) throw error;
-        }
-      }
+      const nodes = await this.probeableNodes();
+      const { answer, address } = await runInNetworkProbe(
+        this.engine,
+        {
+          lab: this.lab,
+          vantage: 'outsider',
+          from: { network: this.plan.network.name, ip: () => `${base}.${OUTSIDER_FIRST_OCTET + (randomBytes(1)[0] % (OUTSIDER_LAST_OCTET - OUTSIDER_FIRST_OCTET + 1))}` },
+          standing: true,
+        },
+        { caPem: this.caPem, nodes: nodes.map((n) => ({ name: n.component, ip: n.ip })), timeoutMs: 3000, reachOnly: true },
+        this.environment.home,
+      );
+      if (!address) throw new Error('the outsider probe has no address on the lab network');
+      return { ip: address, observations: answer };
     })();
     return this.outsider;
   }
@@ -177,7 +179,20 @@ export class VerificationContext {
     return content;
   }
 
+  /**
+   * A running container's file through `cat` in it: the engine's archive endpoint re-executes the
+   * engine binary to read it (a chroot'ed tar), twice an exec's CPU. A stopped container's file, or
+   * one its user may not read, comes from the archive.
+   */
   private async readFileFromEngine(container: ContainerPlan, path: string): Promise<string | undefined> {
+    if ((await this.inspect(container))?.State.Running) {
+      const read = await this.exec(container, ['cat', '--', path]).catch(() => undefined);
+      if (read?.exitCode === 0) return read.output;
+    }
+    return this.readFileFromArchive(container, path);
+  }
+
+  private async readFileFromArchive(container: ContainerPlan, path: string): Promise<string | undefined> {
     try {
       const stream = await this.engine.docker.getContainer(container.name).getArchive({ path });
       const { default: tar } = await import('tar-stream');
@@ -203,17 +218,37 @@ export class VerificationContext {
     }
   }
 
-  async exec(container: ContainerPlan, cmd: string[]): Promise<{ exitCode: number; output: string }> {
-    const handle = this.engine.docker.getContainer(container.name);
-    const exec = await handle.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
-    const stream = await exec.start({ hijack: true, stdin: false });
-    const chunks: Buffer[] = [];
-    const { PassThrough } = await import('node:stream');
-    const out = new PassThrough();
-    out.on('data', (c: Buffer) => chunks.push(c));
-    handle.modem.demuxStream(stream, out, out);
-    await new Promise((resolve) => stream.on('end', resolve));
-    const info = await exec.inspect();
-    return { exitCode: info.ExitCode ?? -1, output: Buffer.concat(chunks).toString('utf8') };
+  /**
+   * A running container's processes and what they run as (effective uid, as `ps -o uid,pid,comm`
+   * shows them). An exec in the container (this run's own, a healthcheck) is root for a moment, in
+   * the runtime's init before it takes the container's user: a root process is looked at again.
+   */
+  async processes(container: ContainerPlan): Promise<ContainerProcess[]> {
+    const here = await this.processesHere(container);
+    if (!here) {
+      const top = await this.engine.docker.getContainer(container.name).top({ ps_args: '-o uid,pid,comm' });
+      return (top?.Processes ?? []).map(([uid, pid, comm]: string[]) => ({ uid, pid: Number(pid), comm }));
+    }
+    const seen = here.processes();
+    if (!seen.some((p) => p.uid === '0')) return seen;
+    await new Promise((resolve) => setTimeout(resolve, ROOT_PROCESS_SECOND_LOOK_MS));
+    return seen.flatMap((p) => (p.uid === '0' ? (processOf('/proc', p.pid) ?? []) : [p]));
+  }
+
+  /** /proc/1/limits of a running container: its main process's resource limits. */
+  async mainProcessLimits(container: ContainerPlan): Promise<string | undefined> {
+    const here = await this.processesHere(container);
+    if (here) return here.mainProcessLimits();
+    const { output } = await this.exec(container, ['cat', '/proc/1/limits']);
+    return output;
+  }
+
+  private async processesHere(container: ContainerPlan): Promise<ContainerProcessesHere | undefined> {
+    const info = await this.inspect(container);
+    return info ? containerProcessesHere(info.Id, info.State.Pid) : undefined;
+  }
+
+  exec(container: ContainerPlan, cmd: string[]): Promise<{ exitCode: number; output: string }> {
+    return this.engine.exec(container.name, cmd);
   }
 }

@@ -126,24 +126,19 @@ export async function nonRoot(ctx: VerificationContext): Promise<Observed> {
   const looks = await Promise.all(
     ctx.plan.containers.map(async (container) => {
       const [info, state] = await Promise.all([ctx.inspect(container), ctx.stateOf(container)]);
-      const top = state.probeable
-        ? await ctx.engine.docker
-            .getContainer(container.name)
-            .top({ ps_args: '-o uid,pid,comm' })
-            .catch(() => undefined)
-        : undefined;
-      return { container, info, state, top };
+      const processes = state.probeable ? await ctx.processes(container).catch(() => undefined) : undefined;
+      return { container, info, state, processes };
     }),
   );
-  for (const { container, info, state, top } of looks) {
+  for (const { container, info, state, processes = [] } of looks) {
     if (!state.probeable) {
       evidence.push(`${stateSentence(state)}: no process to look at; configured user ${info?.Config.User || 'root (image default)'}`);
       if (!info?.Config.User || /^(0|root)(:|$)/.test(info.Config.User)) problems.push(`${container.component} is configured to run as root`);
       continue;
     }
-    const uids = top?.Processes?.map((p: string[]) => p[0]) ?? [];
-    evidence.push(`${container.component}: configured user ${info?.Config.User || '(image default)'}; process uids ${uids.join(', ') || '?'}`);
-    if (uids.some((uid: string) => uid === '0' || uid === 'root')) problems.push(`${container.component} runs a process as root`);
+    const asRoot = processes.filter((p) => p.uid === '0' || p.uid === 'root');
+    evidence.push(`${container.component}: configured user ${info?.Config.User || '(image default)'}; process uids ${processes.map((p) => p.uid).join(', ') || '?'}`);
+    if (asRoot.length) problems.push(`${container.component} runs ${asRoot.map((p) => `${p.comm} (pid ${p.pid})`).join(', ')} as root`);
   }
   return problems.length ? { status: 'fail', evidence: [problems.join('; '), ...evidence], fix: "Run every container as uid 1000 (--user 1000:0), the images' unprivileged user." } : { status: 'pass', evidence };
 }
@@ -151,8 +146,8 @@ export async function nonRoot(ctx: VerificationContext): Promise<Observed> {
 const OPEN_FILES_NEEDED = 65535;
 
 async function openFilesOf(ctx: VerificationContext, container: ContainerPlan): Promise<number | undefined> {
-  const limits = await ctx.exec(container, ['cat', '/proc/1/limits']).catch(() => undefined);
-  const line = limits?.output.split('\n').find((l) => l.startsWith('Max open files'));
+  const limits = await ctx.mainProcessLimits(container).catch(() => undefined);
+  const line = limits?.split('\n').find((l) => l.startsWith('Max open files'));
   const soft = line?.slice('Max open files'.length).trim().split(/\s+/)[0];
   return soft === undefined ? undefined : soft === 'unlimited' ? Infinity : Number(soft);
 }

@@ -7,6 +7,7 @@
 import { connect as tlsConnect, checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { plainRequest } from './plain-request.ts';
 import { X509Certificate } from 'node:crypto';
+import { readTaskLine } from './task-line.ts';
 
 export interface ProbeTask {
   caPem: string;
@@ -36,14 +37,6 @@ export interface NodeObservation {
   httpTls?: TlsObservation;
   /** `tcpConnected`: the TCP handshake completed (a node is listening), whatever happened after it. */
   httpReach?: { connected: boolean; detail: string; tcpConnected?: boolean };
-}
-
-function readStdin(): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  });
 }
 
 function describeChain(peer: PeerCertificate, caPem: string): { chain: string[]; endsAtCa: boolean } {
@@ -206,7 +199,7 @@ async function observeNode(node: { name: string; ip: string }, task: ProbeTask):
 }
 
 async function main(): Promise<void> {
-  const task = JSON.parse(await readStdin()) as ProbeTask;
+  const task = JSON.parse(await readTaskLine()) as ProbeTask;
   const observations = await Promise.all(task.nodes.map((node) => observeNode(node, task)));
   // Exit as soon as the answer is out: a refused probe's grace timers would otherwise hold the process open.
   process.stdout.write(`${JSON.stringify(observations)}\n`, () => process.exit(0));

@@ -1,19 +1,31 @@
+import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { DockerEngine } from '../../docker/docker-engine.ts';
 import { emulatorBaseImageFrom, linuxNodeSourceFor } from '../../emulator-images/build-emulator-images.ts';
 import type { LinuxNodeSource } from '../../emulator-images/linux-node-source.ts';
 import { readHomeMemo, writeHomeMemo } from '../../files/home-memo.ts';
 import { probeProgram } from './probe-bundle.ts';
+import { addressOn, standingProbe, type StandingPlacement } from './standing-probe.ts';
 
 export interface ProbePlacement {
   lab: string;
-  name: string;
-  /** Share this container's network stack (its address is the source), or join the lab network at `ip`. */
-  from: { container: string } | { network: string; ip: string };
+  /** The vantage point, in the probe container's name: the standing one is `seclab-<lab>-probe-<vantage>`. */
+  vantage: string;
+  /** Share this container's network stack (its address is the source), or join the lab network at an address `ip()` proposes. */
+  from: StandingPlacement;
+  /** Run in the lab's standing probe at this vantage point (verification, every few seconds); else in a one-shot container. */
+  standing?: boolean;
+}
+
+export interface ProbeAnswer<T> {
+  answer: T;
+  /** The probe's address on the lab network, when it stood on it (not in a node's stack). */
+  address?: string;
 }
 
 const probeImages = new Map<string, Promise<string>>();
 const PROBE_IMAGE_FILE = 'probe-image.json';
+const PROBE_USER = '1000:0';
 
 /**
  * The image a probe runs on: the emulated images' base (emulatorBaseImage: a Linux Node from
@@ -47,11 +59,13 @@ function rememberedProbeImage(home: string, node: string): string | undefined {
 }
 
 /**
- * Runs a probe program (a TS entry's path, bundled once: probe-bundle.ts) in a one-shot container placed on the lab's network,
- * task on stdin, answer as the last line of its output. The probes run on the same Node-only base image
- * the emulated products use: built locally (from the registry's Node image only on macOS and Windows).
+ * Runs a probe program (a TS entry's path, bundled once: probe-bundle.ts) at a vantage point of the
+ * lab, task on stdin, answer as the last line of its output: exec'd in the lab's standing probe
+ * there (standing-probe.ts), or, when none can stand (the lab is being taken down, the engine
+ * refused it), in a one-shot container. Both run on the Node-only base image the emulated products
+ * use: built locally (from the registry's Node image only on macOS and Windows).
  */
-export async function runProbeProgram<T>(engine: DockerEngine, entry: string, placement: ProbePlacement, task: { timeoutMs: number }, what: string, home?: string): Promise<T> {
+export async function runProbeProgram<T>(engine: DockerEngine, entry: string, placement: ProbePlacement, task: { timeoutMs: number }, what: string, home?: string): Promise<ProbeAnswer<T>> {
   const key = home ?? '';
   if (!probeImages.has(key)) {
     // A failure is not remembered: the next run tries again.
@@ -60,23 +74,59 @@ export async function runProbeProgram<T>(engine: DockerEngine, entry: string, pl
     probeImages.set(key, image);
   }
   const [program, image] = await Promise.all([probeProgram(entry, home), probeImages.get(key)!]);
-  const result = await engine.runToCompletion(
-    {
-      name: placement.name,
-      image,
-      user: '1000:0',
-      env: {},
-      labels: { 'seclab.lab': placement.lab, 'seclab.role': 'probe' },
-      entrypoint: ['/usr/local/bin/node'],
-      cmd: ['-e', program],
-      ...('container' in placement.from ? { networkMode: `container:${placement.from.container}` } : { network: { name: placement.from.network, ip: placement.from.ip } }),
-      memoryBytes: 128 * 1024 ** 2,
-      stdin: JSON.stringify(task),
-    },
-    task.timeoutMs * 4 + 10_000,
-  );
-  const line = result.output.trim().split('\n').pop() ?? '';
+  const deadlineMs = task.timeoutMs * 4 + 10_000;
+  const standing = await inStandingProbe(engine, placement, image, program, task, deadlineMs, home).catch(() => undefined);
+  const { output, address } = standing ?? (await inOneShotProbe(engine, placement, image, program, task, deadlineMs));
+  const line = output.trim().split('\n').pop() ?? '';
   const parsed = JSON.parse(line) as T | { probeError: string };
   if (parsed && typeof parsed === 'object' && 'probeError' in parsed) throw new Error(`the ${what} failed: ${parsed.probeError}`);
-  return parsed as T;
+  return { answer: parsed as T, address };
+}
+
+interface ProbeOutput {
+  output: string;
+  address?: string;
+}
+
+async function inStandingProbe(engine: DockerEngine, placement: ProbePlacement, image: string, program: string, task: object, deadlineMs: number, home?: string): Promise<ProbeOutput | undefined> {
+  if (!placement.standing) return undefined;
+  const probe = await standingProbe(engine, { lab: placement.lab, name: `seclab-${placement.lab}-probe-${placement.vantage}`, image, from: placement.from }, home);
+  if (!probe) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const result = await Promise.race([
+    engine.exec(probe.Id, ['/usr/local/bin/node', '-e', program], { stdin: `${JSON.stringify(task)}\n`, user: PROBE_USER }),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${deadlineMs / 1000}s`)), deadlineMs);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  // A probe that could not start its program (the container went away under it) answers nothing: try a one-shot.
+  if (result.exitCode !== 0 && !result.output.trim()) throw new Error(`exit ${result.exitCode}`);
+  return { output: result.output, address: 'network' in placement.from ? addressOn(probe, placement.from.network) : undefined };
+}
+
+async function inOneShotProbe(engine: DockerEngine, placement: ProbePlacement, image: string, program: string, task: object, deadlineMs: number): Promise<ProbeOutput> {
+  // Another probe may hold the proposed address at this moment: try another.
+  for (let attempt = 1; ; attempt++) {
+    const ip = 'network' in placement.from ? placement.from.ip() : undefined;
+    try {
+      const result = await engine.runToCompletion(
+        {
+          name: `seclab-${placement.lab}-${placement.vantage}-${randomBytes(3).toString('hex')}`,
+          image,
+          user: PROBE_USER,
+          env: {},
+          labels: { 'seclab.lab': placement.lab, 'seclab.role': 'probe' },
+          entrypoint: ['/usr/local/bin/node'],
+          cmd: ['-e', program],
+          ...('container' in placement.from ? { networkMode: `container:${placement.from.container}` } : { network: { name: placement.from.network, ip } }),
+          memoryBytes: 128 * 1024 ** 2,
+          stdin: `${JSON.stringify(task)}\n`,
+        },
+        deadlineMs,
+      );
+      return { output: result.output, address: ip };
+    } catch (error) {
+      if (!ip || attempt >= 4 || !/already in use/i.test((error as Error).message)) throw error;
+    }
+  }
 }

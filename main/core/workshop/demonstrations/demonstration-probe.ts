@@ -6,6 +6,7 @@
  */
 import { connect as netConnect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { readTaskLine } from '../../verification/probes/task-line.ts';
 
 export type DemonstrationTask =
   | { kind: 'tcp-reach'; host: string; port: number; timeoutMs: number }
@@ -17,14 +18,6 @@ export interface DemonstrationOutput {
   captured?: string;
   /** Whether the consequence happened: reached, credentials readable. */
   happened: boolean;
-}
-
-function readStdin(): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  });
 }
 
 function tcpReach(task: Extract<DemonstrationTask, { kind: 'tcp-reach' }>): Promise<DemonstrationOutput> {
@@ -112,7 +105,7 @@ async function relayCapture(task: Extract<DemonstrationTask, { kind: 'relay-capt
 }
 
 async function main(): Promise<void> {
-  const task = JSON.parse(await readStdin()) as DemonstrationTask;
+  const task = JSON.parse(await readTaskLine()) as DemonstrationTask;
   const output = task.kind === 'tcp-reach' ? await tcpReach(task) : await relayCapture(task);
   process.stdout.write(`${JSON.stringify(output)}\n`, () => process.exit(0));
 }

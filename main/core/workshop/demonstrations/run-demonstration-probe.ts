@@ -4,6 +4,6 @@ import { runProbeProgram, type ProbePlacement } from '../../verification/probes/
 import type { DemonstrationOutput, DemonstrationTask } from './demonstration-probe.ts';
 
 /** The same locally built Node-only image and one-shot container the verification probes use. */
-export function runDemonstrationProbe(engine: DockerEngine, placement: ProbePlacement, task: DemonstrationTask): Promise<DemonstrationOutput> {
-  return runProbeProgram<DemonstrationOutput>(engine, bundledAtRunTime('main/core/workshop/demonstrations/demonstration-probe.ts'), placement, task, 'demonstration probe');
+export async function runDemonstrationProbe(engine: DockerEngine, placement: ProbePlacement, task: DemonstrationTask): Promise<DemonstrationOutput> {
+  return (await runProbeProgram<DemonstrationOutput>(engine, bundledAtRunTime('main/core/workshop/demonstrations/demonstration-probe.ts'), placement, task, 'demonstration probe')).answer;
 }

@@ -27,7 +27,6 @@ interface DemonstrationContext {
   brokenPlan: LabPlan;
 }
 
-const probeName = (lab: string, what: string) => `seclab-${lab}-demo-${what}-${randomBytes(3).toString('hex')}`;
 const nodes = (plan: LabPlan) => plan.containers.filter((c) => c.kind === 'elasticsearch');
 const changedContainer = (d: DemonstrationContext, fallback: (plan: LabPlan) => ContainerPlan | undefined): ContainerPlan => {
   const changed = d.brokenPlan.containers.find((c) => JSON.stringify(c) !== JSON.stringify(d.ctx.plan.containers.find((o) => o.component === c.component)));
@@ -54,7 +53,7 @@ async function reachFromOutsideLoopback(d: DemonstrationContext): Promise<Shown>
   // The lab network's gateway is this machine's address on that network: not loopback.
   const reach = await runDemonstrationProbe(
     ctx.engine,
-    { lab: ctx.lab, name: probeName(ctx.lab, 'reach'), from: { network: ctx.plan.network.name, ip } },
+    { lab: ctx.lab, vantage: 'demo-reach', from: { network: ctx.plan.network.name, ip: () => ip } },
     { kind: 'tcp-reach', host: ctx.plan.network.gateway, port: published.hostPort, timeoutMs: 3000 },
   );
   return {
@@ -71,9 +70,9 @@ async function reachFromOutsideLoopback(d: DemonstrationContext): Promise<Shown>
 async function outsiderRequest(d: DemonstrationContext): Promise<Shown> {
   const { ctx } = d;
   const ip = outsiderIp(ctx.plan);
-  const observations = await runInNetworkProbe(
+  const { answer: observations } = await runInNetworkProbe(
     ctx.engine,
-    { lab: ctx.lab, name: probeName(ctx.lab, 'outsider'), from: { network: ctx.plan.network.name, ip } },
+    { lab: ctx.lab, vantage: 'demo-outsider', from: { network: ctx.plan.network.name, ip: () => ip } },
     { caPem: ctx.caPem, nodes: nodes(ctx.plan).map((n) => ({ name: n.component, ip: n.ip })), timeoutMs: 3000, reachOnly: true },
   );
   const answered = observations.filter((o) => o.httpReach?.connected);
@@ -140,7 +139,7 @@ async function capturePlainHttp(d: DemonstrationContext): Promise<Shown> {
   // From es01's network stack, an address the HTTP allow list admits: the writer's client as it would run in the lab.
   const capture = await runDemonstrationProbe(
     ctx.engine,
-    { lab: ctx.lab, name: probeName(ctx.lab, 'capture'), from: { container: first.name } },
+    { lab: ctx.lab, vantage: 'demo-capture', from: { container: first.name } },
     {
       kind: 'relay-capture',
       host: target.ip,

@@ -1,0 +1,43 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { containerProcessesHere } from './container-processes-here.ts';
+
+const ID = 'c8edc9c2619f9bc09bbe547c9754bcb500b7f003eb95d4a73511f751add880f4';
+const OTHER = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
+
+function fakeProc(processes: Array<{ pid: number; container: string; uid: number; name: string }>): string {
+  const proc = mkdtempSync(join(tmpdir(), 'seclab-proc-'));
+  for (const p of processes) {
+    mkdirSync(join(proc, String(p.pid)));
+    writeFileSync(join(proc, String(p.pid), 'cgroup'), `12:pids:/docker/${p.container}\n0::/docker/${p.container}\n`);
+    writeFileSync(join(proc, String(p.pid), 'status'), `Name:\t${p.name}\nUid:\t${p.uid}\t${p.uid}\t${p.uid}\t${p.uid}\n`);
+    writeFileSync(join(proc, String(p.pid), 'limits'), `Max open files            20000                20000                files\n`);
+  }
+  mkdirSync(join(proc, 'self'));
+  return proc;
+}
+
+describe.runIf(process.platform === 'linux')("a container's processes from this machine's /proc", () => {
+  it("lists the processes whose cgroup names the container, with their effective uid, and reads the main process's limits", () => {
+    const proc = fakeProc([
+      { pid: 41, container: ID, uid: 1000, name: 'node' },
+      { pid: 57, container: ID, uid: 0, name: 'sh' },
+      { pid: 63, container: OTHER, uid: 0, name: 'other' },
+    ]);
+    const here = containerProcessesHere(ID, 41, proc)!;
+    expect(here.processes()).toEqual([
+      { pid: 41, uid: '1000', comm: 'node' },
+      { pid: 57, uid: '0', comm: 'sh' },
+    ]);
+    expect(here.mainProcessLimits()).toMatch(/^Max open files +20000/);
+  });
+
+  it("is undefined when the main PID here is another container's or no process at all (the engine runs elsewhere): the engine is asked instead", () => {
+    const proc = fakeProc([{ pid: 41, container: OTHER, uid: 1000, name: 'node' }]);
+    expect(containerProcessesHere(ID, 41, proc)).toBeUndefined();
+    expect(containerProcessesHere(ID, 99, proc)).toBeUndefined();
+    expect(containerProcessesHere(ID, 0, proc)).toBeUndefined();
+  });
+});
