@@ -10,6 +10,7 @@ import type { DockerEngine } from '../docker/docker-engine.ts';
 import { bundledAtRunTime } from '../files/install-root.ts';
 import { registryBaseDockerfile, registryBaseTag } from './registry-node-base.ts';
 import { linuxArchOf, linuxNodeFactsHere, resolveLinuxNode, type LinuxArch, type LinuxNodeSource } from './linux-node-source.ts';
+import { rememberBaseTag, rememberedBaseTag } from './base-image-memo.ts';
 
 export type EmulatedProduct = EmulatorImageManifest['product'];
 export const EMULATED_PRODUCTS: EmulatedProduct[] = ['elasticsearch', 'kibana', 'elastic-agent'];
@@ -142,14 +143,25 @@ export async function linuxNodeReport(engine: DockerEngine): Promise<{ source: s
  * linux-node-source.ts finds (with this host's libraries and tools), or from the registry's
  * Node image where this host has no Linux to copy from. One path for the CLI, `seclab ui` and the app.
  */
-export async function emulatorBaseImage(engine: DockerEngine, onProgress: (p: BuildProgress) => void = () => undefined): Promise<string> {
-  return emulatorBaseImageFrom(engine, await linuxNodeSourceFor(engine), onProgress);
+export async function emulatorBaseImage(engine: DockerEngine, onProgress: (p: BuildProgress) => void = () => undefined, home?: string): Promise<string> {
+  return emulatorBaseImageFrom(engine, await linuxNodeSourceFor(engine), onProgress, home);
 }
 
-/** The same base, from the Linux Node a caller has already asked linuxNodeSourceFor for. */
-export async function emulatorBaseImageFrom(engine: DockerEngine, source: LinuxNodeSource, onProgress: (p: BuildProgress) => void = () => undefined): Promise<string> {
+/**
+ * The same base, from the Linux Node a caller has already asked linuxNodeSourceFor for. `home`:
+ * the seclab home, where the base's tag is remembered with the host files it was made from.
+ */
+export async function emulatorBaseImageFrom(engine: DockerEngine, source: LinuxNodeSource, onProgress: (p: BuildProgress) => void = () => undefined, home?: string): Promise<string> {
   if (source.kind === 'registry') return registryBaseImage(engine, source.image, onProgress);
-  return baseImage(engine, collectNodeRootFilesystem(source.binary), onProgress);
+  const remembered = rememberedBaseTag(home, source.binary);
+  if (remembered && (await engine.imageExists(remembered))) {
+    onProgress({ image: remembered, phase: 'cached' });
+    return remembered;
+  }
+  const rootfs = collectNodeRootFilesystem(source.binary);
+  const tag = await baseImage(engine, rootfs, onProgress);
+  rememberBaseTag(home, source.binary, tag, rootfs);
+  return tag;
 }
 
 function dockerfileFor(base: string, manifest: EmulatorImageManifest, version: string, sourceDigest: string): string {
@@ -234,10 +246,10 @@ async function productContext(base: string, manifest: EmulatorImageManifest, ver
  */
 export async function buildEmulatorImages(
   engine: DockerEngine,
-  options: { version: string; products?: EmulatedProduct[]; force?: boolean; onProgress?: (progress: BuildProgress) => void },
+  options: { version: string; products?: EmulatedProduct[]; force?: boolean; onProgress?: (progress: BuildProgress) => void; home?: string },
 ): Promise<Array<{ image: string; outcome: 'built' | 'cached' }>> {
   const onProgress = options.onProgress ?? (() => undefined);
-  const base = await emulatorBaseImage(engine, onProgress);
+  const base = await emulatorBaseImage(engine, onProgress, options.force ? undefined : options.home);
   const results: Array<{ image: string; outcome: 'built' | 'cached' }> = [];
   for (const product of options.products ?? EMULATED_PRODUCTS) {
     const tag = emulatedImageTag(product, options.version);

@@ -58,6 +58,11 @@ const defaultLdd = (binary: string) => {
   }
 };
 
+/** Where the host keeps a tool, first along the search path: what `collectHostTools` copies, without its `ldd`. */
+export function locateHostTool(tool: string, searchPath: readonly string[] = HOST_SEARCH_PATH): string | undefined {
+  return searchPath.map((dir) => posix.join(dir, tool)).find((candidate) => existsSync(candidate));
+}
+
 export function collectHostTools(options: HostToolsOptions = {}): HostToolsLayer {
   const tools = options.tools ?? HOST_TOOLS;
   const searchPath = options.searchPath ?? HOST_SEARCH_PATH;
@@ -68,7 +73,7 @@ export function collectHostTools(options: HostToolsOptions = {}): HostToolsLayer
   const missing: string[] = [];
 
   for (const tool of tools) {
-    const found = searchPath.map((dir) => posix.join(dir, tool)).find((candidate) => existsSync(candidate));
+    const found = locateHostTool(tool, searchPath);
     if (!found) {
       missing.push(tool);
       continue;

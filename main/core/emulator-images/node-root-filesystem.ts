@@ -31,6 +31,8 @@ export interface RootFilesystem {
   digest: string;
   /** Tools of the layer the host lacks (the image is built without them). */
   missingTools: string[];
+  /** Every host file the image is made of, as the digest saw it: unchanged files make the same image. */
+  inputs: Array<{ file: string; size: number; mtimeMs: number }>;
 }
 
 const ETC_FILES = (): RootFileEntry[] => [
@@ -46,9 +48,11 @@ export function collectNodeRootFilesystem(nodeBinary = process.execPath, tools: 
   const sources = [{ path: '/usr/local/bin/node', file: realNode }, ...tools.binaries, ...[...libraries].sort().map((library) => ({ path: library, file: realpathSync(library) }))];
   // Identity from path, size and mtime: hashing the 100 MB runtime on every call would cost a second.
   const digest = createHash('sha256');
+  const inputs: RootFilesystem['inputs'] = [];
   for (const source of sources) {
     const stats = statSync(source.file);
     digest.update(`${source.path}:${source.file}:${stats.size}:${stats.mtimeMs}`);
+    inputs.push({ file: source.file, size: stats.size, mtimeMs: stats.mtimeMs });
   }
   for (const link of tools.symlinks) digest.update(`${link.path}->${link.target}`);
   for (const entry of ETC_FILES()) digest.update(entry.path).update(entry.content);
@@ -65,5 +69,6 @@ export function collectNodeRootFilesystem(nodeBinary = process.execPath, tools: 
     symlinks: tools.symlinks,
     digest: digest.digest('hex').slice(0, 16),
     missingTools: tools.missing,
+    inputs,
   };
 }

@@ -207,6 +207,7 @@ export async function ensureImages(run: LabRun, plan: LabPlan): Promise<void> {
     await buildEmulatorImages(run.engine, {
       version: plan.version,
       products,
+      home: run.context.environment.home,
       onProgress: (progress) => run.emit({ type: 'image-progress', lab: run.lab, image: progress.image, status: progress.phase }),
     });
     return;
