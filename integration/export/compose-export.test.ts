@@ -87,7 +87,7 @@ describe('a lab run by Docker Compose from its export', () => {
     expect(revoke).toContain('Enrollment token revoked');
   });
 
-  it('is verified by seclab status: every check passes or informs (the engine-capped open-files limit warns, naming the cap)', async () => {
+  it('is verified by seclab status: every check passes or informs (the engine-capped open-files limit warns, naming the cap), and no probe stays behind on its network', async () => {
     const result = await seclab(['status', '--lab', lab, '--json']);
     expect(result.code, result.stderr).toBe(0);
     const status = JSON.parse(result.stdout) as LabStatus;
@@ -102,6 +102,9 @@ describe('a lab run by Docker Compose from its export', () => {
       expect(check.evidence.join('\n')).toMatch(/engine caps open files below 65535/);
     }
     expect(checks.filter((check) => check.status === 'pass').length).toBeGreaterThanOrEqual(20);
+    // Compose owns this lab: its probes were one-shots, so `docker compose down` finds nothing of seclab's on the network.
+    const probes = (await engine().labObjects(lab)).containers.filter((container) => container.labels['seclab.role'] === 'probe');
+    expect(probes.map((probe) => probe.name)).toEqual([]);
   });
 
   it('runs its setup again on a second `up` without harm (finished one-shots start once more)', async () => {

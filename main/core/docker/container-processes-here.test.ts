@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { containerProcessesHere } from './container-processes-here.ts';
 const ID = 'c8edc9c2619f9bc09bbe547c9754bcb500b7f003eb95d4a73511f751add880f4';
 const OTHER = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 
-function fakeProc(processes: Array<{ pid: number; container: string; uid: number; name: string }>): string {
+function fakeProc(processes: Array<{ pid: number; container: string; uid: number; name: string; userNamespace?: string }>): string {
   const proc = mkdtempSync(join(tmpdir(), 'seclab-proc-'));
   for (const p of processes) {
     mkdirSync(join(proc, String(p.pid)));
@@ -15,7 +15,12 @@ function fakeProc(processes: Array<{ pid: number; container: string; uid: number
     writeFileSync(join(proc, String(p.pid), 'status'), `Name:\t${p.name}\nUid:\t${p.uid}\t${p.uid}\t${p.uid}\t${p.uid}\n`);
     writeFileSync(join(proc, String(p.pid), 'limits'), `Max open files            20000                20000                files\n`);
   }
-  mkdirSync(join(proc, 'self'));
+  mkdirSync(join(proc, 'self', 'ns'), { recursive: true });
+  symlinkSync('user:[4026531837]', join(proc, 'self', 'ns', 'user'));
+  for (const p of processes) {
+    mkdirSync(join(proc, String(p.pid), 'ns'));
+    symlinkSync(p.userNamespace ?? 'user:[4026531837]', join(proc, String(p.pid), 'ns', 'user'));
+  }
   return proc;
 }
 
@@ -32,6 +37,13 @@ describe.runIf(process.platform === 'linux')("a container's processes from this 
       { pid: 57, uid: '0', comm: 'sh' },
     ]);
     expect(here.mainProcessLimits()).toMatch(/^Max open files +20000/);
+  });
+
+  it('gives no processes (the engine is asked) when the container has its own user namespace: rootless root is an unprivileged uid here', () => {
+    const proc = fakeProc([{ pid: 41, container: ID, uid: 100999, name: 'node', userNamespace: 'user:[4026532999]' }]);
+    const here = containerProcessesHere(ID, 41, proc)!;
+    expect(here.processes()).toBeUndefined();
+    expect(here.mainProcessLimits()).toMatch(/^Max open files/);
   });
 
   it("is undefined when the main PID here is another container's or no process at all (the engine runs elsewhere): the engine is asked instead", () => {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /**
  * A container's processes read from this machine's /proc, when the engine runs them on this
@@ -11,8 +11,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 export interface ContainerProcessesHere {
   /** /proc/<pid>/limits of the container's main process. */
   mainProcessLimits(): string | undefined;
-  /** The container's processes with their effective uid, as `ps -o uid,pid,comm` shows them. */
-  processes(): ContainerProcess[];
+  /**
+   * The container's processes with their effective uid, as `ps -o uid,pid,comm` shows them; undefined
+   * when the container has a user namespace of its own (rootless Docker or Podman, userns-remap): its
+   * uids as this machine sees them are not the ones the engine reports (root inside is an unprivileged
+   * uid here), so the caller asks the engine.
+   */
+  processes(): ContainerProcess[] | undefined;
 }
 
 export interface ContainerProcess {
@@ -37,11 +42,13 @@ export function containerProcessesHere(containerId: string, mainPid: number | un
   return {
     mainProcessLimits: () => readText(`${proc}/${mainPid}/limits`),
     processes: () =>
-      readdirSync(proc)
-        .filter((entry) => /^\d+$/.test(entry) && inContainer(readText(`${proc}/${entry}/cgroup`), containerId))
-        .map((pid) => processOf(proc, Number(pid)))
-        // A process may end between the listing and the read: it is no longer one of them.
-        .filter((found): found is ContainerProcess => found !== undefined),
+      !sameUserNamespace(proc, mainPid)
+        ? undefined
+        : readdirSync(proc)
+            .filter((entry) => /^\d+$/.test(entry) && inContainer(readText(`${proc}/${entry}/cgroup`), containerId))
+            .map((pid) => processOf(proc, Number(pid)))
+            // A process may end between the listing and the read: it is no longer one of them.
+            .filter((found): found is ContainerProcess => found !== undefined),
   };
 }
 
@@ -50,4 +57,13 @@ export function processOf(proc: string, pid: number): ContainerProcess | undefin
   const uid = status && /^Uid:\s+\d+\s+(\d+)/m.exec(status)?.[1];
   const comm = status && /^Name:\s+(.*)$/m.exec(status)?.[1];
   return uid ? { pid, uid, comm: comm ?? '?' } : undefined;
+}
+
+function sameUserNamespace(proc: string, pid: number): boolean {
+  try {
+    return readlinkSync(`${proc}/${pid}/ns/user`) === readlinkSync(`${proc}/self/ns/user`);
+  } catch {
+    // Not ours to look at (another user's process): then the engine is asked.
+    return false;
+  }
 }

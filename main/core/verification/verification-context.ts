@@ -28,6 +28,7 @@ const OUTSIDER_FIRST_OCTET = 200;
 const OUTSIDER_LAST_OCTET = 254;
 /** Long enough for the runtime to hand an exec its user; a workload's root process is still root then. */
 const ROOT_PROCESS_SECOND_LOOK_MS = 150;
+const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
 
 /**
  * What every probe of one verification run shares: the lab's record and plan, the live Docker
@@ -129,7 +130,7 @@ export class VerificationContext {
       const { answer } = await runInNetworkProbe(
         this.engine,
         // The standing probe is es01's: while es01 is down, a one-shot takes the next node's place rather than one more that would stay.
-        { lab: this.lab, vantage: first.component, from: { container: first.name }, standing: first.name === this.containersOf('elasticsearch')[0].name },
+        { lab: this.lab, vantage: first.component, from: { container: first.name }, standing: first.name === this.containersOf('elasticsearch')[0].name && (await this.probesMayStand()) },
         {
           caPem: this.caPem,
           client: {
@@ -157,7 +158,7 @@ export class VerificationContext {
           lab: this.lab,
           vantage: 'outsider',
           from: { network: this.plan.network.name, ip: () => `${base}.${OUTSIDER_FIRST_OCTET + (randomBytes(1)[0] % (OUTSIDER_LAST_OCTET - OUTSIDER_FIRST_OCTET + 1))}` },
-          standing: true,
+          standing: await this.probesMayStand(),
         },
         { caPem: this.caPem, nodes: nodes.map((n) => ({ name: n.component, ip: n.ip })), timeoutMs: 3000, reachOnly: true },
         this.environment.home,
@@ -166,6 +167,16 @@ export class VerificationContext {
       return { ip: address, observations: answer };
     })();
     return this.outsider;
+  }
+
+  /**
+   * Whether this lab's probes may stand between runs: not in a lab Compose runs (the export's
+   * `docker compose up`), whose `docker compose down` would find the probe on the lab's network and
+   * could not remove the network. There each run's probes are one-shot containers.
+   */
+  private async probesMayStand(): Promise<boolean> {
+    const es01 = this.containersOf('elasticsearch')[0];
+    return !(es01 && (await this.inspect(es01))?.Config.Labels?.[COMPOSE_PROJECT_LABEL]);
   }
 
   /** A file in a container, read once per run however many checks ask for it. */
@@ -224,12 +235,11 @@ export class VerificationContext {
    * the runtime's init before it takes the container's user: a root process is looked at again.
    */
   async processes(container: ContainerPlan): Promise<ContainerProcess[]> {
-    const here = await this.processesHere(container);
-    if (!here) {
+    const seen = (await this.processesHere(container))?.processes();
+    if (!seen) {
       const top = await this.engine.docker.getContainer(container.name).top({ ps_args: '-o uid,pid,comm' });
       return (top?.Processes ?? []).map(([uid, pid, comm]: string[]) => ({ uid, pid: Number(pid), comm }));
     }
-    const seen = here.processes();
     if (!seen.some((p) => p.uid === '0')) return seen;
     await new Promise((resolve) => setTimeout(resolve, ROOT_PROCESS_SECOND_LOOK_MS));
     return seen.flatMap((p) => (p.uid === '0' ? (processOf('/proc', p.pid) ?? []) : [p]));
