@@ -60,6 +60,13 @@ afterAll(async () => {
 
 describe('a lab run by Docker Compose from its export', () => {
   it('finishes every setup one-shot and has every component healthy', async () => {
+    // `up -d` returns once the one-shots have started: the last (revoke-enrollment) waits for the agent to enroll.
+    const running = async () => {
+      const { containers } = await project.objects();
+      const states = await Promise.all(containers.filter((c) => c.labels['seclab.role'] === 'compose-setup').map((c) => engine().inspectContainer(c.id)));
+      return states.filter((info) => info?.State.Running).map((info) => info?.Name);
+    };
+    await expect.poll(running, { timeout: 180_000, interval: 1000 }).toEqual([]);
     const { containers } = await project.objects();
     const states = await Promise.all(containers.map(async (c) => ({ name: c.name, labels: c.labels, info: await engine().inspectContainer(c.id) })));
     const oneShots = states.filter((s) => s.labels['seclab.role'] === 'compose-setup');

@@ -23,6 +23,9 @@ export async function observeClusterFormed(client: ElasticsearchClient, nodes: n
  * lab's roles and users, and a service-account token for Fleet Server (never the superuser).
  */
 export async function configureLabSecurity(client: ElasticsearchClient, plan: LabPlan, secrets: LabSecrets, tokenName: string): Promise<{ fleetServerToken?: string }> {
+  // Only es01 holds the bootstrap password (Elastic's recipe gives ELASTIC_PASSWORD to es01 only), which the reserved realm
+  // uses until the security index has one: stored there, the same password is elastic's on every node.
+  await client.security.changePassword({ username: 'elastic', password: requireSecret(secrets, 'elastic-password') });
   if (plan.containers.some((c) => c.kind === 'kibana')) {
     await client.security.changePassword({ username: 'kibana_system', password: requireSecret(secrets, 'kibana-system-password') });
   }

@@ -83,6 +83,7 @@ export function placeFilesScript(container: ContainerPlan): string {
 export const REQUEST_FILES = {
   role: (name: string) => `requests/role-${name}.json`,
   user: (username: string) => `user-${username}.json`,
+  elasticPassword: 'elastic-password.json',
   kibanaSystemPassword: 'kibana-system-password.json',
   elasticCurlConfig: 'elastic.curlrc',
   labAdminCurlConfig: 'lab-admin.curlrc',
@@ -130,6 +131,10 @@ export function securitySetupScript(plan: LabPlan): string {
       `a cluster of ${nodes.length} node(s)`,
       `health=$(es GET '/_cluster/health?wait_for_nodes=${nodes.length}&timeout=5s' 2>/dev/null) && [[ $health == *'"number_of_nodes":${nodes.length}'* && $health != *'"status":"red"'* ]]`,
     ),
+    // Only es01 holds the bootstrap password (as Elastic's recipe gives ELASTIC_PASSWORD to es01 only): stored by the
+    // security API, the same password is elastic's on every node.
+    `echo "Storing elastic's password, for every node"`,
+    `es POST /_security/user/elastic/_password -d @${quote([secret(REQUEST_FILES.elasticPassword)])} > /dev/null`,
   ];
   if (plan.containers.some((c) => c.kind === 'kibana')) {
     lines.push(`echo "Setting kibana_system's password"`, `es POST /_security/user/kibana_system/_password -d @${quote([secret(REQUEST_FILES.kibanaSystemPassword)])} > /dev/null`);

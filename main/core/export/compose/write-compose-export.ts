@@ -74,6 +74,7 @@ export function writeComposeExport(input: ExportInput, options: ComposeExportOpt
   const secret = (name: string) => `${EXPORT_PATHS.secretsDir}/${name}`;
   const curlUser = (username: string, password: string) => `user = ${JSON.stringify(`${username}:${password}`)}\n`;
   write(secret(REQUEST_FILES.elasticCurlConfig), curlUser('elastic', requireSecret(secrets, 'elastic-password')), 0o600, "curl config with elastic's credentials, for the security setup", true);
+  write(secret(REQUEST_FILES.elasticPassword), json({ password: requireSecret(secrets, 'elastic-password') }), 0o600, "elastic's password, stored through the security API so every node knows it", true);
   if (plan.containers.some((c) => c.kind === 'kibana')) {
     write(secret(REQUEST_FILES.labAdminCurlConfig), curlUser('lab_admin', requireSecret(secrets, 'lab-admin-password')), 0o600, "curl config with lab_admin's credentials, for the Fleet setup", true);
     write(secret(REQUEST_FILES.kibanaSystemPassword), json({ password: requireSecret(secrets, 'kibana-system-password') }), 0o600, "kibana_system's password", true);
