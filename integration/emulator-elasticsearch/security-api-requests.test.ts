@@ -56,9 +56,13 @@ afterAll(async () => {
 });
 
 describe('the lab’s Elasticsearch security calls against the emulated node', () => {
-  it('configureLabSecurity and indexSampleData succeed (roles with description, users with full_name, kibana_system password, Fleet Server token)', async () => {
+  it("configureLabSecurity and indexSampleData succeed (elastic's password stored, roles with description, users with full_name, kibana_system password, Fleet Server token)", async () => {
     const plan = planLab(parseLabSpec({ name: 'requests', images: 'emulated' }), { subnetIndex: 201, ports: { elasticsearch: 9200, kibana: 5601, fleetServer: 8220 } });
-    const secrets = Object.fromEntries(['kibana-system-password', ...plan.users.map((user) => user.secret)].map((name) => [name, `${name}-${'x'.repeat(20)}`])) as LabSecrets;
+    const secrets = {
+      ...Object.fromEntries(['kibana-system-password', ...plan.users.map((user) => user.secret)].map((name) => [name, `${name}-${'x'.repeat(20)}`])),
+      // The setup stores elastic's password (the bootstrap one, as the lab's) for every node.
+      'elastic-password': PASSWORD,
+    } as LabSecrets;
     const client = connectElasticsearch({ url: `https://localhost:${httpPort}`, caPem: ca.toString('utf8'), auth: { username: 'elastic', password: PASSWORD } });
     try {
       const { fleetServerToken } = await configureLabSecurity(client, plan, secrets, 'seclab-1700000000000');

@@ -128,6 +128,9 @@ describe.skipIf(Boolean(unavailable))('an engine over ssh://', () => {
     const json = await seclab([...engineFlags(), 'status', '--lab', lab, '--json'], env);
     expect(unhappyChecks(json.stdout)).toEqual([]);
     expect(json.code, json.stderr).toBe(0);
+    // Over ssh:// the probes are one-shots (verification-context.ts, probesMayStand): none stays on the engine host.
+    const probes = (await new DockerEngine().labObjects(lab)).containers.filter((container) => container.labels['seclab.role'] === 'probe');
+    expect(probes.map((probe) => probe.name)).toEqual([]);
     const text = await seclab([...engineFlags(), 'status', '--lab', lab], env);
     expect(text.code, `${text.stdout}\n${text.stderr}`).toBe(0);
     expect(text.stdout).toMatch(/\d+ pass, 0 fail, 0 warn, \d+ info, 0 error/);

@@ -26,8 +26,26 @@ export interface Observed {
 /** Addresses on the lab network outside every allow list, for the IP-filter probe (.200–.254). */
 const OUTSIDER_FIRST_OCTET = 200;
 const OUTSIDER_LAST_OCTET = 254;
-/** Long enough for the runtime to hand an exec its user; a workload's root process is still root then. */
-const ROOT_PROCESS_SECOND_LOOK_MS = 150;
+/** The OCI runtime's own init while it sets up an exec (`runc:[2:INIT]`, `runc init`, crun): root until it takes the container's user. */
+const RUNTIME_INIT = /^(runc(:\[\d:[A-Z]+\])?|runc init|crun)$/;
+/** How long a runtime init may stay root before it counts as a root process (under load it has taken more than 150 ms). */
+const RUNTIME_INIT_GRACE_MS = 3000;
+const RUNTIME_INIT_LOOK_EVERY_MS = 100;
+
+/**
+ * A process seen as root, looked at again: the runtime's init for an exec (this run's own `cat`, a
+ * healthcheck) becomes the exec'd program as the container's user within moments, or ends; it is
+ * watched until then (at most RUNTIME_INIT_GRACE_MS). Any other root process is root.
+ */
+async function rootProcessSettled(first: ContainerProcess): Promise<ContainerProcess | undefined> {
+  let current: ContainerProcess | undefined = first;
+  const deadline = Date.now() + RUNTIME_INIT_GRACE_MS;
+  while (current && current.uid === '0' && RUNTIME_INIT.test(current.comm) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, RUNTIME_INIT_LOOK_EVERY_MS));
+    current = processOf('/proc', current.pid);
+  }
+  return current;
+}
 const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
 
 /**
@@ -65,6 +83,16 @@ export class VerificationContext {
     const engine = environment.engine();
     await engine.publishedPorts.open(publishedHostPorts(planLab(record.spec, record.allocation)));
     return new VerificationContext(environment, engine, record);
+  }
+
+  /**
+   * An engine on this machine's sockets (or loopback): the probes may stand, files are read with
+   * `cat`, processes from /proc. Over ssh:// or tcp:// to another host every exec is a stream across
+   * the network (over SSH a channel beside the tunnels the checks' handshakes go through, with 4–5 s
+   * deadlines): there the checks keep one-shot probes, the archive endpoint and `docker top`.
+   */
+  private get engineIsLocal(): boolean {
+    return this.engine.publishedPorts.kind === 'local';
   }
 
   /** Where this machine reaches `port` of the engine host's 127.0.0.1: itself, or an SSH tunnel's local end (forLab opens them). */
@@ -170,11 +198,14 @@ export class VerificationContext {
   }
 
   /**
-   * Whether this lab's probes may stand between runs: not in a lab Compose runs (the export's
+   * Whether this lab's probes may stand between runs. Not in a lab Compose runs (the export's
    * `docker compose up`), whose `docker compose down` would find the probe on the lab's network and
-   * could not remove the network. There each run's probes are one-shot containers.
+   * could not remove the network; not on an engine reached over the network (ssh://, tcp:// to
+   * another host), where making a standing probe takes more round trips than a one-shot and a
+   * loaded CI ran the first run's past the checks' 15 s. There each run's probes are one-shots.
    */
   private async probesMayStand(): Promise<boolean> {
+    if (!this.engineIsLocal) return false;
     const es01 = this.containersOf('elasticsearch')[0];
     return !(es01 && (await this.inspect(es01))?.Config.Labels?.[COMPOSE_PROJECT_LABEL]);
   }
@@ -196,7 +227,7 @@ export class VerificationContext {
    * one its user may not read, comes from the archive.
    */
   private async readFileFromEngine(container: ContainerPlan, path: string): Promise<string | undefined> {
-    if ((await this.inspect(container))?.State.Running) {
+    if (this.engineIsLocal && (await this.inspect(container))?.State.Running) {
       const read = await this.exec(container, ['cat', '--', path]).catch(() => undefined);
       if (read?.exitCode === 0) return read.output;
     }
@@ -240,9 +271,7 @@ export class VerificationContext {
       const top = await this.engine.docker.getContainer(container.name).top({ ps_args: '-o uid,pid,comm' });
       return (top?.Processes ?? []).map(([uid, pid, comm]: string[]) => ({ uid, pid: Number(pid), comm }));
     }
-    if (!seen.some((p) => p.uid === '0')) return seen;
-    await new Promise((resolve) => setTimeout(resolve, ROOT_PROCESS_SECOND_LOOK_MS));
-    return seen.flatMap((p) => (p.uid === '0' ? (processOf('/proc', p.pid) ?? []) : [p]));
+    return Promise.all(seen.map((p) => (p.uid === '0' ? rootProcessSettled(p) : p))).then((settled) => settled.filter((p): p is ContainerProcess => p !== undefined));
   }
 
   /** /proc/1/limits of a running container: its main process's resource limits. */
@@ -254,6 +283,7 @@ export class VerificationContext {
   }
 
   private async processesHere(container: ContainerPlan): Promise<ContainerProcessesHere | undefined> {
+    if (!this.engineIsLocal) return undefined;
     const info = await this.inspect(container);
     return info ? containerProcessesHere(info.Id, info.State.Pid) : undefined;
   }
