@@ -19,13 +19,18 @@ export async function removeLabObjects(engine: DockerEngine, lab: string, onComp
   let containers = (await engine.labObjects(lab)).containers;
   let removedContainers = 0;
   for (let pass = 0; containers.length > 0 && pass < TEARDOWN_PASSES; pass++) {
+    // Helpers first: Podman refuses to remove a container another one shares the network stack of
+    // ("has dependent containers which must be removed before it"), as es01's standing probe does.
+    const helpers = containers.filter((container) => isOneShotHelper(container));
+    await Promise.all(helpers.map((container) => engine.removeContainer(container.id)));
     await Promise.all(
-      containers.map(async (container) => {
-        await engine.removeContainer(container.id);
-        if (isOneShotHelper(container)) return;
-        removedContainers += 1;
-        onComponentRemoved(container.labels['seclab.component'] ?? container.name);
-      }),
+      containers
+        .filter((container) => !isOneShotHelper(container))
+        .map(async (container) => {
+          await engine.removeContainer(container.id);
+          removedContainers += 1;
+          onComponentRemoved(container.labels['seclab.component'] ?? container.name);
+        }),
     );
     containers = (await engine.labObjects(lab)).containers;
   }
