@@ -1,4 +1,4 @@
-import type { CheckId, CheckResult } from '../../../common/checks.ts';
+import { CHECK_IDS, type CheckId, type CheckResult } from '../../../common/checks.ts';
 import type { BreakId, Lesson, LessonStep } from '../../../common/workshop.ts';
 import { SeclabError } from '../../../common/errors.ts';
 import { readLabRecord } from '../lab-store/lab-records.ts';
@@ -123,7 +123,7 @@ export async function breakLesson(context: LabContext, lab: string, lessonId: st
 export async function observeLesson(context: LabContext, lab: string, lessonId: string, options: LessonOptions = {}): Promise<LessonStep> {
   const lesson = findLesson(lessonId, options.lessonsDir ?? lessonsDir());
   requireLab(context, lab);
-  const [checks, demonstration] = await Promise.all([verifyLab(context.environment, lab), runDemonstration(context.environment, lab, lesson)]);
+  const [checks, demonstration] = await Promise.all([verifyAfterChange(context, lab), runDemonstration(context.environment, lab, lesson)]);
   const journal = readWorkshopJournal(context.environment.home, lab);
   const broken = journal?.kind === 'lesson' && journal.lesson === lesson.id;
   return { lesson, phase: broken ? 'broken' : 'restored', checks, failing: failingOf(lesson, checks), demonstration };
@@ -143,6 +143,14 @@ export async function restoreLesson(context: LabContext, lab: string, lessonId?:
   const brokenJournal: WorkshopJournal = journal ?? { kind: 'lesson', lesson: lesson.id, summary: lesson.break.summary, broken: [lesson.break.id], phase: 'broken', since: context.environment.now().toISOString() };
   await restoreJournal(context, lab, brokenJournal);
   await settle(context, lab, lesson.checks, passing, options.settleTimeoutMs ?? 60_000);
-  const checks = await verifyLab(context.environment, lab);
+  const checks = await verifyAfterChange(context, lab);
   return { lesson, phase: 'restored', checks, failing: failingOf(lesson, checks) };
+}
+
+/**
+ * Every check, in a run of its own: a full run already under way (the app's watcher) began before
+ * the break or the restore, and sharing it would report the lab as it was (a band left at pass).
+ */
+function verifyAfterChange(context: { environment: Parameters<typeof verifyLab>[0] }, lab: string): Promise<CheckResult[]> {
+  return verifyLab(context.environment, lab, [...CHECK_IDS]);
 }
