@@ -5,7 +5,7 @@ import { emulatorBaseImageFrom, linuxNodeSourceFor } from '../../emulator-images
 import type { LinuxNodeSource } from '../../emulator-images/linux-node-source.ts';
 import { readHomeMemo, writeHomeMemo } from '../../files/home-memo.ts';
 import { probeProgram } from './probe-bundle.ts';
-import { addressOn, standingProbe, type StandingPlacement } from './standing-probe.ts';
+import { addressOn, PROBE_USER, probeContainerSpec, standingProbe, type StandingPlacement } from './standing-probe.ts';
 
 export interface ProbePlacement {
   lab: string;
@@ -25,7 +25,6 @@ export interface ProbeAnswer<T> {
 
 const probeImages = new Map<string, Promise<string>>();
 const PROBE_IMAGE_FILE = 'probe-image.json';
-const PROBE_USER = '1000:0';
 
 /**
  * The image a probe runs on: the emulated images' base (emulatorBaseImage: a Linux Node from
@@ -111,15 +110,7 @@ async function inOneShotProbe(engine: DockerEngine, placement: ProbePlacement, i
     try {
       const result = await engine.runToCompletion(
         {
-          name: `seclab-${placement.lab}-${placement.vantage}-${randomBytes(3).toString('hex')}`,
-          image,
-          user: PROBE_USER,
-          env: {},
-          labels: { 'seclab.lab': placement.lab, 'seclab.role': 'probe' },
-          entrypoint: ['/usr/local/bin/node'],
-          cmd: ['-e', program],
-          ...('container' in placement.from ? { networkMode: `container:${placement.from.container}` } : { network: { name: placement.from.network, ip } }),
-          memoryBytes: 128 * 1024 ** 2,
+          ...probeContainerSpec({ name: `seclab-${placement.lab}-${placement.vantage}-${randomBytes(3).toString('hex')}`, lab: placement.lab, image, from: placement.from, ip, cmd: ['-e', program] }),
           stdin: `${JSON.stringify(task)}\n`,
         },
         deadlineMs,

@@ -20,7 +20,8 @@ export interface StandingProbeSpec {
 /** PID 1 ignores signals it has no handler for: without this, stopping the lab would wait out the engine's 10 s. */
 const IDLE_PROGRAM = "process.on('SIGTERM', () => process.exit(0)); setInterval(() => undefined, 2 ** 31 - 1);";
 /** Room for the idle Node and one probe run beside it. */
-const STANDING_PROBE_MEMORY_BYTES = 128 * 1024 ** 2;
+const PROBE_MEMORY_BYTES = 128 * 1024 ** 2;
+export const PROBE_USER = '1000:0';
 const ATTEMPTS = 4;
 
 const ensuring = new Map<string, Promise<ContainerInspection>>();
@@ -86,16 +87,21 @@ async function joinedBeforeTargetStarted(engine: DockerEngine, probe: ContainerI
 }
 
 function containerSpecOf(spec: StandingProbeSpec): ContainerSpec {
+  return probeContainerSpec({ name: spec.name, lab: spec.lab, image: spec.image, from: spec.from, cmd: ['-e', IDLE_PROGRAM] });
+}
+
+/** A probe container, standing or one-shot: the probe image's Node as uid 1000, the lab's label with role `probe`, at its vantage point. */
+export function probeContainerSpec(probe: { name: string; lab: string; image: string; from: StandingPlacement; ip?: string; cmd: string[] }): ContainerSpec {
   return {
-    name: spec.name,
-    image: spec.image,
-    user: '1000:0',
+    name: probe.name,
+    image: probe.image,
+    user: PROBE_USER,
     env: {},
-    labels: { [LAB_LABEL]: spec.lab, [ROLE_LABEL]: 'probe' },
+    labels: { [LAB_LABEL]: probe.lab, [ROLE_LABEL]: 'probe' },
     entrypoint: ['/usr/local/bin/node'],
-    cmd: ['-e', IDLE_PROGRAM],
-    ...('container' in spec.from ? { networkMode: `container:${spec.from.container}` } : { network: { name: spec.from.network, ip: spec.from.ip() } }),
-    memoryBytes: STANDING_PROBE_MEMORY_BYTES,
+    cmd: probe.cmd,
+    ...('container' in probe.from ? { networkMode: `container:${probe.from.container}` } : { network: { name: probe.from.network, ip: probe.ip ?? probe.from.ip() } }),
+    memoryBytes: PROBE_MEMORY_BYTES,
   };
 }
 
