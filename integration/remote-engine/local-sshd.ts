@@ -16,6 +16,8 @@ export interface LocalSshd {
   /** The client's private key file (for SECLAB_SSH_IDENTITY). */
   identityFile: string;
   folder: string;
+  /** sshd's debug log, with `{ debugLog: true }`: the channels it opened, of which type, and the commands it ran. */
+  debugLog(): string;
   stop(): Promise<void>;
 }
 
@@ -44,8 +46,10 @@ function listening(port: number): Promise<boolean> {
 }
 
 /** `extraConfig`: sshd_config lines to add (MaxSessions 2, say); sshd's own defaults otherwise. */
-export async function startLocalSshd(extraConfig: string[] = []): Promise<LocalSshd> {
+export async function startLocalSshd(extraConfig: string[] = [], options: { debugLog?: boolean } = {}): Promise<LocalSshd> {
   const folder = mkdtempSync(join(tmpdir(), 'seclab-sshd-'));
+  // SECLAB_TEST_SSHD_LOG=FILE: sshd's debug log there, to see channels opened and refused.
+  const logFile = options.debugLog ? join(folder, 'sshd.log') : process.env.SECLAB_TEST_SSHD_LOG;
   chmodSync(folder, 0o700);
   const keygen = (file: string) => execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(folder, file)], { stdio: 'ignore' });
   keygen('host_key');
@@ -66,14 +70,13 @@ export async function startLocalSshd(extraConfig: string[] = []): Promise<LocalS
     'AllowTcpForwarding local',
     'X11Forwarding no',
     // sshd's own defaults otherwise (MaxSessions 10, MaxStartups …), as a user's host has them.
-    // SECLAB_TEST_SSHD_LOG=FILE: sshd's debug log there, to see channels opened and refused.
-    `LogLevel ${process.env.SECLAB_TEST_SSHD_LOG ? 'DEBUG1' : 'ERROR'}`,
+    `LogLevel ${logFile ? 'DEBUG1' : 'ERROR'}`,
     ...extraConfig,
   ].join('\n');
   writeFileSync(join(folder, 'sshd_config'), `${config}\n`);
   // sshd needs its privilege-separation folder; Debian's package creates it only when its service starts.
   if (!existsSync('/run/sshd')) execFileSync('mkdir', ['-p', '-m', '0755', '/run/sshd']);
-  const child: ChildProcess = spawn(SSHD, ['-D', ...(process.env.SECLAB_TEST_SSHD_LOG ? ['-E', process.env.SECLAB_TEST_SSHD_LOG] : ['-e']), '-f', join(folder, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(SSHD, ['-D', ...(logFile ? ['-E', logFile] : ['-e']), '-f', join(folder, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
   const deadline = Date.now() + 10_000;
@@ -90,6 +93,7 @@ export async function startLocalSshd(extraConfig: string[] = []): Promise<LocalS
     user: process.env.USER || 'root',
     identityFile: join(folder, 'client_key'),
     folder,
+    debugLog: () => (logFile && existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

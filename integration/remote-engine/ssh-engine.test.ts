@@ -7,6 +7,7 @@ import { inspect } from 'node:util';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerEngine } from '../../main/core/docker/docker-engine.ts';
+import { emulatorBaseImage } from '../../main/core/emulator-images/build-emulator-images.ts';
 import { SshEngineSession } from '../../main/core/docker/ssh-engine-session.ts';
 import { readLabSecrets } from '../../main/core/lab-store/lab-secrets.ts';
 import { createTestLabHome, uniqueLabName, type TestLabHome } from '../support/test-lab.ts';
@@ -89,9 +90,43 @@ describe.skipIf(Boolean(unavailable))('an engine over ssh://', () => {
     expect(result.stderr).not.toMatch(/PRIVATE KEY/);
   }, 60_000);
 
-  it('more concurrent API requests than the host allows sessions per connection all get their answer, over further connections', async () => {
+  it("API requests reach the engine's socket through forwarded channels: one command on the host in all, not a process per connection", async () => {
+    const host = await startLocalSshd([], { debugLog: true });
+    try {
+      const session = new SshEngineSession({ host: '127.0.0.1', port: host.port, username: host.user }, { identityFile: host.identityFile, identityExplicit: true });
+      try {
+        const docker = new Docker({ protocol: 'http', host: '127.0.0.1', port: host.port, agent: session.dockerAgent() } as Docker.DockerOptions);
+        const answers = await Promise.all(Array.from({ length: 12 }, () => docker.ping()));
+        expect(answers.map(String)).toEqual(Array(12).fill('OK'));
+        // A container's attach stream is hijacked from its HTTP connection: a channel of its own, never reused.
+        const run = await new DockerEngine(docker).runToCompletion(
+          {
+            name: `seclab-${lab}-sshprobe`,
+            image: await emulatorBaseImage(new DockerEngine()),
+            user: '1000:0',
+            env: {},
+            labels: { 'seclab.lab': lab },
+            entrypoint: ['/usr/local/bin/node'],
+            cmd: ['-e', 'console.log("hello")'],
+          },
+          30_000,
+        );
+        expect(run.output.trim()).toBe('hello');
+      } finally {
+        await session.close();
+      }
+      const log = host.debugLog();
+      // The one session: `docker context inspect` on the host, to learn where its CLI reaches the engine.
+      expect(log.match(/server_input_channel_open: ctype session/g) ?? []).toHaveLength(1);
+      expect((log.match(/server_input_channel_open: ctype direct-streamlocal@openssh\.com/g) ?? []).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await host.stop();
+    }
+  }, 60_000);
+
+  it('where the host forwards no socket, more concurrent API requests than it allows sessions per connection all get their answer, over further connections', async () => {
     // A host stricter than sshd's default MaxSessions 10: the session learns the limit from the refusal.
-    const strict = await startLocalSshd(['MaxSessions 2']);
+    const strict = await startLocalSshd(['MaxSessions 2', 'AllowStreamLocalForwarding no']);
     const session = new SshEngineSession({ host: '127.0.0.1', port: strict.port, username: strict.user }, { identityFile: strict.identityFile, identityExplicit: true });
     try {
       const agent = session.dockerAgent();

@@ -100,6 +100,8 @@ export class SshEngineSession {
   private readonly servers = new Set<Server>();
   /** The connections made to the tunnels here, ended with them. */
   private readonly tunnelSockets = new Set<Socket>();
+  private engineSocketPath?: Promise<string | undefined>;
+  private streamLocalRefused = false;
 
   constructor(
     readonly endpoint: SshEndpoint,
@@ -232,8 +234,76 @@ export class SshEngineSession {
     }
   }
 
-  /** A stream to the remote engine's API: `docker system dial-stdio` on the host (the docker CLI must be installed there). */
+  /**
+   * The Unix socket the host's docker CLI reaches its engine on (`unix:///var/run/docker.sock`, or what
+   * DOCKER_HOST or the current context name there), asked once per session; undefined when it is not a
+   * socket or cannot be learned.
+   */
+  private engineSocket(): Promise<string | undefined> {
+    this.engineSocketPath ??= this.runOnHost("docker context inspect --format '{{.Endpoints.docker.Host}}'").then(
+      // The host's shell may print its own lines first: the answer is the last one.
+      (output) => /^unix:\/\/(\/\S+)$/.exec(output.trim().split('\n').pop() ?? '')?.[1],
+      () => undefined,
+    );
+    return this.engineSocketPath;
+  }
+
+  /** A command on the host as a session channel; resolves to its stdout once it exits 0. */
+  private async runOnHost(command: string): Promise<string> {
+    const connection = this.reserveSession();
+    const release = this.hold(connection);
+    try {
+      const client = await connection.ready;
+      return await new Promise<string>((resolve, reject) =>
+        client.exec(command, (error, channel) => {
+          if (error) return reject(error);
+          let stdout = '';
+          channel.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+          channel.stderr.resume();
+          channel.on('exit', (code: number | null) => (code === 0 ? resolve(stdout) : reject(new Error(`${command} exited with ${code}`))));
+          channel.on('close', () => reject(new Error(`${command} ended without an exit status`)));
+        }),
+      );
+    } finally {
+      connection.sessions--;
+      release();
+    }
+  }
+
+  /** A channel to a Unix socket on the host (`ssh -L local:/var/run/docker.sock`): not a session, so no process starts there. */
+  private async forwardToSocket(socketPath: string): Promise<Duplex> {
+    const connection = this.connections[0] ?? this.open();
+    const release = this.hold(connection);
+    try {
+      const client = await connection.ready;
+      const channel = await new Promise<ClientChannel>((resolve, reject) => client.openssh_forwardOutStreamLocal(socketPath, (error, stream) => (error ? reject(error) : resolve(stream))));
+      const use = this.track(connection, channel);
+      Object.assign(channel, { ref: () => (use.busy(), channel), unref: () => (use.idle(), channel) });
+      return channel;
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * A stream to the remote engine's API. A channel to the engine's socket on the host when its sshd
+   * forwards to sockets (AllowStreamLocalForwarding, on by default): each `docker system dial-stdio`
+   * is a session, and so a process, on the host, started by the user's login shell, which runs its rc
+   * files first (a second and more each on a host whose .bashrc sets up a toolchain; a check run opens
+   * about twenty). Otherwise `docker system dial-stdio`, as the docker CLI does (the CLI must be
+   * installed there).
+   */
   async dialEngine(): Promise<Duplex> {
+    const socketPath = this.streamLocalRefused ? undefined : await this.engineSocket();
+    if (socketPath) {
+      try {
+        return await this.forwardToSocket(socketPath);
+      } catch (error) {
+        // The host's sshd forwards no socket (AllowStreamLocalForwarding no), or refused this one: dial-stdio from now on.
+        if (error instanceof SeclabError) throw error;
+        this.streamLocalRefused = true;
+      }
+    }
     const { connection, channel } = await this.execDialStdio();
     const use = this.track(connection, channel);
     // Node's http.Agent unrefs a kept-alive socket while it waits for its next request and refs it when reused.
