@@ -18,7 +18,15 @@ async function recordingEngine(answer: (request: IncomingMessage, response: impo
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const engine = new DockerEngine(new Docker({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, protocol: 'http' }));
-  return { engine, paths, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    engine,
+    paths,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 describe('DockerEngine keeps names out of request paths unless Docker would take them', () => {
@@ -83,6 +91,23 @@ describe('DockerEngine keeps names out of request paths unless Docker would take
       stream.on('data', (chunk: Buffer) => text.push(chunk.toString()));
       await new Promise((resolve) => stream.on('close', resolve));
       expect(text.join('')).toBe('hello\n');
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('ends a one-shot whose attach the engine never answers at its deadline, and removes the container', async () => {
+    const fake = await recordingEngine((request, response) => {
+      const json = (status: number, body: unknown) => response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+      if (request.url?.startsWith('/containers/create')) return json(201, { Id: 'abc123' });
+      if (request.url?.includes('/attach')) return; // a connection that stalled: no answer, ever
+      if (request.method === 'DELETE') return response.writeHead(204).end();
+      return json(404, { message: 'No such container: abc123' });
+    });
+    try {
+      const run = fake.engine.runToCompletion({ name: 'seclab-x-probe-1', image: 'seclab-emulator/base:x', user: '1000:0', env: {}, labels: { [LAB_LABEL]: 'x' } }, 300);
+      await expect(run).rejects.toThrow('seclab-x-probe-1 did not finish within 0.3s');
+      expect(fake.paths.some((path) => path.startsWith('/containers/abc123?force=true'))).toBe(true);
     } finally {
       await fake.close();
     }

@@ -1,6 +1,6 @@
 import Docker from 'dockerode';
 import { Agent } from 'node:https';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import { LAB_LABEL } from '../../../common/lab-plan.ts';
 import { SeclabError } from '../../../common/errors.ts';
 import { checkedImageReference, checkedObjectName } from './docker-names.ts';
@@ -473,38 +473,43 @@ export class DockerEngine {
   async runToCompletion(spec: ContainerSpec & { stdin?: string }, timeoutMs = 120_000): Promise<OneShotResult> {
     const id = await this.createContainer({ ...spec, openStdin: spec.stdin !== undefined, autoRemove: true });
     const container = this.container(id);
+    let attached: NodeJS.ReadWriteStream | undefined;
     let removal: Readable | undefined;
+    // The deadline covers every step after the create, not only the run: an attach or a start the engine
+    // never answers (a connection that stalled) must end here too, and the container be removed.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new SeclabError('ONE_SHOT_TIMEOUT', `${spec.name} did not finish within ${timeoutMs / 1000}s`)), timeoutMs);
+    });
+    deadline.catch(() => undefined);
+    const withinDeadline = <T>(step: Promise<T>): Promise<T> => Promise.race([step, deadline]);
     try {
       const output = new PassThrough();
       const chunks: Buffer[] = [];
       output.on('data', (chunk: Buffer) => chunks.push(chunk));
-      const attached = await this.attachForOneShot(id, spec.stdin !== undefined);
+      const stream = (attached = await withinDeadline(this.attachForOneShot(id, spec.stdin !== undefined)));
       const outputComplete = new Promise<void>((resolve) => {
-        attached.on('end', resolve);
-        attached.on('close', resolve);
-        attached.on('error', () => resolve());
+        stream.on('end', resolve);
+        stream.on('close', resolve);
+        stream.on('error', () => resolve());
       });
-      container.modem.demuxStream(attached, output, output);
-      removal = await this.openExitWait(id, (await this.isPodman()) ? 'next-exit' : 'removed');
+      container.modem.demuxStream(stream, output, output);
+      removal = await withinDeadline(this.openExitWait(id, (await this.isPodman()) ? 'next-exit' : 'removed'));
       const exited = readWaitResult(removal);
       // A failed start ends the wait too: the start's error is the one to report, never an unhandled rejection.
       exited.catch(() => undefined);
-      await container.start();
+      await withinDeadline(container.start());
       if (spec.stdin !== undefined) {
-        attached.write(spec.stdin);
-        (attached as unknown as { end: () => void }).end();
+        stream.write(spec.stdin);
+        (stream as unknown as { end: () => void }).end();
       }
-      let timer: NodeJS.Timeout | undefined;
-      const result = await Promise.race([
-        exited,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new SeclabError('ONE_SHOT_TIMEOUT', `${spec.name} did not finish within ${timeoutMs / 1000}s`)), timeoutMs);
-        }),
-      ]).finally(() => clearTimeout(timer));
+      const result = await withinDeadline(exited);
       await Promise.race([outputComplete, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
       return { exitCode: result.StatusCode, output: Buffer.concat(chunks).toString('utf8') };
     } finally {
+      clearTimeout(timer);
       removal?.destroy();
+      (attached as unknown as Duplex | undefined)?.destroy();
       // After a timeout or a failed start the container may still be there; and the engine answers the
       // removal wait a moment before the container is really gone: callers may count on it being gone.
       await this.docker
