@@ -26,6 +26,8 @@ const unavailable = sshdUnavailable();
 if (unavailable) console.warn(`ssh:// engine test skipped: ${unavailable}`);
 
 const lab = uniqueLabName('ssh');
+// The socket case's container is labelled apart: one it left behind must not read as this lab's.
+const socketCaseLab = uniqueLabName('sshsock');
 let sshd: LocalSshd;
 let home: TestLabHome;
 
@@ -36,7 +38,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await home?.cleanup([lab]);
+  await home?.cleanup([lab, socketCaseLab]);
   await sshd?.stop();
 });
 
@@ -101,7 +103,7 @@ describe.skipIf(Boolean(unavailable))('an engine over ssh://', () => {
         // A container's attach stream is hijacked from its HTTP connection: a channel of its own, never reused.
         const run = await new DockerEngine(docker).runToCompletion(
           {
-            name: `seclab-${lab}-sshprobe`,
+            name: `seclab-${socketCaseLab}-probe`,
             image: await emulatorBaseImage(new DockerEngine()),
             user: '1000:0',
             env: {},

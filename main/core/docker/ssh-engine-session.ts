@@ -260,8 +260,10 @@ export class SshEngineSession {
           let stdout = '';
           channel.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
           channel.stderr.resume();
-          channel.on('exit', (code: number | null) => (code === 0 ? resolve(stdout) : reject(new Error(`${command} exited with ${code}`))));
-          channel.on('close', () => reject(new Error(`${command} ended without an exit status`)));
+          let exitCode: number | null = null;
+          channel.on('exit', (code: number | null) => (exitCode = code));
+          // Settled once the channel has closed, not at its exit status, so that no socket channel opens while it closes.
+          channel.on('close', () => (exitCode === 0 ? resolve(stdout) : reject(new Error(`${command} exited with ${exitCode}`))));
         }),
       );
     } finally {
@@ -330,7 +332,12 @@ export class SshEngineSession {
    * Kept alive between requests: starting `docker system dial-stdio` on the host costs a process each time.
    */
   dockerAgent(): Agent {
-    const agent = new Agent({ keepAlive: true, maxSockets: MAX_SESSIONS_PER_CONNECTION } as AgentOptions);
+    // No maxSockets: a request the agent queued for a socket could wait forever. Its count of sockets in use
+    // is kept by the sockets' events, and channels that a hijacked stream (attach, exec) took or that closed
+    // while it made new ones for waiting requests left it believing all were in use: over ssh:// a one-shot's
+    // exit wait, asked right after its attach, never left the queue (1 run in 4 of ssh-engine.test.ts). The
+    // sessions are limited where the host limits them (reserveSession); socket channels need no limit.
+    const agent = new Agent({ keepAlive: true } as AgentOptions);
     (agent as unknown as { createConnection: (options: unknown, callback: (error: Error | null, socket?: Duplex) => void) => void }).createConnection = (_options, callback) => {
       this.dialEngine().then(
         (stream) => callback(null, withSocketMethods(stream)),
