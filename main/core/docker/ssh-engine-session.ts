@@ -235,9 +235,9 @@ export class SshEngineSession {
   }
 
   /**
-   * The Unix socket the host's docker CLI reaches its engine on (`unix:///var/run/docker.sock`, or what
-   * DOCKER_HOST or the current context name there), asked once per session; undefined when it is not a
-   * socket or cannot be learned.
+   * The Unix socket the host's docker CLI reaches its engine on (`/var/run/docker.sock`, or whatever
+   * DOCKER_HOST or the current context names there), asked once per session; undefined when the engine
+   * there is not on a socket or the CLI cannot say.
    */
   private engineSocket(): Promise<string | undefined> {
     this.engineSocketPath ??= this.runOnHost("docker context inspect --format '{{.Endpoints.docker.Host}}'").then(
@@ -288,12 +288,11 @@ export class SshEngineSession {
   }
 
   /**
-   * A stream to the remote engine's API. A channel to the engine's socket on the host when its sshd
-   * forwards to sockets (AllowStreamLocalForwarding, on by default): each `docker system dial-stdio`
-   * is a session, and so a process, on the host, started by the user's login shell, which runs its rc
-   * files first (a second and more each on a host whose .bashrc sets up a toolchain; a check run opens
-   * about twenty). Otherwise `docker system dial-stdio`, as the docker CLI does (the CLI must be
-   * installed there).
+   * A stream to the remote engine's API: a channel to the engine's socket on the host where its sshd
+   * forwards to sockets (AllowStreamLocalForwarding, on by default), else `docker system dial-stdio` there,
+   * as the docker CLI does. Each dial-stdio is a session, so a process on the host started by the user's
+   * login shell, which reads its rc files first: a second and more each on a host whose .bashrc sets up a
+   * toolchain, and a check run opens about twenty connections.
    */
   async dialEngine(): Promise<Duplex> {
     const socketPath = this.streamLocalRefused ? undefined : await this.engineSocket();
