@@ -33,10 +33,6 @@ demo_log="$(mktemp)"
 (
   echo "== e2e: a bring-up failure, injected into the in-memory demo lab"
   SECLAB_E2E_HANDLERS=fake npx playwright test --output test-results/demo-lab e2e/bring-up-failure.spec.ts e2e/offline-start.spec.ts e2e/readability.spec.ts e2e/everyday-app.spec.ts e2e/engine-choice.spec.ts e2e/lab-export.spec.ts e2e/remote-engine-access.spec.ts
-  # A reload and a second tab must land mid-bring-up: at the default pace, beside the fault suite, the demo
-  # lab's bring-up ended before them in two CI runs. The same spec at a slower pace (200 ms a step).
-  echo "== e2e: reloads and a second tab mid-operation, on the in-memory demo lab at a slower pace"
-  SECLAB_E2E_HANDLERS=fake SECLAB_E2E_STEP_MS=200 npx playwright test --output test-results/demo-lab-slow e2e/app-truth-operations.spec.ts
   echo "== e2e: the Workshop screen on the in-memory demo lab (lessons and a challenge from resources/lessons)"
   SECLAB_E2E_HANDLERS=fake npx playwright test --output test-results/demo-lab e2e/workshop.spec.ts
 ) > "$demo_log" 2>&1 &
@@ -52,6 +48,10 @@ if [ "$faults_status" != 0 ] || [ "$demo_status" != 0 ]; then
   echo "== failed: fault suite exit $faults_status, demo-lab e2e exit $demo_status" >&2
   exit 1
 fi
+# A reload and a second tab must land mid-bring-up. Beside the fault suite this spec failed in two CI
+# runs and once here, also at a slower demo pace (200 ms a step): after it, on its own.
+echo "== e2e: reloads and a second tab mid-operation, on the in-memory demo lab (after the fault suite)"
+SECLAB_E2E_HANDLERS=fake npx playwright test --output test-results/demo-lab e2e/app-truth-operations.spec.ts
 echo "== Electron security lint (electronegativity)"
 npm run --silent lint:electron
 echo "== e2e (Playwright, Chromium) against a real emulated lab"
