@@ -70,6 +70,9 @@ test('a start on unreachable official images fails in words, once, and marks the
     await page.getByRole('button', { name: 'Back to Start', exact: true }).click();
     await expect(page.getByRole('textbox', { name: 'Lab name' })).toHaveValue(lab);
     await expect(page.getByLabel('Elasticsearch nodes')).toHaveValue('1');
+    // Start checks the form again: its engine probe's one-shot containers are named for this lab, so the
+    // lab is removed once that check has ended, not while it makes them (the next check would be left).
+    await expect(page.locator('.preflight-list[aria-busy="false"] .preflight-item', { hasText: 'Registry unreachable' })).toBeVisible({ timeout: 60_000 });
   } finally {
     if (handlers === 'real') await app.removeLabQuietly(lab);
   }
