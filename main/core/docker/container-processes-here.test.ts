@@ -52,4 +52,25 @@ describe.runIf(process.platform === 'linux')("a container's processes from this 
     expect(containerProcessesHere(ID, 99, proc)).toBeUndefined();
     expect(containerProcessesHere(ID, 0, proc)).toBeUndefined();
   });
+
+  it("reads a file through the main process's root, and refuses a path that holds a symbolic link (it would be followed from this machine's root)", () => {
+    const proc = fakeProc([{ pid: 41, container: ID, uid: 1000, name: 'node' }]);
+    const root = join(proc, '41', 'root');
+    mkdirSync(join(root, 'usr', 'share', 'kibana', 'config'), { recursive: true });
+    writeFileSync(join(root, 'usr', 'share', 'kibana', 'config', 'kibana.yml'), 'server.ssl.enabled: true\n');
+    symlinkSync('/etc', join(root, 'usr', 'share', 'kibana', 'linked-dir'));
+    symlinkSync('/etc/hostname', join(root, 'usr', 'share', 'kibana', 'config', 'linked.yml'));
+    const here = containerProcessesHere(ID, 41, proc)!;
+    expect(here.file('/usr/share/kibana/config/kibana.yml')).toBe('server.ssl.enabled: true\n');
+    expect(here.file('/usr/share/kibana/config/linked.yml')).toBeUndefined();
+    expect(here.file('/usr/share/kibana/linked-dir/hostname')).toBeUndefined();
+    expect(here.file('/usr/share/kibana/config/../../../../etc/hostname')).toBeUndefined();
+    expect(here.file('usr/share/kibana/config/kibana.yml')).toBeUndefined();
+    expect(here.file('/usr/share/kibana/config/missing.yml')).toBeUndefined();
+    const stamp = here.fileStamp('/usr/share/kibana/config/kibana.yml');
+    expect(stamp).toMatch(/^\d+:\d+:25:\d+:\d+$/);
+    writeFileSync(join(root, 'usr', 'share', 'kibana', 'config', 'kibana.yml'), 'server.ssl.enabled: false\n');
+    expect(here.fileStamp('/usr/share/kibana/config/kibana.yml')).not.toBe(stamp);
+    expect(here.fileStamp('/usr/share/kibana/config/linked.yml')).toBeUndefined();
+  });
 });

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { posix } from 'node:path';
 
 /**
  * A container's processes read from this machine's /proc, when the engine runs them on this
@@ -18,6 +19,18 @@ export interface ContainerProcessesHere {
    * uid here), so the caller asks the engine.
    */
   processes(): ContainerProcess[] | undefined;
+  /**
+   * A file as the container sees it, read through its main process's root (/proc/<pid>/root): what
+   * `cat` in the container would print, without an exec. Undefined when this machine may not look
+   * (another user's process) or the path holds a symbolic link: such a link would be followed from
+   * this machine's root, not the container's, so the caller asks the engine instead.
+   */
+  file(path: string): string | undefined;
+  /**
+   * What changes whenever the file's bytes do (device, inode, size, modification and change times in
+   * nanoseconds; a write always moves the change time), read as `file` reads it; undefined likewise.
+   */
+  fileStamp(path: string): string | undefined;
 }
 
 export interface ContainerProcess {
@@ -41,6 +54,12 @@ export function containerProcessesHere(containerId: string, mainPid: number | un
   if (!inContainer(readText(`${proc}/${mainPid}/cgroup`), containerId)) return undefined;
   return {
     mainProcessLimits: () => readText(`${proc}/${mainPid}/limits`),
+    file: (path) => openedThroughRoot(`${proc}/${mainPid}/root`, path, (fd) => readFileSync(fd, 'utf8')),
+    fileStamp: (path) =>
+      openedThroughRoot(`${proc}/${mainPid}/root`, path, (fd) => {
+        const stat = fstatSync(fd, { bigint: true });
+        return [stat.dev, stat.ino, stat.size, stat.mtimeNs, stat.ctimeNs].join(':');
+      }),
     processes: () =>
       !sameUserNamespace(proc, mainPid)
         ? undefined
@@ -65,5 +84,25 @@ function sameUserNamespace(proc: string, pid: number): boolean {
   } catch {
     // Not ours to look at (another user's process): then the engine is asked.
     return false;
+  }
+}
+
+function openedThroughRoot<T>(root: string, path: string, use: (fd: number) => T): T | undefined {
+  if (!posix.isAbsolute(path) || posix.normalize(path) !== path) return undefined;
+  try {
+    let walked = root;
+    for (const part of path.split('/').filter(Boolean)) {
+      walked = `${walked}/${part}`;
+      if (lstatSync(walked).isSymbolicLink()) return undefined;
+    }
+    // O_NOFOLLOW: a link put in place since the walk is refused, not followed.
+    const fd = openSync(walked, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      return use(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
   }
 }

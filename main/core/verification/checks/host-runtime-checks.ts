@@ -8,6 +8,7 @@ import type { ContainerPlan } from '../../../../common/lab-plan.ts';
 import type { Observed, VerificationContext } from '../verification-context.ts';
 import { stateSentence } from '../component-state.ts';
 import { NATIVE_WINDOWS_HOST_FILES, privateLabFolderOnWindows, type WindowsHostFiles } from './host-files-windows.ts';
+import { listedWhen, type KeystoreListing } from '../keystore-listings.ts';
 
 const YML_OF: Record<string, string> = {
   elasticsearch: '/usr/share/elasticsearch/config/elasticsearch.yml',
@@ -34,7 +35,7 @@ export async function secretsInKeystores(ctx: VerificationContext): Promise<Obse
       }),
     ),
     enrollmentTokensRevoked(ctx),
-    ctx.exec(es01, ['/usr/share/elasticsearch/bin/elasticsearch-keystore', 'list']).catch((error: Error) => ({ exitCode: -1, output: error.message })),
+    ctx.keystoreListing(es01).catch((error: Error): KeystoreListing => ({ exitCode: -1, output: error.message })),
   ]);
   for (const { container, env, yml, logs } of looks) {
     const leakedInEnv = Object.entries(env).filter(([key, value]) => secretValues.some(([, secret]) => value.includes(secret!)) || (/PASSWORD|ENCRYPTIONKEY|SERVICEACCOUNTTOKEN/i.test(key) && !/_FILE$|_PATH$/.test(key)));
@@ -51,7 +52,7 @@ export async function secretsInKeystores(ctx: VerificationContext): Promise<Obse
   evidence.push(...tokenEvidence.evidence);
   problems.push(...tokenEvidence.problems);
   evidence.push(
-    `es01 elasticsearch-keystore list (exit ${listing.exitCode}): ${listing.output
+    `es01 elasticsearch-keystore list (exit ${listing.exitCode}${listedWhen(listing)}): ${listing.output
       .split('\n')
       .map((l) => l.trim())
       .filter(Boolean)

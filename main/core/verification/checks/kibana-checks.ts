@@ -3,6 +3,7 @@ import { httpsJson } from '../../stack/https-json.ts';
 import { hostTlsHandshake, plainHttpAnswered } from './tls-checks.ts';
 import { envOf } from './auth-checks.ts';
 import type { Observed, VerificationContext } from '../verification-context.ts';
+import { listedWhen, type KeystoreListing } from '../keystore-listings.ts';
 
 const ENCRYPTION_KEYS = [
   ['xpack.security.encryptionKey', 'kibana-security-encryption-key'],
@@ -82,7 +83,7 @@ export async function kibanaEncryptionKeys(ctx: VerificationContext): Promise<Ob
   const kibana = ctx.containersOf('kibana')[0];
   // The keystore listing, the settings and this run's log, read at once.
   const [listing, settings, logs] = await Promise.all([
-    ctx.exec(kibana, ['/usr/share/kibana/bin/kibana-keystore', 'list']).catch((error: Error) => ({ exitCode: -1, output: error.message })),
+    ctx.keystoreListing(kibana).catch((error: Error): KeystoreListing => ({ exitCode: -1, output: error.message })),
     kibanaSettings(ctx).catch((error: Error) => error),
     ctx.inspect(kibana).then((info) => {
       // Only this run's log: a warning from before the last restart says nothing about the keys Kibana has now.
@@ -99,7 +100,7 @@ export async function kibanaEncryptionKeys(ctx: VerificationContext): Promise<Ob
     .map((l) => l.trim())
     .filter(Boolean);
   if (settings instanceof Error) throw settings;
-  const evidence = [`kibana-keystore list (exit ${listing.exitCode}): ${entries.join(', ') || '(empty)'}`];
+  const evidence = [`kibana-keystore list (exit ${listing.exitCode}${listedWhen(listing)}): ${entries.join(', ') || '(empty)'}`];
   const problems: string[] = [];
   const values: string[] = [];
   for (const [setting, secret] of ENCRYPTION_KEYS) {
