@@ -16,8 +16,10 @@ export interface OverallStatus {
 }
 
 /**
- * Kibana core's Elasticsearch status: it polls the cluster with its internal user every
- * `elasticsearch.healthCheck.delay` (2.5 s) through `nodes.info`, and stays unavailable until that works.
+ * Kibana core's Elasticsearch status: it polls the cluster with its internal user through `nodes.info`
+ * every `elasticsearch.healthCheck.startupDelay` (0.5 s) until the first answer, then every
+ * `elasticsearch.healthCheck.delay` (2.5 s) (elasticsearch_config.ts, pollEsNodesVersion's
+ * healthCheckStartupInterval), and stays unavailable until that works.
  * Wording from src/core/packages/elasticsearch/server-internal (status.ts, is_compatible_with_kibana.ts)
  * and saved-objects status ("…without a healthy Elasticearch connection" is Kibana's own spelling).
  */
@@ -32,13 +34,13 @@ export class ElasticsearchStatusService {
     private readonly client: Client,
     private readonly logger: Logger,
     private readonly statusLogger: Logger,
-    private readonly intervalMs = 2500,
+    private readonly intervals = { startupMs: 500, ms: 2500 },
   ) {}
 
   start(): void {
     const tick = async () => {
       await this.check();
-      this.timer = setTimeout(tick, this.intervalMs);
+      this.timer = setTimeout(tick, this.everConnected ? this.intervals.ms : this.intervals.startupMs);
     };
     void tick();
   }

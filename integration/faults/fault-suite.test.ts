@@ -129,12 +129,16 @@ describe('a container killed during each phase of up: the error names it, and no
   const kills: Array<{ component: string; during: RegExp; phase: string; recoverWithUp?: boolean; remove?: boolean }> = [
     { component: 'es01', during: /› es01: starting/, phase: 'Elasticsearch' },
     { component: 'es01', during: /✔ Elasticsearch/, phase: 'Security setup' },
-    { component: 'es01', during: /› kibana: starting/, phase: 'Kibana' },
-    { component: 'kibana', during: /› kibana: starting/, phase: 'Kibana', recoverWithUp: true },
-    { component: 'kibana', during: /› kibana: starting/, phase: 'Kibana', remove: true },
-    { component: 'es01', during: /› fleet-server: starting/, phase: 'Fleet Server' },
-    { component: 'kibana', during: /› fleet-server: starting/, phase: 'Fleet Server' },
-    { component: 'fleet-server', during: /› fleet-server: starting/, phase: 'Fleet Server' },
+    // Kibana starts while the cluster forms: killed then, it is the one named, though the cluster is awaited.
+    { component: 'kibana', during: /› kibana: starting/, phase: 'Elasticsearch' },
+    { component: 'es01', during: /❯ Kibana/, phase: 'Kibana' },
+    { component: 'kibana', during: /❯ Kibana/, phase: 'Kibana', recoverWithUp: true },
+    { component: 'kibana', during: /❯ Kibana/, phase: 'Kibana', remove: true },
+    // Fleet Server starts while Kibana starts: killed then, it is the one named, though Kibana is awaited.
+    { component: 'fleet-server', during: /› fleet-server: starting/, phase: 'Kibana' },
+    { component: 'es01', during: /❯ Fleet Server/, phase: 'Fleet Server' },
+    { component: 'kibana', during: /❯ Fleet Server/, phase: 'Fleet Server' },
+    { component: 'fleet-server', during: /❯ Fleet Server/, phase: 'Fleet Server' },
     { component: 'es01', during: /› agent01: waiting/, phase: 'Agents', recoverWithUp: true },
     { component: 'kibana', during: /› agent01: waiting/, phase: 'Agents' },
     { component: 'fleet-server', during: /› agent01: waiting/, phase: 'Agents' },

@@ -273,6 +273,10 @@ function planFleetServer(spec: LabSpec, allocation: LabAllocation, ip: string) {
     FLEET_SERVER_HOST: '0.0.0.0',
     FLEET_SERVER_PORT: '8220',
     FLEET_SERVER_POLICY_ID: FLEET_SERVER_POLICY_ID,
+    // Fleet Server starts while Kibana starts (up-lab.ts) and must outlast that wait and Fleet setup
+    // (official images: up to 6 min each) before its input reports DEGRADED or HEALTHY; the default 2m
+    // would end the container first (enroll_cmd.go waitForFleetServer). `up` keeps its own deadlines.
+    FLEET_SERVER_TIMEOUT: '15m',
     FLEET_SERVER_ELASTICSEARCH_HOST: ELASTICSEARCH_URL_IN_LAB,
     FLEET_SERVER_ELASTICSEARCH_CA: `${AGENT_HOME}/certs/ca/ca.crt`,
     // The token is a file, never an env value (docs: agent-environment-variables, *_PATH form).
