@@ -8,6 +8,8 @@ import type { ComponentKind } from '../../../common/lab-plan.ts';
  */
 export interface KeystoreTool {
   create: string[];
+  /** The setting names it holds, one a line: the verification's evidence. */
+  list: string[];
   add: (setting: string) => string[];
   remove: (setting: string) => string[];
   /**
@@ -25,6 +27,7 @@ export function keystoreToolFor(kind: ComponentKind): KeystoreTool | undefined {
     case 'elasticsearch':
       return {
         create: ['/usr/share/elasticsearch/bin/elasticsearch-keystore', 'create'],
+        list: ['/usr/share/elasticsearch/bin/elasticsearch-keystore', 'list'],
         add: (setting) => ['/usr/share/elasticsearch/bin/elasticsearch-keystore', 'add', '-x', '-f', setting],
         remove: (setting) => ['/usr/share/elasticsearch/bin/elasticsearch-keystore', 'remove', setting],
         addCreatesKeystore: true,
@@ -33,6 +36,7 @@ export function keystoreToolFor(kind: ComponentKind): KeystoreTool | undefined {
     case 'kibana':
       return {
         create: ['/usr/share/kibana/bin/kibana-keystore', 'create'],
+        list: ['/usr/share/kibana/bin/kibana-keystore', 'list'],
         add: (setting) => ['/usr/share/kibana/bin/kibana-keystore', 'add', setting, '--stdin', '--force'],
         remove: (setting) => ['/usr/share/kibana/bin/kibana-keystore', 'remove', setting],
         addCreatesKeystore: false,

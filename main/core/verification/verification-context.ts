@@ -297,7 +297,7 @@ export class VerificationContext {
   async keystoreListing(container: ContainerPlan): Promise<KeystoreListing> {
     const tool = keystoreToolFor(container.kind);
     if (!tool) throw new Error(`${container.component} has no keystore tool`);
-    const list = () => this.exec(container, [tool.create[0]!, 'list']);
+    const list = () => this.exec(container, tool.list);
     const info = await this.inspect(container);
     if (!info?.State.Running) return list();
     const stamp = (await this.processesHere(container))?.fileStamp(tool.file);
