@@ -9,6 +9,12 @@ describe('container env as setup_config.go reads it', () => {
     expect(readContainerSetup({ KIBANA_CA: '/kibana-ca.crt', ELASTICSEARCH_CA: '/es-ca.crt' }).fleet.ca).toBe('/kibana-ca.crt');
   });
 
+  it("FLEET_SERVER_TIMEOUT is a Go duration; unset or unparsable means 2m (container.go envTimeout gives 0, enroll_cmd.go's default)", () => {
+    expect(readContainerSetup({ FLEET_SERVER_TIMEOUT: '15m' }).fleetServer.timeoutMs).toBe(900_000);
+    expect(readContainerSetup({ FLEET_SERVER_TIMEOUT: '15 minutes' }).fleetServer.timeoutMs).toBe(120_000);
+    expect(readContainerSetup({}).fleetServer.timeoutMs).toBe(120_000);
+  });
+
   it('booleans are 1/true/yes/y in any case, nothing else', () => {
     for (const yes of ['1', 'true', 'TRUE', 'yes', 'Y']) expect(readContainerSetup({ FLEET_ENROLL: yes }).fleet.enroll, yes).toBe(true);
     for (const no of ['t', 'on', '0', 'false', '']) expect(readContainerSetup({ FLEET_ENROLL: no }).fleet.enroll, no).toBe(false);
