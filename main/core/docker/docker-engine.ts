@@ -204,6 +204,16 @@ export class DockerEngine {
     return this.podman;
   }
 
+  /**
+   * Whether an archive sent to a folder above a stopped container's volumes lands in those volumes. Docker
+   * mounts the container's volumes for the copy (daemon/archive.go containerExtractToDir, mountVolumes);
+   * Podman resolves a volume only when the destination itself is in it, and otherwise writes into the
+   * container's own layer, under the volume (libpod/container_copy_linux.go), where it is never seen.
+   */
+  async extractsAcrossVolumes(): Promise<boolean> {
+    return !(await this.isPodman());
+  }
+
   async engineSubnets(): Promise<string[]> {
     const networks = await this.docker.listNetworks();
     const own = networks.flatMap((n) => (n.IPAM?.Config ?? []).map((config) => config.Subnet ?? '')).filter(Boolean);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { quote } from 'shell-quote';
-import { packTar } from '../docker/tar-archive.ts';
+import { packTar, type TarFile } from '../docker/tar-archive.ts';
 import { isSecretReference, isTextContent, type ContainerPlan, type LabPlan, type PlannedFile, type PlannedValue } from '../../../common/lab-plan.ts';
 import { SeclabError } from '../../../common/errors.ts';
 import type { DockerEngine } from '../docker/docker-engine.ts';
@@ -31,28 +31,59 @@ export function plannedFileContent(file: PlannedFile, certsDir: string, secrets:
   return readFileSync(join(certsDir, certificate, `${certificate}.${part === 'key' ? 'key' : 'crt'}`));
 }
 
-/** Files grouped under the volume mount that holds them, as tar archives relative to that mount. */
-async function archivesByMount(container: ContainerPlan, plannedFiles: PlannedFile[], certsDir: string, secrets: LabSecrets): Promise<Array<{ target: string; archive: Buffer }>> {
-  const groups = new Map<string, PlannedFile[]>();
-  for (const file of plannedFiles) {
+interface Archive {
+  base: string;
+  archive: Buffer;
+}
+
+/**
+ * Planned files (and, when asked, the owners of the volumes' own folders) as tar archives. Each
+ * `putArchive` costs the engine a mount and unmount of the container's filesystem and volumes and, on
+ * Docker 20.10, a re-run of its own binary to unpack (0.15–0.6 s here), whatever the archive holds: where
+ * the engine unpacks through volumes, one archive goes to the folder that holds every mount.
+ */
+async function archivesFor(container: ContainerPlan, plannedFiles: PlannedFile[], certsDir: string, secrets: LabSecrets, options: { withMountOwners: boolean; acrossVolumes: boolean }): Promise<Archive[]> {
+  const mountOf = (file: PlannedFile) => {
     const mount = container.mounts.filter((m) => file.path.startsWith(`${m.target}/`)).sort((a, b) => b.target.length - a.target.length)[0];
     if (!mount) throw new SeclabError('PLAN_INVALID', `${container.component}: ${file.path} is not under any volume of the container`);
-    groups.set(mount.target, [...(groups.get(mount.target) ?? []), file]);
-  }
-  const result: Array<{ target: string; archive: Buffer }> = [];
-  for (const [target, files] of groups) {
+    return mount;
+  };
+  const owned = options.withMountOwners ? container.mounts.filter((m) => m.owner) : [];
+  const placed = plannedFiles.map((file) => ({ file, mount: mountOf(file) }));
+  // A fresh volume over a path the image lacks starts root:root 0755. Docker (and Podman) apply a tar
+  // directory entry's owner and mode to a folder that exists, the mount point included: a mount's folder
+  // is sent from its parent, so no root helper container is needed.
+  const ownerEntries = owned.map((mount) => ({ path: mount.target, entry: { type: 'directory' as const, mode: mount.owner!.mode, uid: mount.owner!.uid, gid: mount.owner!.gid } }));
+  const fileEntries = (files: typeof placed) => {
     const directories = new Set<string>();
-    for (const file of files) {
-      const parts = posix.relative(target, file.path).split('/').slice(0, -1);
-      for (let i = 1; i <= parts.length; i++) directories.add(parts.slice(0, i).join('/'));
+    for (const { file, mount } of files) {
+      const parts = posix.relative(mount.target, posix.dirname(file.path)).split('/').filter(Boolean);
+      for (let i = 1; i <= parts.length; i++) directories.add(posix.join(mount.target, ...parts.slice(0, i)));
     }
-    const archive = await packTar([
-      ...[...directories].sort().map((dir) => ({ name: `${dir}/`, type: 'directory' as const, mode: 0o750, ...OWNER })),
-      ...files.map((file) => ({ name: posix.relative(target, file.path), mode: file.mode, content: plannedFileContent(file, certsDir, secrets), ...OWNER })),
-    ]);
-    result.push({ target, archive });
+    return [
+      ...[...directories].sort().map((dir) => ({ path: dir, entry: { type: 'directory' as const, mode: 0o750, ...OWNER } })),
+      ...files.map(({ file }) => ({ path: file.path, entry: { mode: file.mode, content: plannedFileContent(file, certsDir, secrets), ...OWNER } })),
+    ];
+  };
+  const pack = async (base: string, entries: Array<{ path: string; entry: Omit<TarFile, 'name'> }>): Promise<Archive> => ({
+    base,
+    archive: await packTar(entries.map(({ path, entry }) => ({ ...entry, name: `${posix.relative(base, path)}${entry.type === 'directory' ? '/' : ''}` }))),
+  });
+  if (options.acrossVolumes) {
+    const targets = [...owned.map((m) => m.target), ...placed.map(({ mount }) => mount.target)];
+    if (!targets.length) return [];
+    return [await pack(commonFolder(targets.map((target) => posix.dirname(target))), [...ownerEntries, ...fileEntries(placed)])];
   }
-  return result;
+  const archives = await Promise.all(ownerEntries.map((owner) => pack(posix.dirname(owner.path), [owner])));
+  for (const target of [...new Set(placed.map(({ mount }) => mount.target))]) archives.push(await pack(target, fileEntries(placed.filter(({ mount }) => mount.target === target))));
+  return archives;
+}
+
+function commonFolder(folders: string[]): string {
+  const split = folders.map((folder) => folder.split('/').filter(Boolean));
+  const common: string[] = [];
+  for (let i = 0; split.every((parts) => i < parts.length && parts[i] === split[0][i]); i++) common.push(split[0][i]);
+  return `/${common.join('/')}`;
 }
 
 /**
@@ -87,8 +118,7 @@ export async function prepareVolumesAndKeystore(engine: DockerEngine, plan: LabP
 export async function createContainerWithFiles(engine: DockerEngine, plan: LabPlan, container: ContainerPlan, secrets: LabSecrets, certsDir: string, created: CreatedObjects): Promise<void> {
   await createPlannedContainer(engine, plan, container, secrets);
   created.containers.push(container.name);
-  await giveVolumesTheirOwners(engine, container);
-  await copyFilesInto(engine, container, container.files, certsDir, secrets);
+  await putArchives(engine, container, await archivesFor(container, container.files, certsDir, secrets, { withMountOwners: true, acrossVolumes: await engine.extractsAcrossVolumes() }));
 }
 
 export interface KeystoreStep {
@@ -113,6 +143,8 @@ export async function runKeystoreSteps(engine: DockerEngine, container: Containe
     user: container.user,
     env: {},
     labels: { ...container.labels, 'seclab.role': 'keystore-tool' },
+    // The tool reads its values from stdin and writes a file: it needs no network, and is given none.
+    networkMode: 'none',
     entrypoint: batch.cmd.slice(0, 1),
     cmd: batch.cmd.slice(1),
     mounts,
@@ -181,20 +213,9 @@ export async function createPlannedContainer(engine: DockerEngine, plan: LabPlan
 
 /** Writes planned files into a created or running container's volumes, owned by the image user. */
 export async function copyFilesInto(engine: DockerEngine, container: ContainerPlan, files: PlannedFile[], certsDir: string, secrets: LabSecrets): Promise<void> {
-  for (const { target, archive } of await archivesByMount(container, files, certsDir, secrets)) {
-    await engine.putArchive(container.name, target, archive);
-  }
+  await putArchives(engine, container, await archivesFor(container, files, certsDir, secrets, { withMountOwners: false, acrossVolumes: await engine.extractsAcrossVolumes() }));
 }
 
-/**
- * A fresh volume over a path the image lacks starts root:root 0755. Docker applies a tar
- * directory entry's owner and mode to a folder that exists, the mount point included, so the
- * mount's folder is sent into its parent: no root helper container is needed.
- */
-async function giveVolumesTheirOwners(engine: DockerEngine, container: ContainerPlan): Promise<void> {
-  for (const mount of container.mounts) {
-    if (!mount.owner) continue;
-    const archive = await packTar([{ name: `${posix.basename(mount.target)}/`, type: 'directory', mode: mount.owner.mode, uid: mount.owner.uid, gid: mount.owner.gid }]);
-    await engine.putArchive(container.name, posix.dirname(mount.target), archive);
-  }
+async function putArchives(engine: DockerEngine, container: ContainerPlan, archives: Archive[]): Promise<void> {
+  for (const { base, archive } of archives) await engine.putArchive(container.name, base, archive);
 }
