@@ -9,7 +9,7 @@
  * (BENCH_LAB names it, BENCH_HOME its SECLAB_HOME), without bringing one up.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -74,6 +74,25 @@ function phaseBreakdown(runs: Array<{ startedAt: number; phases: PhaseTiming[] }
   }));
 }
 
+/**
+ * CPU time the whole machine has spent (every process, the engine's and the lab's included, and the
+ * kernel: /proc/stat's user, nice, system, irq and softirq, in USER_HZ ticks of 10 ms), in ms; undefined
+ * without /proc. Beside the wall time it says how close to saturated the cores were.
+ */
+function machineCpuMs(): number | undefined {
+  try {
+    const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return (user + nice + system + irq + softirq) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The machine's CPU time during each run, beside its wall time: with `cpus` cores, at most cpus × wall. */
+function machineCpu(samples: number[]) {
+  return samples.length ? { machineCpuMs: figures(samples) } : {};
+}
+
 /** A command run with its phases recorded (and, with BENCH_TRACE=1, every event printed). */
 async function withPhases(label: string, work: (context: LabContext) => Promise<unknown>) {
   const recorder = createPhaseRecorder();
@@ -87,8 +106,10 @@ async function withPhases(label: string, work: (context: LabContext) => Promise<
         log(`${label} +${String(Date.now() - startedAt).padStart(6)} ms ${describeEvent(event)}`);
       }
     : undefined;
+  const cpuBefore = machineCpuMs();
   const ms = await timed(() => work({ environment, emit: allOf(recorder.listener, trace) }));
-  return { ms, run: { startedAt, phases: recorder.phases() } };
+  const cpuAfter = machineCpuMs();
+  return { ms, cpuMs: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore, run: { startedAt, phases: recorder.phases() } };
 }
 
 function describeEvent(event: LabEvent): string {
@@ -198,11 +219,14 @@ try {
     const down: number[] = [];
     const upRuns: Array<{ startedAt: number; phases: PhaseTiming[] }> = [];
     const resetRuns: Array<{ startedAt: number; phases: PhaseTiming[] }> = [];
+    const upCpu: number[] = [];
+    const resetCpu: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const lab = `bl${process.pid % 10000}${i}`;
       const brought = await withPhases(`up#${i}`, (context) => upLab(context, { name: lab, images: IMAGES }));
       up.push(brought.ms);
       upRuns.push(brought.run);
+      if (brought.cpuMs !== undefined) upCpu.push(brought.cpuMs);
       // The first run after up also makes the lab's standing probes (verification/probes/standing-probe.ts);
       // later runs, the app's and every `seclab status`, exec in them.
       const checked = await timed(() => verifyLab(environment, lab));
@@ -213,12 +237,17 @@ try {
       const again = await withPhases(`reset#${i}`, (context) => resetLab(context, lab));
       reset.push(again.ms);
       resetRuns.push(again.run);
+      if (again.cpuMs !== undefined) resetCpu.push(again.cpuMs);
       down.push(await timed(() => downLab(quiet, lab, { purge: true })));
       log(`lab run ${i + 1}/${RUNS}: up ${brought.ms} ms, first checks ${checked} ms, checks ${checks.at(-1)} ms, reset ${again.ms} ms`);
     }
     upMedian = median(up);
     results.push(
-      summary('lab.up-all-healthy', 'ms', up, { what: `seclab up of the default ${IMAGES} lab until the cluster is green, Kibana available, Fleet Server healthy x3, agent online`, phases: phaseBreakdown(upRuns) }),
+      summary('lab.up-all-healthy', 'ms', up, {
+        what: `seclab up of the default ${IMAGES} lab until the cluster is green, Kibana available, Fleet Server healthy x3, agent online`,
+        phases: phaseBreakdown(upRuns),
+        ...machineCpu(upCpu),
+      }),
     );
     results.push(summary('lab.up-and-every-check-verified', 'ms', upVerified, { what: 'from the start of up until every verification check has a result (up, then all checks in-process)' }));
     results.push(summary('lab.checks-first-run', 'ms', firstChecks, { what: "every verification check of the default lab just after up, in this process: it also makes the lab's two standing probes" }));
@@ -229,7 +258,7 @@ try {
         cli: currentCliBundle() ? 'bundle (out/cli)' : 'sources through tsx',
       }),
     );
-    results.push(summary('lab.reset', 'ms', reset, { what: `seclab reset of the default ${IMAGES} lab until all healthy again`, phases: phaseBreakdown(resetRuns) }));
+    results.push(summary('lab.reset', 'ms', reset, { what: `seclab reset of the default ${IMAGES} lab until all healthy again`, phases: phaseBreakdown(resetRuns), ...machineCpu(resetCpu) }));
     results.push(summary('lab.down-purge', 'ms', down, { what: 'seclab down --purge of the default lab' }));
     log('lab done');
   }

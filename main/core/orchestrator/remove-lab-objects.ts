@@ -16,7 +16,8 @@ export interface RemovedObjects {
  * label, never by name. Teardown and the rebuild of an interrupted bring-up both use it.
  */
 export async function removeLabObjects(engine: DockerEngine, lab: string, onComponentRemoved: (component: string) => void = () => undefined): Promise<RemovedObjects> {
-  let containers = (await engine.labObjects(lab)).containers;
+  let objects = await engine.labObjects(lab);
+  let containers = objects.containers;
   let removedContainers = 0;
   for (let pass = 0; containers.length > 0 && pass < TEARDOWN_PASSES; pass++) {
     // Helpers first: Podman refuses to remove a container another one shares the network stack of
@@ -32,9 +33,11 @@ export async function removeLabObjects(engine: DockerEngine, lab: string, onComp
           onComponentRemoved(container.labels['seclab.component'] ?? container.name);
         }),
     );
-    containers = (await engine.labObjects(lab)).containers;
+    objects = await engine.labObjects(lab);
+    containers = objects.containers;
   }
-  const rest = await engine.labObjects(lab);
+  // The last look found no container (or the passes ran out): its volumes and networks are what is left.
+  const rest = objects;
   await Promise.all(rest.volumes.map((volume) => engine.removeVolume(volume.name)));
   for (const network of rest.networks) await engine.removeNetwork(network.id);
   return { containers: removedContainers, volumes: rest.volumes.length, networks: rest.networks.length };
