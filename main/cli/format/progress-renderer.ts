@@ -37,10 +37,22 @@ export function createProgressRenderer(phases: readonly UpPhase[] = UP_PHASES.fi
   };
 
   let currentPhase: string | undefined;
+  const finished = new Set<string>();
+  // What happens between two phases (a preparation begun as one ends) is shown in the next: a finished
+  // task takes no more output (listr2's terminal renderer drops its buffer once it draws it, then throws).
+  let between: LabEvent[] = [];
   const listener = (event: LabEvent) => {
-    if (event.type === 'phase-started') currentPhase = event.phase;
-    const phase = event.type === 'phase-started' || event.type === 'phase-finished' ? event.phase : currentPhase;
-    if (phase && event.type !== 'phase-started') deliver(phase, event);
+    if (event.type === 'phase-started') {
+      currentPhase = event.phase;
+      for (const early of between) deliver(event.phase, early);
+      between = [];
+      return;
+    }
+    const phase = event.type === 'phase-finished' ? event.phase : currentPhase;
+    if (!phase) return;
+    if (event.type === 'phase-finished') finished.add(phase);
+    else if (finished.has(phase)) return void between.push(event);
+    deliver(phase, event);
   };
 
   const tasks: ListrTask[] = phases.map((phase) => ({
