@@ -35,6 +35,7 @@ const changedContainer = (d: DemonstrationContext, fallback: (plan: LabPlan) => 
   return container;
 };
 
+/** A new proposal each call: a probe whose address another probe holds at that moment asks again (run-probe-program.ts). */
 function outsiderIp(plan: LabPlan): string {
   const base = plan.network.gateway.split('.').slice(0, 3).join('.');
   return `${base}.${200 + (randomBytes(1)[0] % 55)}`;
@@ -49,11 +50,11 @@ async function reachFromOutsideLoopback(d: DemonstrationContext): Promise<Shown>
   );
   const published = bindings[0];
   if (!published) throw new Error(`${container.component} publishes no port`);
-  const ip = outsiderIp(ctx.plan);
+  let ip = '';
   // The lab network's gateway is this machine's address on that network: not loopback.
   const reach = await runDemonstrationProbe(
     ctx.engine,
-    { lab: ctx.lab, vantage: 'demo-reach', from: { network: ctx.plan.network.name, ip: () => ip } },
+    { lab: ctx.lab, vantage: 'demo-reach', from: { network: ctx.plan.network.name, ip: () => (ip = outsiderIp(ctx.plan)) } },
     { kind: 'tcp-reach', host: ctx.plan.network.gateway, port: published.hostPort, timeoutMs: 3000 },
   );
   return {
@@ -69,10 +70,10 @@ async function reachFromOutsideLoopback(d: DemonstrationContext): Promise<Shown>
 
 async function outsiderRequest(d: DemonstrationContext): Promise<Shown> {
   const { ctx } = d;
-  const ip = outsiderIp(ctx.plan);
+  let ip = '';
   const { answer: observations } = await runInNetworkProbe(
     ctx.engine,
-    { lab: ctx.lab, vantage: 'demo-outsider', from: { network: ctx.plan.network.name, ip: () => ip } },
+    { lab: ctx.lab, vantage: 'demo-outsider', from: { network: ctx.plan.network.name, ip: () => (ip = outsiderIp(ctx.plan)) } },
     { caPem: ctx.caPem, nodes: nodes(ctx.plan).map((n) => ({ name: n.component, ip: n.ip })), timeoutMs: 3000, reachOnly: true },
   );
   const answered = observations.filter((o) => o.httpReach?.connected);
