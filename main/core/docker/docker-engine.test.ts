@@ -141,6 +141,28 @@ describe('one-shot containers on the real engine', () => {
     expect((await engine.labObjects(lab)).containers).toEqual([]);
   });
 
+  it('a container with no network has the engine wire none: loopback only, networking disabled', async () => {
+    const name = `seclab-${lab}-offline`;
+    await engine.createContainer({ name, image, user: '1000:0', env: {}, labels: { [LAB_LABEL]: lab }, networkMode: 'none', cmd: ['/usr/local/bin/node', '-e', '0'] });
+    try {
+      const info = await engine.inspectContainer(name);
+      expect((info?.Config as { NetworkDisabled?: boolean } | undefined)?.NetworkDisabled).toBe(true);
+      expect(info?.HostConfig.NetworkMode).toBe('none');
+    } finally {
+      await engine.removeContainer(name);
+    }
+    const result = await engine.runToCompletion({
+      name,
+      image,
+      user: '1000:0',
+      env: {},
+      labels: { [LAB_LABEL]: lab },
+      networkMode: 'none',
+      cmd: ['/usr/local/bin/node', '-e', "console.log(Object.keys(require('node:os').networkInterfaces()).join(','))"],
+    });
+    expect(result).toEqual({ exitCode: 0, output: 'lo\n' });
+  });
+
   it('is removed by the engine itself when the process that started it is killed', async () => {
     const name = `seclab-${lab}-orphan`;
     const script = `

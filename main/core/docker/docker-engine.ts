@@ -274,6 +274,9 @@ export class DockerEngine {
       Cmd: spec.cmd,
       Entrypoint: spec.entrypoint,
       ExposedPorts: exposed,
+      // Without a network the engine need not wire one: on Docker 20.10 that spares two re-runs of dockerd's
+      // own binary per start (its libnetwork-setkey prestart hook and set-ipv6), a fifth of a keystore one-shot.
+      NetworkDisabled: spec.networkMode === 'none',
       OpenStdin: spec.openStdin ?? false,
       StdinOnce: spec.openStdin ?? false,
       AttachStdin: spec.openStdin ?? false,
