@@ -1,7 +1,5 @@
 /** The `elastic-agent` command line: `container`, `status [--output …]`, `version [--binary-only]`. */
 import { containerPaths } from './container-env';
-import { runContainer } from './run-container';
-import { runStatusCommand } from './status-command';
 import { fetchDaemonState } from './control-socket';
 import { AGENT_BUILD_TIME, AGENT_COMMIT, AGENT_VERSION } from './version';
 
@@ -12,10 +10,11 @@ export async function runElasticAgentCli(argv: string[]): Promise<void> {
   switch (command) {
     case 'container':
     case 'run':
-      await runContainer(process.env);
+      // Imported when run: `status`, the agent's healthcheck every few seconds, never loads the daemon's code.
+      await (await import('./run-container')).runContainer(process.env);
       return;
     case 'status':
-      process.exitCode = await runStatusCommand(rest, statePath);
+      process.exitCode = await (await import('./status-command')).runStatusCommand(rest, statePath);
       return;
     case 'version': {
       process.stdout.write(`Binary: ${buildLine}\n`);

@@ -5,7 +5,7 @@ import { serveControlSocket, type DaemonState } from './control-socket';
 import { initContainer } from './container-init';
 import { ContainerStartError, prepareContainerPaths } from './container-paths';
 import { createAgentLogger } from './logger';
-import { ContainerSetupError, runFleetServer } from './fleet-server/run-fleet-server';
+import { ContainerSetupError } from './container-setup-error';
 import { AgentSetupError, runEnrolledAgent } from './agent/run-agent';
 import { readEnrolledState } from './agent-state';
 import { EnrollCheckError, shouldFleetEnroll } from './should-enroll';
@@ -82,6 +82,8 @@ export async function runContainer(env: NodeJS.ProcessEnv): Promise<void> {
   let daemonReady: Promise<void> = Promise.resolve();
   try {
     if (setup.fleetServer.enable) {
+      // Imported only in Fleet Server's container: it alone loads the Elasticsearch client.
+      const { runFleetServer } = await import('./fleet-server/run-fleet-server');
       const fleetServer = await runFleetServer(setup, logger, serviceToken, keep, (message) => {
         process.stderr.write(`Error: ${message}\n${TROUBLESHOOT}\n`);
         die('enrollment failed: exit status 1');

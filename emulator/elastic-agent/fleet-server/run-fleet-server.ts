@@ -15,11 +15,10 @@ import type { EnrolledState } from '../agent-state';
 import { bootstrapFleetServerUrl } from '../should-enroll';
 import { fleetRequest, FleetRequestError } from '../fleet-client';
 import { formatGoDuration } from '../go-duration';
+import { ContainerSetupError } from '../container-setup-error';
 
 /** How often a Fleet Server not yet enrolled looks for its policy (standing in for the real monitor's subscription). */
 const POLICY_WATCH_MS = 250;
-
-export class ContainerSetupError extends Error {}
 
 /** internal/pkg/agent/cmd/enroll_cmd.go prepareFleetTLS: cert and key go together, else self-signed, unless insecure HTTP. */
 function fleetServerTls(setup: ContainerSetup, logger: AgentLogger): FleetServerTls | undefined {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SeclabError } from '../../../common/errors.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, posix, sep } from 'node:path';
+import { join, posix, relative, sep } from 'node:path';
 import * as esbuild from 'esbuild';
 import { packTar, type TarFile } from '../docker/tar-archive.ts';
 import type { EmulatorImageManifest } from '../../../emulator/shared/image-manifest.ts';
@@ -38,14 +38,35 @@ async function loadManifest(product: EmulatedProduct): Promise<EmulatorImageMani
   }
 }
 
-/** One ESM bundle per program; Node needs `.mjs` to load it as a module, hence a tiny launcher at the program's path. */
-async function bundleProgram(entry: string): Promise<Buffer> {
+/**
+ * How the programs are bundled, in the image's source digest: images bundled another way are rebuilt.
+ * 2: one esbuild run per product, split into chunks shared by its programs and loaded when first imported.
+ */
+const BUNDLE_LAYOUT = '2';
+
+/**
+ * A product's programs as ESM bundles in BUNDLE_DIR, one entry per program and chunks shared between them:
+ * code a program reaches only through `import()` (the Elasticsearch client that only Fleet Server uses,
+ * in the agent's image) is in a chunk that other programs, and other modes, never load. Each start and
+ * each healthcheck run of a program is a Node start, whose cost is mostly evaluating what it loads.
+ * Node needs `.mjs` to load a file as a module, hence a tiny launcher at the program's path.
+ */
+/** Where esbuild would write, were it writing: only the output paths' shape under it matters. */
+const OUT_DIR = 'emulator-bundles';
+
+export async function bundlePrograms(programs: Record<string, string>): Promise<TarFile[]> {
+  const entryNames = Object.fromEntries(Object.keys(programs).map((programPath) => [programPath, `${createHash('sha256').update(programPath).digest('hex').slice(0, 12)}-${posix.basename(programPath)}`]));
   const result = await esbuild.build({
-    entryPoints: [posix.join(REPO_ROOT, entry)],
+    entryPoints: Object.entries(programs).map(([programPath, entry]) => ({ in: posix.join(REPO_ROOT, entry), out: entryNames[programPath]! })),
     bundle: true,
+    splitting: true,
     platform: 'node',
     target: 'node20',
     format: 'esm',
+    absWorkingDir: REPO_ROOT,
+    outdir: OUT_DIR,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
     write: false,
     minify: false,
     legalComments: 'none',
@@ -53,7 +74,10 @@ async function bundleProgram(entry: string): Promise<Buffer> {
     // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
     banner: { js: "import { createRequire as __seclabCreateRequire } from 'node:module'; const require = __seclabCreateRequire(import.meta.url);" },
   });
-  return Buffer.from(result.outputFiles[0].contents);
+  return [
+    ...result.outputFiles.map((file) => ({ name: `root${BUNDLE_DIR}/${relative(join(REPO_ROOT, OUT_DIR), file.path).split(sep).join('/')}`, content: Buffer.from(file.contents), mode: 0o644, uid: 0, gid: 0 })),
+    ...Object.keys(programs).map((programPath) => ({ name: `root${programPath}`, content: launcherFor(`${BUNDLE_DIR}/${entryNames[programPath]}.mjs`), mode: 0o755, uid: 0, gid: 0 })),
+  ];
 }
 
 function launcherFor(bundlePath: string): Buffer {
@@ -193,7 +217,7 @@ function dockerfileFor(base: string, manifest: EmulatorImageManifest, version: s
  * than bundling, so an unchanged image is recognised without building anything.
  */
 function sourceDigestOf(base: string, manifest: EmulatorImageManifest, version: string): string {
-  const digest = createHash('sha256').update(base).update(version).update(JSON.stringify(manifest));
+  const digest = createHash('sha256').update(base).update(version).update(BUNDLE_LAYOUT).update(JSON.stringify(manifest));
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -210,14 +234,8 @@ function sourceDigestOf(base: string, manifest: EmulatorImageManifest, version: 
 }
 
 async function productContext(base: string, manifest: EmulatorImageManifest, version: string, sourceDigest: string) {
-  const rootFiles: TarFile[] = [];
+  const rootFiles: TarFile[] = await bundlePrograms(manifest.programs);
   const ownedFiles: TarFile[] = [];
-  for (const [programPath, entry] of Object.entries(manifest.programs)) {
-    const bundle = await bundleProgram(entry);
-    const bundlePath = `${BUNDLE_DIR}/${createHash('sha256').update(programPath).digest('hex').slice(0, 12)}-${posix.basename(programPath)}.mjs`;
-    rootFiles.push({ name: `root${bundlePath}`, content: bundle, mode: 0o644, uid: 0, gid: 0 });
-    rootFiles.push({ name: `root${programPath}`, content: launcherFor(bundlePath), mode: 0o755, uid: 0, gid: 0 });
-  }
   const passwd = `root:x:0:0:root:/root:/sbin/nologin\n${manifest.user.name}:x:${manifest.user.uid}:${manifest.user.gid}::${manifest.user.home}:/sbin/nologin\n`;
   rootFiles.push({ name: 'root/etc/passwd', content: Buffer.from(passwd), mode: 0o644, uid: 0, gid: 0 });
   for (const dir of manifest.directories) {
