@@ -88,7 +88,11 @@ export class LabRun {
 
   /** "kibana exited with code 137", "es01 was removed", or nothing while every started container runs. */
   async exitedComponent(): Promise<{ component: string; container: string; detail: string } | undefined> {
+    if (!this.started.size) return undefined;
+    // Asked before every readiness probe: one listing of the lab, and an inspect only of a container that stopped.
+    const states = await this.engine.labContainerStates(this.lab);
     for (const container of this.started.values()) {
+      if (states.get(container.name)?.running) continue;
       const info = await this.engine.inspectContainer(container.name);
       if (!info) return { component: container.component, container: container.name, detail: `${container.component} was removed` };
       if (!info.State.Running) return { component: container.component, container: container.name, detail: `${container.component} exited with code ${info.State.ExitCode}` };
@@ -176,8 +180,14 @@ const EXIT_NOTICE_MS = 2000;
 /** Preflight checks that come from the engine-limits measurement (preflight.ts ids). */
 const LIMIT_CHECKS = new Set(['memlock', 'max-map-count']);
 
-/** How often readiness is asked for: the emulated products answer within a second of starting. */
-const READINESS_POLL_MS = 500;
+/**
+ * How often readiness is asked for, at most: a component is seen ready on average half this after it is.
+ * Each ask is one HTTPS request and one listing of the lab's containers. 500 ms left a quarter of a second
+ * on average at each of the four waits of a bring-up.
+ */
+const READINESS_POLL_MS = 250;
+/** The spacing of a streak of healthy answers (Fleet Server's three), which polling faster must not shorten. */
+const STREAK_POLL_MS = 500;
 /** The first pause before asking again, doubled up to READINESS_POLL_MS: readiness is seen within tens of ms. */
 const FIRST_READINESS_POLL_MS = 25;
 
@@ -340,6 +350,7 @@ async function waitReady<T>(
       ...options,
       intervalMs: READINESS_POLL_MS,
       firstIntervalMs: FIRST_READINESS_POLL_MS,
+      streakIntervalMs: STREAK_POLL_MS,
       context: { lab: run.lab, component: container.component, phase: container.kind },
     });
     run.emit({ type: 'component-state', lab: run.lab, component: container.component, state: 'ready' });

@@ -27,6 +27,13 @@ describe('waitUntil', () => {
     expect(pauses).toEqual([25, 500, 50, 500, 500]);
   });
 
+  it('spaces a streak by its own interval when given one, however often it polls before', async () => {
+    const { probe, pauses, sleep } = scripted([false, false, false, false, false, false, true, false, true, true, true]);
+    await waitUntil(probe, { what: 'x', timeoutMs: 60_000, intervalMs: 250, firstIntervalMs: 25, streakIntervalMs: 500, consecutive: 3, sleep });
+    // Misses back off 25 → 250; a hit waits 500 for the next; a lost streak goes back to the poll's 250.
+    expect(pauses).toEqual([25, 50, 100, 200, 250, 250, 500, 250, 500, 500]);
+  });
+
   it('keeps the fixed interval when no first interval is given', async () => {
     const { probe, pauses, sleep } = scripted([false, false, true]);
     await waitUntil(probe, { what: 'x', timeoutMs: 60_000, intervalMs: 300, sleep });

@@ -3,8 +3,10 @@ import { SeclabError, type ErrorContext } from '../../../common/errors.ts';
 export interface WaitOptions {
   what: string;
   timeoutMs: number;
-  /** The pause between probes; also between the successes of a `consecutive` streak. */
+  /** The pause between probes; also between the successes of a `consecutive` streak unless `streakIntervalMs` says otherwise. */
   intervalMs?: number;
+  /** The pause between the successes of a `consecutive` streak: how long the streak must hold, whatever the polling. */
+  streakIntervalMs?: number;
   /**
    * The first pause while not yet ready, doubled after each miss up to `intervalMs`: a component
    * that is ready within a second is seen within tens of ms of it, not at the next fixed tick.
@@ -47,9 +49,9 @@ export async function waitUntil<T>(probe: () => Promise<Observation<T>>, options
     if (Date.now() >= deadline) {
       throw new SeclabError('READINESS_TIMEOUT', `${options.what} was not ready after ${Math.round(options.timeoutMs / 1000)}s; last seen: ${lastDetail}`, options.context);
     }
-    // A streak is confirmed at the full interval, so `consecutive` spans as long as it always did.
+    // A streak is confirmed at its own interval, so `consecutive` spans as long as it always did.
     if (streak > 0) {
-      await sleep(interval);
+      await sleep(options.streakIntervalMs ?? interval);
     } else {
       await sleep(backoff);
       backoff = Math.min(backoff * 2, interval);
