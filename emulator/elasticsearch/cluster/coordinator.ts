@@ -33,7 +33,9 @@ const isMasterEligible = (node: DiscoveryNode) => node.roles.includes('master');
  * Discovery, election, joins, publication and fault detection — a small stand-in for ES's Coordinator.
  * Rules: the first election needs a majority of cluster.initial_master_nodes (afterwards of the persisted
  * voting configuration) among the nodes this one can reach over verified transport; the lowest node name among
- * them becomes master and adopts the newest persisted state; everyone else joins it.
+ * them stands, and becomes master only with the votes of a majority of the voting configuration for a new term,
+ * each node voting once per term and never while it follows a live master; it adopts the newest persisted
+ * state; everyone else joins it.
  */
 export class Coordinator {
   private metadataValue: ClusterMetadata;
@@ -50,6 +52,8 @@ export class Coordinator {
   private lastFormationWarning = 0;
   private lastPing = 0;
   private electing = false;
+  /** The newest term this node voted in (its own candidacy included): one vote per term, as in ES's CoordinationState. */
+  private votedTerm = 0;
   private commandQueue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private removalWarningTimer: NodeJS.Timeout | undefined;
@@ -276,7 +280,10 @@ export class Coordinator {
       if (!fetched) return;
       this.metadataValue = fetched.metadata;
     }
-    this.term = Math.max(this.term, ...statuses.map((status) => status.term)) + 1;
+    const term = Math.max(this.term, this.votedTerm, ...statuses.map((status) => status.term)) + 1;
+    const votes = await this.collectVotes(term, voters);
+    if (votes.length * 2 <= voters.length) return;
+    this.term = term;
     const metadata = structuredClone(this.metadataValue);
     if (!metadata.clusterUuid) {
       metadata.clusterUuid = randomId(22);
@@ -291,9 +298,41 @@ export class Coordinator {
     const previous = this.master;
     this.logger.info(
       Loggers.masterService,
-      `elected-as-master ([${statuses.length + 1}] nodes joined in term ${this.term}), term: ${this.term}, version: ${metadata.version + 1}, delta: master node changed {previous [${previous ? describeNode(previous) : ''}], current [${describeNode(this.localNode)}]}`,
+      `elected-as-master ([${votes.length}] nodes joined in term ${this.term}), term: ${this.term}, version: ${metadata.version + 1}, delta: master node changed {previous [${previous ? describeNode(previous) : ''}], current [${describeNode(this.localNode)}]}`,
     );
-    await this.publish([this.localNode]);
+    // The voters follow at once: a voter left waiting for its next tick could vote again, for another candidate.
+    await this.publish([this.localNode, ...votes.filter((node) => node.id !== this.localNode.id)]);
+  }
+
+  /**
+   * The voters that vote for this node in `term`: itself, unless it already voted in that term, and each
+   * reachable one that grants it. A vote is a join, as in ES: the first publication of the term goes to them. Without votes two nodes that each see a majority but not each
+   * other would both lead, each with its own new cluster (a split brain ES's elections rule out).
+   */
+  private async collectVotes(term: number, voters: string[]): Promise<DiscoveryNode[]> {
+    if (this.votedTerm >= term) return [];
+    this.votedTerm = term;
+    const granted = await Promise.all(
+      this.connectedPeerConnections()
+        .filter((connection) => voters.includes(connection.peer!.node.name))
+        .map((connection) =>
+          connection.request<{ granted: boolean }>('internal:cluster/vote', { term, candidate: this.localNode.name }, PING_INTERVAL_MS).then(
+            (answer) => (answer.granted ? connection.peer!.node : undefined),
+            () => undefined,
+          ),
+        ),
+    );
+    const voted = new Map(granted.filter((node): node is DiscoveryNode => node !== undefined).map((node) => [node.name, node]));
+    if (voters.includes(this.localNode.name)) voted.set(this.localNode.name, this.localNode);
+    return [...voted.values()];
+  }
+
+  /** A vote for a candidate in `term`: once per term, and not while this node leads or hears from its master. */
+  private grantVote(term: number): { granted: boolean } {
+    const followingLiveMaster = this.master !== undefined && (this.isMaster() || this.clock() - this.lastMasterContact <= MASTER_SILENCE_MS);
+    if (followingLiveMaster || term <= this.term || term <= this.votedTerm) return { granted: false };
+    this.votedTerm = term;
+    return { granted: true };
   }
 
   private async join(leader: DiscoveryNode): Promise<void> {
@@ -455,6 +494,8 @@ export class Coordinator {
         return { metadata: this.metadataValue };
       case 'internal:cluster/join':
         return this.handleJoin((body as { node: DiscoveryNode }).node);
+      case 'internal:cluster/vote':
+        return this.grantVote((body as { term: number }).term);
       case 'internal:cluster/publish': {
         const state = body as PublishedState;
         if (state.term < this.term) throw new Error(`rejecting publication from term ${state.term}, current term is ${this.term}`);
