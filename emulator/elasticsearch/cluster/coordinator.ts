@@ -306,8 +306,9 @@ export class Coordinator {
 
   /**
    * The voters that vote for this node in `term`: itself, unless it already voted in that term, and each
-   * reachable one that grants it. A vote is a join, as in ES: the first publication of the term goes to them. Without votes two nodes that each see a majority but not each
-   * other would both lead, each with its own new cluster (a split brain ES's elections rule out).
+   * reachable one that grants it. A vote is a join, as in ES: the first publication of the term goes to them.
+   * Without votes two nodes that each see a majority but not each other would both lead, each with its own
+   * new cluster (a split brain ES's elections rule out).
    */
   private async collectVotes(term: number, voters: string[]): Promise<DiscoveryNode[]> {
     if (this.votedTerm >= term) return [];

@@ -77,6 +77,9 @@ function requireLabLabel(kind: string, name: string, labels: Record<string, stri
   }
 }
 
+/** A listed container's name, without the leading slash the engine's listing gives it. */
+const listedName = (container: Docker.ContainerInfo) => container.Names[0]?.replace(/^\//, '') ?? container.Id;
+
 const isNotFound = (error: unknown) => (error as { statusCode?: number })?.statusCode === 404;
 /** The engine is removing it already (an AutoRemove one-shot that just exited, say). */
 const isRemovalInProgress = (error: unknown) => (error as { statusCode?: number })?.statusCode === 409 && /removal of container .* is already in progress/i.test((error as Error).message);
@@ -178,14 +181,14 @@ export class DockerEngine {
   /** Each of the lab's containers by name, and whether it runs: one listing, cheaper for the engine than an inspect per container. */
   async labContainerStates(lab: string): Promise<Map<string, { running: boolean }>> {
     const containers = await this.docker.listContainers({ all: true, filters: { label: [`${LAB_LABEL}=${lab}`] } });
-    return new Map(containers.map((c) => [c.Names[0]?.replace(/^\//, '') ?? c.Id, { running: c.State === 'running' }]));
+    return new Map(containers.map((c) => [listedName(c), { running: c.State === 'running' }]));
   }
 
   async labObjects(lab?: string): Promise<LabObjects> {
     const filter = { label: [lab ? `${LAB_LABEL}=${lab}` : LAB_LABEL] };
     const [containers, volumes, networks] = await Promise.all([this.docker.listContainers({ all: true, filters: filter }), this.docker.listVolumes({ filters: filter }), this.docker.listNetworks({ filters: filter })]);
     return {
-      containers: containers.map((c) => ({ id: c.Id, name: c.Names[0]?.replace(/^\//, '') ?? c.Id, state: c.State, labels: c.Labels })),
+      containers: containers.map((c) => ({ id: c.Id, name: listedName(c), state: c.State, labels: c.Labels })),
       volumes: (volumes.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} })),
       networks: networks.map((n) => ({
         id: n.Id,

@@ -44,6 +44,9 @@ async function loadManifest(product: EmulatedProduct): Promise<EmulatorImageMani
  */
 const BUNDLE_LAYOUT = '2';
 
+/** Where esbuild would write, were it writing: only the output paths' shape under it matters. */
+const OUT_DIR = 'emulator-bundles';
+
 /**
  * A product's programs as ESM bundles in BUNDLE_DIR, one entry per program and chunks shared between them:
  * code a program reaches only through `import()` (the Elasticsearch client that only Fleet Server uses,
@@ -51,9 +54,6 @@ const BUNDLE_LAYOUT = '2';
  * each healthcheck run of a program is a Node start, whose cost is mostly evaluating what it loads.
  * Node needs `.mjs` to load a file as a module, hence a tiny launcher at the program's path.
  */
-/** Where esbuild would write, were it writing: only the output paths' shape under it matters. */
-const OUT_DIR = 'emulator-bundles';
-
 export async function bundlePrograms(programs: Record<string, string>): Promise<TarFile[]> {
   const entryNames = Object.fromEntries(Object.keys(programs).map((programPath) => [programPath, `${createHash('sha256').update(programPath).digest('hex').slice(0, 12)}-${posix.basename(programPath)}`]));
   const result = await esbuild.build({
