@@ -79,6 +79,23 @@ describe('DockerEngine keeps names out of request paths unless Docker would take
     }
   });
 
+  it('removes a network once the engine has released the endpoint of a container it just removed ("has active endpoints")', async () => {
+    let deletes = 0;
+    const fake = await recordingEngine((request, response) => {
+      const json = (status: number, body: unknown) => response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+      if (request.method !== 'DELETE') return json(200, { Name: 'seclab-x', Labels: { [LAB_LABEL]: 'x' }, Containers: {} });
+      deletes += 1;
+      if (deletes <= 2) return json(403, { message: 'error while removing network: network seclab-x id 5dc1 has active endpoints' });
+      response.writeHead(204).end();
+    });
+    try {
+      await expect(fake.engine.removeNetwork('seclab-x')).resolves.toBeUndefined();
+      expect(deletes).toBe(3);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('ends a followed log with an error event, not a crash, when the engine connection drops', async () => {
     const fake = await recordingEngine((_, response) => {
       response.writeHead(200, { 'Content-Type': 'application/vnd.docker.raw-stream' });

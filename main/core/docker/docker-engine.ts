@@ -84,6 +84,8 @@ const isNotFound = (error: unknown) => (error as { statusCode?: number })?.statu
 /** The engine is removing it already (an AutoRemove one-shot that just exited, say). */
 const isRemovalInProgress = (error: unknown) => (error as { statusCode?: number })?.statusCode === 409 && /removal of container .* is already in progress/i.test((error as Error).message);
 const REMOVAL_WAIT_MS = 15_000;
+/** A network removal the engine refuses while an endpoint is still attached. */
+const hasActiveEndpoints = (error: unknown) => (error as { statusCode?: number })?.statusCode === 403 && /has active endpoints/i.test((error as Error).message);
 
 /** What the engine's resolution may show: everything but the connection options (a TLS key among them). */
 export function engineInfoOf(resolved: ResolvedEngine): DockerEngineInfo {
@@ -431,7 +433,28 @@ export class DockerEngine {
       throw error;
     }
     requireLabLabel('network', info.Name, info.Labels);
-    await this.network(idOrName).remove();
+    const deadline = Date.now() + REMOVAL_WAIT_MS;
+    for (;;) {
+      try {
+        await this.network(idOrName).remove();
+        return;
+      } catch (error) {
+        if (isNotFound(error)) return;
+        if (!hasActiveEndpoints(error)) throw error;
+        // The engine releases a removed container's endpoint after it answers the removal: wait for it.
+        if (Date.now() > deadline) {
+          const attached = await this.network(idOrName)
+            .inspect()
+            .then((network: { Containers?: Record<string, { Name?: string }> }) => Object.values(network.Containers ?? {}).map((endpoint) => endpoint.Name))
+            .catch(() => []);
+          throw new SeclabError(
+            'REMOVAL_STUCK',
+            `network ${info.Name} still has containers attached after ${REMOVAL_WAIT_MS / 1000} s (${attached.join(', ') || 'none listed'}): remove them (\`docker ps -a --filter network=${info.Name}\`), then run the command again`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
   }
 
   async imageExists(tag: string): Promise<boolean> {
