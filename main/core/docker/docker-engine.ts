@@ -449,7 +449,9 @@ export class DockerEngine {
             .catch(() => []);
           throw new SeclabError(
             'REMOVAL_STUCK',
-            `network ${info.Name} still has containers attached after ${REMOVAL_WAIT_MS / 1000} s (${attached.join(', ') || 'none listed'}): remove them (\`docker ps -a --filter network=${info.Name}\`), then run the command again`,
+            attached.length > 0
+              ? `network ${info.Name} still has containers attached after ${REMOVAL_WAIT_MS / 1000} s (${attached.join(', ')}): remove them (\`docker ps -a --filter network=${info.Name}\`), then run the command again`
+              : `the engine still counts endpoints on network ${info.Name} though no container is attached (a Docker bug, moby/moby#42119): restart the Docker engine, then run the command again`,
           );
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
