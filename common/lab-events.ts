@@ -1,6 +1,6 @@
 /** The typed progress stream of `up`, `down` and `reset`: the CLI renders it as a task list, the app as a timeline. */
 
-export const UP_PHASES = ['preflight', 'network', 'images', 'certificates', 'elasticsearch', 'security-setup', 'kibana', 'fleet', 'agents', 'verification'] as const;
+export const UP_PHASES = ['preflight', 'images', 'network', 'certificates', 'elasticsearch', 'security-setup', 'kibana', 'fleet', 'agents', 'verification'] as const;
 
 export type UpPhase = (typeof UP_PHASES)[number] | 'teardown' | 'rollback';
 

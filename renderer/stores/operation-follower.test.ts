@@ -23,12 +23,12 @@ async function until(condition: () => boolean, what: string, timeoutMs = 5000): 
 describe('rejoining a bring-up under way', () => {
   it('replays the operation: phases done with their times, the one running since its real start, the overall start', () => {
     const store = createBringUpStore(() => T0 + 9000);
-    store.getState().rejoin({ lab: 'lab1', action: 'up', startedAt: iso(0), events: [started('preflight', 0), finished('preflight', 1200, 1200), started('network', 1300)] });
+    store.getState().rejoin({ lab: 'lab1', action: 'up', startedAt: iso(0), events: [started('preflight', 0), finished('preflight', 1200, 1200), started('images', 1300)] });
     const run = store.getState().run!;
     expect(run).toMatchObject({ lab: 'lab1', action: 'up', startedAt: T0, finished: false, seen: 3 });
     expect(run.phases.find((phase) => phase.phase === 'preflight')).toMatchObject({ state: 'done', elapsedMs: 1200 });
-    expect(run.phases.find((phase) => phase.phase === 'network')).toMatchObject({ state: 'running', startedAt: T0 + 1300 });
-    expect(run.phases.find((phase) => phase.phase === 'images')).toMatchObject({ state: 'waiting' });
+    expect(run.phases.find((phase) => phase.phase === 'images')).toMatchObject({ state: 'running', startedAt: T0 + 1300 });
+    expect(run.phases.find((phase) => phase.phase === 'network')).toMatchObject({ state: 'waiting' });
   });
 
   it('skips live events it replayed, follows the next ones, and asks again after a gap', () => {
@@ -40,10 +40,10 @@ describe('rejoining a bring-up under way', () => {
     // A replayed phase-started arriving late on the stream must not turn a done phase back to running.
     store.getState().applyEvent(live(started('preflight', 0), 0));
     expect(store.getState().run!.phases.find((phase) => phase.phase === 'preflight')!.state).toBe('done');
-    store.getState().applyEvent(live(started('network', 600), 2));
-    expect(store.getState().run!.phases.find((phase) => phase.phase === 'network')!.state).toBe('running');
+    store.getState().applyEvent(live(started('images', 600), 2));
+    expect(store.getState().run!.phases.find((phase) => phase.phase === 'images')!.state).toBe('running');
     expect(missed).toEqual([]);
-    store.getState().applyEvent(live(started('images', 900), 5));
+    store.getState().applyEvent(live(started('network', 900), 5));
     expect(missed).toEqual(['lab1']);
     expect(store.getState().run!.seen).toBe(6);
   });

@@ -678,10 +678,16 @@ async function claimingUp(context: LabContext, input: LabSpecInput, options: UpO
       (checks) => [rebuilt, checks.map((c) => `${c.title} ${c.status}`).join(', ')].filter(Boolean).join('; '),
     );
 
+    // The images come first: a pull that fails (no registry, say) leaves no lab object behind.
+    await run.phase('images', () => ensureImages(run, plan));
+    secrets = readLabSecrets(environment.home, spec.name) ?? generateLabSecrets(environment.randomBytes);
+    // Recorded before the first object exists: whatever kills this run, the next `up` knows the lab is unfinished.
+    if (!existing) markBringUp('in-progress');
+    writeLabSecrets(environment.home, spec.name, secrets);
+    // The keystore one-shots have no network: es01's, on the way to the cluster, runs while the network is made.
+    if (!existing) prepareVolumesEarly(run, plan, secrets);
     if (!existing) {
-      // Recorded before the first object exists: whatever kills this run, the next `up` knows the lab is unfinished.
-      markBringUp('in-progress');
-      // The network goes first: it reserves the lab's subnet, which the certificates' SANs name.
+      // The network goes before the certificates: it reserves the lab's subnet, which their SANs name.
       await run.phase(
         'network',
         async () => {
@@ -704,11 +710,6 @@ async function claimingUp(context: LabContext, input: LabSpecInput, options: UpO
       );
     } else run.skip('network', `${plan.network.name} exists`);
 
-    await run.phase('images', () => ensureImages(run, plan));
-    secrets = readLabSecrets(environment.home, spec.name) ?? generateLabSecrets(environment.randomBytes);
-    if (!existing) markBringUp('in-progress');
-    writeLabSecrets(environment.home, spec.name, secrets);
-    if (!existing) prepareVolumesEarly(run, plan, secrets);
     await run.phase(
       'certificates',
       async () => await issueLabCertificates({ outDir: paths.certs, components: certificateRequestsFor(spec, resolved.allocation.subnetIndex), now: environment.now(), keyPairs }),
