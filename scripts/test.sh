@@ -24,8 +24,25 @@ echo "== lint (ESLint: typescript-eslint, React hooks, jsx-a11y, the layers of S
 npm run --silent lint
 echo "== format (Prettier)"
 npm run --silent format:check
-echo "== unit and integration (vitest)"
-npx vitest run
+# The unit files (common, main, emulator, renderer: three minutes here, one at a time) run beside the
+# Docker-backed integration files, which spend most of their time waiting on containers; the unit
+# output is printed once both are done. The fault suite runs on its own below.
+echo "== unit (vitest, in the background beside the integration files: output below when it ends)"
+unit_log="$(mktemp)"
+npx vitest run common/ main/ emulator/ renderer/ > "$unit_log" 2>&1 &
+unit_pid=$!
+echo "== integration on the Docker engine (vitest)"
+integration_status=0
+npx vitest run integration/ || integration_status=$?
+unit_status=0
+wait "$unit_pid" || unit_status=$?
+echo "== unit (vitest) output"
+cat "$unit_log"
+rm -f "$unit_log"
+if [ "$integration_status" != 0 ] || [ "$unit_status" != 0 ]; then
+  echo "== failed: integration exit $integration_status, unit exit $unit_status" >&2
+  exit 1
+fi
 # The demo-lab e2e lines need no Docker: they run in the background while the fault suite (mostly
 # waiting on containers) runs, and their output is printed once both are done. Same specs, same order.
 echo "== e2e on the in-memory demo lab, in the background beside the fault suite (output below when it ends)"
