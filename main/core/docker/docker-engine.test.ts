@@ -96,6 +96,25 @@ describe('DockerEngine keeps names out of request paths unless Docker would take
     }
   });
 
+  it('says what holds a network the engine will not remove: the containers still attached, or endpoints no container has (moby/moby#42119) and the fix', async () => {
+    for (const [attached, expected] of [
+      [{ abc: { Name: 'someone-elses' } }, /network seclab-x still has containers attached after 0.2 s \(someone-elses\): remove them/],
+      [{}, /the engine still counts endpoints on network seclab-x though no container is attached \(a Docker bug, moby\/moby#42119\): restart the Docker engine, then run the command again/],
+    ] as const) {
+      const fake = await recordingEngine((request, response) => {
+        const json = (status: number, body: unknown) => response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+        if (request.method === 'DELETE') return json(403, { message: 'error while removing network: network seclab-x id 5dc1 has active endpoints' });
+        json(200, { Name: 'seclab-x', Labels: { [LAB_LABEL]: 'x' }, Containers: attached });
+      });
+      try {
+        fake.engine.removalWaitMs = 200;
+        await expect(fake.engine.removeNetwork('seclab-x')).rejects.toMatchObject({ code: 'REMOVAL_STUCK', message: expect.stringMatching(expected) });
+      } finally {
+        await fake.close();
+      }
+    }
+  });
+
   it('ends a followed log with an error event, not a crash, when the engine connection drops', async () => {
     const fake = await recordingEngine((_, response) => {
       response.writeHead(200, { 'Content-Type': 'application/vnd.docker.raw-stream' });

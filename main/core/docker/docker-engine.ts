@@ -111,6 +111,8 @@ export class DockerEngine {
   readonly info: DockerEngineInfo | undefined;
   /** How the ports labs publish on the engine host's 127.0.0.1 are reached from here (published-ports.ts). */
   readonly publishedPorts: PublishedPortAccess;
+  /** How long a container's or network's removal may take the engine before seclab says it is stuck (tests shorten it). */
+  removalWaitMs = REMOVAL_WAIT_MS;
 
   /** Without a client: the engine the docker CLI would use here (engine-resolution.ts). */
   constructor(docker?: Docker, info?: DockerEngineInfo, publishedPorts: PublishedPortAccess = localPublishedPorts) {
@@ -398,7 +400,7 @@ export class DockerEngine {
   }
 
   private async waitUntilGone(containerId: string): Promise<void> {
-    const deadline = Date.now() + REMOVAL_WAIT_MS;
+    const deadline = Date.now() + this.removalWaitMs;
     for (let info = await this.inspectContainer(containerId); info; info = await this.inspectContainer(containerId)) {
       // A removal that failed half-way ("failed to remove root filesystem … directory not empty") leaves the
       // container dead; asking again finishes it.
@@ -407,7 +409,7 @@ export class DockerEngine {
           .remove({ force: true, v: false })
           .catch(() => undefined);
       if (Date.now() > deadline)
-        throw new SeclabError('REMOVAL_STUCK', `the engine has been removing container ${containerId.slice(0, 12)} for ${REMOVAL_WAIT_MS / 1000} s: check \`docker ps -a\`, then run the command again`);
+        throw new SeclabError('REMOVAL_STUCK', `the engine has been removing container ${containerId.slice(0, 12)} for ${this.removalWaitMs / 1000} s: check \`docker ps -a\`, then run the command again`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -433,7 +435,7 @@ export class DockerEngine {
       throw error;
     }
     requireLabLabel('network', info.Name, info.Labels);
-    const deadline = Date.now() + REMOVAL_WAIT_MS;
+    const deadline = Date.now() + this.removalWaitMs;
     for (;;) {
       try {
         await this.network(idOrName).remove();
@@ -450,7 +452,7 @@ export class DockerEngine {
           throw new SeclabError(
             'REMOVAL_STUCK',
             attached.length > 0
-              ? `network ${info.Name} still has containers attached after ${REMOVAL_WAIT_MS / 1000} s (${attached.join(', ')}): remove them (\`docker ps -a --filter network=${info.Name}\`), then run the command again`
+              ? `network ${info.Name} still has containers attached after ${this.removalWaitMs / 1000} s (${attached.join(', ')}): remove them (\`docker ps -a --filter network=${info.Name}\`), then run the command again`
               : `the engine still counts endpoints on network ${info.Name} though no container is attached (a Docker bug, moby/moby#42119): restart the Docker engine, then run the command again`,
           );
         }
