@@ -443,7 +443,7 @@ export class DockerEngine {
       } catch (error) {
         if (isNotFound(error)) return;
         if (!hasActiveEndpoints(error)) throw error;
-        // The engine releases a removed container's endpoint after it answers the removal: wait for it.
+        // An endpoint may outlive its container's removal for a moment, or for good (moby/moby#42119): wait, then say which.
         if (Date.now() > deadline) {
           const attached = await this.network(idOrName)
             .inspect()
