@@ -196,7 +196,14 @@ const FIRST_READINESS_POLL_MS = 25;
  * started before it (Kibana waits in vain once es01 is gone) — instead of waiting out the timeout.
  */
 async function unlessExited<T>(run: LabRun, probe: () => Promise<Observation<T>>): Promise<Observation<T>> {
-  const exited = await run.exitedComponent();
+  let exited: Awaited<ReturnType<LabRun['exitedComponent']>>;
+  try {
+    exited = await run.exitedComponent();
+  } catch (error) {
+    // The engine went away (stopped, or its socket is gone): nothing will become ready, so the wait ends now and says so.
+    if (isEngineUnreachable(error)) return { ready: false, fatal: true, detail: (error as Error).message, error: error as SeclabError };
+    throw error;
+  }
   if (exited) return { ready: false, fatal: true, detail: exited.detail };
   return probe();
 }

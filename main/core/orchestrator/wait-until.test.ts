@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SeclabError } from '../../../common/errors.ts';
 import { waitUntil, type Observation } from './wait-until.ts';
 
 /** A probe that answers from a script, and a sleep that only records how long it was asked to wait. */
@@ -14,6 +15,17 @@ function scripted(answers: boolean[]) {
 }
 
 describe('waitUntil', () => {
+  it('ends at once with the error a fatal observation carries (the engine gone), not at the timeout', async () => {
+    const gone = new SeclabError('DOCKER_UNREACHABLE', 'cannot reach the Docker engine');
+    let probes = 0;
+    const probe = async (): Promise<Observation<number>> => {
+      probes += 1;
+      return probes < 2 ? { ready: false, detail: 'starting' } : { ready: false, fatal: true, detail: gone.message, error: gone };
+    };
+    await expect(waitUntil(probe, { what: 'Kibana', timeoutMs: 120_000, intervalMs: 250, sleep: async () => undefined })).rejects.toBe(gone);
+    expect(probes).toBe(2);
+  });
+
   it('backs off from the first interval, doubling up to the steady one, while the component is not ready', async () => {
     const { probe, pauses, sleep } = scripted([false, false, false, false, false, false, true]);
     await expect(waitUntil(probe, { what: 'x', timeoutMs: 60_000, intervalMs: 500, firstIntervalMs: 25, sleep })).resolves.toBe(7);

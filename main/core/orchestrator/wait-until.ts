@@ -18,7 +18,8 @@ export interface WaitOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export type Observation<T> = { ready: true; value: T } | { ready: false; detail: string; fatal?: boolean };
+/** `fatal` ends the wait at once: with `error` when the probe knows what went wrong better than "not ready". */
+export type Observation<T> = { ready: true; value: T } | { ready: false; detail: string; fatal?: boolean; error?: SeclabError };
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -44,7 +45,7 @@ export async function waitUntil<T>(probe: () => Promise<Observation<T>>, options
     } else {
       streak = 0;
       lastDetail = observation.detail;
-      if (observation.fatal) throw new SeclabError('COMPONENT_FAILED', `${options.what}: ${lastDetail}`, options.context);
+      if (observation.fatal) throw observation.error ?? new SeclabError('COMPONENT_FAILED', `${options.what}: ${lastDetail}`, options.context);
     }
     if (Date.now() >= deadline) {
       throw new SeclabError('READINESS_TIMEOUT', `${options.what} was not ready after ${Math.round(options.timeoutMs / 1000)}s; last seen: ${lastDetail}`, options.context);
