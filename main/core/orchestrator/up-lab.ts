@@ -691,9 +691,9 @@ async function claimingUp(context: LabContext, input: LabSpecInput, options: UpO
     // Recorded before the first object exists: whatever kills this run, the next `up` knows the lab is unfinished.
     if (!existing) markBringUp('in-progress');
     writeLabSecrets(environment.home, spec.name, secrets);
-    // The keystore one-shots have no network: es01's, on the way to the cluster, runs while the network is made.
-    if (!existing) prepareVolumesEarly(run, plan, secrets);
     if (!existing) {
+      // The keystore one-shots have no network: es01's, on the way to the cluster, runs while the network is made.
+      prepareVolumesEarly(run, plan, secrets);
       // The network goes before the certificates: it reserves the lab's subnet, which their SANs name.
       await run.phase(
         'network',
