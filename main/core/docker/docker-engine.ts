@@ -34,7 +34,14 @@ export interface EngineVersion {
 }
 
 export interface LabObjects {
-  containers: Array<{ id: string; name: string; state: string; labels: Record<string, string> }>;
+  containers: Array<{
+    id: string;
+    name: string;
+    state: string;
+    labels: Record<string, string>;
+    /** `container:<id>` when it shares another container's network stack; undefined where the engine's listing does not say (Podman's). */
+    networkMode?: string;
+  }>;
   volumes: Array<{ name: string; labels: Record<string, string> }>;
   networks: Array<{ id: string; name: string; labels: Record<string, string>; subnets: string[] }>;
 }
@@ -192,7 +199,7 @@ export class DockerEngine {
     const filter = { label: [lab ? `${LAB_LABEL}=${lab}` : LAB_LABEL] };
     const [containers, volumes, networks] = await Promise.all([this.docker.listContainers({ all: true, filters: filter }), this.docker.listVolumes({ filters: filter }), this.docker.listNetworks({ filters: filter })]);
     return {
-      containers: containers.map((c) => ({ id: c.Id, name: listedName(c), state: c.State, labels: c.Labels })),
+      containers: containers.map((c) => ({ id: c.Id, name: listedName(c), state: c.State, labels: c.Labels, networkMode: c.HostConfig?.NetworkMode })),
       volumes: (volumes.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} })),
       networks: networks.map((n) => ({
         id: n.Id,

@@ -1,5 +1,7 @@
-import type { DockerEngine } from '../docker/docker-engine.ts';
+import type { DockerEngine, LabObjects } from '../docker/docker-engine.ts';
 import { isOneShotHelper } from './one-shot-helpers.ts';
+
+type LabContainer = LabObjects['containers'][number];
 
 /** A probe started by a watcher while teardown runs joins the lab's network: look again before the network goes. */
 const TEARDOWN_PASSES = 3;
@@ -20,19 +22,22 @@ export async function removeLabObjects(engine: DockerEngine, lab: string, onComp
   let containers = objects.containers;
   let removedContainers = 0;
   for (let pass = 0; containers.length > 0 && pass < TEARDOWN_PASSES; pass++) {
-    // Helpers first: Podman refuses to remove a container another one shares the network stack of
-    // ("has dependent containers which must be removed before it"), as es01's standing probe does.
     const helpers = containers.filter((container) => isOneShotHelper(container));
-    await Promise.all(helpers.map((container) => engine.removeContainer(container.id)));
-    await Promise.all(
-      containers
+    const helpersRemoved = new Map(helpers.map((helper) => [helper, engine.removeContainer(helper.id)]));
+    await Promise.all([
+      ...helpersRemoved.values(),
+      ...containers
         .filter((container) => !isOneShotHelper(container))
         .map(async (container) => {
+          // Podman refuses to remove a container another one shares the network stack of ("has dependent
+          // containers which must be removed before it"), as es01's standing probe does. A component waits
+          // for the helpers in its stack, and for every helper where the listing does not say (Podman's).
+          await Promise.all(helpers.filter((helper) => mayShareStackOf(helper, container)).map((helper) => helpersRemoved.get(helper)));
           await engine.removeContainer(container.id);
           removedContainers += 1;
           onComponentRemoved(container.labels['seclab.component'] ?? container.name);
         }),
-    );
+    ]);
     objects = await engine.labObjects(lab);
     containers = objects.containers;
   }
@@ -41,4 +46,8 @@ export async function removeLabObjects(engine: DockerEngine, lab: string, onComp
   await Promise.all(rest.volumes.map((volume) => engine.removeVolume(volume.name)));
   for (const network of rest.networks) await engine.removeNetwork(network.id);
   return { containers: removedContainers, volumes: rest.volumes.length, networks: rest.networks.length };
+}
+
+function mayShareStackOf(helper: LabContainer, container: LabContainer): boolean {
+  return helper.networkMode === undefined || helper.networkMode === `container:${container.id}` || helper.networkMode === `container:${container.name}`;
 }

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import type { DockerEngine, LabObjects } from '../docker/docker-engine.ts';
+import { removeLabObjects } from './remove-lab-objects.ts';
+
+type LabContainer = LabObjects['containers'][number];
+
+const component = (name: string): LabContainer => ({ id: `id-${name}`, name: `seclab-t-${name}`, state: 'running', labels: { 'seclab.lab': 't', 'seclab.component': name } });
+const probe = (vantage: string, networkMode: string | undefined): LabContainer => ({
+  id: `id-probe-${vantage}`,
+  name: `seclab-t-probe-${vantage}`,
+  state: 'running',
+  labels: { 'seclab.lab': 't', 'seclab.role': 'probe' },
+  networkMode,
+});
+
+/** An engine whose removals each take a while; it records when each begins and ends. */
+function engineWith(containers: LabContainer[]) {
+  const left = new Set(containers.map((c) => c.id));
+  const log: string[] = [];
+  const engine = {
+    labObjects: async () => ({ containers: containers.filter((c) => left.has(c.id)), volumes: [], networks: [] }),
+    removeContainer: async (id: string) => {
+      log.push(`begin ${id}`);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      left.delete(id);
+      log.push(`end ${id}`);
+    },
+    removeVolume: async () => undefined,
+    removeNetwork: async () => undefined,
+  } as unknown as DockerEngine;
+  return { engine, log };
+}
+
+describe('removeLabObjects', () => {
+  it("removes the components beside the helpers, except a node whose network stack a probe shares: that one waits for the probe (Docker's listing names it)", async () => {
+    const es01 = component('es01');
+    const { engine, log } = engineWith([es01, component('kibana'), probe('es01', `container:${es01.id}`), probe('outsider', 'seclab-t')]);
+    const removed = await removeLabObjects(engine, 't');
+    expect(removed.containers).toBe(2);
+    // Kibana did not wait for any helper; es01 waited for the probe in its stack, not for the outsider.
+    expect(log.indexOf('begin id-kibana')).toBeLessThan(log.indexOf('end id-probe-outsider'));
+    expect(log.indexOf('begin id-es01')).toBeGreaterThan(log.indexOf('end id-probe-es01'));
+    expect(
+      log
+        .filter((line) => line.startsWith('begin'))
+        .slice(0, 3)
+        .sort(),
+    ).toEqual(['begin id-kibana', 'begin id-probe-es01', 'begin id-probe-outsider']);
+  });
+
+  it('removes every helper before any component where the listing does not say whose stack a helper shares (Podman)', async () => {
+    const { engine, log } = engineWith([component('es01'), component('kibana'), probe('es01', undefined), probe('outsider', undefined)]);
+    await removeLabObjects(engine, 't');
+    const lastHelperEnd = Math.max(log.indexOf('end id-probe-es01'), log.indexOf('end id-probe-outsider'));
+    expect(log.indexOf('begin id-es01')).toBeGreaterThan(lastHelperEnd);
+    expect(log.indexOf('begin id-kibana')).toBeGreaterThan(lastHelperEnd);
+  });
+});
