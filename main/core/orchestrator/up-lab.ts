@@ -9,6 +9,7 @@ import type { CoreEnvironment } from '../environment.ts';
 import type { DockerEngine } from '../docker/docker-engine.ts';
 import { labPaths } from '../lab-store/lab-home.ts';
 import { readLabRecord, writeLabRecord, type LabRecord } from '../lab-store/lab-records.ts';
+import { VerificationContext } from '../verification/verification-context.ts';
 import { generateLabSecrets, readLabSecrets, requireSecret, scrubSecrets, writeLabSecrets, type LabSecrets } from '../lab-store/lab-secrets.ts';
 import { acquireLabLock } from '../lab-store/lab-lock.ts';
 import { resolveLab } from '../planner/plan-service.ts';
@@ -59,6 +60,8 @@ function timeoutsFor(spec: LabSpec, options: UpOptions) {
 
 export class LabRun {
   readonly created: CreatedObjects = { containers: [], volumes: [], networks: [] };
+  /** Helper containers this run made (the standing probes): a rollback removes them first, uncounted, as `down` does. */
+  readonly helpers: string[] = [];
   /** Containers being created ahead of their phase: all settled before a rollback reads `created`. */
   readonly preparations: Array<Promise<void>> = [];
   /** Per component: its volumes and keystore, begun while the certificates are issued. */
@@ -484,6 +487,7 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
   // and is running when Fleet setup writes the policy. Its FLEET_SERVER_TIMEOUT (plan-lab.ts) outlasts both waits.
   const fleet = plan.containers.find((c) => c.kind === 'fleet-server');
   const fleetStarted = fleet && connections.kibana && connections.fleetServerUrl ? prepareAhead(run, createAndStartFleetServer(run, plan, fleet, secrets, certsDir, fresh)) : undefined;
+  const probesStanding = fresh ? standProbesAhead(run, fleetStarted) : undefined;
 
   const kibana = plan.containers.find((c) => c.kind === 'kibana');
   if (kibana && connections.kibana) {
@@ -565,14 +569,32 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
       () => `${agents.length} agent(s) online; enrollment token revoked`,
     );
   } else run.skip('agents', 'no agents in this lab');
-  await bootstrapSettingsRemoved;
+  await Promise.all([bootstrapSettingsRemoved, probesStanding]);
+}
+
+/**
+ * A new lab's standing probes (VerificationContext.standProbes), made once Fleet Server has started,
+ * while it proves itself healthy: the first verification after `up` then only execs in them. It never
+ * fails the bring-up; a rollback removes them with what else this run made.
+ */
+function standProbesAhead(run: LabRun, after: Promise<void> | undefined): Promise<void> {
+  const { environment } = run.context;
+  return prepareAhead(
+    run,
+    (async () => {
+      await after;
+      const record = readLabRecord(environment.home, run.lab);
+      if (!record) return;
+      run.helpers.push(...(await new VerificationContext(environment, run.engine, record).standProbes()));
+    })().catch(() => undefined),
+  );
 }
 
 /** Removes what this run created; false when the engine kept some of it. */
 export async function removeCreated(run: LabRun): Promise<boolean> {
   let removedAll = true;
   const attempt = (removal: Promise<void>) => removal.catch(() => void (removedAll = false));
-  for (const container of [...run.created.containers].reverse()) await attempt(run.engine.removeContainer(container));
+  for (const container of [...run.helpers, ...[...run.created.containers].reverse()]) await attempt(run.engine.removeContainer(container));
   for (const volume of run.created.volumes) await attempt(run.engine.removeVolume(volume));
   for (const network of run.created.networks) await attempt(run.engine.removeNetwork(network));
   return removedAll;

@@ -11,7 +11,8 @@ import { labPaths } from '../lab-store/lab-home.ts';
 import { readLabSecrets, type LabSecrets } from '../lab-store/lab-secrets.ts';
 import { planLab } from '../planner/plan-lab.ts';
 import { publishedHostPorts, stackConnections, type StackConnections } from '../orchestrator/stack-connections.ts';
-import { runInNetworkProbe } from './probes/run-in-network-probe.ts';
+import { runInNetworkProbe, type ProbePlacement } from './probes/run-in-network-probe.ts';
+import { standingProbeName, standProbe } from './probes/run-probe-program.ts';
 import type { NodeObservation } from './probes/in-network-probe.ts';
 import { containerProcessesHere, processOf, type ContainerProcess, type ContainerProcessesHere } from '../docker/container-processes-here.ts';
 import { componentStateOf, stateSentence, type ComponentState } from './component-state.ts';
@@ -160,7 +161,7 @@ export class VerificationContext {
       const { answer } = await runInNetworkProbe(
         this.engine,
         // The standing probe is es01's: while es01 is down, a one-shot takes the next node's place rather than one more that would stay.
-        { lab: this.lab, vantage: first.component, from: { container: first.name }, standing: first.name === this.containersOf('elasticsearch')[0].name && (await this.probesMayStand()) },
+        { ...this.nodesVantage(first), standing: first.name === this.containersOf('elasticsearch')[0].name && (await this.probesMayStand()) },
         {
           caPem: this.caPem,
           client: {
@@ -180,16 +181,10 @@ export class VerificationContext {
   /** HTTP reachability of every node from an address on the lab network that no allow list names. */
   outsiderObservations(): Promise<{ ip: string; observations: NodeObservation[] }> {
     this.outsider ??= (async () => {
-      const base = this.plan.network.gateway.split('.').slice(0, 3).join('.');
       const nodes = await this.probeableNodes();
       const { answer, address } = await runInNetworkProbe(
         this.engine,
-        {
-          lab: this.lab,
-          vantage: 'outsider',
-          from: { network: this.plan.network.name, ip: () => `${base}.${OUTSIDER_FIRST_OCTET + (randomBytes(1)[0] % (OUTSIDER_LAST_OCTET - OUTSIDER_FIRST_OCTET + 1))}` },
-          standing: await this.probesMayStand(),
-        },
+        { ...this.outsiderVantage(), standing: await this.probesMayStand() },
         { caPem: this.caPem, nodes: nodes.map((n) => ({ name: n.component, ip: n.ip })), timeoutMs: 3000, reachOnly: true },
         this.environment.home,
       );
@@ -197,6 +192,35 @@ export class VerificationContext {
       return { ip: address, observations: answer };
     })();
     return this.outsider;
+  }
+
+  /** Inside a node's own network stack: an address its allow lists name, with its certificate. */
+  private nodesVantage(node: ContainerPlan): ProbePlacement {
+    return { lab: this.lab, vantage: node.component, from: { container: node.name } };
+  }
+
+  /** On the lab network, at an address no allow list names. */
+  private outsiderVantage(): ProbePlacement {
+    const base = this.plan.network.gateway.split('.').slice(0, 3).join('.');
+    return {
+      lab: this.lab,
+      vantage: 'outsider',
+      from: { network: this.plan.network.name, ip: () => `${base}.${OUTSIDER_FIRST_OCTET + (randomBytes(1)[0] % (OUTSIDER_LAST_OCTET - OUTSIDER_FIRST_OCTET + 1))}` },
+    };
+  }
+
+  /**
+   * Makes the lab's standing probes (es01's and the outsider's) without running anything in them, where
+   * probes may stand: `up` makes a new lab's while it waits on Fleet. A probe that cannot stand now is
+   * left to the verification that needs it. The names of the probes it tried to make, made or not: what
+   * a failed `up` removes.
+   */
+  async standProbes(): Promise<string[]> {
+    const es01 = this.containersOf('elasticsearch')[0];
+    if (!es01 || !(await this.probesMayStand())) return [];
+    const vantages = [this.nodesVantage(es01), this.outsiderVantage()];
+    await Promise.allSettled(vantages.map((vantage) => standProbe(this.engine, vantage, this.environment.home)));
+    return vantages.map(standingProbeName);
   }
 
   /**

@@ -65,14 +65,7 @@ function rememberedProbeImage(home: string, node: string): string | undefined {
  * use: built locally (from the registry's Node image only on macOS and Windows).
  */
 export async function runProbeProgram<T>(engine: DockerEngine, entry: string, placement: ProbePlacement, task: { timeoutMs: number }, what: string, home?: string): Promise<ProbeAnswer<T>> {
-  const key = home ?? '';
-  if (!probeImages.has(key)) {
-    // A failure is not remembered: the next run tries again.
-    const image = probeImage(engine, home);
-    image.catch(() => probeImages.delete(key));
-    probeImages.set(key, image);
-  }
-  const [program, image] = await Promise.all([probeProgram(entry, home), probeImages.get(key)!]);
+  const [program, image] = await Promise.all([probeProgram(entry, home), probeImageOnce(engine, home)]);
   const deadlineMs = task.timeoutMs * 4 + 10_000;
   const standing = await inStandingProbe(engine, placement, image, program, task, deadlineMs, home).catch(() => undefined);
   const { output, address } = standing ?? (await inOneShotProbe(engine, placement, image, program, task, deadlineMs));
@@ -82,6 +75,30 @@ export async function runProbeProgram<T>(engine: DockerEngine, entry: string, pl
   return { answer: parsed as T, address };
 }
 
+/** The probe image, named once per seclab home in this process. */
+function probeImageOnce(engine: DockerEngine, home: string | undefined): Promise<string> {
+  const key = home ?? '';
+  if (!probeImages.has(key)) {
+    // A failure is not remembered: the next run tries again.
+    const image = probeImage(engine, home);
+    image.catch(() => probeImages.delete(key));
+    probeImages.set(key, image);
+  }
+  return probeImages.get(key)!;
+}
+
+/**
+ * Makes the standing probe at a vantage point (standingProbe) and runs nothing in it: `up` makes a new
+ * lab's probes while it waits on Fleet, so the first verification after it only execs.
+ */
+export async function standProbe(engine: DockerEngine, placement: ProbePlacement, home?: string): Promise<void> {
+  await standingProbe(engine, { lab: placement.lab, name: standingProbeName(placement), image: await probeImageOnce(engine, home), from: placement.from }, home);
+}
+
+export function standingProbeName(placement: ProbePlacement): string {
+  return `seclab-${placement.lab}-probe-${placement.vantage}`;
+}
+
 interface ProbeOutput {
   output: string;
   address?: string;
@@ -89,7 +106,7 @@ interface ProbeOutput {
 
 async function inStandingProbe(engine: DockerEngine, placement: ProbePlacement, image: string, program: string, task: object, deadlineMs: number, home?: string): Promise<ProbeOutput | undefined> {
   if (!placement.standing) return undefined;
-  const probe = await standingProbe(engine, { lab: placement.lab, name: `seclab-${placement.lab}-probe-${placement.vantage}`, image, from: placement.from }, home);
+  const probe = await standingProbe(engine, { lab: placement.lab, name: standingProbeName(placement), image, from: placement.from }, home);
   if (!probe) return undefined;
   let timer: NodeJS.Timeout | undefined;
   const result = await Promise.race([
