@@ -5,11 +5,11 @@ import tar from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { parseLabSpec } from '../../../common/lab-spec.ts';
 import type { ContainerPlan, LabPlan } from '../../../common/lab-plan.ts';
-import type { DockerEngine } from '../docker/docker-engine.ts';
+import type { ContainerSpec, DockerEngine } from '../docker/docker-engine.ts';
 import { planLab } from '../planner/plan-lab.ts';
 import { certificateRequestsFor } from '../planner/certificate-requests.ts';
 import { issueLabCertificates } from '../pki/lab-pki.ts';
-import { copyFilesInto, createContainerWithFiles } from './materialize-container.ts';
+import { copyFilesInto, copyFilesIntoAll, createContainerWithFiles } from './materialize-container.ts';
 
 interface Entry {
   name: string;
@@ -38,15 +38,26 @@ function entriesOf(archive: Buffer): Promise<Entry[]> {
   });
 }
 
-/** An engine that only records what is copied in: the archive calls are what this test is about. */
-function recordingEngine({ acrossVolumes = true } = {}) {
+/** An engine that only records what is created, copied in and removed: the archive calls are what this test is about. */
+function recordingEngine({ acrossVolumes = true, failCopy = false } = {}) {
   const archives: Array<{ container: string; path: string; archive: Buffer }> = [];
+  const created: ContainerSpec[] = [];
+  const calls: string[] = [];
   const engine = {
-    createContainer: async () => 'id',
+    createContainer: async (spec: ContainerSpec) => {
+      created.push(spec);
+      calls.push(`create ${spec.name}`);
+      return 'id';
+    },
     extractsAcrossVolumes: async () => acrossVolumes,
-    putArchive: async (container: string, path: string, archive: Buffer) => void archives.push({ container, path, archive }),
+    putArchive: async (container: string, path: string, archive: Buffer) => {
+      calls.push(`copy ${container}`);
+      if (failCopy) throw new Error('no space left on device');
+      archives.push({ container, path, archive });
+    },
+    removeContainer: async (container: string) => void calls.push(`remove ${container}`),
   } as unknown as DockerEngine;
-  return { engine, archives };
+  return { engine, archives, created, calls };
 }
 
 const secrets = { 'fleet-server-service-token': 'AAEAAWVsYXN0aWMvZmxlZXQtc2VydmVyL3Rva2VuOnNlY3JldA', 'elastic-password': 'p', 'kibana-system-password': 'k' } as const;
@@ -132,5 +143,68 @@ describe('files copied into a new container', () => {
     const stray = { path: '/etc/elasticsearch.yml', from: { text: 'x' }, mode: 0o644 };
     await expect(copyFilesInto(engine, node, [stray], certsDir, { ...secrets })).rejects.toThrow(`${node.component}: /etc/elasticsearch.yml is not under any volume of the container`);
     expect(archives).toEqual([]);
+  });
+});
+
+describe('files copied into several containers at once', () => {
+  const nodesOf = (plan: LabPlan) => plan.containers.filter((c) => c.kind === 'elasticsearch');
+
+  it('go through one carrier where the engine unpacks through volumes: created over their volumes side by side, never started, one archive, then removed', async () => {
+    const { plan, certsDir } = await labWithCertificates();
+    const nodes = nodesOf(plan);
+    const { engine, archives, created, calls } = recordingEngine();
+    await copyFilesIntoAll(
+      engine,
+      plan.lab,
+      nodes.map((node) => ({ container: node, files: node.filesOnceFormed })),
+      certsDir,
+      { ...secrets },
+    );
+
+    expect(created).toHaveLength(1);
+    const carrier = created[0];
+    expect(carrier.name).toMatch(new RegExp(`^seclab-${plan.lab}-carrier-[0-9a-f]{6}$`));
+    expect(carrier).toMatchObject({ image: nodes[0].image, networkMode: 'none', labels: { 'seclab.lab': plan.lab, 'seclab.role': 'carrier' } });
+    expect(carrier.mounts).toEqual(nodes.flatMap((node) => node.mounts.map((mount) => ({ source: mount.source, target: `/seclab-carrier/${node.component}${mount.target}`, readOnly: false }))));
+    expect(calls).toEqual([`create ${carrier.name}`, `copy ${carrier.name}`, `remove ${carrier.name}`]);
+    expect(archives[0].path).toBe('/seclab-carrier');
+    const files = (await entriesOf(archives[0].archive)).filter((entry) => entry.type === 'file');
+    expect(files.map((entry) => entry.name)).toEqual(nodes.map((node) => `${node.component}/usr/share/elasticsearch/config/elasticsearch.yml`));
+    for (const file of files) {
+      expect(file).toMatchObject({ mode: 0o664, uid: 1000, gid: 0 });
+      expect(file.content).not.toContain('cluster.initial_master_nodes');
+    }
+  });
+
+  it('go into each container by itself where the engine writes nothing through a volume from above it (Podman), with no carrier', async () => {
+    const { plan, certsDir } = await labWithCertificates();
+    const nodes = nodesOf(plan);
+    const { engine, archives, created } = recordingEngine({ acrossVolumes: false });
+    await copyFilesIntoAll(
+      engine,
+      plan.lab,
+      nodes.map((node) => ({ container: node, files: node.filesOnceFormed })),
+      certsDir,
+      { ...secrets },
+    );
+
+    expect(created).toEqual([]);
+    expect(archives.map(({ container, path }) => ({ container, path }))).toEqual(nodes.map((node) => ({ container: node.name, path: '/usr/share/elasticsearch/config' })));
+  });
+
+  it('remove the carrier when the copy fails, and say why', async () => {
+    const { plan, certsDir } = await labWithCertificates();
+    const nodes = nodesOf(plan);
+    const { engine, calls } = recordingEngine({ failCopy: true });
+    await expect(
+      copyFilesIntoAll(
+        engine,
+        plan.lab,
+        nodes.map((node) => ({ container: node, files: node.filesOnceFormed })),
+        certsDir,
+        { ...secrets },
+      ),
+    ).rejects.toThrow('no space left on device');
+    expect(calls.at(-1)).toMatch(/^remove seclab-archives-carrier-/);
   });
 });

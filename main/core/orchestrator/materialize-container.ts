@@ -1,12 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { quote } from 'shell-quote';
 import { packTar, type TarFile } from '../docker/tar-archive.ts';
-import { isSecretReference, isTextContent, type ContainerPlan, type LabPlan, type PlannedFile, type PlannedValue } from '../../../common/lab-plan.ts';
+import { isSecretReference, isTextContent, LAB_LABEL, type ContainerPlan, type LabPlan, type PlannedFile, type PlannedValue } from '../../../common/lab-plan.ts';
 import { SeclabError } from '../../../common/errors.ts';
 import type { DockerEngine } from '../docker/docker-engine.ts';
 import { requireSecret, scrubSecrets, type LabSecrets } from '../lab-store/lab-secrets.ts';
 import { keystoreToolFor } from './keystore-tools.ts';
+import { ROLE_LABEL } from './one-shot-helpers.ts';
 
 const OWNER = { uid: 1000, gid: 0 };
 
@@ -116,9 +118,14 @@ export async function prepareVolumesAndKeystore(engine: DockerEngine, plan: LabP
 
 /** The container itself over its prepared volumes, with their owners set and its certificates and secret files copied in. */
 export async function createContainerWithFiles(engine: DockerEngine, plan: LabPlan, container: ContainerPlan, secrets: LabSecrets, certsDir: string, created: CreatedObjects): Promise<void> {
+  await createRecordedContainer(engine, plan, container, secrets, created);
+  await putArchivesFor(engine, container, container.files, certsDir, secrets, true);
+}
+
+/** The container itself, as planned, counted among the objects this run created; its files go in after (copyFilesIntoAll). */
+export async function createRecordedContainer(engine: DockerEngine, plan: LabPlan, container: ContainerPlan, secrets: LabSecrets, created: CreatedObjects): Promise<void> {
   await createPlannedContainer(engine, plan, container, secrets);
   created.containers.push(container.name);
-  await putArchives(engine, container, await archivesFor(container, container.files, certsDir, secrets, { withMountOwners: true, acrossVolumes: await engine.extractsAcrossVolumes() }));
 }
 
 export interface KeystoreStep {
@@ -213,9 +220,59 @@ export async function createPlannedContainer(engine: DockerEngine, plan: LabPlan
 
 /** Writes planned files into a created or running container's volumes, owned by the image user. */
 export async function copyFilesInto(engine: DockerEngine, container: ContainerPlan, files: PlannedFile[], certsDir: string, secrets: LabSecrets): Promise<void> {
-  await putArchives(engine, container, await archivesFor(container, files, certsDir, secrets, { withMountOwners: false, acrossVolumes: await engine.extractsAcrossVolumes() }));
+  await putArchivesFor(engine, container, files, certsDir, secrets, false);
 }
 
-async function putArchives(engine: DockerEngine, container: ContainerPlan, archives: Archive[]): Promise<void> {
+async function putArchivesFor(engine: DockerEngine, container: ContainerPlan, files: PlannedFile[], certsDir: string, secrets: LabSecrets, withMountOwners: boolean): Promise<void> {
+  const archives = await archivesFor(container, files, certsDir, secrets, { withMountOwners, acrossVolumes: await engine.extractsAcrossVolumes() });
   for (const { base, archive } of archives) await engine.putArchive(container.name, base, archive);
+}
+
+/** Where a carrier mounts each container's volumes: under its own folder, at the paths the container mounts them. */
+const CARRIER_ROOT = '/seclab-carrier';
+
+/**
+ * Writes planned files into several containers that exist (created or running). Where the engine unpacks
+ * through volumes (Docker), one archive goes to a carrier: a container created over all their volumes side
+ * by side, never started, removed once the copy is done. On Docker 20.10 each copy re-runs the engine's own
+ * binary (about 0.24 CPU-s here): one instead of one per container. The containers must exist first: the
+ * engine fills an empty volume from the image when a container is created over it, and a volume the carrier
+ * had written to would not be filled. Podman copies into one container's volumes at a time.
+ */
+export async function copyFilesIntoAll(
+  engine: DockerEngine,
+  lab: string,
+  targets: Array<{ container: ContainerPlan; files: PlannedFile[] }>,
+  certsDir: string,
+  secrets: LabSecrets,
+  { withMountOwners = false }: { withMountOwners?: boolean } = {},
+): Promise<void> {
+  const withFiles = targets.filter(({ container, files }) => files.length > 0 || (withMountOwners && container.mounts.some((mount) => mount.owner)));
+  if (withFiles.length < 2 || !(await engine.extractsAcrossVolumes())) {
+    await Promise.all(withFiles.map(({ container, files }) => putArchivesFor(engine, container, files, certsDir, secrets, withMountOwners)));
+    return;
+  }
+  const carried = (container: ContainerPlan, path: string) => `${CARRIER_ROOT}/${container.component}${path}`;
+  const carrier: ContainerPlan = {
+    ...withFiles[0].container,
+    component: `carrier of ${withFiles.map(({ container }) => container.component).join(', ')}`,
+    mounts: withFiles.flatMap(({ container }) => container.mounts.map((mount) => ({ ...mount, target: carried(container, mount.target), readOnly: false }))),
+  };
+  const files = withFiles.flatMap(({ container, files: planned }) => planned.map((file) => ({ ...file, path: carried(container, file.path) })));
+  const archives = await archivesFor(carrier, files, certsDir, secrets, { withMountOwners, acrossVolumes: true });
+  const name = `seclab-${lab}-carrier-${randomBytes(3).toString('hex')}`;
+  try {
+    await engine.createContainer({
+      name,
+      image: carrier.image,
+      user: carrier.user,
+      env: {},
+      labels: { [LAB_LABEL]: lab, [ROLE_LABEL]: 'carrier' },
+      networkMode: 'none',
+      mounts: carrier.mounts.map((mount) => ({ source: mount.source, target: mount.target, readOnly: false })),
+    });
+    for (const { base, archive } of archives) await engine.putArchive(name, base, archive);
+  } finally {
+    await engine.removeContainer(name);
+  }
 }

@@ -20,7 +20,7 @@ import { buildEmulatorImages, type EmulatedProduct } from '../emulator-images/bu
 import { connectElasticsearch } from '../stack/elasticsearch-client.ts';
 import { configureLabSecurity, indexSampleData, observeClusterFormed } from '../stack/elasticsearch-setup.ts';
 import { observeAgentsOnline, observeFleetServerHealthy, observeKibanaAvailable, revokeEnrollmentToken, setUpFleet } from '../stack/kibana-fleet-setup.ts';
-import { copyFilesInto, createContainerWithFiles, materializeContainer, prepareVolumesAndKeystore, type CreatedObjects } from './materialize-container.ts';
+import { copyFilesIntoAll, createContainerWithFiles, createRecordedContainer, materializeContainer, prepareVolumesAndKeystore, type CreatedObjects } from './materialize-container.ts';
 import { preflightPlannedLab } from './lab-preflight.ts';
 import { emulatedImagesRemedy, registryFailureReason } from './preflight.ts';
 import { isEngineUnreachable } from '../docker/engine-connection.ts';
@@ -269,16 +269,11 @@ export { stackConnections, type StackConnections } from './stack-connections.ts'
 
 async function bringUpElasticsearch(run: LabRun, plan: LabPlan, secrets: LabSecrets, certsDir: string, timeoutMs: number, fresh: boolean) {
   const nodes = plan.containers.filter((c) => c.kind === 'elasticsearch');
-  // Each node starts as soon as it exists: discovery waits for the others by itself.
-  await Promise.all(
-    nodes.map(async (node) => {
-      if (fresh) {
-        run.emit({ type: 'component-state', lab: run.lab, component: node.component, state: 'creating' });
-        await materializeWithPreparedVolumes(run, plan, node, secrets, certsDir);
-      }
-      await startComponent(run, node);
-    }),
-  ).then(
+  // They start together, once all exist: discovery waits for the others by itself.
+  await (async () => {
+    if (fresh) await createNodesWithFiles(run, plan, nodes, secrets, certsDir);
+    await Promise.all(nodes.map((node) => startComponent(run, node)));
+  })().then(
     () => run.markNodesStarted(true),
     (error: unknown) => {
       run.markNodesStarted(false);
@@ -307,26 +302,50 @@ async function bringUpElasticsearch(run: LabRun, plan: LabPlan, secrets: LabSecr
 }
 
 /**
+ * The nodes over their prepared volumes (es01's keystore is written first), then their certificates and
+ * settings in one copy for all (copyFilesIntoAll). On Docker that is one archive instead of three: their
+ * re-runs of the engine's binary cost more than es02 and es03 gained by starting before es01, which the
+ * cluster waits for (18 paired runs here: up 10.2 s against 10.4 s, and 0.4 CPU-s less).
+ */
+async function createNodesWithFiles(run: LabRun, plan: LabPlan, nodes: ContainerPlan[], secrets: LabSecrets, certsDir: string): Promise<void> {
+  await Promise.all(
+    nodes.map(async (node) => {
+      run.emit({ type: 'component-state', lab: run.lab, component: node.component, state: 'creating' });
+      await (run.volumesPrepared.get(node.component) ?? prepareVolumesAndKeystore(run.engine, plan, node, secrets, run.created));
+      await createRecordedContainer(run.engine, plan, node, secrets, run.created);
+    }),
+  );
+  await copyFilesIntoAll(
+    run.engine,
+    run.lab,
+    nodes.map((node) => ({ container: node, files: node.files })),
+    certsDir,
+    secrets,
+    { withMountOwners: true },
+  );
+}
+
+/**
  * The cluster has formed: bootstrap-only settings go, so no later restart sees them. Nothing in this
- * bring-up restarts a node, so the copies run beside the security setup (three archive writes into
- * running containers took 0.6 s here) and `up` awaits them before it reports the lab ready.
+ * bring-up restarts a node, so the copy runs beside the security setup (into every node at once:
+ * copyFilesIntoAll) and `up` awaits it before it reports the lab ready.
  */
 function removeBootstrapSettings(run: LabRun, nodes: ContainerPlan[], certsDir: string, secrets: LabSecrets): Promise<void> {
-  const removals = nodes
-    .filter((node) => node.filesOnceFormed.length)
-    .map((node) =>
-      copyFilesInto(run.engine, node, node.filesOnceFormed, certsDir, secrets).catch((error: unknown) => {
-        throw new SeclabError('COMPONENT_FAILED', `could not remove the bootstrap-only settings from ${node.component} once the cluster formed: ${(error as Error).message}`, {
-          lab: run.lab,
-          component: node.component,
-          phase: 'elasticsearch',
-        });
-      }),
-    );
-  return prepareAhead(
-    run,
-    Promise.all(removals).then(() => undefined),
-  );
+  const formed = nodes.filter((node) => node.filesOnceFormed.length);
+  const removal = copyFilesIntoAll(
+    run.engine,
+    run.lab,
+    formed.map((node) => ({ container: node, files: node.filesOnceFormed })),
+    certsDir,
+    secrets,
+  ).catch((error: unknown) => {
+    throw new SeclabError('COMPONENT_FAILED', `could not remove the bootstrap-only settings from ${formed.map((node) => node.component).join(', ')} once the cluster formed: ${(error as Error).message}`, {
+      lab: run.lab,
+      component: formed[0]?.component,
+      phase: 'elasticsearch',
+    });
+  });
+  return prepareAhead(run, removal);
 }
 
 async function createAndStartFleetServer(run: LabRun, plan: LabPlan, fleet: ContainerPlan, secrets: LabSecrets, certsDir: string, fresh: boolean): Promise<void> {
