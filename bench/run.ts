@@ -227,8 +227,8 @@ try {
       up.push(brought.ms);
       upRuns.push(brought.run);
       if (brought.cpuMs !== undefined) upCpu.push(brought.cpuMs);
-      // The first run after up also makes the lab's standing probes (verification/probes/standing-probe.ts);
-      // later runs, the app's and every `seclab status`, exec in them.
+      // up made the lab's standing probes (verification/probes/standing-probe.ts): this first run, the app's
+      // and every `seclab status` exec in them.
       const checked = await timed(() => verifyLab(environment, lab));
       firstChecks.push(checked);
       upVerified.push(brought.ms + checked);
@@ -250,7 +250,7 @@ try {
       }),
     );
     results.push(summary('lab.up-and-every-check-verified', 'ms', upVerified, { what: 'from the start of up until every verification check has a result (up, then all checks in-process)' }));
-    results.push(summary('lab.checks-first-run', 'ms', firstChecks, { what: "every verification check of the default lab just after up, in this process: it also makes the lab's two standing probes" }));
+    results.push(summary('lab.checks-first-run', 'ms', firstChecks, { what: 'every verification check of the default lab just after up, in this process: the first in its standing probes, which up made' }));
     results.push(summary('lab.checks-in-process', 'ms', checks, { what: 'every verification check of the default lab, run concurrently in this process, once its probes stand (after the first run and a cold status)' }));
     results.push(
       summary('lab.status-cold-cli', 'ms', coldStatus, {

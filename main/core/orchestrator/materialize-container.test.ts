@@ -148,18 +148,21 @@ describe('files copied into a new container', () => {
 
 describe('files copied into several containers at once', () => {
   const nodesOf = (plan: LabPlan) => plan.containers.filter((c) => c.kind === 'elasticsearch');
+  /** What `up` copies once the cluster has formed: every node's elasticsearch.yml without its bootstrap-only settings. */
+  const copyOnceFormed = (engine: DockerEngine, plan: LabPlan, certsDir: string) =>
+    copyFilesIntoAll(
+      engine,
+      plan.lab,
+      nodesOf(plan).map((node) => ({ container: node, files: node.filesOnceFormed })),
+      certsDir,
+      { ...secrets },
+    );
 
   it('go through one carrier where the engine unpacks through volumes: created over their volumes side by side, never started, one archive, then removed', async () => {
     const { plan, certsDir } = await labWithCertificates();
     const nodes = nodesOf(plan);
     const { engine, archives, created, calls } = recordingEngine();
-    await copyFilesIntoAll(
-      engine,
-      plan.lab,
-      nodes.map((node) => ({ container: node, files: node.filesOnceFormed })),
-      certsDir,
-      { ...secrets },
-    );
+    await copyOnceFormed(engine, plan, certsDir);
 
     expect(created).toHaveLength(1);
     const carrier = created[0];
@@ -180,13 +183,7 @@ describe('files copied into several containers at once', () => {
     const { plan, certsDir } = await labWithCertificates();
     const nodes = nodesOf(plan);
     const { engine, archives, created } = recordingEngine({ acrossVolumes: false });
-    await copyFilesIntoAll(
-      engine,
-      plan.lab,
-      nodes.map((node) => ({ container: node, files: node.filesOnceFormed })),
-      certsDir,
-      { ...secrets },
-    );
+    await copyOnceFormed(engine, plan, certsDir);
 
     expect(created).toEqual([]);
     expect(archives.map(({ container, path }) => ({ container, path }))).toEqual(nodes.map((node) => ({ container: node.name, path: '/usr/share/elasticsearch/config' })));
@@ -194,17 +191,8 @@ describe('files copied into several containers at once', () => {
 
   it('remove the carrier when the copy fails, and say why', async () => {
     const { plan, certsDir } = await labWithCertificates();
-    const nodes = nodesOf(plan);
     const { engine, calls } = recordingEngine({ failCopy: true });
-    await expect(
-      copyFilesIntoAll(
-        engine,
-        plan.lab,
-        nodes.map((node) => ({ container: node, files: node.filesOnceFormed })),
-        certsDir,
-        { ...secrets },
-      ),
-    ).rejects.toThrow('no space left on device');
+    await expect(copyOnceFormed(engine, plan, certsDir)).rejects.toThrow('no space left on device');
     expect(calls.at(-1)).toMatch(/^remove seclab-archives-carrier-/);
   });
 });
