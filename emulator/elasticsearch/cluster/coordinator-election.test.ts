@@ -14,7 +14,7 @@ const addressOf = (name: string) => `10.0.0.${NAMES.indexOf(name) + 1}:9300`;
  * Three coordinators over an in-memory transport. `unreachable` holds the dials that fail ("es02>es01": es02
  * cannot open a connection to es01), as when one node's first dials go out before another listens.
  */
-function cluster(unreachable: Set<string>) {
+function cluster(unreachable: Set<string>, seeds: { byName: boolean; resolved: string[] } = { byName: false, resolved: [] }) {
   const coordinators = new Map<string, Coordinator>();
   const nodeOf = (name: string): DiscoveryNode => ({
     id: `id-${name}`,
@@ -38,7 +38,12 @@ function cluster(unreachable: Set<string>) {
     return connection as unknown as TransportConnection;
   };
   for (const name of NAMES) {
-    const config = { discoveryType: undefined, seedHosts: NAMES.map(addressOf), initialMasterNodes: NAMES, licenseType: 'basic' } as unknown as NodeConfig;
+    const config = { discoveryType: undefined, seedHosts: seeds.byName ? NAMES : NAMES.map(addressOf), initialMasterNodes: NAMES, licenseType: 'basic' } as unknown as NodeConfig;
+    // Docker's embedded DNS, as the node asks it: every lookup of a seed host's name is counted.
+    const resolveHost = async (host: string) => {
+      seeds.resolved.push(`${name}>${host}`);
+      return { address: NAMES.includes(host) ? addressOf(host).split(':')[0]! : host };
+    };
     const logger = { info: () => undefined, warn: () => undefined, context: {} } as unknown as ServerLogger;
     let persisted: PersistedClusterState | undefined;
     const storage = { loadClusterState: () => persisted, saveClusterState: (state: PersistedClusterState) => void (persisted = state) } as unknown as NodeStorage;
@@ -58,6 +63,7 @@ function cluster(unreachable: Set<string>) {
         () => transport,
         nodeOf(name),
         () => Date.now(),
+        resolveHost,
       ),
     );
   }
@@ -90,4 +96,22 @@ describe('the emulated election', () => {
     expect(running.map((coordinator) => coordinator.masterNode()?.name)).toEqual(['es01', 'es01', 'es01']);
     expect(new Set(running.map((coordinator) => coordinator.metadata().clusterUuid)).size).toBe(1);
   });
+
+  it('resolves the seed hosts only while a node knows no master, as PeerFinder does once deactivated, and again once the master is gone', async () => {
+    const seeds = { byName: true, resolved: [] as string[] };
+    const coordinators = cluster(new Set(), seeds);
+    running = [...coordinators.values()];
+    running.forEach((coordinator) => coordinator.start());
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(running.map((coordinator) => coordinator.masterNode()?.name)).toEqual(['es01', 'es01', 'es01']);
+    const formed = seeds.resolved.length;
+    expect(formed).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(seeds.resolved.length).toBe(formed);
+
+    // The others hear nothing from es01 for MASTER_SILENCE_MS (4 s), lose it, and look for peers again.
+    coordinators.get('es01')!.stop();
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    expect(seeds.resolved.slice(formed).some((lookup) => lookup.startsWith('es02>') || lookup.startsWith('es03>'))).toBe(true);
+  }, 15_000);
 });

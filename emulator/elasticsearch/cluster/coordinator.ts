@@ -66,6 +66,7 @@ export class Coordinator {
     private readonly transport: () => TransportService,
     readonly localNode: DiscoveryNode,
     private readonly clock: () => number,
+    private readonly resolveHost: (host: string) => Promise<{ address: string }> = (host) => lookup(host, { family: 4 }),
   ) {
     const persisted = storage.loadClusterState();
     this.metadataValue = persisted?.metadata ?? emptyMetadata();
@@ -153,12 +154,16 @@ export class Coordinator {
 
   private async seedAddresses(): Promise<string[]> {
     const addresses = new Set<string>();
-    for (const seed of this.config.seedHosts) {
+    // The seed hosts are resolved only while this node knows no master: becoming leader or follower
+    // deactivates ES's PeerFinder, whose handleWakeUp then returns before resolveConfiguredHosts. The
+    // nodes of the applied cluster state are still dialled, as its NodeConnectionsService does.
+    const seedHosts = this.master ? [] : this.config.seedHosts;
+    for (const seed of seedHosts) {
       const match = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(seed.trim());
       if (!match) continue;
       const port = match[2] ?? '9300';
       try {
-        const resolved = await lookup(match[1]!, { family: 4 });
+        const resolved = await this.resolveHost(match[1]!);
         addresses.add(`${resolved.address}:${port}`);
       } catch {
         // DNS names of containers that are not up yet resolve later
