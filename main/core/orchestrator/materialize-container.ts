@@ -237,7 +237,9 @@ const CARRIER_ROOT = '/seclab-carrier';
  * by side, never started, removed once the copy is done. On Docker 20.10 each copy re-runs the engine's own
  * binary (about 0.24 CPU-s here): one instead of one per container. The containers must exist first: the
  * engine fills an empty volume from the image when a container is created over it, and a volume the carrier
- * had written to would not be filled. Podman copies into one container's volumes at a time.
+ * had written to would not be filled. The carrier is made from the first container's image: Elastic's
+ * images declare no VOLUME (distribution/docker/src/docker/dockerfiles/default/Dockerfile, nor do the
+ * emulated ones), so it brings no anonymous volume with it. Podman copies into one container's volumes at a time.
  */
 export async function copyFilesIntoAll(
   engine: DockerEngine,
