@@ -12,6 +12,10 @@ import { labPaths } from '../main/core/lab-store/lab-home.ts';
  * (default) or the in-memory one (SECLAB_E2E_HANDLERS=fake); the lessons chosen break quickly on a
  * real lab (a chmod, a role change).
  */
+// The demo lab paced so its Break (four steps) stays on screen long enough to be read under a loaded CI
+// (at 150 ms a step it was over before a browser beside the fault suite painted it); a real lab is slow by itself.
+test.use({ appEnv: { SECLAB_E2E_STEP_MS: '500' } });
+
 test('walk two lessons and a challenge in the Workshop screen', async ({ appPage: page, shoot, handlers }, testInfo) => {
   const app = new LabApp(page);
   const workshop = new WorkshopPage(page);

@@ -189,7 +189,10 @@ describe('the CLI killed (SIGKILL) mid-up, mid-reset and mid-down: the next up o
       // The one-shot containers the killed process ran (keystore tools, the engine probe) go by themselves (AutoRemove,
       // stdin closed with the attach). One created but never started (killed between create and start) holds nothing
       // and cannot remove itself: the next up or down of the lab removes it, by its label.
-      const oneShots = async () => (await engine.labObjects(lab)).containers.filter((c) => c.labels['seclab.role']);
+      // The lab's two standing probes (made by up while Fleet Server proves itself healthy) stay between runs, by design.
+      const standing = new Set([`seclab-${lab}-probe-es01`, `seclab-${lab}-probe-outsider`]);
+      const isStandingProbe = (c: { name: string; labels: Record<string, string> }) => c.labels['seclab.role'] === 'probe' && standing.has(c.name);
+      const oneShots = async () => (await engine.labObjects(lab)).containers.filter((c) => c.labels['seclab.role'] && !isStandingProbe(c));
       await expect.poll(async () => (await oneShots()).filter((c) => c.state !== 'created').map((c) => `${c.name} ${c.state}`), { timeout: 30_000 }).toEqual([]);
       if (moment.at === 'Kibana') {
         // Before anything is done about it, status says the lab is unfinished, and what up and down will do.
@@ -200,6 +203,9 @@ describe('the CLI killed (SIGKILL) mid-up, mid-reset and mid-down: the next up o
       const again = await expectUpRecovers(lab);
       expect(again.stderr).not.toMatch(/PORT_TAKEN|already in use/);
       expect((await oneShots()).map((c) => `${c.name} ${c.state}`)).toEqual([]);
+      // The finished lab has its standing probes, made by the up that finished it, running.
+      const probes = (await engine.labObjects(lab)).containers.filter(isStandingProbe);
+      expect(probes.map((c) => `${c.name} ${c.state}`).sort()).toEqual([...standing].sort().map((name) => `${name} running`));
       await expectDownLeavesNothing(lab);
     });
   }
