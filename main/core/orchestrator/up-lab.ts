@@ -311,7 +311,7 @@ async function createNodesWithFiles(run: LabRun, plan: LabPlan, nodes: Container
   await Promise.all(
     nodes.map(async (node) => {
       run.emit({ type: 'component-state', lab: run.lab, component: node.component, state: 'creating' });
-      await (run.volumesPrepared.get(node.component) ?? prepareVolumesAndKeystore(run.engine, plan, node, secrets, run.created));
+      await volumesPrepared(run, plan, node, secrets);
       await createRecordedContainer(run.engine, plan, node, secrets, run.created);
     }),
   );
@@ -440,8 +440,13 @@ function prepareVolumesEarly(run: LabRun, plan: LabPlan, secrets: LabSecrets): v
 }
 
 async function materializeWithPreparedVolumes(run: LabRun, plan: LabPlan, container: ContainerPlan, secrets: LabSecrets, certsDir: string): Promise<void> {
-  await (run.volumesPrepared.get(container.component) ?? prepareVolumesAndKeystore(run.engine, plan, container, secrets, run.created));
+  await volumesPrepared(run, plan, container, secrets);
   await createContainerWithFiles(run.engine, plan, container, secrets, certsDir, run.created);
+}
+
+/** The container's volumes and keystore: those begun early (prepareVolumesEarly), or made now. */
+function volumesPrepared(run: LabRun, plan: LabPlan, container: ContainerPlan, secrets: LabSecrets): Promise<void> {
+  return run.volumesPrepared.get(container.component) ?? prepareVolumesAndKeystore(run.engine, plan, container, secrets, run.created);
 }
 
 function prepareAhead(run: LabRun, preparation: Promise<void>): Promise<void> {
