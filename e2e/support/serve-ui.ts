@@ -26,6 +26,11 @@ const handlers =
 const ui = await startWebUi({ handlers, subscribe: hub.subscribe, port: Number(process.env.SECLAB_E2E_PORT ?? 0), log: (line) => process.stderr.write(`${line}\n`) });
 process.stdout.write(`${JSON.stringify({ url: ui.url, origin: ui.origin, port: ui.port, handlers: source })}\n`);
 
-const stop = () => void ui.close().then(() => process.exit(0));
+// As `seclab ui` does: the real handlers remove any one-shot container still in flight before the process ends.
+const stop = () =>
+  void Promise.resolve((handlers as { close?: () => Promise<void> }).close?.())
+    .catch(() => undefined)
+    .then(() => ui.close())
+    .then(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -21,6 +21,7 @@ import { labPaths } from './lab-store/lab-home.ts';
 import { createEventScrubber, readLabSecrets, scrubSecrets } from './lab-store/lab-secrets.ts';
 import { readLabAccess, revealLabPassword } from './lab-store/lab-access.ts';
 import { reachLabEndpoints } from './docker/lab-endpoint-reach.ts';
+import { removeOneShotsInFlight } from './docker/docker-engine.ts';
 import { readLabCertificates } from './lab-store/lab-certificates.ts';
 import { planLab } from './planner/plan-lab.ts';
 import { verifyLab } from './verification/verify-lab.ts';
@@ -42,7 +43,7 @@ function requireRecord(environment: CoreEnvironment, lab: string) {
  * web UI's HTTP server, and called in-process by tests. `emit` pushes events to whichever
  * transport serves it.
  */
-export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: (event: ServerEvent) => void): Handlers & { close(): void } {
+export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: (event: ServerEvent) => void): Handlers & { close(): Promise<void> } {
   // The one place events leave core for the UI: failure details, check evidence and log lines are scrubbed here.
   const scrub = createEventScrubber(environment.home);
   const emit = (event: ServerEvent) => emitUnscrubbed(operations.track(scrub(labOfEvent(event), event)));
@@ -110,7 +111,7 @@ export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: 
     return action === 'up' || action === 'reset';
   };
 
-  const handlers: Handlers & { close(): void } = {
+  const handlers: Handlers & { close(): Promise<void> } = {
     // A lab being built or reset reads as creating, whatever its half-made containers say.
     'labs.list': async () => (await listLabs(environment.engine(), environment.home)).map((summary) => (isBuilding(summary.lab) ? { ...summary, state: 'creating' as const } : summary)),
     'labs.operations': async () => operations.list(),
@@ -244,6 +245,7 @@ export function createLabHandlers(environment: CoreEnvironment, emitUnscrubbed: 
       watchers.clear();
       for (const stream of followers.values()) stream.destroy();
       followers.clear();
+      return removeOneShotsInFlight();
     },
   };
   return handlers;

@@ -33,17 +33,19 @@ async function openMainWindow(): Promise<void> {
   const hub = createEventHub();
   const handlers = labHandlers(hub.emit);
   registerLabIpc(ipcMain, handlers);
-  // The real handlers hold log followers and lab watchers.
-  app.on('will-quit', () => (handlers as { close?: () => void }).close?.());
-  // A lesson the app holds broken is restored before the app quits (the journal covers a killed app at the next start).
-  let lessonsRestored = false;
+  // Before the app quits: a lesson it holds broken is restored (the journal covers a killed app at the next
+  // start), then the real handlers let go of their log followers and lab watchers and remove any one-shot
+  // container still in flight (an engine measurement the Start screen began).
+  let shutDown = false;
   app.on('before-quit', (event) => {
-    const restore = (handlers as { restoreHeldLessons?: () => Promise<string[]> }).restoreHeldLessons;
-    if (lessonsRestored || !restore) return;
+    if (shutDown) return;
     event.preventDefault();
-    lessonsRestored = true;
-    void restore()
+    shutDown = true;
+    const { restoreHeldLessons, close } = handlers as { restoreHeldLessons?: () => Promise<string[]>; close?: () => Promise<void> };
+    void (restoreHeldLessons?.() ?? Promise.resolve([]))
       .catch(() => [])
+      .then(() => close?.())
+      .catch(() => undefined)
       .finally(() => app.quit());
   });
 

@@ -53,13 +53,14 @@ export function registerUiCommand(program: Command, environment: CoreEnvironment
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
           parentWatch.stop();
-          // A lesson broken from the browser is restored first; the real handlers hold log followers and lab watchers too.
+          // A lesson broken from the browser is restored first.
           const restore = (handlers as { restoreHeldLessons?: () => Promise<string[]> }).restoreHeldLessons?.() ?? Promise.resolve([]);
           void restore
             .catch(() => [])
-            .then((restored) => {
+            .then(async (restored) => {
               for (const line of restored) process.stderr.write(`${line}\n`);
-              (handlers as { close?: () => void }).close?.();
+              // They let go of followers and watchers, and remove any one-shot container still in flight.
+              await (handlers as { close?: () => Promise<void> }).close?.().catch(() => undefined);
               return ui.close();
             })
             .then(resolve);

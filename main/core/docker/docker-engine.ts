@@ -78,6 +78,19 @@ export interface OneShotResult {
   output: string;
 }
 
+/**
+ * The one-shot containers this process has asked for and not yet seen removed, each with what removes
+ * it. The engine removes a one-shot once it exits (AutoRemove), but not one created and never started:
+ * a process that ends between the create and the start leaves it behind. removeOneShotsInFlight is what
+ * a process that can end cleanly (the app, `seclab ui`) calls before it exits.
+ */
+const oneShotsInFlight = new Set<() => Promise<void>>();
+
+/** Removes every one-shot container of this process still in flight, including one whose create has not answered yet. */
+export async function removeOneShotsInFlight(): Promise<void> {
+  await Promise.allSettled([...oneShotsInFlight].map((remove) => remove()));
+}
+
 function requireLabLabel(kind: string, name: string, labels: Record<string, string> | null | undefined): void {
   if (!labels || !labels[LAB_LABEL]) {
     throw new SeclabError('NOT_A_LAB_OBJECT', `refusing to touch ${kind} "${name}": it has no ${LAB_LABEL} label, so seclab did not create it`);
@@ -527,7 +540,16 @@ export class DockerEngine {
    * returned for error messages; callers must not log it raw if the command could echo a secret.
    */
   async runToCompletion(spec: ContainerSpec & { stdin?: string }, timeoutMs = 120_000): Promise<OneShotResult> {
-    const id = await this.createContainer({ ...spec, openStdin: spec.stdin !== undefined, autoRemove: true });
+    const created = this.createContainer({ ...spec, openStdin: spec.stdin !== undefined, autoRemove: true });
+    const removeNow = () => created.then((id) => this.removeOneShot(id)).catch(() => undefined);
+    oneShotsInFlight.add(removeNow);
+    let id: string;
+    try {
+      id = await created;
+    } catch (error) {
+      oneShotsInFlight.delete(removeNow);
+      throw error;
+    }
     const container = this.container(id);
     let attached: NodeJS.ReadWriteStream | undefined;
     let removal: Readable | undefined;
@@ -568,12 +590,17 @@ export class DockerEngine {
       (attached as unknown as Duplex | undefined)?.destroy();
       // After a timeout or a failed start the container may still be there; and the engine answers the
       // removal wait a moment before the container is really gone: callers may count on it being gone.
-      await this.docker
-        .getContainer(id)
-        .remove({ force: true })
-        .catch(() => undefined);
-      await this.waitUntilGone(id).catch(() => undefined);
+      await this.removeOneShot(id);
+      oneShotsInFlight.delete(removeNow);
     }
+  }
+
+  private async removeOneShot(id: string): Promise<void> {
+    await this.docker
+      .getContainer(id)
+      .remove({ force: true })
+      .catch(() => undefined);
+    await this.waitUntilGone(id).catch(() => undefined);
   }
 
   /**
