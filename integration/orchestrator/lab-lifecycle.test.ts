@@ -254,8 +254,18 @@ describe('lab orchestrator on the real engine with emulated images', () => {
     await client.close();
     const fingerprint = readFileSync(join(labPaths(home.home, lab).certs, 'ca', 'fingerprint'), 'utf8');
 
+    const engine = home.environment.engine();
+    const networkBefore = (await engine.labObjects(lab)).networks;
+    const eventsBefore = home.events.length;
+
     const result = await resetLab(home.context, lab);
     expect(result.status.state).toBe('running');
+    // The lab's network stays through the reset (same id): nothing ran on it between the teardown and the new lab.
+    expect(networkBefore).toHaveLength(1);
+    expect((await engine.labObjects(lab)).networks.map((network) => network.id)).toEqual([networkBefore[0].id]);
+    const resetEvents = home.events.slice(eventsBefore);
+    expect(resetEvents).toContainEqual(expect.objectContaining({ type: 'phase-finished', phase: 'teardown', detail: expect.stringMatching(/0 networks; the network is kept for the new lab$/) }));
+    expect(resetEvents).toContainEqual(expect.objectContaining({ type: 'phase-finished', phase: 'network', outcome: 'skipped', detail: expect.stringMatching(/kept from the teardown/) }));
     const after = connections();
     expect(after.secrets['elastic-password']).not.toBe(before.secrets['elastic-password']);
     expect(after.secrets['kibana-system-password']).not.toBe(before.secrets['kibana-system-password']);

@@ -17,25 +17,29 @@ export interface DownResult {
  * Removes every container, volume and network that carries this lab's label — found by the
  * label, never by name — and with `purge` the lab's folder (certificates, secrets, record).
  */
-export async function downLab(context: LabContext, lab: string, options: { purge?: boolean } = {}): Promise<DownResult> {
+/** `keepNetwork`: reset's teardown, whose `up` uses the lab's network again (lone-lab-network.ts). */
+export async function downLab(context: LabContext, lab: string, options: { purge?: boolean; keepNetwork?: boolean } = {}): Promise<DownResult> {
   const engine = context.environment.engine();
   const objects = await engine.labObjects(lab);
   const known = readLabRecord(context.environment.home, lab) !== undefined;
   if (!known && objects.containers.length + objects.volumes.length + objects.networks.length === 0) {
     throw new SeclabError('LAB_NOT_FOUND', `there is no lab named "${lab}": nothing to remove (see \`seclab status\` for the labs there are)`, { lab });
   }
+  const keepNetwork = Boolean(options.keepNetwork && !options.purge);
   const release = acquireLabLock(context.environment.home, lab, 'down');
   const started = Date.now();
   context.emit({ type: 'phase-started', lab, phase: 'teardown', title: 'Teardown', at: new Date().toISOString() });
   try {
-    const removed = await removeLabObjects(engine, lab, (component) => context.emit({ type: 'component-state', lab, component, state: 'removed' }));
+    const removed = await removeLabObjects(engine, lab, (component) => context.emit({ type: 'component-state', lab, component, state: 'removed' }), {
+      keepNetworks: keepNetwork,
+    });
     if (options.purge) rmSync(labPaths(context.environment.home, lab).root, { recursive: true, force: true });
     context.emit({
       type: 'phase-finished',
       lab,
       phase: 'teardown',
       outcome: 'done',
-      detail: `removed ${removed.containers} containers, ${removed.volumes} volumes, ${removed.networks} networks${options.purge ? ' and the lab folder' : ''}`,
+      detail: `removed ${removed.containers} containers, ${removed.volumes} volumes, ${removed.networks} networks${options.purge ? ' and the lab folder' : ''}${keepNetwork ? '; the network is kept for the new lab' : ''}`,
       at: new Date().toISOString(),
       elapsedMs: Date.now() - started,
     });

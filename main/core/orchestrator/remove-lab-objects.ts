@@ -17,7 +17,12 @@ export interface RemovedObjects {
  * Removes every container, volume and network that carries this lab's label — found by the
  * label, never by name. Teardown and the rebuild of an interrupted bring-up both use it.
  */
-export async function removeLabObjects(engine: DockerEngine, lab: string, onComponentRemoved: (component: string) => void = () => undefined): Promise<RemovedObjects> {
+export async function removeLabObjects(
+  engine: DockerEngine,
+  lab: string,
+  onComponentRemoved: (component: string) => void = () => undefined,
+  { keepNetworks = false }: { keepNetworks?: boolean } = {},
+): Promise<RemovedObjects> {
   let objects = await engine.labObjects(lab);
   let containers = objects.containers;
   let removedContainers = 0;
@@ -44,6 +49,7 @@ export async function removeLabObjects(engine: DockerEngine, lab: string, onComp
   // The last look found no container (or the passes ran out): its volumes and networks are what is left.
   const rest = objects;
   await Promise.all(rest.volumes.map((volume) => engine.removeVolume(volume.name)));
+  if (keepNetworks) return { containers: removedContainers, volumes: rest.volumes.length, networks: 0 };
   for (const network of rest.networks) await engine.removeNetwork(network.id);
   return { containers: removedContainers, volumes: rest.volumes.length, networks: rest.networks.length };
 }

@@ -17,7 +17,8 @@ export async function resetLab(context: LabContext, lab: string, options: UpOpti
   if (!record) throw new SeclabError('LAB_NOT_FOUND', `there is no lab named "${lab}" to reset: create it with \`seclab up --lab ${lab}\``, { lab });
   // The new CA's and certificates' keys need nothing of the old lab: made while it is torn down.
   const keyPairs = options.keyPairs ?? startKeyPairs(certificateRequestsFor(record.spec, record.allocation.subnetIndex).length + 1);
-  await downLab(context, lab, { purge: false });
+  // Its network stays: the same subnet is planned again, and `up` finds it alone and uses it (lone-lab-network.ts).
+  await downLab(context, lab, { purge: false, keepNetwork: true });
   const paths = labPaths(context.environment.home, lab);
   rmSync(paths.certs, { recursive: true, force: true });
   rmSync(paths.secrets, { force: true });

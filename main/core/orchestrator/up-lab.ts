@@ -29,6 +29,7 @@ import { waitUntil, type Observation } from './wait-until.ts';
 import { observeLab } from './observe-lab.ts';
 import { reachableStackConnections } from './stack-connections.ts';
 import { removeLabObjects } from './remove-lab-objects.ts';
+import { isLonePlannedNetwork } from './lone-lab-network.ts';
 import { unfinishedBringUp } from './unfinished-bring-up.ts';
 import { isOneShotHelper } from './one-shot-helpers.ts';
 import { labHomeRefusal } from '../files/file-system-refusals.ts';
@@ -694,8 +695,10 @@ async function claimingUp(context: LabContext, input: LabSpecInput, options: UpO
     // One-shot helpers (the engine-limits probe a moment ago, say) are no part of an existing lab.
     const labContainers = before?.containers.filter((container) => !isOneShotHelper(container)) ?? [];
     let existing = labContainers.length > 0;
+    // Reset's teardown leaves the lab's network, with nothing on it, for this bring-up to use.
+    const networkKept = before !== undefined && isLonePlannedNetwork(before, plan);
     // A network or volumes alone are what an interrupted bring-up or teardown leaves, too.
-    const leftovers = existing || Boolean(before?.networks.length || before?.volumes.length);
+    const leftovers = !networkKept && (existing || Boolean(before?.networks.length || before?.volumes.length));
     const unfinished = leftovers ? unfinishedBringUp(existingRecord, plan, labContainers) : undefined;
     let rebuilt: string | undefined;
     if (unfinished) {
@@ -740,27 +743,33 @@ async function claimingUp(context: LabContext, input: LabSpecInput, options: UpO
     if (!existing) {
       // The keystore one-shots have no network: es01's, on the way to the cluster, runs while the network is made.
       prepareVolumesEarly(run, plan, secrets);
-      // The network goes before the certificates: it reserves the lab's subnet, which their SANs name.
-      await run.phase(
-        'network',
-        async () => {
-          for (let attempt = 1; ; attempt++) {
-            try {
-              await engine.createNetwork(plan.network.name, plan.network.subnet, plan.network.gateway, plan.network.labels);
-              run.created.networks.push(plan.network.name);
-              return;
-            } catch (error) {
-              // Another lab (or program) took the subnet since it was chosen: choose again.
-              if (attempt >= 5 || !/overlaps/i.test((error as Error).message) || folderExisted) throw error;
-              // The record written a moment ago holds the taken subnet: this lab has no object yet, so it is allocated anew.
-              resolved = await resolveLab(environment, specInput, [...(await engine.engineSubnets()), plan.network.subnet], engineLimits, { ...hostPorts, asNew: true });
-              markBringUp('in-progress');
-              plan = resolved.plan;
+      if (networkKept) {
+        // A failed bring-up removes it with what it made, as it would a network it had made.
+        run.created.networks.push(plan.network.name);
+        run.skip('network', `${plan.network.name} ${plan.network.subnet} kept from the teardown`);
+      } else {
+        // The network goes before the certificates: it reserves the lab's subnet, which their SANs name.
+        await run.phase(
+          'network',
+          async () => {
+            for (let attempt = 1; ; attempt++) {
+              try {
+                await engine.createNetwork(plan.network.name, plan.network.subnet, plan.network.gateway, plan.network.labels);
+                run.created.networks.push(plan.network.name);
+                return;
+              } catch (error) {
+                // Another lab (or program) took the subnet since it was chosen: choose again.
+                if (attempt >= 5 || !/overlaps/i.test((error as Error).message) || folderExisted) throw error;
+                // The record written a moment ago holds the taken subnet: this lab has no object yet, so it is allocated anew.
+                resolved = await resolveLab(environment, specInput, [...(await engine.engineSubnets()), plan.network.subnet], engineLimits, { ...hostPorts, asNew: true });
+                markBringUp('in-progress');
+                plan = resolved.plan;
+              }
             }
-          }
-        },
-        () => `${plan.network.name} ${plan.network.subnet}`,
-      );
+          },
+          () => `${plan.network.name} ${plan.network.subnet}`,
+        );
+      }
     } else run.skip('network', `${plan.network.name} exists`);
 
     await run.phase(

@@ -1,0 +1,21 @@
+import type { LabPlan } from '../../../common/lab-plan.ts';
+import type { LabObjects } from '../docker/docker-engine.ts';
+
+/**
+ * Whether the lab's objects are its planned network and nothing else: what reset's teardown leaves
+ * (and a teardown stopped just before its last step). Nothing runs on it and it holds no data, so a
+ * new bring-up uses it instead of removing it and making the same one again. A network of another
+ * subnet or labels, or beside any container or volume, is no such network.
+ */
+export function isLonePlannedNetwork(objects: LabObjects, plan: LabPlan): boolean {
+  if (objects.containers.length || objects.volumes.length || objects.networks.length !== 1) return false;
+  const [network] = objects.networks;
+  const labels = Object.entries(plan.network.labels);
+  return (
+    network.name === plan.network.name &&
+    network.subnets.length === 1 &&
+    network.subnets[0] === plan.network.subnet &&
+    Object.keys(network.labels).length === labels.length &&
+    labels.every(([key, value]) => network.labels[key] === value)
+  );
+}
