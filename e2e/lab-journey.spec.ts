@@ -102,6 +102,7 @@ test('start an emulated lab, prove every layer, use it, reset it and tear it dow
     await test.step('Reset: the dialog names what goes, then the lab comes back', async () => {
       await page.getByRole('button', { name: 'Reset…' }).click();
       await expect(app.dialog()).toContainText(`seclab-${lab}-es02`);
+      await expect(app.dialog()).toContainText(`Kept for the new lab: the network seclab-${lab} (same subnet).`);
       await expect(app.dialog().getByRole('button', { name: 'Cancel' })).toBeFocused();
       await shoot('reset-dialog');
       await app.dialog().getByRole('button', { name: 'Reset lab' }).click();

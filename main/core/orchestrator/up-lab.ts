@@ -746,7 +746,7 @@ async function claimingUp(context: LabContext, input: LabSpecInput, options: UpO
       if (networkKept) {
         // A failed bring-up removes it with what it made, as it would a network it had made.
         run.created.networks.push(plan.network.name);
-        run.skip('network', `${plan.network.name} ${plan.network.subnet} kept from the teardown`);
+        run.skip('network', `${plan.network.name} ${plan.network.subnet} used again: nothing runs on it`);
       } else {
         // The network goes before the certificates: it reserves the lab's subnet, which their SANs name.
         await run.phase(

@@ -259,13 +259,20 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
     }
   }
 
-  async function bringUp(lab: FakeLab): Promise<LabStatus> {
+  /** `networkKept`: a reset's bring-up, which uses the network its teardown kept (as reset-lab.ts does). */
+  async function bringUp(lab: FakeLab, { networkKept = false } = {}): Promise<LabStatus> {
     const titles = PHASE_TITLES;
     lab.state = 'creating';
     lab.checks = undefined;
     publishStatus(lab);
     try {
       for (const phase of UP_PHASES) {
+        if (phase === 'network' && networkKept) {
+          const at = now().toISOString();
+          labEvent({ type: 'phase-started', lab: lab.spec.name, phase, title: titles[phase], at });
+          labEvent({ type: 'phase-finished', lab: lab.spec.name, phase, outcome: 'skipped', detail: `${lab.plan.network.name} ${lab.plan.network.subnet} used again: nothing runs on it`, at, elapsedMs: 0 });
+          continue;
+        }
         await runPhase(lab, phase, titles[phase], async () => {
           if (phase === 'images') await pullImages(lab);
           else if (phase === 'elasticsearch') await startComponents(lab, ['elasticsearch']);
@@ -386,8 +393,9 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
           pkis.delete(name);
           labEvent({ type: 'phase-started', lab: name, phase: 'teardown', title: 'Teardown', at: now().toISOString() });
           await pause();
-          labEvent({ type: 'phase-finished', lab: name, phase: 'teardown', outcome: 'done', at: now().toISOString(), elapsedMs: stepMs });
-          return bringUp(lab);
+          const detail = `removed ${lab.plan.containers.length} containers, ${lab.plan.volumes.length} volumes, 0 networks; the network is kept for the new lab`;
+          labEvent({ type: 'phase-finished', lab: name, phase: 'teardown', outcome: 'done', detail, at: now().toISOString(), elapsedMs: stepMs });
+          return bringUp(lab, { networkKept: true });
         },
         (status) => status,
       );

@@ -53,8 +53,13 @@ export function RemovalDialog({ kind, status, onCancel, onConfirm }: { kind: Rem
       <p>{kind === 'reset' ? 'Reset deletes these and builds the lab again from scratch with new certificates and passwords. Data in the lab is lost.' : 'Tear down deletes these. Data in the lab is lost.'}</p>
       <NameList title={summary.containers.length === 1 ? 'container' : 'containers'} names={summary.containers} />
       <NameList title={summary.volumes.length === 1 ? 'volume' : 'volumes'} names={summary.volumes} />
-      {summary.network && <NameList title="network" names={[summary.network]} />}
+      {summary.network && kind === 'teardown' && <NameList title="network" names={[summary.network]} />}
       {kind === 'reset' && <NameList title="lab files, replaced by new ones" names={[`labs/${status.lab}/certs/ (the CA and every certificate)`, `labs/${status.lab}/secrets.json (every password and token)`]} />}
+      {kind === 'reset' && summary.network && (
+        <p>
+          Kept for the new lab: the network <code className="mono">{summary.network}</code> (same subnet).
+        </p>
+      )}
       {kind === 'teardown' && (
         <label className="check-field purge">
           <input type="checkbox" checked={purge} onChange={(event) => setPurge(event.target.checked)} />
