@@ -3,7 +3,7 @@ import type { CoreEnvironment } from '../../core/environment.ts';
 import { listLabs, observeLab } from '../../core/orchestrator/observe-lab.ts';
 import { readLabRecord } from '../../core/lab-store/lab-records.ts';
 import { createEventScrubber, readLabSecrets, scrubSecrets } from '../../core/lab-store/lab-secrets.ts';
-import type { LabEvent } from '../../../common/lab-events.ts';
+import { UP_PHASES, type LabEvent, type UpPhase } from '../../../common/lab-events.ts';
 import { allOf, createPhaseRecorder } from '../../../common/phase-timings.ts';
 import { containerNameOf, planLab } from '../../core/planner/plan-lab.ts';
 import { SeclabError } from '../../../common/errors.ts';
@@ -33,7 +33,7 @@ const orchestrator = {
   reset: () => import('../../core/orchestrator/reset-lab.ts'),
   preflight: () => import('../../core/orchestrator/lab-preflight.ts'),
 };
-const progressRenderer = async () => (await import('../format/progress-renderer.ts')).createProgressRenderer();
+const progressRenderer = async (phases?: readonly UpPhase[]) => (await import('../format/progress-renderer.ts')).createProgressRenderer(phases);
 
 /** A lesson left broken by a killed process is restored first; the workshop engine loads only when a journal says so. */
 async function recoverWorkshop(environment: CoreEnvironment, lab: string): Promise<string | undefined> {
@@ -98,11 +98,12 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
     });
 
   addLabOption(program.command('reset'))
-    .description('a fresh lab of the same shape: new CA, certificates and passwords, empty data; images kept')
+    .description('a fresh lab of the same shape: new CA, certificates and passwords, empty data; images and network kept')
     .option('--json', 'print the final state as JSON')
     .action(async (flags: { lab: string; json?: boolean }) => {
       const { resetLab } = await orchestrator.reset();
-      const renderer = flags.json ? undefined : await progressRenderer();
+      // A reset's teardown is its first phase, shown like the others.
+      const renderer = flags.json ? undefined : await progressRenderer(['teardown', ...UP_PHASES.filter((phase) => phase !== 'verification')]);
       const timings = createPhaseRecorder();
       const work = () => resetLab({ environment, emit: allOf(renderer && scrubbed(renderer.listener), timings.listener) }, flags.lab);
       const result = renderer ? await renderer.run(work) : await work();

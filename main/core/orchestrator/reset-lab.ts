@@ -10,7 +10,7 @@ import { certificateRequestsFor } from '../planner/certificate-requests.ts';
 
 /**
  * A fresh lab of the same spec, subnet and ports: new CA, certificates and secrets, empty data.
- * Images are kept, so nothing is pulled or built again.
+ * Images are kept, so nothing is pulled or built again, and so is the network (same subnet).
  */
 export async function resetLab(context: LabContext, lab: string, options: UpOptions = {}): Promise<UpResult> {
   const record = readLabRecord(context.environment.home, lab);
