@@ -5,6 +5,7 @@ import { listLabRecords, readLabRecord } from '../lab-store/lab-records.ts';
 import { acquireLabLock } from '../lab-store/lab-lock.ts';
 import type { LabContext } from './up-lab.ts';
 import { removeLabObjects } from './remove-lab-objects.ts';
+import { KEPT_NETWORK_TEARDOWN_NOTE } from './lone-lab-network.ts';
 
 export interface DownResult {
   lab: string;
@@ -16,8 +17,8 @@ export interface DownResult {
 /**
  * Removes every container, volume and network that carries this lab's label — found by the
  * label, never by name — and with `purge` the lab's folder (certificates, secrets, record).
+ * `keepNetwork`: reset's teardown, whose `up` uses the lab's network again (lone-lab-network.ts).
  */
-/** `keepNetwork`: reset's teardown, whose `up` uses the lab's network again (lone-lab-network.ts). */
 export async function downLab(context: LabContext, lab: string, options: { purge?: boolean; keepNetwork?: boolean } = {}): Promise<DownResult> {
   const engine = context.environment.engine();
   const objects = await engine.labObjects(lab);
@@ -39,7 +40,7 @@ export async function downLab(context: LabContext, lab: string, options: { purge
       lab,
       phase: 'teardown',
       outcome: 'done',
-      detail: `removed ${removed.containers} containers, ${removed.volumes} volumes, ${removed.networks} networks${options.purge ? ' and the lab folder' : ''}${keepNetwork ? '; the network is kept for the new lab' : ''}`,
+      detail: `removed ${removed.containers} containers, ${removed.volumes} volumes, ${removed.networks} networks${options.purge ? ' and the lab folder' : ''}${keepNetwork ? `; ${KEPT_NETWORK_TEARDOWN_NOTE}` : ''}`,
       at: new Date().toISOString(),
       elapsedMs: Date.now() - started,
     });

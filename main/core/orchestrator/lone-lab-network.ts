@@ -19,3 +19,10 @@ export function isLonePlannedNetwork(objects: LabObjects, plan: LabPlan): boolea
     labels.every(([key, value]) => network.labels[key] === value)
   );
 }
+
+/** What a reset's teardown and the bring-up after it say of the kept network (the demo lab says the same). */
+export const KEPT_NETWORK_TEARDOWN_NOTE = 'the network is kept for the new lab';
+
+export function keptNetworkDetail(network: { name: string; subnet: string }): string {
+  return `${network.name} ${network.subnet} used again: nothing runs on it`;
+}

@@ -29,7 +29,7 @@ import { waitUntil, type Observation } from './wait-until.ts';
 import { observeLab } from './observe-lab.ts';
 import { reachableStackConnections } from './stack-connections.ts';
 import { removeLabObjects } from './remove-lab-objects.ts';
-import { isLonePlannedNetwork } from './lone-lab-network.ts';
+import { isLonePlannedNetwork, keptNetworkDetail } from './lone-lab-network.ts';
 import { unfinishedBringUp } from './unfinished-bring-up.ts';
 import { isOneShotHelper } from './one-shot-helpers.ts';
 import { labHomeRefusal } from '../files/file-system-refusals.ts';
@@ -746,7 +746,7 @@ async function claimingUp(context: LabContext, input: LabSpecInput, options: UpO
       if (networkKept) {
         // A failed bring-up removes it with what it made, as it would a network it had made.
         run.created.networks.push(plan.network.name);
-        run.skip('network', `${plan.network.name} ${plan.network.subnet} used again: nothing runs on it`);
+        run.skip('network', keptNetworkDetail(plan.network));
       } else {
         // The network goes before the certificates: it reserves the lab's subnet, which their SANs name.
         await run.phase(

@@ -17,6 +17,7 @@ import { fakeCheckResults } from './fake-check-catalog.ts';
 import { createFakeWorkshop } from './fake-workshop.ts';
 import { createDemoPki, type DemoPki } from './demo-pki.ts';
 import { demoLogLine } from './demo-log-lines.ts';
+import { KEPT_NETWORK_TEARDOWN_NOTE, keptNetworkDetail } from '../../core/orchestrator/lone-lab-network.ts';
 
 /** The demo lab's engine: the platform default, as a Linux machine with Docker Engine would find it. */
 const DEMO_ENGINE: DockerEngineInfo = {
@@ -270,7 +271,7 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
         if (phase === 'network' && networkKept) {
           const at = now().toISOString();
           labEvent({ type: 'phase-started', lab: lab.spec.name, phase, title: titles[phase], at });
-          labEvent({ type: 'phase-finished', lab: lab.spec.name, phase, outcome: 'skipped', detail: `${lab.plan.network.name} ${lab.plan.network.subnet} used again: nothing runs on it`, at, elapsedMs: 0 });
+          labEvent({ type: 'phase-finished', lab: lab.spec.name, phase, outcome: 'skipped', detail: keptNetworkDetail(lab.plan.network), at, elapsedMs: 0 });
           continue;
         }
         await runPhase(lab, phase, titles[phase], async () => {
@@ -393,7 +394,7 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
           pkis.delete(name);
           labEvent({ type: 'phase-started', lab: name, phase: 'teardown', title: 'Teardown', at: now().toISOString() });
           await pause();
-          const detail = `removed ${lab.plan.containers.length} containers, ${lab.plan.volumes.length} volumes, 0 networks; the network is kept for the new lab`;
+          const detail = `removed ${lab.plan.containers.length} containers, ${lab.plan.volumes.length} volumes, 0 networks; ${KEPT_NETWORK_TEARDOWN_NOTE}`;
           labEvent({ type: 'phase-finished', lab: name, phase: 'teardown', outcome: 'done', detail, at: now().toISOString(), elapsedMs: stepMs });
           return bringUp(lab, { networkKept: true });
         },
