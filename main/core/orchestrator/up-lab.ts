@@ -70,12 +70,16 @@ export class LabRun {
   /** True once every Elasticsearch node is started; false when the bring-up ends before that. */
   readonly nodesStarted: Promise<boolean>;
   markNodesStarted: (started: boolean) => void = () => undefined;
+  /** True once Fleet Server first answers healthy; false when the bring-up ends before that. */
+  readonly fleetServerAnswered: Promise<boolean>;
+  markFleetServerAnswered: (healthy: boolean) => void = () => undefined;
 
   constructor(
     readonly context: LabContext,
     readonly lab: string,
   ) {
     this.nodesStarted = new Promise<boolean>((resolve) => (this.markNodesStarted = resolve));
+    this.fleetServerAnswered = new Promise<boolean>((resolve) => (this.markFleetServerAnswered = resolve));
   }
 
   /** The lab's containers this run started: any of them exiting ends the bring-up at once, named. */
@@ -480,6 +484,7 @@ async function bringUpStack(run: LabRun, plan: LabPlan, spec: LabSpec, secrets: 
   } catch (error) {
     // Whatever the preparations create must be known before rollback removes what this run made.
     run.markNodesStarted(false);
+    run.markFleetServerAnswered(false);
     await Promise.allSettled(run.preparations);
     throw error;
   }
@@ -512,7 +517,7 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
   // and is running when Fleet setup writes the policy. Its FLEET_SERVER_TIMEOUT (plan-lab.ts) outlasts both waits.
   const fleet = plan.containers.find((c) => c.kind === 'fleet-server');
   const fleetStarted = fleet && connections.kibana && connections.fleetServerUrl ? prepareAhead(run, createAndStartFleetServer(run, plan, fleet, secrets, certsDir, fresh)) : undefined;
-  const probesStanding = fresh ? standProbesAhead(run, fleetStarted) : undefined;
+  const probesStanding = fresh ? standProbesAhead(run, fleetStarted ? run.fleetServerAnswered : undefined) : undefined;
 
   const kibana = plan.containers.find((c) => c.kind === 'kibana');
   if (kibana && connections.kibana) {
@@ -535,7 +540,12 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
         (async () => {
           await fleetStarted;
           // Fleet Server restarts once after first reporting healthy (elastic-package#1123): three in a row.
-          await waitReady(run, fleet, secrets, () => observeFleetServerHealthy(fleetUrl, connections.caPem), {
+          const observe = async () => {
+            const observation = await observeFleetServerHealthy(fleetUrl, connections.caPem);
+            if (observation.ready) run.markFleetServerAnswered(true);
+            return observation;
+          };
+          await waitReady(run, fleet, secrets, observe, {
             what: 'Fleet Server',
             timeoutMs: timeouts.fleetServer,
             consecutive: 3,
@@ -598,16 +608,18 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
 }
 
 /**
- * A new lab's standing probes (VerificationContext.standProbes), made once Fleet Server has started,
- * while it proves itself healthy: the first verification after `up` then only execs in them. It never
- * fails the bring-up; a rollback removes them with what else this run made.
+ * A new lab's standing probes (VerificationContext.standProbes), made once Fleet Server first answers
+ * healthy, while it proves it holds: the first verification after `up` then only execs in them. Their
+ * two container starts cost the engine more CPU than anything else then (each re-runs dockerd's binary
+ * twice); made while Fleet Server booted, they slowed it, and its streak of answers is mostly waiting.
+ * It never fails the bring-up; a rollback removes them with what else this run made.
  */
-function standProbesAhead(run: LabRun, after: Promise<void> | undefined): Promise<void> {
+function standProbesAhead(run: LabRun, after: Promise<boolean> | undefined): Promise<void> {
   const { environment } = run.context;
   return prepareAhead(
     run,
     (async () => {
-      await after;
+      if (after && !(await after)) return;
       const record = readLabRecord(environment.home, run.lab);
       if (!record) return;
       run.helpers.push(...(await new VerificationContext(environment, run.engine, record).standProbes()));
@@ -784,6 +796,7 @@ async function claimingUp(context: LabContext, input: LabSpecInput, options: UpO
   } catch (error) {
     // Whatever the preparations create must be known before rollback removes what this run made.
     run.markNodesStarted(false);
+    run.markFleetServerAnswered(false);
     await Promise.allSettled(run.preparations);
     if (!options.keepOnFailure) {
       await run
