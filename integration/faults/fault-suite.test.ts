@@ -134,8 +134,9 @@ describe('a container killed during each phase of up: the error names it, and no
     { component: 'es01', during: /❯ Kibana/, phase: 'Kibana' },
     { component: 'kibana', during: /❯ Kibana/, phase: 'Kibana', recoverWithUp: true },
     { component: 'kibana', during: /❯ Kibana/, phase: 'Kibana', remove: true },
-    // Fleet Server starts while Kibana starts: killed then, it is the one named, though Kibana is awaited.
-    { component: 'fleet-server', during: /› fleet-server: starting/, phase: 'Kibana' },
+    // Fleet Server starts once its token exists, while the security setup goes on and Kibana starts: killed then,
+    // it is the one named, though Kibana is awaited.
+    { component: 'fleet-server', during: /› fleet-server: starting/, phase: 'Security setup and Kibana' },
     { component: 'es01', during: /❯ Fleet Server/, phase: 'Fleet Server' },
     { component: 'kibana', during: /❯ Fleet Server/, phase: 'Fleet Server' },
     { component: 'fleet-server', during: /❯ Fleet Server/, phase: 'Fleet Server' },

@@ -65,6 +65,10 @@ describe('lab orchestrator on the real engine with emulated images', () => {
     expect(result.status.components.map((c) => c.component)).toEqual(['es01', 'es02', 'es03', 'kibana', 'fleet-server', 'agent01']);
     const finished = home.events.filter((e) => e.type === 'phase-finished').map((e) => (e.type === 'phase-finished' ? `${e.phase}:${e.outcome}` : ''));
     expect(finished).toEqual(UP_PHASES.filter((p) => p !== 'verification').map((p) => `${p}:done`));
+    // Fleet Server is made as soon as its service token exists, while the roles, users and sample data are written.
+    const order = home.events.map((e) => (e.type === 'phase-finished' ? `finished ${e.phase}` : e.type === 'component-state' ? `${e.component} ${e.state}` : ''));
+    expect(order.indexOf('fleet-server creating')).toBeGreaterThan(order.indexOf('finished elasticsearch'));
+    expect(order.indexOf('fleet-server creating')).toBeLessThan(order.indexOf('finished security-setup'));
     // Made while Fleet Server proved itself healthy, so the first verification only execs in them.
     const probes = (await home.environment.engine().labObjects(lab)).containers.filter((c) => c.labels['seclab.role'] === 'probe');
     expect(probes.map((p) => `${p.name}:${p.state}`).sort()).toEqual([`seclab-${lab}-probe-es01:running`, `seclab-${lab}-probe-outsider:running`]);

@@ -494,29 +494,34 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
   const timeouts = timeoutsFor(spec, options);
   const { client, bootstrapSettingsRemoved } = await run.phase('elasticsearch', () => bringUpElasticsearch(run, plan, secrets, certsDir, timeouts.elasticsearch, fresh));
   const connections = await reachableStackConnections(run.engine, plan, certsDir, secrets);
+  // Fleet Server needs its service token and nothing of Kibana's: it waits for its policy
+  // (fleet-server internal/pkg/policy/self.go: STARTING, "Waiting on policy with Fleet Server integration",
+  // also while `.fleet-policies` does not exist yet), so it is made and started as soon as the token exists,
+  // while the roles, users and sample data are written and Kibana gets ready, and is running when Fleet
+  // setup writes the policy. Its FLEET_SERVER_TIMEOUT (plan-lab.ts) outlasts those waits.
+  const fleet = plan.containers.find((c) => c.kind === 'fleet-server');
+  const startFleetServer = () => (fleet && connections.kibana && connections.fleetServerUrl ? prepareAhead(run, createAndStartFleetServer(run, plan, fleet, secrets, certsDir, fresh)) : undefined);
+  let fleetStarted: Promise<void> | undefined;
   try {
     if (fresh) {
       await run.phase(
         'security-setup',
         async () => {
-          const { fleetServerToken } = await configureLabSecurity(client, plan, secrets, `seclab-${run.context.environment.now().getTime()}`);
-          if (fleetServerToken) secrets['fleet-server-service-token'] = fleetServerToken;
+          await configureLabSecurity(client, plan, secrets, `seclab-${run.context.environment.now().getTime()}`, (fleetServerToken) => {
+            secrets['fleet-server-service-token'] = fleetServerToken;
+            persistSecrets();
+            fleetStarted = startFleetServer();
+          });
           persistSecrets();
           await indexSampleData(client, run.context.environment.now());
         },
-        () => `kibana_system password, ${plan.roles.length} roles, ${plan.users.length} users${plan.containers.some((c) => c.kind === 'fleet-server') ? ', Fleet Server service token' : ''}, sample data`,
+        () => `kibana_system password, ${plan.roles.length} roles, ${plan.users.length} users${fleet ? ', Fleet Server service token' : ''}, sample data`,
       );
     } else run.skip('security-setup', 'users, roles and tokens kept');
   } finally {
     await client.close();
   }
-
-  // Fleet Server needs the service token just made and nothing of Kibana's: it waits for its policy
-  // (fleet-server internal/pkg/policy/self.go: STARTING, "Waiting on policy with Fleet Server integration",
-  // also while `.fleet-policies` does not exist yet), so it is made and started while Kibana gets ready,
-  // and is running when Fleet setup writes the policy. Its FLEET_SERVER_TIMEOUT (plan-lab.ts) outlasts both waits.
-  const fleet = plan.containers.find((c) => c.kind === 'fleet-server');
-  const fleetStarted = fleet && connections.kibana && connections.fleetServerUrl ? prepareAhead(run, createAndStartFleetServer(run, plan, fleet, secrets, certsDir, fresh)) : undefined;
+  fleetStarted ??= startFleetServer();
   const probesStanding = fresh ? standProbesAhead(run, fleetStarted ? run.fleetServerAnswered : undefined) : undefined;
 
   const kibana = plan.containers.find((c) => c.kind === 'kibana');

@@ -22,23 +22,34 @@ export async function observeClusterFormed(client: ElasticsearchClient, nodes: n
  * Through Elasticsearch's own security API, as `elastic`: Kibana's system user password, the
  * lab's roles and users, and a service-account token for Fleet Server (never the superuser).
  */
-export async function configureLabSecurity(client: ElasticsearchClient, plan: LabPlan, secrets: LabSecrets, tokenName: string): Promise<{ fleetServerToken?: string }> {
+/**
+ * The lab's passwords, roles, users and Fleet Server's service token. The token is made right after the
+ * passwords, and handed to `onFleetServerToken` at once: Fleet Server can start while the rest is written.
+ */
+export async function configureLabSecurity(
+  client: ElasticsearchClient,
+  plan: LabPlan,
+  secrets: LabSecrets,
+  tokenName: string,
+  onFleetServerToken: (token: string) => void = () => undefined,
+): Promise<{ fleetServerToken?: string }> {
   // Only es01 holds the bootstrap password (Elastic's recipe gives ELASTIC_PASSWORD to es01 only), which the reserved realm
   // uses until the security index has one: stored there, the same password is elastic's on every node.
   await client.security.changePassword({ username: 'elastic', password: requireSecret(secrets, 'elastic-password') });
   if (plan.containers.some((c) => c.kind === 'kibana')) {
     await client.security.changePassword({ username: 'kibana_system', password: requireSecret(secrets, 'kibana-system-password') });
   }
+  let fleetServerToken: string | undefined;
+  if (plan.containers.some((c) => c.kind === 'fleet-server')) {
+    const created = await client.security.createServiceToken({ namespace: 'elastic', service: 'fleet-server', name: tokenName });
+    fleetServerToken = created.token.value;
+    onFleetServerToken(fleetServerToken);
+  }
   for (const role of plan.roles) {
     await client.security.putRole({ name: role.name, ...roleBody(role) } as never);
   }
   for (const user of plan.users) {
     await client.security.putUser({ username: user.username, ...userBody(user, requireSecret(secrets, user.secret)) });
-  }
-  let fleetServerToken: string | undefined;
-  if (plan.containers.some((c) => c.kind === 'fleet-server')) {
-    const created = await client.security.createServiceToken({ namespace: 'elastic', service: 'fleet-server', name: tokenName });
-    fleetServerToken = created.token.value;
   }
   return { fleetServerToken };
 }
