@@ -615,8 +615,9 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
 /**
  * A new lab's standing probes (VerificationContext.standProbes), made once Fleet Server first answers
  * healthy, while it proves it holds: the first verification after `up` then only execs in them. Their
- * two container starts cost the engine more CPU than anything else then (each re-runs dockerd's binary
- * twice); made while Fleet Server booted, they slowed it, and its streak of answers is mostly waiting.
+ * starts cost the engine more CPU than anything else then (the outsider's, on the lab network, re-runs
+ * dockerd's binary twice); made while Fleet Server booted, they slowed it, and its streak of answers is
+ * mostly waiting.
  * It never fails the bring-up; a rollback removes them with what else this run made.
  */
 function standProbesAhead(run: LabRun, after: Promise<boolean> | undefined): Promise<void> {

@@ -20,11 +20,9 @@ export async function observeClusterFormed(client: ElasticsearchClient, nodes: n
 
 /**
  * Through Elasticsearch's own security API, as `elastic`: Kibana's system user password, the
- * lab's roles and users, and a service-account token for Fleet Server (never the superuser).
- */
-/**
- * The lab's passwords, roles, users and Fleet Server's service token. The token is made right after the
- * passwords, and handed to `onFleetServerToken` at once: Fleet Server can start while the rest is written.
+ * lab's roles and users, and a service-account token for Fleet Server (never the superuser). The
+ * token is made right after the passwords and handed to `onFleetServerToken` at once, so Fleet
+ * Server can start while the roles and users are written.
  */
 export async function configureLabSecurity(
   client: ElasticsearchClient,
