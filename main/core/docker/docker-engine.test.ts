@@ -38,6 +38,7 @@ describe('DockerEngine keeps names out of request paths unless Docker would take
         await expect(fake.engine.logs(name, { tail: 1 }), name).rejects.toMatchObject({ code: 'INVALID_NAME' });
         await expect(fake.engine.logs(name, { follow: true }), name).rejects.toMatchObject({ code: 'INVALID_NAME' });
         await expect(fake.engine.removeContainer(name), name).rejects.toMatchObject({ code: 'INVALID_NAME' });
+        await expect(fake.engine.killContainer(name), name).rejects.toMatchObject({ code: 'INVALID_NAME' });
         await expect(fake.engine.removeVolume(name), name).rejects.toMatchObject({ code: 'INVALID_NAME' });
         await expect(fake.engine.removeNetwork(name), name).rejects.toMatchObject({ code: 'INVALID_NAME' });
         await expect(fake.engine.stopContainer(name), name).rejects.toMatchObject({ code: 'INVALID_NAME' });
@@ -74,6 +75,27 @@ describe('DockerEngine keeps names out of request paths unless Docker would take
     try {
       await expect(fake.engine.removeContainer('seclab-x-probe-1')).resolves.toBeUndefined();
       expect(fake.paths.filter((path) => path.includes('/json')).length).toBe(3);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('kills a running lab container with SIGKILL; one that stopped meanwhile (409) is done; one without the lab label is refused untouched', async () => {
+    const kills: string[] = [];
+    const fake = await recordingEngine((request, response) => {
+      const json = (status: number, body: unknown) => response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+      if (request.method === 'POST') {
+        kills.push(request.url ?? '');
+        return request.url?.includes('stopped') ? json(409, { message: 'container stopped is not running' }) : response.writeHead(204).end();
+      }
+      if (request.url?.includes('theirs')) return json(200, { Id: 'theirs', Config: { Labels: {} }, State: { Running: true } });
+      return json(200, { Id: request.url?.includes('stopped') ? 'stopped' : 'abc123', Config: { Labels: { [LAB_LABEL]: 'x' } }, State: { Running: true } });
+    });
+    try {
+      await fake.engine.killContainer('seclab-x-es01');
+      await expect(fake.engine.killContainer('seclab-x-stopped')).resolves.toBeUndefined();
+      await expect(fake.engine.killContainer('theirs')).rejects.toThrow(/seclab\.lab/);
+      expect(kills).toEqual(['/containers/abc123/kill?signal=SIGKILL', '/containers/stopped/kill?signal=SIGKILL']);
     } finally {
       await fake.close();
     }

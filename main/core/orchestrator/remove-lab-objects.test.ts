@@ -19,6 +19,7 @@ function engineWith(containers: LabContainer[]) {
   const log: string[] = [];
   const engine = {
     labObjects: async () => ({ containers: containers.filter((c) => left.has(c.id)), volumes: [], networks: [] }),
+    killContainer: async (id: string) => void log.push(`kill ${id}`),
     removeContainer: async (id: string) => {
       log.push(`begin ${id}`);
       await new Promise((resolve) => setTimeout(resolve, 30));
@@ -32,7 +33,7 @@ function engineWith(containers: LabContainer[]) {
 }
 
 describe('removeLabObjects', () => {
-  it("removes the components beside the helpers, except a node whose network stack a probe shares: that one waits for the probe (Docker's listing names it)", async () => {
+  it("removes the components beside the helpers, except a node whose network stack a probe shares: killed at once, removed after the probe (Docker's listing names it)", async () => {
     const es01 = component('es01');
     const { engine, log } = engineWith([es01, component('kibana'), probe('es01', `container:${es01.id}`), probe('outsider', 'seclab-t')]);
     const removed = await removeLabObjects(engine, 't');
@@ -40,6 +41,10 @@ describe('removeLabObjects', () => {
     // Kibana did not wait for any helper; es01 waited for the probe in its stack, not for the outsider.
     expect(log.indexOf('begin id-kibana')).toBeLessThan(log.indexOf('end id-probe-outsider'));
     expect(log.indexOf('begin id-es01')).toBeGreaterThan(log.indexOf('end id-probe-es01'));
+    // Its kill, which needs no order, did not wait; Kibana, with no helper in its stack, was not killed apart.
+    expect(log).toContain('kill id-es01');
+    expect(log.indexOf('kill id-es01')).toBeLessThan(log.indexOf('end id-probe-es01'));
+    expect(log).not.toContain('kill id-kibana');
     expect(
       log
         .filter((line) => line.startsWith('begin'))

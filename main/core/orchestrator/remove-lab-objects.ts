@@ -35,9 +35,11 @@ export async function removeLabObjects(
         .filter((container) => !isOneShotHelper(container))
         .map(async (container) => {
           // Podman refuses to remove a container another one shares the network stack of ("has dependent
-          // containers which must be removed before it"), as es01's standing probe does. A component waits
-          // for the helpers in its stack, and for every helper where the listing does not say (Podman's).
-          await Promise.all(helpers.filter((helper) => mayShareStackOf(helper, container)).map((helper) => helpersRemoved.get(helper)));
+          // containers which must be removed before it"), as es01's standing probe does. A component is removed
+          // after the helpers in its stack, and after every helper where the listing does not say (Podman's);
+          // it is killed meanwhile, which needs no order and is most of a removal's work.
+          const dependents = helpers.filter((helper) => mayShareStackOf(helper, container));
+          if (dependents.length > 0) await Promise.all([engine.killContainer(container.id), ...dependents.map((helper) => helpersRemoved.get(helper))]);
           await engine.removeContainer(container.id);
           removedContainers += 1;
           onComponentRemoved(container.labels['seclab.component'] ?? container.name);
