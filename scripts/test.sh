@@ -17,8 +17,7 @@ static_log="$(mktemp)"
   npm run --silent lint
   echo "== format (Prettier)"
   npm run --silent format:check
-  # Built once, before the e2e specs and the integration files that serve it start side by side (each
-  # would otherwise build it when missing, both into out/renderer at once).
+  # Built here, where it costs nothing: the integration files and e2e specs that serve it find it built.
   echo "== the web UI (out/renderer)"
   node --import tsx -e "await (await import('./main/web/renderer-build.ts')).ensureRendererBuilt((line) => console.log(line))"
 ) >"$static_log" 2>&1 &
@@ -62,21 +61,6 @@ echo "== unit (vitest, in the background beside the integration files: output be
 unit_log="$(mktemp)"
 npx vitest run common/ main/ emulator/ renderer/ > "$unit_log" 2>&1 &
 unit_pid=$!
-# The e2e specs against real emulated labs run beside them too: the integration files keep the two cores
-# about 60 % busy (they wait on containers, Compose's polling, the engine), these specs about 95 %. Each
-# spec's labs have their own names, seclab home and ports (port claims, and a subnet chosen again when
-# taken), as two people's labs on one engine would.
-echo "== e2e (Playwright, Chromium) against real emulated labs, in the background beside the integration files (output below when it ends)"
-real_e2e_log="$(mktemp)"
-(
-  # The Workshop spec runs in its own Playwright run first: after the other real-lab specs in the same
-  # run, its least-privilege band once stayed "pass" after Break (passes alone; open, see issue #11's note).
-  echo "== e2e: the Workshop screen on a real emulated lab"
-  npx playwright test e2e/workshop.spec.ts
-  echo "== e2e: the other specs against a real emulated lab"
-  npx playwright test --grep-invert "in the Workshop screen"
-) >"$real_e2e_log" 2>&1 &
-real_e2e_pid=$!
 echo "== integration on the Docker engine (vitest)"
 integration_log="$(mktemp)"
 integration_status=0
@@ -85,16 +69,13 @@ unit_status=0
 wait "$unit_pid" || unit_status=$?
 echo "== unit (vitest) output"
 cat "$unit_log"
-real_e2e_status=0
-wait "$real_e2e_pid" || real_e2e_status=$?
-cat "$real_e2e_log"
-if [ "$integration_status" != 0 ] || [ "$unit_status" != 0 ] || [ "$real_e2e_status" != 0 ]; then
+if [ "$integration_status" != 0 ] || [ "$unit_status" != 0 ]; then
   # Whoever reads only the end of this output (a CI summary) sees what failed, not just the unit run's passes.
   for log in "$integration_log" "$unit_log"; do failures_of "$log"; done
-  echo "== failed: integration exit $integration_status, unit exit $unit_status, real-lab e2e exit $real_e2e_status" >&2
+  echo "== failed: integration exit $integration_status, unit exit $unit_status" >&2
   exit 1
 fi
-rm -f "$unit_log" "$integration_log" "$real_e2e_log"
+rm -f "$unit_log" "$integration_log"
 # The demo-lab e2e lines need no Docker: they run in the background while the fault suite (mostly
 # waiting on containers) runs, and their output is printed once both are done. Same specs, same order.
 echo "== e2e on the in-memory demo lab, in the background beside the fault suite (output below when it ends)"
@@ -125,3 +106,10 @@ echo "== e2e: reloads and a second tab mid-operation, on the in-memory demo lab 
 SECLAB_E2E_HANDLERS=fake npx playwright test --output test-results/demo-lab e2e/app-truth-operations.spec.ts
 echo "== Electron security lint (electronegativity)"
 npm run --silent lint:electron
+# Not beside the integration files: tried on 2026-12-02, the two cores were saturated and, in CI,
+# Fleet showed verify-breaks' agent offline (no check-in recorded for 60 s) while the specs ran beside it.
+echo "== e2e (Playwright, Chromium) against a real emulated lab"
+# The Workshop spec runs in its own Playwright run first: after the other real-lab specs in the same
+# run, its least-privilege band once stayed "pass" after Break (passes alone; open, see issue #11's note).
+npx playwright test e2e/workshop.spec.ts
+npx playwright test --grep-invert "in the Workshop screen"
