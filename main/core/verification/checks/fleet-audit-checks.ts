@@ -1,6 +1,7 @@
 import { requireSecret } from '../../lab-store/lab-secrets.ts';
 import { httpsJson } from '../../stack/https-json.ts';
 import { listFleetAgents } from '../../stack/kibana-fleet-setup.ts';
+import { agentName, describeAgentNotOnline } from './agent-listing.ts';
 import { hostTlsHandshake } from './tls-checks.ts';
 import { envOf } from './auth-checks.ts';
 import type { Observed, VerificationContext } from '../verification-context.ts';
@@ -34,8 +35,12 @@ export async function agentsEnrolled(ctx: VerificationContext): Promise<Observed
   const kibana = { url: ctx.connections.kibana!.url, caPem: ctx.caPem, username: 'lab_admin', password: requireSecret(ctx.secrets, 'lab-admin-password') };
   const listed = await listFleetAgents(kibana);
   const online = listed.filter((a) => a.status === 'online');
-  evidence.push(`GET /api/fleet/agents: ${listed.map((a) => `${a.local_metadata?.host?.hostname ?? a.id.slice(0, 8)} ${a.status}`).join(', ') || 'none'}`);
-  if (online.length < agents.length + ctx.containersOf('fleet-server').length) problems.push(`${online.length} of ${agents.length + ctx.containersOf('fleet-server').length} agents (Fleet Server included) online`);
+  evidence.push(`GET /api/fleet/agents: ${listed.map((a) => `${agentName(a)} ${a.status}`).join(', ') || 'none'}`);
+  const expected = agents.length + ctx.containersOf('fleet-server').length;
+  if (online.length < expected) {
+    const notOnline = listed.filter((a) => a.status !== 'online').map((a) => describeAgentNotOnline(a, Date.now()));
+    problems.push(`${online.length} of ${expected} agents (Fleet Server included) online${notOnline.length ? `: ${notOnline.join(', ')}` : ''}`);
+  }
   return problems.length ? { status: 'fail', evidence: [problems.join('; '), ...evidence] } : { status: 'pass', evidence };
 }
 
