@@ -69,6 +69,9 @@ describe('lab orchestrator on the real engine with emulated images', () => {
     const order = home.events.map((e) => (e.type === 'phase-finished' ? `finished ${e.phase}` : e.type === 'component-state' ? `${e.component} ${e.state}` : ''));
     expect(order.indexOf('fleet-server creating')).toBeGreaterThan(order.indexOf('finished elasticsearch'));
     expect(order.indexOf('fleet-server creating')).toBeLessThan(order.indexOf('finished security-setup'));
+    // The agent's container starts once Fleet Server has answered healthy twice, before its third answer ends the phase.
+    expect(order.indexOf('agent01 starting')).toBeGreaterThan(order.indexOf('fleet-server waiting'));
+    expect(order.indexOf('agent01 starting')).toBeLessThan(order.indexOf('finished fleet'));
     // Made while Fleet Server proved itself healthy, so the first verification only execs in them.
     const probes = (await home.environment.engine().labObjects(lab)).containers.filter((c) => c.labels['seclab.role'] === 'probe');
     expect(probes.map((p) => `${p.name}:${p.state}`).sort()).toEqual([`seclab-${lab}-probe-es01:running`, `seclab-${lab}-probe-outsider:running`]);

@@ -94,6 +94,10 @@ export class LabRun {
     this.started.set(container.component, container);
   }
 
+  hasStarted(container: ContainerPlan): boolean {
+    return this.started.has(container.component);
+  }
+
   /** "kibana exited with code 137", "es01 was removed", or nothing while every started container runs. */
   async exitedComponent(): Promise<{ component: string; container: string; detail: string } | undefined> {
     if (!this.started.size) return undefined;
@@ -462,7 +466,7 @@ function prepareAhead(run: LabRun, preparation: Promise<void>): Promise<void> {
 
 /**
  * The agents' containers carry the enrollment token, so they can be made once Fleet is set up:
- * while Fleet Server starts and proves itself healthy. They start in their own phase, after it.
+ * while Fleet Server starts and proves itself healthy. They start once it holds (startAgentsOnceHolding).
  */
 function prepareAgentsEarly(run: LabRun, plan: LabPlan, secrets: LabSecrets, certsDir: string): Promise<void> {
   return prepareAhead(
@@ -474,6 +478,28 @@ function prepareAgentsEarly(run: LabRun, plan: LabPlan, secrets: LabSecrets, cer
       }
     })(),
   );
+}
+
+/**
+ * The agents' containers start once Fleet Server has answered healthy twice in a row, while its third
+ * answer is awaited: a container takes most of a second to start before its agent asks to enroll, by
+ * when the streak has ended (500 ms apart). The agents phase still waits for the whole streak and for
+ * every agent online. Nothing starts when the fleet phase fails first.
+ */
+function startAgentsOnceHolding(run: LabRun, agents: ContainerPlan[], prepared: Promise<void> | undefined, fleetServerHolding: Promise<boolean>): Promise<void> {
+  return prepareAhead(
+    run,
+    (async () => {
+      await prepared;
+      if (!(await fleetServerHolding)) return;
+      for (const agent of agents) await startAgent(run, agent);
+    })(),
+  );
+}
+
+async function startAgent(run: LabRun, agent: ContainerPlan): Promise<void> {
+  await startComponent(run, agent);
+  run.emit({ type: 'component-state', lab: run.lab, component: agent.component, state: 'waiting', detail: 'enrolling' });
 }
 
 /** Creates (fresh) or restarts (existing) every component in dependency order and waits for real readiness. */
@@ -533,65 +559,75 @@ async function bringUpInOrder(run: LabRun, plan: LabPlan, spec: LabSpec, secrets
     });
   } else run.skip('kibana', 'not in this lab');
 
-  let agentsPrepared: Promise<void> | undefined;
+  const agents = plan.containers.filter((c) => c.kind === 'agent');
+  let agentsStarting: Promise<void> | undefined;
   if (fleet && connections.kibana && connections.fleetServerUrl) {
     const kibanaConnection = connections.kibana;
     const fleetUrl = connections.fleetServerUrl;
     await run.phase('fleet', async () => {
-      // Fleet setup writes Fleet Server's policy first: its healthy answers are counted while the rest is set up.
-      let setupFailed = false;
-      const healthy = prepareAhead(
-        run,
-        (async () => {
-          await fleetStarted;
-          // Fleet Server restarts once after first reporting healthy (elastic-package#1123): three in a row.
-          const observe = async () => {
-            const observation = await observeFleetServerHealthy(fleetUrl, connections.caPem);
-            if (observation.ready) run.markFleetServerAnswered(true);
-            return observation;
-          };
-          await waitReady(run, fleet, secrets, observe, {
-            what: 'Fleet Server',
-            timeoutMs: timeouts.fleetServer,
-            consecutive: 3,
-            abandonedWhen: () => setupFailed,
-          });
-        })(),
-      );
-      if (fresh) {
-        try {
-          const caFingerprint = readFileSync(join(certsDir, 'ca', 'fingerprint'), 'utf8').trim();
-          const { enrollmentToken } = await setUpFleet(kibanaConnection, {
-            fleetServerPolicyId: FLEET_SERVER_POLICY_ID,
-            agentPolicyId: AGENT_POLICY_ID,
-            fleetServerUrl: FLEET_SERVER_URL_IN_LAB,
-            elasticsearchUrl: ELASTICSEARCH_URL_IN_LAB,
-            caPem: connections.caPem,
-            caFingerprintSha256: caFingerprint,
-          });
-          secrets['agent-enrollment-token'] = enrollmentToken;
-        } catch (error) {
-          setupFailed = true;
-          throw error;
+      let markHolding: (holding: boolean) => void = () => undefined;
+      const fleetServerHolding = new Promise<boolean>((resolve) => (markHolding = resolve));
+      try {
+        // Fleet setup writes Fleet Server's policy first: its healthy answers are counted while the rest is set up.
+        let setupFailed = false;
+        let healthyInARow = 0;
+        const healthy = prepareAhead(
+          run,
+          (async () => {
+            await fleetStarted;
+            // Fleet Server restarts once after first reporting healthy (elastic-package#1123): three in a row.
+            const observe = async () => {
+              const observation = await observeFleetServerHealthy(fleetUrl, connections.caPem);
+              healthyInARow = observation.ready ? healthyInARow + 1 : 0;
+              if (observation.ready) run.markFleetServerAnswered(true);
+              if (healthyInARow >= 2) markHolding(true);
+              return observation;
+            };
+            await waitReady(run, fleet, secrets, observe, {
+              what: 'Fleet Server',
+              timeoutMs: timeouts.fleetServer,
+              consecutive: 3,
+              abandonedWhen: () => setupFailed,
+            });
+          })(),
+        );
+        let agentsPrepared: Promise<void> | undefined;
+        if (fresh) {
+          try {
+            const caFingerprint = readFileSync(join(certsDir, 'ca', 'fingerprint'), 'utf8').trim();
+            const { enrollmentToken } = await setUpFleet(kibanaConnection, {
+              fleetServerPolicyId: FLEET_SERVER_POLICY_ID,
+              agentPolicyId: AGENT_POLICY_ID,
+              fleetServerUrl: FLEET_SERVER_URL_IN_LAB,
+              elasticsearchUrl: ELASTICSEARCH_URL_IN_LAB,
+              caPem: connections.caPem,
+              caFingerprintSha256: caFingerprint,
+            });
+            secrets['agent-enrollment-token'] = enrollmentToken;
+          } catch (error) {
+            setupFailed = true;
+            throw error;
+          }
+          persistSecrets();
+          if (agents.length) agentsPrepared = prepareAgentsEarly(run, plan, secrets, certsDir);
         }
-        persistSecrets();
-        if (plan.containers.some((c) => c.kind === 'agent')) agentsPrepared = prepareAgentsEarly(run, plan, secrets, certsDir);
+        if (agents.length) agentsStarting = startAgentsOnceHolding(run, agents, agentsPrepared, fleetServerHolding);
+        await healthy;
+      } finally {
+        // A failed phase never starts the agents; a passed one marked Fleet Server holding long before.
+        markHolding(false);
       }
-      await healthy;
     });
   } else run.skip('fleet', 'not in this lab');
 
-  const agents = plan.containers.filter((c) => c.kind === 'agent');
   if (agents.length && connections.kibana) {
     const kibanaConnection = connections.kibana;
     await run.phase(
       'agents',
       async () => {
-        if (fresh) await (agentsPrepared ?? prepareAgentsEarly(run, plan, secrets, certsDir));
-        for (const agent of agents) {
-          await run.start(agent);
-          run.emit({ type: 'component-state', lab: run.lab, component: agent.component, state: 'waiting', detail: 'enrolling' });
-        }
+        if (!agentsStarting && fresh) await prepareAgentsEarly(run, plan, secrets, certsDir);
+        await agentsStarting;
+        for (const agent of agents.filter((a) => !run.hasStarted(a))) await startAgent(run, agent);
         try {
           await waitUntil(() => unlessExited(run, () => observeAgentsOnline(kibanaConnection, AGENT_POLICY_ID, agents.length)), {
             what: `${agents.length} agent(s) online in Fleet`,
