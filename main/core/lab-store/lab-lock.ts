@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { SeclabError } from '../../../common/errors.ts';
 import { ensurePrivateDirectory } from '../files/private-files.ts';
 import { labPaths } from './lab-home.ts';
@@ -26,7 +26,10 @@ export function labLockHolder(home: string, lab: string): { pid: number; operati
 /** One `up`/`down`/`reset` per lab at a time, across processes; a lock left by a dead process is taken over. */
 export function acquireLabLock(home: string, lab: string, operation: string): () => void {
   const path = labPaths(home, lab).lock;
-  ensurePrivateDirectory(dirname(path));
+  // Made private when new, never chmod-ed when it exists: a workshop break opens the lab folder to 0755 on
+  // purpose, and a lock taken to change the lab (a repair of another layer) must not close it, even for a moment
+  // (a challenge's watcher that saw 0700 then called that layer fixed).
+  if (!existsSync(dirname(path))) ensurePrivateDirectory(dirname(path));
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600);
