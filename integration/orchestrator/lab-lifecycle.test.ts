@@ -263,16 +263,26 @@ describe('lab orchestrator on the real engine with emulated images', () => {
 
     const engine = home.environment.engine();
     const networkBefore = (await engine.labObjects(lab)).networks;
+    const probeIds = async () => Object.fromEntries((await engine.labObjects(lab)).containers.filter((c) => c.labels['seclab.role'] === 'probe').map((c) => [c.name, c.id]));
+    const probesBefore = await probeIds();
     const eventsBefore = home.events.length;
 
     const result = await resetLab(home.context, lab);
     expect(result.status.state).toBe('running');
-    // The lab's network stays through the reset (same id): nothing ran on it between the teardown and the new lab.
+    // The lab's network stays through the reset (same id): no component ran on it between the teardown and the new lab.
     expect(networkBefore).toHaveLength(1);
     expect((await engine.labObjects(lab)).networks.map((network) => network.id)).toEqual([networkBefore[0].id]);
     const resetEvents = home.events.slice(eventsBefore);
     expect(resetEvents).toContainEqual(expect.objectContaining({ type: 'phase-finished', phase: 'teardown', detail: expect.stringMatching(/0 networks; the network is kept for the new lab$/) }));
-    expect(resetEvents).toContainEqual(expect.objectContaining({ type: 'phase-finished', phase: 'network', outcome: 'skipped', detail: expect.stringMatching(/used again: nothing runs on it/) }));
+    expect(resetEvents).toContainEqual(expect.objectContaining({ type: 'phase-finished', phase: 'network', outcome: 'skipped', detail: expect.stringMatching(/used again: no component runs on it/) }));
+    // The outsider's standing probe stays with the network (it holds nothing); es01's shared the old es01's stack and is made anew.
+    const probesAfter = await probeIds();
+    expect(probesAfter[`seclab-${lab}-probe-outsider`]).toBe(probesBefore[`seclab-${lab}-probe-outsider`]);
+    expect(probesAfter[`seclab-${lab}-probe-es01`]).toBeDefined();
+    expect(probesAfter[`seclab-${lab}-probe-es01`]).not.toBe(probesBefore[`seclab-${lab}-probe-es01`]);
+    // From the kept probe, the new lab's nodes refuse HTTP to an address no allow list names; from es01's new one, the cluster formed over mutual TLS.
+    const checks = await verifyLab(home.environment, lab, ['network.ip-filter', 'transport.cluster-formed', 'transport.mutual-auth']);
+    expect(checks.map((check) => `${check.id}:${check.status}`)).toEqual(['network.ip-filter:pass', 'transport.cluster-formed:pass', 'transport.mutual-auth:pass']);
     const after = connections();
     expect(after.secrets['elastic-password']).not.toBe(before.secrets['elastic-password']);
     expect(after.secrets['kibana-system-password']).not.toBe(before.secrets['kibana-system-password']);

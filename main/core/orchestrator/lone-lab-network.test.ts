@@ -13,6 +13,13 @@ describe('a lone lab network a bring-up may use again', () => {
     expect(isLonePlannedNetwork(objects({}), plan)).toBe(true);
   });
 
+  it("may have the standing outsider probe on it (reset keeps it), but no probe in a node's stack and no one-shot", () => {
+    const probe = (standing?: string) => ({ id: 'c', name: 'seclab-kept-probe-x', state: 'running', labels: { 'seclab.lab': 'kept', 'seclab.role': 'probe', ...(standing ? { 'seclab.standing': standing } : {}) } });
+    expect(isLonePlannedNetwork(objects({ containers: [probe('network')] }), plan)).toBe(true);
+    expect(isLonePlannedNetwork(objects({ containers: [probe('network'), probe('stack')] }), plan)).toBe(false);
+    expect(isLonePlannedNetwork(objects({ containers: [probe()] }), plan)).toBe(false);
+  });
+
   it('is not one beside a container or a volume, nor one of another subnet, name or labels', () => {
     expect(isLonePlannedNetwork(objects({ containers: [{ id: 'c', name: 'seclab-kept-probe-x', state: 'running', labels: { 'seclab.lab': 'kept', 'seclab.role': 'probe' } }] }), plan)).toBe(false);
     expect(isLonePlannedNetwork(objects({ volumes: [{ name: 'seclab-kept-es01-data', labels: { 'seclab.lab': 'kept' } }] }), plan)).toBe(false);

@@ -1,14 +1,16 @@
 import type { LabPlan } from '../../../common/lab-plan.ts';
 import type { LabObjects } from '../docker/docker-engine.ts';
+import { isStandingNetworkProbe } from './one-shot-helpers.ts';
 
 /**
- * Whether the lab's objects are its planned network and nothing else: what reset's teardown leaves
- * (and a teardown stopped just before its last step). Nothing runs on it and it holds no data, so a
- * new bring-up uses it instead of removing it and making the same one again. A network of another
- * subnet or labels, or beside any container or volume, is no such network.
+ * Whether the lab's objects are its planned network and nothing else but standing probes on it:
+ * what reset's teardown leaves (and a teardown stopped just before its last step). No component
+ * runs on it and nothing on it holds data, so a new bring-up uses it instead of removing it and
+ * making the same one again. A network of another subnet or labels, or beside a volume or any
+ * other container, is no such network.
  */
 export function isLonePlannedNetwork(objects: LabObjects, plan: LabPlan): boolean {
-  if (objects.containers.length || objects.volumes.length || objects.networks.length !== 1) return false;
+  if (objects.containers.some((container) => !isStandingNetworkProbe(container)) || objects.volumes.length || objects.networks.length !== 1) return false;
   const [network] = objects.networks;
   const labels = Object.entries(plan.network.labels);
   return (
@@ -24,5 +26,5 @@ export function isLonePlannedNetwork(objects: LabObjects, plan: LabPlan): boolea
 export const KEPT_NETWORK_TEARDOWN_NOTE = 'the network is kept for the new lab';
 
 export function keptNetworkDetail(network: { name: string; subnet: string }): string {
-  return `${network.name} ${network.subnet} used again: nothing runs on it`;
+  return `${network.name} ${network.subnet} used again: no component runs on it`;
 }

@@ -5,11 +5,11 @@ import { removeLabObjects } from './remove-lab-objects.ts';
 type LabContainer = LabObjects['containers'][number];
 
 const component = (name: string): LabContainer => ({ id: `id-${name}`, name: `seclab-t-${name}`, state: 'running', labels: { 'seclab.lab': 't', 'seclab.component': name } });
-const probe = (vantage: string, networkMode: string | undefined): LabContainer => ({
+const probe = (vantage: string, networkMode: string | undefined, standing?: 'network' | 'stack'): LabContainer => ({
   id: `id-probe-${vantage}`,
   name: `seclab-t-probe-${vantage}`,
   state: 'running',
-  labels: { 'seclab.lab': 't', 'seclab.role': 'probe' },
+  labels: { 'seclab.lab': 't', 'seclab.role': 'probe', ...(standing ? { 'seclab.standing': standing } : {}) },
   networkMode,
 });
 
@@ -59,5 +59,16 @@ describe('removeLabObjects', () => {
     const lastHelperEnd = Math.max(log.indexOf('end id-probe-es01'), log.indexOf('end id-probe-outsider'));
     expect(log.indexOf('begin id-es01')).toBeGreaterThan(lastHelperEnd);
     expect(log.indexOf('begin id-kibana')).toBeGreaterThan(lastHelperEnd);
+  });
+
+  it("keeps the standing probe on the network with the network (reset's teardown), and removes it with everything else otherwise", async () => {
+    const es01 = component('es01');
+    const lab = () => [es01, probe('es01', `container:${es01.id}`, 'stack'), probe('outsider', 'seclab-t', 'network'), probe('demo-reach-1a2b3c', 'seclab-t')];
+    const kept = engineWith(lab());
+    await removeLabObjects(kept.engine, 't', undefined, { keepNetworks: true });
+    expect((await kept.engine.labObjects('t')).containers.map((c) => c.name)).toEqual(['seclab-t-probe-outsider']);
+    const all = engineWith(lab());
+    await removeLabObjects(all.engine, 't');
+    expect((await all.engine.labObjects('t')).containers).toEqual([]);
   });
 });

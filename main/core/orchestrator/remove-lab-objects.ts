@@ -1,5 +1,5 @@
 import type { DockerEngine, LabObjects } from '../docker/docker-engine.ts';
-import { isOneShotHelper } from './one-shot-helpers.ts';
+import { isOneShotHelper, isStandingNetworkProbe } from './one-shot-helpers.ts';
 
 type LabContainer = LabObjects['containers'][number];
 
@@ -16,6 +16,8 @@ export interface RemovedObjects {
 /**
  * Removes every container, volume and network that carries this lab's label — found by the
  * label, never by name. Teardown and the rebuild of an interrupted bring-up both use it.
+ * `keepNetworks` (reset's teardown) keeps the networks and the standing probes on them
+ * (isStandingNetworkProbe): the bring-up after it uses both again instead of making them anew.
  */
 export async function removeLabObjects(
   engine: DockerEngine,
@@ -23,8 +25,9 @@ export async function removeLabObjects(
   onComponentRemoved: (component: string) => void = () => undefined,
   { keepNetworks = false }: { keepNetworks?: boolean } = {},
 ): Promise<RemovedObjects> {
+  const toRemove = (objects: LabObjects) => objects.containers.filter((container) => !(keepNetworks && isStandingNetworkProbe(container)));
   let objects = await engine.labObjects(lab);
-  let containers = objects.containers;
+  let containers = toRemove(objects);
   let removedContainers = 0;
   for (let pass = 0; containers.length > 0 && pass < TEARDOWN_PASSES; pass++) {
     const helpers = containers.filter((container) => isOneShotHelper(container));
@@ -46,7 +49,7 @@ export async function removeLabObjects(
         }),
     ]);
     objects = await engine.labObjects(lab);
-    containers = objects.containers;
+    containers = toRemove(objects);
   }
   // The last look found no container (or the passes ran out): its volumes and networks are what is left.
   const rest = objects;

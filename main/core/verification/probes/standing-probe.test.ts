@@ -57,4 +57,13 @@ describe('standing probes', () => {
     expect(probe?.Config.Image).toBe(spec.image);
     expect(made).toEqual(['seclab-sp-probe-outsider', 'seclab-sp-probe-outsider']);
   });
+
+  it("says where it stands: on the network (what reset keeps) or in a node's stack (gone with the node)", async () => {
+    const { engine } = recordingEngine();
+    const home = mkdtempSync(join(tmpdir(), 'seclab-standing-'));
+    const outsider = await standingProbe(engine, spec, home);
+    const inStack = await standingProbe(engine, { ...spec, name: 'seclab-sp-probe-es01', from: { container: 'seclab-sp-es01' } }, home);
+    expect(outsider?.Config.Labels['seclab.standing']).toBe('network');
+    expect(inStack?.Config.Labels['seclab.standing']).toBe('stack');
+  });
 });

@@ -1,7 +1,7 @@
 import { LAB_LABEL } from '../../../../common/lab-plan.ts';
 import type { ContainerInspection, ContainerSpec, DockerEngine } from '../../docker/docker-engine.ts';
 import { labLockHolder } from '../../lab-store/lab-lock.ts';
-import { ROLE_LABEL } from '../../orchestrator/one-shot-helpers.ts';
+import { ROLE_LABEL, STANDING_LABEL } from '../../orchestrator/one-shot-helpers.ts';
 
 /**
  * Where a standing probe stands: in a node's own network stack (`container`), or on the lab
@@ -87,7 +87,8 @@ async function joinedBeforeTargetStarted(engine: DockerEngine, probe: ContainerI
 }
 
 function containerSpecOf(spec: StandingProbeSpec): ContainerSpec {
-  return probeContainerSpec({ name: spec.name, lab: spec.lab, image: spec.image, from: spec.from, cmd: ['-e', IDLE_PROGRAM] });
+  const probe = probeContainerSpec({ name: spec.name, lab: spec.lab, image: spec.image, from: spec.from, cmd: ['-e', IDLE_PROGRAM] });
+  return { ...probe, labels: { ...probe.labels, [STANDING_LABEL]: 'container' in spec.from ? 'stack' : 'network' } };
 }
 
 /** A probe container, standing or one-shot: the probe image's Node as uid 1000, the lab's label with role `probe`, at its vantage point. */
