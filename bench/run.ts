@@ -27,6 +27,7 @@ import { verifyLab } from '../main/core/verification/verify-lab.ts';
 import { currentCliBundle } from '../bin/cli-bundle.mjs';
 import { exportLab } from '../main/core/export/export-lab.ts';
 import { composeCommand } from '../integration/compose-recipe/support/compose-project.ts';
+import { containerCpuNs, cpuBreakdownSince, type CpuBreakdown } from './cpu-breakdown.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const IMAGES = process.env.BENCH_IMAGES === 'official' ? 'official' : 'emulated';
@@ -93,9 +94,20 @@ function machineCpu(samples: number[]) {
   return samples.length ? { machineCpuMs: figures(samples) } : {};
 }
 
-/** A command run with its phases recorded (and, with BENCH_TRACE=1, every event printed). */
-async function withPhases(label: string, work: (context: LabContext) => Promise<unknown>) {
+/** Per part, over the runs: median, min and max of each (cpu-breakdown.ts says what the parts are). */
+function cpuBreakdowns(samples: CpuBreakdown[]) {
+  if (!samples.length) return {};
+  const part = (key: keyof CpuBreakdown) => {
+    const values = samples.map((sample) => sample[key]);
+    return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
+  };
+  return { cpuBreakdownMs: { containers: part('containersMs'), seclabProcess: part('seclabProcessMs'), engineAndRest: part('engineAndRestMs') } };
+}
+
+/** A command on `lab` run with its phases recorded (and, with BENCH_TRACE=1, every event printed). */
+async function withPhases(label: string, lab: string, work: (context: LabContext) => Promise<unknown>) {
   const recorder = createPhaseRecorder();
+  const containersBefore = await containerCpuNs(engine, lab);
   const startedAt = Date.now();
   const lastImageStatus = new Map<string, string>();
   const trace = TRACE
@@ -107,9 +119,13 @@ async function withPhases(label: string, work: (context: LabContext) => Promise<
       }
     : undefined;
   const cpuBefore = machineCpuMs();
+  const processBefore = process.cpuUsage();
   const ms = await timed(() => work({ environment, emit: allOf(recorder.listener, trace) }));
+  const processAfter = process.cpuUsage();
   const cpuAfter = machineCpuMs();
-  return { ms, cpuMs: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore, run: { startedAt, phases: recorder.phases() } };
+  const cpuMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+  const breakdown = cpuMs === undefined ? undefined : await cpuBreakdownSince(engine, lab, { containersBefore, processBefore, processAfter, machineMs: cpuMs });
+  return { ms, cpuMs, breakdown, run: { startedAt, phases: recorder.phases() } };
 }
 
 function describeEvent(event: LabEvent): string {
@@ -221,12 +237,15 @@ try {
     const resetRuns: Array<{ startedAt: number; phases: PhaseTiming[] }> = [];
     const upCpu: number[] = [];
     const resetCpu: number[] = [];
+    const upCpuParts: CpuBreakdown[] = [];
+    const resetCpuParts: CpuBreakdown[] = [];
     for (let i = 0; i < RUNS; i++) {
       const lab = `bl${process.pid % 10000}${i}`;
-      const brought = await withPhases(`up#${i}`, (context) => upLab(context, { name: lab, images: IMAGES }));
+      const brought = await withPhases(`up#${i}`, lab, (context) => upLab(context, { name: lab, images: IMAGES }));
       up.push(brought.ms);
       upRuns.push(brought.run);
       if (brought.cpuMs !== undefined) upCpu.push(brought.cpuMs);
+      if (brought.breakdown) upCpuParts.push(brought.breakdown);
       // up made the lab's standing probes (verification/probes/standing-probe.ts): this first run, the app's
       // and every `seclab status` exec in them.
       const checked = await timed(() => verifyLab(environment, lab));
@@ -234,10 +253,11 @@ try {
       upVerified.push(brought.ms + checked);
       coldStatus.push(await timed(() => coldStatusProcess(lab)));
       checks.push(await timed(() => verifyLab(environment, lab)));
-      const again = await withPhases(`reset#${i}`, (context) => resetLab(context, lab));
+      const again = await withPhases(`reset#${i}`, lab, (context) => resetLab(context, lab));
       reset.push(again.ms);
       resetRuns.push(again.run);
       if (again.cpuMs !== undefined) resetCpu.push(again.cpuMs);
+      if (again.breakdown) resetCpuParts.push(again.breakdown);
       down.push(await timed(() => downLab(quiet, lab, { purge: true })));
       log(`lab run ${i + 1}/${RUNS}: up ${brought.ms} ms, first checks ${checked} ms, checks ${checks.at(-1)} ms, reset ${again.ms} ms`);
     }
@@ -247,6 +267,7 @@ try {
         what: `seclab up of the default ${IMAGES} lab until the cluster is green, Kibana available, Fleet Server healthy x3, agent online`,
         phases: phaseBreakdown(upRuns),
         ...machineCpu(upCpu),
+        ...cpuBreakdowns(upCpuParts),
       }),
     );
     results.push(summary('lab.up-and-every-check-verified', 'ms', upVerified, { what: 'from the start of up until every verification check has a result (up, then all checks in-process)' }));
@@ -258,7 +279,9 @@ try {
         cli: currentCliBundle() ? 'bundle (out/cli)' : 'sources through tsx',
       }),
     );
-    results.push(summary('lab.reset', 'ms', reset, { what: `seclab reset of the default ${IMAGES} lab until all healthy again`, phases: phaseBreakdown(resetRuns), ...machineCpu(resetCpu) }));
+    results.push(
+      summary('lab.reset', 'ms', reset, { what: `seclab reset of the default ${IMAGES} lab until all healthy again`, phases: phaseBreakdown(resetRuns), ...machineCpu(resetCpu), ...cpuBreakdowns(resetCpuParts) }),
+    );
     results.push(summary('lab.down-purge', 'ms', down, { what: 'seclab down --purge of the default lab' }));
     log('lab done');
   }
