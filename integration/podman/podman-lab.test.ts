@@ -152,8 +152,14 @@ describe.skipIf(!available)(`the emulated default lab on Podman (${socket ?? 'no
     expectVerified(await verify());
     await expectDockerLabBeside();
 
+    const podman = new DockerEngine(new Docker({ socketPath: socket }));
+    const outsiderProbe = async () => (await podman.labObjects(lab)).containers.find((c) => c.name === `seclab-${lab}-probe-outsider`)?.id;
+    const probeBefore = await outsiderProbe();
+    expect(probeBefore).toBeDefined();
     const reset = await seclab(['reset', '--lab', lab, '--json']);
     expect(reset.code, reset.stderr).toBe(0);
+    // Reset keeps the outsider's standing probe on Docker only: on Podman it is made anew (down-lab.ts).
+    expect(await outsiderProbe()).not.toBe(probeBefore);
     expectVerified(await verify());
 
     const down = await seclab(['down', '--lab', lab, '--purge', '--json']);

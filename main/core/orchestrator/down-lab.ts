@@ -33,6 +33,8 @@ export async function downLab(context: LabContext, lab: string, options: { purge
   try {
     const removed = await removeLabObjects(engine, lab, (component) => context.emit({ type: 'component-state', lab, component, state: 'removed' }), {
       keepNetworks: keepNetwork,
+      // Not on Podman: its lab once hung in `status` after a reset that kept the probe, cause unknown (README, "Podman").
+      keepNetworkProbes: keepNetwork && !(await engine.isPodman()),
     });
     if (options.purge) rmSync(labPaths(context.environment.home, lab).root, { recursive: true, force: true });
     context.emit({

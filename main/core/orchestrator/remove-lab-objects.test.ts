@@ -61,12 +61,15 @@ describe('removeLabObjects', () => {
     expect(log.indexOf('begin id-kibana')).toBeGreaterThan(lastHelperEnd);
   });
 
-  it("keeps the standing probe on the network with the network (reset's teardown), and removes it with everything else otherwise", async () => {
+  it("keeps the standing probe on the network with the network when asked (reset's teardown, not on Podman), and removes it with everything else otherwise", async () => {
     const es01 = component('es01');
     const lab = () => [es01, probe('es01', `container:${es01.id}`, 'stack'), probe('outsider', 'seclab-t', 'network'), probe('demo-reach-1a2b3c', 'seclab-t')];
     const kept = engineWith(lab());
-    await removeLabObjects(kept.engine, 't', undefined, { keepNetworks: true });
+    await removeLabObjects(kept.engine, 't', undefined, { keepNetworks: true, keepNetworkProbes: true });
     expect((await kept.engine.labObjects('t')).containers.map((c) => c.name)).toEqual(['seclab-t-probe-outsider']);
+    const networkOnly = engineWith(lab());
+    await removeLabObjects(networkOnly.engine, 't', undefined, { keepNetworks: true });
+    expect((await networkOnly.engine.labObjects('t')).containers).toEqual([]);
     const all = engineWith(lab());
     await removeLabObjects(all.engine, 't');
     expect((await all.engine.labObjects('t')).containers).toEqual([]);

@@ -16,16 +16,16 @@ export interface RemovedObjects {
 /**
  * Removes every container, volume and network that carries this lab's label — found by the
  * label, never by name. Teardown and the rebuild of an interrupted bring-up both use it.
- * `keepNetworks` (reset's teardown) keeps the networks and the standing probes on them
- * (isStandingNetworkProbe): the bring-up after it uses both again instead of making them anew.
+ * `keepNetworks` (reset's teardown) keeps the networks, and `keepNetworkProbes` the standing probes on
+ * them (isStandingNetworkProbe): the bring-up after it uses both again instead of making them anew.
  */
 export async function removeLabObjects(
   engine: DockerEngine,
   lab: string,
   onComponentRemoved: (component: string) => void = () => undefined,
-  { keepNetworks = false }: { keepNetworks?: boolean } = {},
+  { keepNetworks = false, keepNetworkProbes = false }: { keepNetworks?: boolean; keepNetworkProbes?: boolean } = {},
 ): Promise<RemovedObjects> {
-  const toRemove = (objects: LabObjects) => objects.containers.filter((container) => !(keepNetworks && isStandingNetworkProbe(container)));
+  const toRemove = (objects: LabObjects) => objects.containers.filter((container) => !(keepNetworks && keepNetworkProbes && isStandingNetworkProbe(container)));
   let objects = await engine.labObjects(lab);
   let containers = toRemove(objects);
   let removedContainers = 0;
