@@ -45,8 +45,13 @@ async function timed(work: () => Promise<unknown> | unknown): Promise<number> {
   return Math.round(performance.now() - started);
 }
 
+/** Median, min and max: how every figure, phase and CPU part is summarised over the runs. */
+function spread(values: number[]) {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
+}
+
 function figures(samples: number[]) {
-  return { runs: samples.length, median: median(samples), min: Math.min(...samples), max: Math.max(...samples), samples };
+  return { runs: samples.length, ...spread(samples), samples };
 }
 
 function summary(name: string, unit: string, samples: number[], extra: Record<string, unknown> = {}) {
@@ -70,8 +75,8 @@ function phaseBreakdown(runs: Array<{ startedAt: number; phases: PhaseTiming[] }
   }
   return [...byPhase].map(([phase, { durations, offsets }]) => ({
     phase,
-    durationMs: { median: median(durations), min: Math.min(...durations), max: Math.max(...durations) },
-    startOffsetMs: { median: median(offsets), min: Math.min(...offsets), max: Math.max(...offsets) },
+    durationMs: spread(durations),
+    startOffsetMs: spread(offsets),
   }));
 }
 
@@ -97,10 +102,7 @@ function machineCpu(samples: number[]) {
 /** Per part, over the runs: median, min and max of each (cpu-breakdown.ts says what the parts are). */
 function cpuBreakdowns(samples: CpuBreakdown[]) {
   if (!samples.length) return {};
-  const part = (key: keyof CpuBreakdown) => {
-    const values = samples.map((sample) => sample[key]);
-    return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
-  };
+  const part = (key: keyof CpuBreakdown) => spread(samples.map((sample) => sample[key]));
   return { cpuBreakdownMs: { containers: part('containersMs'), seclabProcess: part('seclabProcessMs'), engineAndRest: part('engineAndRestMs') } };
 }
 
