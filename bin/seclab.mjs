@@ -7,14 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { currentCliBundle } from './cli-bundle.mjs';
 
 const bundle = currentCliBundle();
-let runCli;
+let cli;
 if (bundle) {
   // require(), not import(): Node would first scan the whole bundle for its exports' names (0.1 s).
-  ({ runCli } = createRequire(import.meta.url)(fileURLToPath(bundle)));
+  cli = createRequire(import.meta.url)(fileURLToPath(bundle));
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  ({ runCli } = await import('../main/cli/run-cli.ts'));
+  cli = await import('../main/cli/run-cli.ts');
 }
-const status = await runCli(process.argv.slice(2));
-if (status !== 0) process.exit(status);
+await cli.exitAfterCommand(await cli.runCli(process.argv.slice(2)));

@@ -112,3 +112,13 @@ export async function runCli(args: readonly string[], io: CliIo = {}): Promise<n
     return code === 'LAB_SPEC_INVALID' || code === 'BAD_OPTION' ? 2 : 1;
   }
 }
+
+/**
+ * Ends the process once a command has run, its output written out first. Whatever the command left behind
+ * must not keep it running: an engine call given up at its deadline (a probe's exec an engine never ends)
+ * still holds its socket, and Node would wait on it for ever. `status` 0 keeps a process.exitCode the command set.
+ */
+export async function exitAfterCommand(status: number): Promise<never> {
+  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+  process.exit(status === 0 ? process.exitCode : status);
+}

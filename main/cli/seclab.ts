@@ -1,4 +1,3 @@
-import { runCli } from './run-cli.ts';
+import { exitAfterCommand, runCli } from './run-cli.ts';
 
-const status = await runCli(process.argv.slice(2));
-if (status !== 0) process.exit(status);
+await exitAfterCommand(await runCli(process.argv.slice(2)));

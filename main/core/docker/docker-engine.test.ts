@@ -172,6 +172,32 @@ describe('DockerEngine keeps names out of request paths unless Docker would take
   });
 });
 
+describe('a Podman healthcheck run seclab asks for (nothing else runs them without systemd)', () => {
+  it('is given up past the healthcheck timeout when Podman never answers, and the inspect still answers', async () => {
+    const longAgo = new Date(Date.now() - 60_000).toISOString();
+    const inspection = {
+      Id: 'abc123',
+      Name: '/seclab-x-es01',
+      State: { Running: true, StartedAt: longAgo, Health: { Status: 'starting', Log: null } },
+      Config: { Labels: { [LAB_LABEL]: 'x' }, Healthcheck: { Test: ['CMD', 'true'], Interval: 1e9, Timeout: 0.2e9 } },
+    };
+    const fake = await recordingEngine((request, response) => {
+      const json = (body: unknown) => response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+      if (request.url?.endsWith('/version')) return json({ Version: '4.3.1', Components: [{ Name: 'Podman Engine', Version: '4.3.1' }] });
+      if (request.url?.includes('/healthcheck')) return; // an exec Podman never ends: no answer, ever
+      return json(inspection);
+    });
+    try {
+      // Given up after the healthcheck's own 0.2 s and the grace; a hang would meet vitest's 5 s first.
+      const info = await fake.engine.inspectContainer('seclab-x-es01');
+      expect(info?.State.Health?.Status).toBe('starting');
+      expect(fake.paths).toContain('/v4.0.0/libpod/containers/abc123/healthcheck');
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
 describe('one-shot containers on the real engine', () => {
   const engine = new DockerEngine();
   const lab = `oneshot-${process.pid}`;

@@ -8,7 +8,7 @@ import { translateConnectionErrors } from './engine-connection.ts';
 import { resolveEngineHere, type ResolvedEngine } from './engine-resolution.ts';
 import type { DockerEngineInfo } from '../../../common/docker-engine-info.ts';
 import { hostSubnets } from './host-subnets.ts';
-import { healthcheckOverdue } from './podman-health.ts';
+import { healthcheckOverdue, podmanHealthcheckDeadlineMs } from './podman-health.ts';
 import { rlimitRefusal } from './rlimit-refusal.ts';
 import { sshSessionFor, type SshEngineSession } from './ssh-engine-session.ts';
 import { localPublishedPorts, publishedPortAccessFor, type PublishedPortAccess } from './published-ports.ts';
@@ -384,7 +384,7 @@ export class DockerEngine {
       const info = await this.container(container).inspect();
       if (!healthcheckOverdue(info, Date.now()) || !(await this.isPodman())) return info;
       // Nothing runs this Podman's healthchecks (see podman-health.ts): run it now, as `podman healthcheck run` does.
-      await this.runPodmanHealthcheck(info.Id).catch(() => undefined);
+      await this.runPodmanHealthcheck(info.Id, podmanHealthcheckDeadlineMs(info)).catch(() => undefined);
       return await this.container(info.Id).inspect();
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -392,13 +392,17 @@ export class DockerEngine {
     }
   }
 
-  /** Podman's own API, GET /libpod/containers/{id}/healthcheck: runs the container's healthcheck once and records it. */
-  private runPodmanHealthcheck(id: string): Promise<void> {
+  /**
+   * Podman's own API, GET /libpod/containers/{id}/healthcheck: runs the container's healthcheck once and records it.
+   * Given up at `deadlineMs`: an inspect, and so `seclab status`, must not wait on an exec Podman never ends.
+   */
+  private runPodmanHealthcheck(id: string, deadlineMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       this.docker.modem.dial(
         {
           path: `/v4.0.0/libpod/containers/${checkedObjectName('container', id)}/healthcheck`,
           method: 'GET',
+          abortSignal: AbortSignal.timeout(deadlineMs),
           statusCodes: { 200: true, 404: 'no such container', 409: 'container has no healthcheck or is not running', 500: 'server error' },
         },
         (error) => (error ? reject(error) : resolve()),

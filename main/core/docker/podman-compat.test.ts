@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { hostSubnets } from './host-subnets.ts';
-import { healthcheckOverdue } from './podman-health.ts';
+import { healthcheckOverdue, podmanHealthcheckDeadlineMs } from './podman-health.ts';
 import { rlimitRefusal } from './rlimit-refusal.ts';
 
 describe('hostSubnets: what Podman counts as used on its host', () => {
@@ -67,5 +67,13 @@ describe('rlimitRefusal: runc may not set a limit', () => {
 
   it('leaves other errors alone', () => {
     expect(rlimitRefusal('Bind for 127.0.0.1:9200 failed: port is already allocated', 'c', true)).toBeUndefined();
+  });
+});
+
+describe('podmanHealthcheckDeadlineMs: how long a healthcheck run seclab asks Podman for may take', () => {
+  const withTimeout = (Timeout?: number) => ({ Config: { Healthcheck: { Test: ['CMD', 'true'], ...(Timeout === undefined ? {} : { Timeout }) } } }) as unknown as Docker.ContainerInspectInfo;
+  it("is the healthcheck's own timeout and a 2 s grace; 30 s, the engines' default, when it names none", () => {
+    expect(podmanHealthcheckDeadlineMs(withTimeout(3e9))).toBe(5_000);
+    expect(podmanHealthcheckDeadlineMs(withTimeout())).toBe(32_000);
   });
 });
