@@ -10,7 +10,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseLabSpec, DEFAULT_STACK_VERSION } from '../common/lab-spec.ts';
@@ -191,6 +191,11 @@ async function composeUpAllHealthy(run: number): Promise<number> {
 
 const home = mkdtempSync(join(tmpdir(), 'seclab-bench-'));
 const environment = defaultEnvironment({ ...process.env, SECLAB_HOME: home });
+
+async function engineDescription() {
+  const info = await environment.engine().docker.info();
+  return { version: info.ServerVersion, storageDriver: info.Driver, cgroupVersion: info.CgroupVersion, ncpu: info.NCPU };
+}
 const quiet: LabContext = { environment, emit: () => undefined };
 const engine = environment.engine();
 const selected = new Set(process.argv.slice(2));
@@ -323,6 +328,18 @@ try {
   rmSync(home, { recursive: true, force: true });
 }
 
-const machine = { cpus: cpus().length, node: process.version, images: IMAGES, loadAverage1mBefore: loadBefore[0], loadAverage1mAfter: loadavg()[0] };
+const machine = {
+  cpus: cpus().length,
+  // The same code's figures move with the hardware (2026-12-03: `up` 8.2 s on one 2-core machine, 3.8 s on
+  // another): which CPU, kernel and engine a figure was measured on.
+  cpuModel: cpus()[0]?.model,
+  memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
+  kernel: release(),
+  engine: await engineDescription(),
+  node: process.version,
+  images: IMAGES,
+  loadAverage1mBefore: loadBefore[0],
+  loadAverage1mAfter: loadavg()[0],
+};
 process.stdout.write(`${JSON.stringify({ machine, results }, null, 2)}\n`);
 process.exit(0);
