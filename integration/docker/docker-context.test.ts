@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
+import { expectPhaseTimings } from '../support/phase-timings.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerEngine } from '../../main/core/docker/docker-engine.ts';
 import { createTestLabHome, uniqueLabName, type TestLabHome } from '../support/test-lab.ts';
@@ -94,6 +95,18 @@ describe('an engine reachable only through the current Docker context', () => {
     expect(up.code, up.stderr).toBe(0);
     const status = JSON.parse(up.stdout) as { outcome: string; lab: string; state: string };
     expect(status).toMatchObject({ lab, state: 'running' });
+    // No Kibana: its phase is skipped, and Fleet (which needs Kibana) with it.
+    expectPhaseTimings(JSON.parse(up.stdout), [
+      ['preflight', 'done'],
+      ['images', 'done'],
+      ['network', 'done'],
+      ['certificates', 'done'],
+      ['elasticsearch', 'done'],
+      ['security-setup', 'done'],
+      ['kibana', 'skipped'],
+      ['fleet', 'skipped'],
+      ['agents', 'skipped'],
+    ]);
     // Every request went through the proxy: the context's socket is the only way this run knew to the engine.
     expect(connections - before).toBeGreaterThan(0);
 

@@ -11,6 +11,7 @@ import { readLabRecord } from '../../main/core/lab-store/lab-records.ts';
 import { resolveLab } from '../../main/core/planner/plan-service.ts';
 import { uniqueLabName } from '../support/test-lab.ts';
 import { runSeclab } from '../support/run-seclab.ts';
+import { expectPhaseTimings } from '../support/phase-timings.ts';
 
 /**
  * Issue #14: the emulated default lab (3 nodes, Kibana, Fleet Server, 1 agent) on Podman's
@@ -149,6 +150,11 @@ describe.skipIf(!available)(`the emulated default lab on Podman (${socket ?? 'no
     const up = await seclab(['up', '--lab', lab, '--images', 'emulated', '--json']);
     expect(up.code, up.stderr).toBe(0);
     expect(JSON.parse(up.stdout)).toMatchObject({ lab, state: 'running' });
+    const bringUp = ['preflight', 'images', 'network', 'certificates', 'elasticsearch', 'security-setup', 'kibana', 'fleet', 'agents'];
+    expectPhaseTimings(
+      JSON.parse(up.stdout),
+      bringUp.map((phase) => [phase, 'done']),
+    );
     expectVerified(await verify());
     await expectDockerLabBeside();
 
@@ -158,6 +164,8 @@ describe.skipIf(!available)(`the emulated default lab on Podman (${socket ?? 'no
     expect(probeBefore).toBeDefined();
     const reset = await seclab(['reset', '--lab', lab, '--json']);
     expect(reset.code, reset.stderr).toBe(0);
+    // Reset's teardown kept the network, and its bring-up used it again.
+    expectPhaseTimings(JSON.parse(reset.stdout), [['teardown', 'done'], ...bringUp.map((phase): [string, string] => [phase, phase === 'network' ? 'skipped' : 'done'])]);
     // Reset keeps the outsider's standing probe on Docker only: on Podman it is made anew (down-lab.ts).
     expect(await outsiderProbe()).not.toBe(probeBefore);
     expectVerified(await verify());
