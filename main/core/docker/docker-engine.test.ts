@@ -5,7 +5,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAB_LABEL } from '../../../common/lab-plan.ts';
 import { buildEmulatorBaseImage, collectNodeRootFilesystem } from '../emulator-images/build-emulator-images.ts';
-import { DockerEngine } from './docker-engine.ts';
+import { DockerEngine, dockerBefore20_10_27 } from './docker-engine.ts';
 
 const HOSTILE = ['x/../../../127.0.0.1:47999/p', '../x', 'a/b', 'x?y=1', 'x#', '.hidden', '-x', '', 'x y', 'x%2f..'];
 
@@ -262,5 +262,19 @@ describe('one-shot containers on the real engine', () => {
     }
     // Nobody is left to remove it: the engine does, once it exits.
     await expect.poll(async () => (await engine.inspectContainer(name)) === undefined, { timeout: 30_000, interval: 250 }).toBe(true);
+  });
+});
+
+describe('dockerBefore20_10_27: engines whose concurrent container exits may deadlock (moby/moby#46661)', () => {
+  it.each([
+    ['20.10.24+dfsg1', true],
+    ['20.10.26', true],
+    ['19.03.15', true],
+    ['20.10.27', false],
+    ['23.0.6', false],
+    ['27.3.1', false],
+    ['not a version', false],
+  ])('%s → %s', (version, expected) => {
+    expect(dockerBefore20_10_27(version)).toBe(expected);
   });
 });

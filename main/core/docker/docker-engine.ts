@@ -107,6 +107,14 @@ const REMOVAL_WAIT_MS = 15_000;
 /** A network removal the engine refuses while an endpoint is still attached. */
 const hasActiveEndpoints = (error: unknown) => (error as { statusCode?: number })?.statusCode === 403 && /has active endpoints/i.test((error as Error).message);
 
+/** "20.10.24+dfsg1" → true, "20.10.27" → false, "24.0.7" → false, "19.03.15" → true; a version it cannot read → false. */
+export function dockerBefore20_10_27(version: string): boolean {
+  const [major, minor, patch] = (/^(\d+)\.(\d+)\.(\d+)/.exec(version) ?? []).slice(1).map(Number);
+  if (major === undefined || Number.isNaN(major)) return false;
+  if (major !== 20) return major < 20;
+  return minor < 10 || (minor === 10 && patch < 27);
+}
+
 /** What the engine's resolution may show: everything but the connection options (a TLS key among them). */
 export function engineInfoOf(resolved: ResolvedEngine): DockerEngineInfo {
   const { source, address, contextName, how, label, candidates } = resolved;
@@ -224,6 +232,42 @@ export class DockerEngine {
   }
 
   private podman: Promise<boolean> | undefined;
+
+  private exitsMayDeadlock: Promise<boolean> | undefined;
+
+  /**
+   * Whether containers of one network that exit at the same moment may deadlock this engine for good: Docker
+   * before 20.10.27 (Debian 12's docker.io is 20.10.24) takes libnetwork's network and controller locks in
+   * opposite orders in getSvcRecords and processEndpointDelete (moby/moby#46661, fixed by moby/libnetwork#2679
+   * in 20.10.27 and by moby/moby#42545 from 22.06). Every call about those containers then hangs until the
+   * engine restarts. Seen here: a teardown's parallel forced removals of seven lab containers.
+   */
+  concurrentExitsMayDeadlock(): Promise<boolean> {
+    this.exitsMayDeadlock ??= this.docker.version().then(
+      (version) => !(version.Components ?? []).some((component) => component.Name === 'Podman Engine') && dockerBefore20_10_27(version.Version),
+      () => {
+        this.exitsMayDeadlock = undefined;
+        return false;
+      },
+    );
+    return this.exitsMayDeadlock;
+  }
+
+  /** SIGKILL, then the engine's word that it has stopped (its network released): one exit at a time, where that matters. */
+  async killAndAwaitExit(container: string): Promise<void> {
+    const info = await this.inspectContainer(container);
+    if (!info?.State.Running) return;
+    const exited = this.container(info.Id)
+      .wait({ condition: 'not-running' })
+      .catch((error: unknown) => {
+        if (!isNotFound(error)) throw error;
+      });
+    await this.killContainer(info.Id);
+    await exited;
+    // The engine holds the container's lock until its exit is handled, network release included (and the
+    // wait may answer before that): an inspect answers after it.
+    await this.inspectContainer(info.Id);
+  }
 
   /** Podman's Docker-compatible API (podman system service): /version lists a "Podman Engine" component (podman pkg/api/handlers/compat/version.go). */
   isPodman(): Promise<boolean> {

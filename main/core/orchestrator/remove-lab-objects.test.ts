@@ -14,12 +14,18 @@ const probe = (vantage: string, networkMode: string | undefined, standing?: 'net
 });
 
 /** An engine whose removals each take a while; it records when each begins and ends. */
-function engineWith(containers: LabContainer[]) {
+function engineWith(containers: LabContainer[], { exitsMayDeadlock = false } = {}) {
   const left = new Set(containers.map((c) => c.id));
   const log: string[] = [];
   const engine = {
     labObjects: async () => ({ containers: containers.filter((c) => left.has(c.id)), volumes: [], networks: [] }),
     killContainer: async (id: string) => void log.push(`kill ${id}`),
+    concurrentExitsMayDeadlock: async () => exitsMayDeadlock,
+    killAndAwaitExit: async (id: string) => {
+      log.push(`stop ${id}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      log.push(`stopped ${id}`);
+    },
     removeContainer: async (id: string) => {
       log.push(`begin ${id}`);
       await new Promise((resolve) => setTimeout(resolve, 30));
@@ -73,5 +79,27 @@ describe('removeLabObjects', () => {
     const all = engineWith(lab());
     await removeLabObjects(all.engine, 't');
     expect((await all.engine.labObjects('t')).containers).toEqual([]);
+  });
+
+  it('on an engine whose concurrent exits may deadlock (Docker before 20.10.27), stops the containers with an endpoint of their own one by one, each removed once it has stopped', async () => {
+    const es01 = component('es01');
+    const containers = [es01, component('kibana'), probe('es01', `container:${es01.id}`), probe('outsider', 'seclab-t'), { ...component('gone'), state: 'exited' }];
+    const { engine, log } = engineWith(containers, { exitsMayDeadlock: true });
+    await removeLabObjects(engine, 't');
+    const stops = log.filter((line) => line.startsWith('stop'));
+    // One at a time: each stop ends before the next begins. The probe in es01's stack has no endpoint, the exited one no process.
+    expect(stops).toEqual(['stop id-es01', 'stopped id-es01', 'stop id-kibana', 'stopped id-kibana', 'stop id-probe-outsider', 'stopped id-probe-outsider']);
+    for (const id of ['id-es01', 'id-kibana', 'id-probe-outsider']) expect(log.indexOf(`begin ${id}`), id).toBeGreaterThan(log.indexOf(`stopped ${id}`));
+    // Kibana's removal did not wait for the stops after its own.
+    expect(log.indexOf('begin id-kibana')).toBeLessThan(log.indexOf('stopped id-probe-outsider'));
+    expect(log.filter((line) => line.startsWith('begin')).length).toBe(5);
+    // es01 was stopped in turn, not killed beside the others while its probe went.
+    expect(log).not.toContain('kill id-es01');
+  });
+
+  it('stops nothing apart on an engine without that deadlock', async () => {
+    const { engine, log } = engineWith([component('es01'), component('kibana'), probe('outsider', 'seclab-t')]);
+    await removeLabObjects(engine, 't');
+    expect(log.some((line) => line.startsWith('stop'))).toBe(false);
   });
 });

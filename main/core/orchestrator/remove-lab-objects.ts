@@ -29,9 +29,18 @@ export async function removeLabObjects(
   let objects = await engine.labObjects(lab);
   let containers = toRemove(objects);
   let removedContainers = 0;
+  const oneExitAtATime = await engine.concurrentExitsMayDeadlock();
   for (let pass = 0; containers.length > 0 && pass < TEARDOWN_PASSES; pass++) {
+    // On such an engine (docker-engine.ts, concurrentExitsMayDeadlock) the containers with an endpoint of their
+    // own on the lab's network stop one at a time; each one's removal, which releases nothing more, begins as soon
+    // as it has stopped, beside the next stop.
+    const stopped = oneExitAtATime ? stopOneAtATime(engine, containers.filter(hasOwnEndpoint)) : new Map<LabContainer, Promise<void>>();
+    const removeOnceStopped = async (container: LabContainer) => {
+      await stopped.get(container);
+      await engine.removeContainer(container.id);
+    };
     const helpers = containers.filter((container) => isOneShotHelper(container));
-    const helpersRemoved = new Map(helpers.map((helper) => [helper, engine.removeContainer(helper.id)]));
+    const helpersRemoved = new Map(helpers.map((helper) => [helper, removeOnceStopped(helper)]));
     await Promise.all([
       ...helpersRemoved.values(),
       ...containers
@@ -42,8 +51,8 @@ export async function removeLabObjects(
           // after the helpers in its stack, and after every helper where the listing does not say (Podman's);
           // it is killed meanwhile, which needs no order and is most of a removal's work.
           const dependents = helpers.filter((helper) => mayShareStackOf(helper, container));
-          if (dependents.length > 0) await Promise.all([engine.killContainer(container.id), ...dependents.map((helper) => helpersRemoved.get(helper))]);
-          await engine.removeContainer(container.id);
+          if (dependents.length > 0) await Promise.all([stopped.get(container) ?? engine.killContainer(container.id), ...dependents.map((helper) => helpersRemoved.get(helper))]);
+          await removeOnceStopped(container);
           removedContainers += 1;
           onComponentRemoved(container.labels['seclab.component'] ?? container.name);
         }),
@@ -57,6 +66,22 @@ export async function removeLabObjects(
   if (keepNetworks) return { containers: removedContainers, volumes: rest.volumes.length, networks: 0 };
   for (const network of rest.networks) await engine.removeNetwork(network.id);
   return { containers: removedContainers, volumes: rest.volumes.length, networks: rest.networks.length };
+}
+
+/** Each container stopped once the one before it has (the first at once): when each has stopped. */
+function stopOneAtATime(engine: DockerEngine, containers: LabContainer[]): Map<LabContainer, Promise<void>> {
+  let previous = Promise.resolve();
+  return new Map(
+    containers.map((container) => {
+      previous = previous.then(() => engine.killAndAwaitExit(container.id));
+      return [container, previous];
+    }),
+  );
+}
+
+/** Running with an endpoint of its own (not in another container's network stack, not without a network). */
+function hasOwnEndpoint(container: LabContainer): boolean {
+  return container.state === 'running' && container.networkMode !== 'none' && !container.networkMode?.startsWith('container:');
 }
 
 function mayShareStackOf(helper: LabContainer, container: LabContainer): boolean {
