@@ -83,11 +83,12 @@ describe('removeLabObjects', () => {
 
   it('on an engine whose concurrent exits may deadlock (Docker before 20.10.27), stops the containers with an endpoint of their own one by one, each removed once it has stopped', async () => {
     const es01 = component('es01');
-    const containers = [es01, component('kibana'), probe('es01', `container:${es01.id}`), probe('outsider', 'seclab-t'), { ...component('gone'), state: 'exited' }];
+    const containers = [probe('outsider', 'seclab-t'), es01, component('kibana'), probe('es01', `container:${es01.id}`), { ...component('gone'), state: 'exited' }];
     const { engine, log } = engineWith(containers, { exitsMayDeadlock: true });
     await removeLabObjects(engine, 't');
     const stops = log.filter((line) => line.startsWith('stop'));
-    // One at a time: each stop ends before the next begins. The probe in es01's stack has no endpoint, the exited one no process.
+    // One at a time, the components first: each stop ends before the next begins. The probe in es01's stack has no
+    // endpoint, the exited one no process.
     expect(stops).toEqual(['stop id-es01', 'stopped id-es01', 'stop id-kibana', 'stopped id-kibana', 'stop id-probe-outsider', 'stopped id-probe-outsider']);
     for (const id of ['id-es01', 'id-kibana', 'id-probe-outsider']) expect(log.indexOf(`begin ${id}`), id).toBeGreaterThan(log.indexOf(`stopped ${id}`));
     // Kibana's removal did not wait for the stops after its own.

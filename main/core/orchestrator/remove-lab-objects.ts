@@ -34,7 +34,9 @@ export async function removeLabObjects(
     // On such an engine (docker-engine.ts, concurrentExitsMayDeadlock) the containers with an endpoint of their
     // own on the lab's network stop one at a time; each one's removal, which releases nothing more, begins as soon
     // as it has stopped, beside the next stop.
-    const stopped = oneExitAtATime ? stopOneAtATime(engine, containers.filter(hasOwnEndpoint)) : new Map<LabContainer, Promise<void>>();
+    // The components first: a teardown cut short leaves a lab that `up` sees is not whole, not one without its probes.
+    const stopOrder = [...containers.filter((c) => !isOneShotHelper(c)), ...containers.filter((c) => isOneShotHelper(c))];
+    const stopped = oneExitAtATime ? stopOneAtATime(engine, stopOrder.filter(hasOwnEndpoint)) : new Map<LabContainer, Promise<void>>();
     const removeOnceStopped = async (container: LabContainer) => {
       await stopped.get(container);
       await engine.removeContainer(container.id);
