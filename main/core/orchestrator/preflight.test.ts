@@ -135,3 +135,20 @@ describe('a port another up is taking right now', () => {
     });
   });
 });
+
+describe('the Docker engine check names a Docker whose concurrent container exits may deadlock', () => {
+  const dockerCheck = async (version: EngineVersion) =>
+    (await runPreflight({ engine: engineDescribedAs(version), plan, portsHeldByLab: [], labExists: false, isPortFree: async () => true, freeDiskBytes: () => 100 * 1024 ** 3 })).find((check) => check.id === 'docker')!;
+
+  it('passes, saying so and what seclab does about it, before 20.10.27 (Debian 12 ships 20.10.24)', async () => {
+    const check = await dockerCheck(dockerCe);
+    expect(check.status).toBe('pass');
+    expect(check.detail).toContain("; before 20.10.27, a network's containers exiting together can deadlock it (moby/moby#46661), so seclab stops a lab's containers one at a time; Docker 20.10.27 or later fixes it");
+  });
+
+  it('says nothing of it from 20.10.27, nor for Podman', async () => {
+    expect((await dockerCheck(dockerDesktop)).detail).not.toContain('deadlock');
+    expect((await dockerCheck({ ...dockerCe, version: '20.10.27' })).detail).not.toContain('deadlock');
+    expect((await dockerCheck({ ...dockerCe, version: '4.3.1', components: ['Podman Engine'] })).detail).not.toContain('deadlock');
+  });
+});
