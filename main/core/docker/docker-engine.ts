@@ -107,6 +107,19 @@ const REMOVAL_WAIT_MS = 15_000;
 /** A network removal the engine refuses while an endpoint is still attached. */
 const hasActiveEndpoints = (error: unknown) => (error as { statusCode?: number })?.statusCode === 403 && /has active endpoints/i.test((error as Error).message);
 
+/** The component Podman's compat API lists in /version. */
+export const PODMAN_COMPONENT = 'Podman Engine';
+
+/**
+ * Docker before 20.10.27 (Debian 12's docker.io is 20.10.24) takes libnetwork's network and controller locks in
+ * opposite orders in getSvcRecords and processEndpointDelete (moby/moby#46661, fixed by moby/libnetwork#2679 in
+ * 20.10.27 and by moby/moby#42545 from 22.06): a network's containers that exit at the same moment may deadlock
+ * it, and every call about them then hangs until the engine restarts. Podman is another engine.
+ */
+export function exitsMayDeadlock(version: string, components: readonly string[]): boolean {
+  return !components.includes(PODMAN_COMPONENT) && dockerBefore20_10_27(version);
+}
+
 /** "20.10.24+dfsg1" → true, "20.10.27" → false, "24.0.7" → false, "19.03.15" → true; a version it cannot read → false. */
 export function dockerBefore20_10_27(version: string): boolean {
   const [major, minor, patch] = (/^(\d+)\.(\d+)\.(\d+)/.exec(version) ?? []).slice(1).map(Number);
@@ -231,54 +244,52 @@ export class DockerEngine {
     };
   }
 
-  private podman: Promise<boolean> | undefined;
+  private listedVersion: Promise<Docker.DockerVersion> | undefined;
 
-  private exitsMayDeadlock: Promise<boolean> | undefined;
-
-  /**
-   * Whether containers of one network that exit at the same moment may deadlock this engine for good: Docker
-   * before 20.10.27 (Debian 12's docker.io is 20.10.24) takes libnetwork's network and controller locks in
-   * opposite orders in getSvcRecords and processEndpointDelete (moby/moby#46661, fixed by moby/libnetwork#2679
-   * in 20.10.27 and by moby/moby#42545 from 22.06). Every call about those containers then hangs until the
-   * engine restarts. Seen here: a teardown's parallel forced removals of seven lab containers.
-   */
-  concurrentExitsMayDeadlock(): Promise<boolean> {
-    this.exitsMayDeadlock ??= this.docker.version().then(
-      (version) => !(version.Components ?? []).some((component) => component.Name === 'Podman Engine') && dockerBefore20_10_27(version.Version),
-      () => {
-        this.exitsMayDeadlock = undefined;
-        return false;
-      },
-    );
-    return this.exitsMayDeadlock;
+  /** /version, asked once (again after a failure): what isPodman and concurrentExitsMayDeadlock read. */
+  private engineVersion(): Promise<Docker.DockerVersion> {
+    this.listedVersion ??= this.docker.version().catch((error: unknown) => {
+      this.listedVersion = undefined;
+      throw error;
+    });
+    return this.listedVersion;
   }
 
-  /** SIGKILL, then the engine's word that it has stopped (its network released): one exit at a time, where that matters. */
+  /**
+   * Whether containers of one network that exit at the same moment may deadlock this engine for good
+   * (exitsMayDeadlock). Seen here: a teardown's parallel forced removals of seven lab containers.
+   */
+  async concurrentExitsMayDeadlock(): Promise<boolean> {
+    return this.engineVersion().then(
+      (version) =>
+        exitsMayDeadlock(
+          version.Version,
+          (version.Components ?? []).map((component) => component.Name),
+        ),
+      () => false,
+    );
+  }
+
+  /** SIGKILL (killContainer checks the label), then the engine's word that it has stopped: one exit at a time, where that matters. */
   async killAndAwaitExit(container: string): Promise<void> {
-    const info = await this.inspectContainer(container);
-    if (!info?.State.Running) return;
-    const exited = this.container(info.Id)
+    await this.killContainer(container);
+    // Answered at once for a container already stopped; gone is stopped too.
+    await this.container(container)
       .wait({ condition: 'not-running' })
       .catch((error: unknown) => {
         if (!isNotFound(error)) throw error;
       });
-    await this.killContainer(info.Id);
-    await exited;
     // The engine holds the container's lock until its exit is handled, network release included (and the
     // wait may answer before that): an inspect answers after it.
-    await this.inspectContainer(info.Id);
+    await this.inspectContainer(container);
   }
 
   /** Podman's Docker-compatible API (podman system service): /version lists a "Podman Engine" component (podman pkg/api/handlers/compat/version.go). */
-  isPodman(): Promise<boolean> {
-    this.podman ??= this.docker.version().then(
-      (version) => (version.Components ?? []).some((component) => component.Name === 'Podman Engine'),
-      () => {
-        this.podman = undefined;
-        return false;
-      },
+  async isPodman(): Promise<boolean> {
+    return this.engineVersion().then(
+      (version) => (version.Components ?? []).some((component) => component.Name === PODMAN_COMPONENT),
+      () => false,
     );
-    return this.podman;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { readFileSync, statfsSync } from 'node:fs';
 import type { LabPlan } from '../../../common/lab-plan.ts';
 import type { PreflightCheck } from '../../../common/lab-status.ts';
-import { dockerBefore20_10_27, type DockerEngine } from '../docker/docker-engine.ts';
+import { exitsMayDeadlock, PODMAN_COMPONENT, type DockerEngine } from '../docker/docker-engine.ts';
 import { isLoopbackPortFree } from '../lab-store/allocate-lab.ts';
 import type { PortClaims } from '../lab-store/port-claims.ts';
 import { isEngineUnreachable } from '../docker/engine-connection.ts';
@@ -234,14 +234,14 @@ export async function runPreflight(inputs: PreflightInputs): Promise<PreflightCh
   let engineInfo;
   try {
     engineInfo = await inputs.engine.version();
-    const podman = engineInfo.components.includes('Podman Engine');
+    const podman = engineInfo.components.includes(PODMAN_COMPONENT);
     checks.push({
       id: 'docker',
       title: 'Docker engine',
       status: 'pass',
       detail:
         `${podman ? 'Podman' : 'Docker'} ${engineInfo.version} (API ${engineInfo.apiVersion}) on ${engineInfo.operatingSystem}, kernel ${engineInfo.kernelVersion}` +
-        (!podman && dockerBefore20_10_27(engineInfo.version) ? `; ${EXITS_MAY_DEADLOCK_NOTE}` : ''),
+        (exitsMayDeadlock(engineInfo.version, engineInfo.components) ? `; ${EXITS_MAY_DEADLOCK_NOTE}` : ''),
     });
   } catch (error) {
     // A connection that never opened is already said with its fix, naming the socket (engine-connection.ts).
