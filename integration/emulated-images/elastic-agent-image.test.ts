@@ -77,7 +77,7 @@ describe('the emulated elastic-agent image in Docker', () => {
   afterAll(async () => {
     const containers = (await docker(['ps', '-aq', '--filter', `label=seclab.lab=${lab}`])).stdout.split('\n').filter(Boolean);
     // One at a time (the docker CLI removes the containers it is given at once): a network's containers exiting
-    // together can deadlock Docker before 20.10.27 (concurrentExitsMayDeadlock).
+    // together can deadlock Docker before 20.10.27 (concurrentNetworkLeavesMayDeadlock).
     for (const container of containers) await docker(['rm', '-f', container]);
     const volumes = (await docker(['volume', 'ls', '-q', '--filter', `label=seclab.lab=${lab}`])).stdout.split('\n').filter(Boolean);
     if (volumes.length) await docker(['volume', 'rm', ...volumes]);

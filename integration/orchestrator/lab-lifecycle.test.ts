@@ -170,7 +170,7 @@ describe('lab orchestrator on the real engine with emulated images', () => {
     await client.close();
     const engine = home.environment.engine();
     const status = await observeLab(engine, home.home, lab);
-    // One at a time: a network's containers exiting together can deadlock Docker before 20.10.27 (concurrentExitsMayDeadlock).
+    // One at a time: a network's containers exiting together can deadlock Docker before 20.10.27 (concurrentNetworkLeavesMayDeadlock).
     for (const component of status.components) await engine.stopContainer(component.container, 2);
     expect((await observeLab(engine, home.home, lab)).state).toBe('stopped');
     const password = readLabSecrets(home.home, lab)!['elastic-password'];

@@ -157,6 +157,10 @@ describe.skipIf(!available)(`the emulated default lab on Podman (${socket ?? 'no
     );
     expectVerified(await verify());
     await expectDockerLabBeside();
+    // A whole lab is running, whatever Podman's listing says of its containers' networks (unfinished-bring-up.ts reads them).
+    const again = await seclab(['up', '--lab', lab, '--images', 'emulated', '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).outcome).toBe('already-running');
 
     const podman = new DockerEngine(new Docker({ socketPath: socket }));
     const outsiderProbe = async () => (await podman.labObjects(lab)).containers.find((c) => c.name === `seclab-${lab}-probe-outsider`)?.id;

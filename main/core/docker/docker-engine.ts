@@ -41,6 +41,8 @@ export interface LabObjects {
     labels: Record<string, string>;
     /** `container:<id>` when it shares another container's network stack; undefined where the engine's listing does not say (Podman's). */
     networkMode?: string;
+    /** The networks it is attached to, by name; undefined where the engine's listing does not say. */
+    networks?: string[];
   }>;
   volumes: Array<{ name: string; labels: Record<string, string> }>;
   networks: Array<{ id: string; name: string; labels: Record<string, string>; subnets: string[] }>;
@@ -112,11 +114,12 @@ export const PODMAN_COMPONENT = 'Podman Engine';
 
 /**
  * Docker before 20.10.27 (Debian 12's docker.io is 20.10.24) takes libnetwork's network and controller locks in
- * opposite orders in getSvcRecords and processEndpointDelete (moby/moby#46661, fixed by moby/libnetwork#2679 in
- * 20.10.27 and by moby/moby#42545 from 22.06): a network's containers that exit at the same moment may deadlock
- * it, and every call about them then hangs until the engine restarts. Podman is another engine.
+ * opposite orders in getSvcRecords, which an endpoint's leave calls, and processEndpointDelete, which its deletion
+ * queues (moby/moby#46661, fixed by moby/libnetwork#2679 in 20.10.27 and by moby/moby#42545 from 22.06): a
+ * network's containers that leave it at the same moment (exit, removal, disconnect) may deadlock it, and every
+ * call about them then hangs until the engine restarts. Podman is another engine.
  */
-export function exitsMayDeadlock(version: string, components: readonly string[]): boolean {
+export function networkLeavesMayDeadlock(version: string, components: readonly string[]): boolean {
   return !components.includes(PODMAN_COMPONENT) && dockerBefore20_10_27(version);
 }
 
@@ -233,7 +236,14 @@ export class DockerEngine {
     const filter = { label: [lab ? `${LAB_LABEL}=${lab}` : LAB_LABEL] };
     const [containers, volumes, networks] = await Promise.all([this.docker.listContainers({ all: true, filters: filter }), this.docker.listVolumes({ filters: filter }), this.docker.listNetworks({ filters: filter })]);
     return {
-      containers: containers.map((c) => ({ id: c.Id, name: listedName(c), state: c.State, labels: c.Labels, networkMode: c.HostConfig?.NetworkMode })),
+      containers: containers.map((c) => ({
+        id: c.Id,
+        name: listedName(c),
+        state: c.State,
+        labels: c.Labels,
+        networkMode: c.HostConfig?.NetworkMode,
+        networks: c.NetworkSettings?.Networks ? Object.keys(c.NetworkSettings.Networks) : undefined,
+      })),
       volumes: (volumes.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} })),
       networks: networks.map((n) => ({
         id: n.Id,
@@ -246,7 +256,7 @@ export class DockerEngine {
 
   private listedVersion: Promise<Docker.DockerVersion> | undefined;
 
-  /** /version, asked once (again after a failure): what isPodman and concurrentExitsMayDeadlock read. */
+  /** /version, asked once (again after a failure): what isPodman and concurrentNetworkLeavesMayDeadlock read. */
   private engineVersion(): Promise<Docker.DockerVersion> {
     this.listedVersion ??= this.docker.version().catch((error: unknown) => {
       this.listedVersion = undefined;
@@ -256,13 +266,13 @@ export class DockerEngine {
   }
 
   /**
-   * Whether containers of one network that exit at the same moment may deadlock this engine for good
-   * (exitsMayDeadlock). Seen here: a teardown's parallel forced removals of seven lab containers.
+   * Whether containers that leave one network at the same moment may deadlock this engine for good
+   * (networkLeavesMayDeadlock). Seen here: a teardown's parallel forced removals of seven lab containers.
    */
-  async concurrentExitsMayDeadlock(): Promise<boolean> {
+  async concurrentNetworkLeavesMayDeadlock(): Promise<boolean> {
     return this.engineVersion().then(
       (version) =>
-        exitsMayDeadlock(
+        networkLeavesMayDeadlock(
           version.Version,
           (version.Components ?? []).map((component) => component.Name),
         ),
@@ -270,18 +280,22 @@ export class DockerEngine {
     );
   }
 
-  /** SIGKILL (killContainer checks the label), then the engine's word that it has stopped: one exit at a time, where that matters. */
-  async killAndAwaitExit(container: string): Promise<void> {
-    await this.killContainer(container);
-    // Answered at once for a container already stopped; gone is stopped too.
-    await this.container(container)
-      .wait({ condition: 'not-running' })
-      .catch((error: unknown) => {
-        if (!isNotFound(error)) throw error;
-      });
-    // The engine holds the container's lock until its exit is handled, network release included (and the
-    // wait may answer before that): an inspect answers after it.
-    await this.inspectContainer(container);
+  /**
+   * Disconnects a running container from each of its networks, one after the other: its endpoints leave while it
+   * runs, so its exit afterwards has none to release. Gone, stopped or already disconnected is done.
+   */
+  async detachFromNetworks(container: string): Promise<void> {
+    const info = await this.inspectContainer(container);
+    if (!info) return;
+    requireLabLabel('container', container, info.Config.Labels);
+    if (!info.State.Running) return;
+    for (const network of Object.keys(info.NetworkSettings?.Networks ?? {})) {
+      try {
+        await this.network(network).disconnect({ Container: info.Id, Force: true });
+      } catch (error) {
+        if (!isNotFound(error) && !/is not connected to (the )?network/i.test((error as Error).message)) throw error;
+      }
+    }
   }
 
   /** Podman's Docker-compatible API (podman system service): /version lists a "Podman Engine" component (podman pkg/api/handlers/compat/version.go). */

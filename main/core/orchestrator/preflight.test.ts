@@ -143,7 +143,9 @@ describe('the Docker engine check names a Docker whose concurrent container exit
   it('passes, saying so and what seclab does about it, before 20.10.27 (Debian 12 ships 20.10.24)', async () => {
     const check = await dockerCheck(dockerCe);
     expect(check.status).toBe('pass');
-    expect(check.detail).toContain("; before 20.10.27, a network's containers exiting together can deadlock it (moby/moby#46661), so seclab stops a lab's containers one at a time; Docker 20.10.27 or later fixes it");
+    expect(check.detail).toContain(
+      "; before 20.10.27, a network's containers leaving it together can deadlock it (moby/moby#46661), so seclab takes a lab's containers off its network one at a time; Docker 20.10.27 or later fixes it",
+    );
   });
 
   it('says nothing of it from 20.10.27, nor for Podman', async () => {

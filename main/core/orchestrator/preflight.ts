@@ -1,7 +1,7 @@
 import { readFileSync, statfsSync } from 'node:fs';
 import type { LabPlan } from '../../../common/lab-plan.ts';
 import type { PreflightCheck } from '../../../common/lab-status.ts';
-import { exitsMayDeadlock, PODMAN_COMPONENT, type DockerEngine } from '../docker/docker-engine.ts';
+import { networkLeavesMayDeadlock, PODMAN_COMPONENT, type DockerEngine } from '../docker/docker-engine.ts';
 import { isLoopbackPortFree } from '../lab-store/allocate-lab.ts';
 import type { PortClaims } from '../lab-store/port-claims.ts';
 import { isEngineUnreachable } from '../docker/engine-connection.ts';
@@ -226,8 +226,9 @@ async function portsCheck(inputs: PreflightInputs): Promise<PreflightCheck> {
 }
 
 /** The checks `up` runs before it creates anything, and `seclab doctor` runs alone. */
-/** DockerEngine.concurrentExitsMayDeadlock: said where the engine is named, not a failure (teardown works around it). */
-const EXITS_MAY_DEADLOCK_NOTE = "before 20.10.27, a network's containers exiting together can deadlock it (moby/moby#46661), so seclab stops a lab's containers one at a time; Docker 20.10.27 or later fixes it";
+/** DockerEngine.concurrentNetworkLeavesMayDeadlock: said where the engine is named, not a failure (teardown works around it). */
+const NETWORK_LEAVES_MAY_DEADLOCK_NOTE =
+  "before 20.10.27, a network's containers leaving it together can deadlock it (moby/moby#46661), so seclab takes a lab's containers off its network one at a time; Docker 20.10.27 or later fixes it";
 
 export async function runPreflight(inputs: PreflightInputs): Promise<PreflightCheck[]> {
   const checks: PreflightCheck[] = [];
@@ -241,7 +242,7 @@ export async function runPreflight(inputs: PreflightInputs): Promise<PreflightCh
       status: 'pass',
       detail:
         `${podman ? 'Podman' : 'Docker'} ${engineInfo.version} (API ${engineInfo.apiVersion}) on ${engineInfo.operatingSystem}, kernel ${engineInfo.kernelVersion}` +
-        (exitsMayDeadlock(engineInfo.version, engineInfo.components) ? `; ${EXITS_MAY_DEADLOCK_NOTE}` : ''),
+        (networkLeavesMayDeadlock(engineInfo.version, engineInfo.components) ? `; ${NETWORK_LEAVES_MAY_DEADLOCK_NOTE}` : ''),
     });
   } catch (error) {
     // A connection that never opened is already said with its fix, naming the socket (engine-connection.ts).

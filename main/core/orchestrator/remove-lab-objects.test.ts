@@ -14,17 +14,21 @@ const probe = (vantage: string, networkMode: string | undefined, standing?: 'net
 });
 
 /** An engine whose removals each take a while; it records when each begins and ends. */
-function engineWith(containers: LabContainer[], { exitsMayDeadlock = false } = {}) {
+function engineWith(containers: LabContainer[], { leavesMayDeadlock = false, volumes = [] as string[], networks = [] as string[] } = {}) {
   const left = new Set(containers.map((c) => c.id));
   const log: string[] = [];
   const engine = {
-    labObjects: async () => ({ containers: containers.filter((c) => left.has(c.id)), volumes: [], networks: [] }),
+    labObjects: async () => ({
+      containers: containers.filter((c) => left.has(c.id)),
+      volumes: volumes.map((name) => ({ name, labels: {} })),
+      networks: networks.map((id) => ({ id, name: id, labels: {}, subnets: [] })),
+    }),
     killContainer: async (id: string) => void log.push(`kill ${id}`),
-    concurrentExitsMayDeadlock: async () => exitsMayDeadlock,
-    killAndAwaitExit: async (id: string) => {
-      log.push(`stop ${id}`);
+    concurrentNetworkLeavesMayDeadlock: async () => leavesMayDeadlock,
+    detachFromNetworks: async (id: string) => {
+      log.push(`leave ${id}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
-      log.push(`stopped ${id}`);
+      log.push(`left ${id}`);
     },
     removeContainer: async (id: string) => {
       log.push(`begin ${id}`);
@@ -32,8 +36,16 @@ function engineWith(containers: LabContainer[], { exitsMayDeadlock = false } = {
       left.delete(id);
       log.push(`end ${id}`);
     },
-    removeVolume: async () => undefined,
-    removeNetwork: async () => undefined,
+    removeVolume: async (name: string) => {
+      log.push(`begin volume ${name}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      log.push(`end volume ${name}`);
+    },
+    removeNetwork: async (id: string) => {
+      log.push(`begin network ${id}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      log.push(`end network ${id}`);
+    },
   } as unknown as DockerEngine;
   return { engine, log };
 }
@@ -81,26 +93,50 @@ describe('removeLabObjects', () => {
     expect((await all.engine.labObjects('t')).containers).toEqual([]);
   });
 
-  it('on an engine whose concurrent exits may deadlock (Docker before 20.10.27), stops the containers with an endpoint of their own one by one, each removed once it has stopped', async () => {
+  it('on an engine whose concurrent network leaves may deadlock (Docker before 20.10.27), takes the containers with an endpoint of their own off the network one by one, each removed once it is off', async () => {
     const es01 = component('es01');
     const containers = [probe('outsider', 'seclab-t'), es01, component('kibana'), probe('es01', `container:${es01.id}`), { ...component('gone'), state: 'exited' }];
-    const { engine, log } = engineWith(containers, { exitsMayDeadlock: true });
-    await removeLabObjects(engine, 't');
-    const stops = log.filter((line) => line.startsWith('stop'));
-    // One at a time, the components first: each stop ends before the next begins. The probe in es01's stack has no
-    // endpoint, the exited one no process.
-    expect(stops).toEqual(['stop id-es01', 'stopped id-es01', 'stop id-kibana', 'stopped id-kibana', 'stop id-probe-outsider', 'stopped id-probe-outsider']);
-    for (const id of ['id-es01', 'id-kibana', 'id-probe-outsider']) expect(log.indexOf(`begin ${id}`), id).toBeGreaterThan(log.indexOf(`stopped ${id}`));
-    // Kibana's removal did not wait for the stops after its own.
-    expect(log.indexOf('begin id-kibana')).toBeLessThan(log.indexOf('stopped id-probe-outsider'));
-    expect(log.filter((line) => line.startsWith('begin')).length).toBe(5);
-    // es01 was stopped in turn, not killed beside the others while its probe went.
-    expect(log).not.toContain('kill id-es01');
+    const { engine, log } = engineWith(containers, { leavesMayDeadlock: true, networks: ['n1'] });
+    expect(await removeLabObjects(engine, 't')).toEqual({ containers: 3, volumes: 0, networks: 1 });
+    const leaves = log.filter((line) => line.startsWith('leave') || line.startsWith('left'));
+    // One at a time, the components first: each leave ends before the next begins. The probe in es01's stack has no
+    // endpoint, the exited one none left.
+    expect(leaves).toEqual(['leave id-es01', 'left id-es01', 'leave id-kibana', 'left id-kibana', 'leave id-probe-outsider', 'left id-probe-outsider']);
+    for (const id of ['id-es01', 'id-kibana', 'id-probe-outsider']) expect(log.indexOf(`begin ${id}`), id).toBeGreaterThan(log.indexOf(`left ${id}`));
+    // es01, whose stack the probe shares, is killed once off the network, not before.
+    expect(log.indexOf('kill id-es01')).toBeGreaterThan(log.indexOf('left id-es01'));
+    // Kibana's removal (its exit) did not wait for the leaves after its own.
+    expect(log.indexOf('begin id-kibana')).toBeLessThan(log.indexOf('left id-probe-outsider'));
+    expect(log.filter((line) => /^begin id-/.test(line)).length).toBe(5);
+    // The network went once the last container had left it, beside that one's removal.
+    expect(log.indexOf('begin network n1')).toBeGreaterThan(log.indexOf('left id-probe-outsider'));
+    expect(log.indexOf('begin network n1')).toBeLessThan(log.indexOf('end id-probe-outsider'));
   });
 
-  it('stops nothing apart on an engine without that deadlock', async () => {
+  it("says so when that early network removal fails, once the containers' removals are done", async () => {
+    const { engine, log } = engineWith([component('es01')], { leavesMayDeadlock: true, networks: ['n1'] });
+    engine.removeNetwork = async () => {
+      throw new Error('network n1 has active endpoints');
+    };
+    await expect(removeLabObjects(engine, 't')).rejects.toThrow('network n1 has active endpoints');
+    expect(log).toContain('end id-es01');
+  });
+
+  it('takes nothing off the network apart on an engine without that deadlock', async () => {
     const { engine, log } = engineWith([component('es01'), component('kibana'), probe('outsider', 'seclab-t')]);
     await removeLabObjects(engine, 't');
-    expect(log.some((line) => line.startsWith('stop'))).toBe(false);
+    expect(log.some((line) => line.startsWith('leave'))).toBe(false);
+  });
+
+  it('removes the volumes beside the network, once every container is gone, and keeps the network when asked', async () => {
+    const { engine, log } = engineWith([component('es01')], { volumes: ['v1', 'v2'], networks: ['n1'] });
+    const removed = await removeLabObjects(engine, 't');
+    expect(removed).toEqual({ containers: 1, volumes: 2, networks: 1 });
+    const containerGone = log.indexOf('end id-es01');
+    for (const line of ['begin volume v1', 'begin volume v2', 'begin network n1']) expect(log.indexOf(line), line).toBeGreaterThan(containerGone);
+    expect(log.indexOf('begin network n1')).toBeLessThan(log.indexOf('end volume v1'));
+    const kept = engineWith([component('es01')], { volumes: ['v1'], networks: ['n1'] });
+    expect(await removeLabObjects(kept.engine, 't', undefined, { keepNetworks: true })).toEqual({ containers: 1, volumes: 1, networks: 0 });
+    expect(kept.log.some((line) => line.includes('network'))).toBe(false);
   });
 });

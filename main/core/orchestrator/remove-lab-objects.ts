@@ -29,20 +29,34 @@ export async function removeLabObjects(
   let objects = await engine.labObjects(lab);
   let containers = toRemove(objects);
   let removedContainers = 0;
-  const oneExitAtATime = await engine.concurrentExitsMayDeadlock();
+  const leavesOneAtATime = await engine.concurrentNetworkLeavesMayDeadlock();
+  const removeNetworks = async (networks: LabObjects['networks']) => {
+    for (const network of networks) await engine.removeNetwork(network.id);
+    return networks.length;
+  };
+  // Where the containers leave the network one at a time, it goes once the last has left, beside their removals. Kept
+  // as a value until awaited, so that its failure cannot go unhandled meanwhile.
+  let networksRemoved: Promise<number | { error: unknown }> | undefined;
   for (let pass = 0; containers.length > 0 && pass < TEARDOWN_PASSES; pass++) {
-    // On such an engine (docker-engine.ts, concurrentExitsMayDeadlock) the containers with an endpoint of their
-    // own on the lab's network stop one at a time; each one's removal, which releases nothing more, begins as soon
-    // as it has stopped, beside the next stop.
+    // On such an engine (docker-engine.ts, concurrentNetworkLeavesMayDeadlock) the containers with an endpoint of their
+    // own leave the lab's network one at a time, while they run; each one's removal, whose exit then has no endpoint
+    // to release, begins as soon as it is off, beside the next one's leave.
     // The components first: a teardown cut short leaves a lab that `up` sees is not whole, not one without its probes.
-    const stopOrder = [...containers.filter((c) => !isOneShotHelper(c)), ...containers.filter((c) => isOneShotHelper(c))];
-    const stopped = oneExitAtATime ? stopOneAtATime(engine, stopOrder.filter(hasOwnEndpoint)) : new Map<LabContainer, Promise<void>>();
-    const removeOnceStopped = async (container: LabContainer) => {
-      await stopped.get(container);
+    const leaveOrder = [...containers.filter((c) => !isOneShotHelper(c)), ...containers.filter((c) => isOneShotHelper(c))];
+    const offNetwork = leavesOneAtATime ? detachOneAtATime(engine, leaveOrder.filter(hasOwnEndpoint)) : new Map<LabContainer, Promise<void>>();
+    if (leavesOneAtATime && !keepNetworks && !networksRemoved) {
+      // Teardown holds the lab's lock, so no network of the lab is made meanwhile: the first listing has them all.
+      const firstNetworks = objects.networks;
+      networksRemoved = Promise.all(offNetwork.values())
+        .then(() => removeNetworks(firstNetworks))
+        .catch((error: unknown) => ({ error }));
+    }
+    const removeOnceOff = async (container: LabContainer) => {
+      await offNetwork.get(container);
       await engine.removeContainer(container.id);
     };
     const helpers = containers.filter((container) => isOneShotHelper(container));
-    const helpersRemoved = new Map(helpers.map((helper) => [helper, removeOnceStopped(helper)]));
+    const helpersRemoved = new Map(helpers.map((helper) => [helper, removeOnceOff(helper)]));
     await Promise.all([
       ...helpersRemoved.values(),
       ...containers
@@ -53,8 +67,11 @@ export async function removeLabObjects(
           // after the helpers in its stack, and after every helper where the listing does not say (Podman's);
           // it is killed meanwhile, which needs no order and is most of a removal's work.
           const dependents = helpers.filter((helper) => mayShareStackOf(helper, container));
-          if (dependents.length > 0) await Promise.all([stopped.get(container) ?? engine.killContainer(container.id), ...dependents.map((helper) => helpersRemoved.get(helper))]);
-          await removeOnceStopped(container);
+          if (dependents.length > 0) {
+            const killed = (offNetwork.get(container) ?? Promise.resolve()).then(() => engine.killContainer(container.id));
+            await Promise.all([killed, ...dependents.map((helper) => helpersRemoved.get(helper))]);
+          }
+          await removeOnceOff(container);
           removedContainers += 1;
           onComponentRemoved(container.labels['seclab.component'] ?? container.name);
         }),
@@ -62,20 +79,20 @@ export async function removeLabObjects(
     objects = await engine.labObjects(lab);
     containers = toRemove(objects);
   }
-  // The last look found no container (or the passes ran out): its volumes and networks are what is left.
+  // The last look found no container (or the passes ran out): its volumes and networks are what is left, and
+  // neither waits for the other.
   const rest = objects;
-  await Promise.all(rest.volumes.map((volume) => engine.removeVolume(volume.name)));
-  if (keepNetworks) return { containers: removedContainers, volumes: rest.volumes.length, networks: 0 };
-  for (const network of rest.networks) await engine.removeNetwork(network.id);
-  return { containers: removedContainers, volumes: rest.volumes.length, networks: rest.networks.length };
+  const [, networks] = await Promise.all([Promise.all(rest.volumes.map((volume) => engine.removeVolume(volume.name))), keepNetworks ? 0 : (networksRemoved ?? removeNetworks(rest.networks))]);
+  if (typeof networks !== 'number') throw networks.error;
+  return { containers: removedContainers, volumes: rest.volumes.length, networks };
 }
 
-/** Each container stopped once the one before it has (the first at once): when each has stopped. */
-function stopOneAtATime(engine: DockerEngine, containers: LabContainer[]): Map<LabContainer, Promise<void>> {
+/** Each container taken off its networks once the one before it is (the first at once): when each is off. */
+function detachOneAtATime(engine: DockerEngine, containers: LabContainer[]): Map<LabContainer, Promise<void>> {
   let previous = Promise.resolve();
   return new Map(
     containers.map((container) => {
-      previous = previous.then(() => engine.killAndAwaitExit(container.id));
+      previous = previous.then(() => engine.detachFromNetworks(container.id));
       return [container, previous];
     }),
   );
