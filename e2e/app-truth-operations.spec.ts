@@ -102,6 +102,8 @@ test('a reload or a second tab rejoins the bring-up; Reset and Tear down hold th
       await expect(bringUpHeading(page, 'Starting', lab)).toBeVisible();
       for (const phase of doneBefore) await expect(app.phase(phase)).toHaveClass(/phase-done/);
       await expect(app.phase('preflight').locator('.phase-elapsed')).not.toBeEmpty();
+      // Each phase begun says when, from the run's real start (issue #13: the timeline reports starts and durations).
+      await expect(app.phase('preflight').locator('.phase-start')).toHaveText(/^at \d+\.\d s$/);
       await expect(badgeOf(page)).toHaveText('Starting…');
       expect(await shownElapsedMs(page)).toBeGreaterThanOrEqual(reloadedAt - clickedAt - 1500);
       await shoot('bring-up-after-reload');

@@ -18,7 +18,7 @@ const PHASE_LOOK: Record<PhaseState, { status: CheckStatus; word: string }> = {
 const COMPONENT_LOOK: Record<string, CheckStatus> = { creating: 'pending', starting: 'pending', waiting: 'pending', ready: 'pass', failed: 'fail', removed: 'info' };
 
 /** `failureShown`: the failure card above already says this phase's message; the row doesn't say it twice. */
-function PhaseRow({ phase, now, failureShown }: { phase: PhaseProgress; now: number; failureShown?: string }) {
+function PhaseRow({ phase, runStartedAt, now, failureShown }: { phase: PhaseProgress; runStartedAt: number; now: number; failureShown?: string }) {
   const look = PHASE_LOOK[phase.state];
   const elapsed = phase.elapsedMs ?? (phase.state === 'running' && phase.startedAt ? now - phase.startedAt : undefined);
   return (
@@ -26,7 +26,12 @@ function PhaseRow({ phase, now, failureShown }: { phase: PhaseProgress; now: num
       <StatusIcon status={look.status} label={look.word} />
       <span className="phase-title">{phase.title}</span>
       <span className="phase-state">{look.word}</span>
-      <span className="phase-elapsed mono">{elapsed !== undefined ? formatElapsed(elapsed) : ''}</span>
+      <span className="phase-start mono" title="When the phase began, counted from the start of the run">
+        {phase.startedAt !== undefined ? `at ${formatElapsed(phase.startedAt - runStartedAt)}` : ''}
+      </span>
+      <span className="phase-elapsed mono" title="How long the phase took">
+        {elapsed !== undefined ? formatElapsed(elapsed) : ''}
+      </span>
       {phase.detail &&
         phase.state !== 'done' &&
         (phase.state === 'failed' && phase.detail === failureShown ? <span className="phase-detail">what happened is said above</span> : <span className="phase-detail">{phase.detail}</span>)}
@@ -80,7 +85,7 @@ export function BringUpScreen() {
           </h2>
           <ol className="timeline">
             {run.phases.map((phase) => (
-              <PhaseRow key={phase.phase} phase={phase} now={now} failureShown={run.failure?.message} />
+              <PhaseRow key={phase.phase} phase={phase} runStartedAt={run.startedAt} now={now} failureShown={run.failure?.message} />
             ))}
           </ol>
         </section>
