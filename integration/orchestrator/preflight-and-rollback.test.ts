@@ -223,7 +223,7 @@ describe('rollback: an image that exits mid-up leaves zero objects', () => {
     expect(error.message).toMatch(/^kibana \(kibana\): Kibana: kibana exited with code 3/);
     expect(error.message).toContain('FATAL simulated crash: kibana cannot start');
     const rollback = home.events.findLast((e) => e.type === 'phase-finished' && e.phase === 'rollback');
-    expect(rollback).toMatchObject({ outcome: 'done', detail: expect.stringMatching(/removed 4 containers, 8 volumes, 1 networks/) });
+    expect(rollback).toMatchObject({ outcome: 'done', detail: expect.stringMatching(/removed 4 containers, 8 volumes, 1 network$/) });
     expect(await objectCount(lab)).toBe(0);
     expect(existsSync(labPaths(home.home, lab).root)).toBe(false);
   });
@@ -257,7 +257,7 @@ describe('rollback: a node that dies while Kibana is being prepared leaves zero 
     expect(error).toMatchObject({ code: 'COMPONENT_FAILED', context: { phase: 'elasticsearch' } });
     const rollback = home.events.findLast((e) => e.type === 'phase-finished' && e.phase === 'rollback' && e.lab === lab);
     // 3 nodes and Kibana (prepared while the nodes started), their 8 volumes, the network.
-    expect(rollback).toMatchObject({ outcome: 'done', detail: expect.stringMatching(/removed 4 containers, 8 volumes, 1 networks/) });
+    expect(rollback).toMatchObject({ outcome: 'done', detail: expect.stringMatching(/removed 4 containers, 8 volumes, 1 network$/) });
     expect(await objectCount(lab)).toBe(0);
   });
 });

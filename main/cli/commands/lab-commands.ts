@@ -7,6 +7,7 @@ import { UP_PHASES, type LabEvent, type UpPhase } from '../../../common/lab-even
 import { allOf, createPhaseRecorder } from '../../../common/phase-timings.ts';
 import { containerNameOf, planLab } from '../../core/planner/plan-lab.ts';
 import { SeclabError } from '../../../common/errors.ts';
+import { removedObjects } from '../../../common/counted.ts';
 import { addLabOption, addSpecOptions, labNameOption, validSpecInputFromFlags, wholeNumberIn, type SpecFlags } from '../spec-options.ts';
 import { pipeScrubbedLogs } from '../follow-logs.ts';
 import { formatStatus, formatLabList, formatPreflight, formatChecks } from '../format/format-status.ts';
@@ -94,7 +95,7 @@ export function registerLabCommands(program: Command, environment: CoreEnvironme
       const { downAllLabs, downLab } = await orchestrator.down();
       const results = flags.all ? await downAllLabs(context, { purge: flags.purge }) : [await downLab(context, flags.lab, { purge: flags.purge })];
       if (flags.json) printJson(flags.all ? results : results[0]);
-      else for (const r of results) print(`Lab "${r.lab}": removed ${r.removed.containers} containers, ${r.removed.volumes} volumes, ${r.removed.networks} networks${r.purged ? ', and its folder' : ''}.`);
+      else for (const r of results) print(`Lab "${r.lab}": removed ${removedObjects(r.removed)}${r.purged ? ', and its folder' : ''}.`);
     });
 
   addLabOption(program.command('reset'))

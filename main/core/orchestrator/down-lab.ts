@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { SeclabError } from '../../../common/errors.ts';
+import { removedObjects } from '../../../common/counted.ts';
 import { labPaths } from '../lab-store/lab-home.ts';
 import { listLabRecords, readLabRecord } from '../lab-store/lab-records.ts';
 import { acquireLabLock } from '../lab-store/lab-lock.ts';
@@ -42,7 +43,7 @@ export async function downLab(context: LabContext, lab: string, options: { purge
       lab,
       phase: 'teardown',
       outcome: 'done',
-      detail: `removed ${removed.containers} containers, ${removed.volumes} volumes, ${removed.networks} networks${options.purge ? ' and the lab folder' : ''}${keepNetwork ? `; ${KEPT_NETWORK_TEARDOWN_NOTE}` : ''}`,
+      detail: `removed ${removedObjects(removed)}${options.purge ? ' and the lab folder' : ''}${keepNetwork ? `; ${KEPT_NETWORK_TEARDOWN_NOTE}` : ''}`,
       at: new Date().toISOString(),
       elapsedMs: Date.now() - started,
     });

@@ -5,6 +5,7 @@ import { parseLabSpec, type LabSpec, type LabSpecInput } from '../../../common/l
 import { PHASE_TITLES, UP_PHASES, type LabEvent, type UpPhase } from '../../../common/lab-events.ts';
 import type { LabStatus, PreflightCheck } from '../../../common/lab-status.ts';
 import { SeclabError, serializeError } from '../../../common/errors.ts';
+import { removedObjects } from '../../../common/counted.ts';
 import type { CoreEnvironment } from '../environment.ts';
 import type { DockerEngine } from '../docker/docker-engine.ts';
 import { labPaths } from '../lab-store/lab-home.ts';
@@ -757,7 +758,7 @@ async function claimingUp(context: LabContext, input: LabSpecInput, options: UpO
     let rebuilt: string | undefined;
     if (unfinished) {
       const removed = await removeLabObjects(engine, spec.name, (component) => run.emit({ type: 'component-state', lab: spec.name, component, state: 'removed' }));
-      rebuilt = `${unfinished}: removed its ${removed.containers} containers, ${removed.volumes} volumes and ${removed.networks} network to build it again`;
+      rebuilt = `${unfinished}: removed its ${removedObjects(removed)} to build it again`;
       existing = false;
       before = { containers: [], volumes: [], networks: [] };
     }
@@ -848,7 +849,7 @@ async function claimingUp(context: LabContext, input: LabSpecInput, options: UpO
             // Objects the engine could not remove (it stopped, say) keep the folder, whose record marks the lab unfinished.
             if ((await removeCreated(run)) && !folderExisted) rmSync(paths.root, { recursive: true, force: true });
           },
-          () => `removed ${run.created.containers.length} containers, ${run.created.volumes.length} volumes, ${run.created.networks.length} networks`,
+          () => `removed ${removedObjects({ containers: run.created.containers.length, volumes: run.created.volumes.length, networks: run.created.networks.length })}`,
         )
         .catch(() => undefined);
     }

@@ -9,6 +9,7 @@ import { PHASE_TITLES, UP_PHASES, type LabEvent, type UpPhase } from '../../../c
 import type { LabPlan } from '../../../common/lab-plan.ts';
 import { parseLabSpec, type LabSpec } from '../../../common/lab-spec.ts';
 import type { ComponentStatus, LabState, LabStatus, PreflightCheck } from '../../../common/lab-status.ts';
+import { removedObjects } from '../../../common/counted.ts';
 import { reachLabEndpoints } from '../../core/docker/lab-endpoint-reach.ts';
 import { localPublishedPorts, type PublishedPortAccess } from '../../core/docker/published-ports.ts';
 import { planLab } from '../../core/planner/plan-lab.ts';
@@ -394,7 +395,7 @@ export function createFakeLabHandlers(options: FakeLabOptions): Handlers {
           pkis.delete(name);
           labEvent({ type: 'phase-started', lab: name, phase: 'teardown', title: 'Teardown', at: now().toISOString() });
           await pause();
-          const detail = `removed ${lab.plan.containers.length} containers, ${lab.plan.volumes.length} volumes, 0 networks; ${KEPT_NETWORK_TEARDOWN_NOTE}`;
+          const detail = `removed ${removedObjects({ containers: lab.plan.containers.length, volumes: lab.plan.volumes.length, networks: 0 })}; ${KEPT_NETWORK_TEARDOWN_NOTE}`;
           labEvent({ type: 'phase-finished', lab: name, phase: 'teardown', outcome: 'done', detail, at: now().toISOString(), elapsedMs: stepMs });
           return bringUp(lab, { networkKept: true });
         },
