@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
+import { SeclabError } from '../../../../common/errors.ts';
 import type { DockerEngine } from '../../docker/docker-engine.ts';
 import { emulatorBaseImageFrom, linuxNodeSourceFor } from '../../emulator-images/build-emulator-images.ts';
 import type { LinuxNodeSource } from '../../emulator-images/linux-node-source.ts';
 import { readHomeMemo, writeHomeMemo } from '../../files/home-memo.ts';
+import { labLockHolder } from '../../lab-store/lab-lock.ts';
 import { probeProgram } from './probe-bundle.ts';
 import { addressOn, PROBE_USER, probeContainerSpec, standingProbe, type StandingPlacement } from './standing-probe.ts';
 
@@ -68,11 +70,27 @@ export async function runProbeProgram<T>(engine: DockerEngine, entry: string, pl
   const [program, image] = await Promise.all([probeProgram(entry, home), probeImageOnce(engine, home)]);
   const deadlineMs = task.timeoutMs * 4 + 10_000;
   const standing = await inStandingProbe(engine, placement, image, program, task, deadlineMs, home).catch(() => undefined);
+  if (!standing) await refuseOneShotDuringTeardown(engine, placement, home);
   const { output, address } = standing ?? (await inOneShotProbe(engine, placement, image, program, task, deadlineMs));
   const line = output.trim().split('\n').pop() ?? '';
   const parsed = JSON.parse(line) as T | { probeError: string };
   if (parsed && typeof parsed === 'object' && 'probeError' in parsed) throw new Error(`the ${what} failed: ${parsed.probeError}`);
   return { answer: parsed as T, address };
+}
+
+/**
+ * While `seclab down` takes the lab apart on an engine where containers leaving one network together may deadlock
+ * it (DockerEngine.concurrentNetworkLeavesMayDeadlock), a one-shot probe on that network would join and leave it
+ * beside the teardown's own leaves: none starts then. One in a node's stack has no endpoint of its own, and runs.
+ */
+export async function refuseOneShotDuringTeardown(engine: DockerEngine, placement: ProbePlacement, home: string | undefined): Promise<void> {
+  if (!home || !('network' in placement.from) || labLockHolder(home, placement.lab)?.operation !== 'down') return;
+  if (!(await engine.concurrentNetworkLeavesMayDeadlock())) return;
+  throw new SeclabError(
+    'LAB_BUSY',
+    `lab "${placement.lab}" is being taken down: no probe joins its network meanwhile, as this Docker (before 20.10.27) may deadlock when containers leave one network together; run the checks again once it is done`,
+    { lab: placement.lab },
+  );
 }
 
 /** The probe image, named once per seclab home in this process. */
