@@ -23,6 +23,11 @@ export function labLockHolder(home: string, lab: string): { pid: number; operati
   }
 }
 
+/** Whether a live `seclab down` (or reset's teardown) is taking the lab apart now. */
+export function labBeingTakenDown(home: string, lab: string): boolean {
+  return labLockHolder(home, lab)?.operation === 'down';
+}
+
 /** One `up`/`down`/`reset` per lab at a time, across processes; a lock left by a dead process is taken over. */
 export function acquireLabLock(home: string, lab: string, operation: string): () => void {
   const path = labPaths(home, lab).lock;

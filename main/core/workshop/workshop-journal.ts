@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { BREAK_IDS, type WorkshopNotice } from '../../../common/workshop.ts';
+import { counted } from '../../../common/counted.ts';
 import { labPaths } from '../lab-store/lab-home.ts';
 
 /**
@@ -84,9 +85,7 @@ export function noticeOf(journal: WorkshopJournal): WorkshopNotice {
       kind: 'challenge',
       phase: journal.phase,
       since: journal.since,
-      message: open
-        ? `challenge in progress: ${open} of ${entries.length} broken layer${entries.length === 1 ? '' : 's'} still to find (which ones is hidden)`
-        : `challenge complete: all ${entries.length} broken layer${entries.length === 1 ? '' : 's'} fixed`,
+      message: open ? `challenge in progress: ${open} of ${counted(entries.length, 'broken layer')} still to find (which ones is hidden)` : `challenge complete: all ${counted(entries.length, 'broken layer')} fixed`,
     };
   }
   const what = journal.summary ?? `${journal.broken.join(', ')} off`;

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { CertificatesState } from './use-certificates.ts';
 import { BreakableName } from '../../components/breakable-name.tsx';
 import { formatFingerprint } from '../access/format-fingerprint.ts';
+import { counted } from '../../../common/counted.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -10,7 +11,7 @@ function expiry(notAfter: string, now: number): string {
   const date = new Date(notAfter);
   const days = Math.round((date.getTime() - now) / DAY_MS);
   const when = date.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-  return days >= 0 ? `${when} (expires in ${days} day${days === 1 ? '' : 's'})` : `${when} (expired ${-days} day${days === -1 ? '' : 's'} ago)`;
+  return days >= 0 ? `${when} (expires in ${counted(days, 'day')})` : `${when} (expired ${counted(-days, 'day')} ago)`;
 }
 
 /** A component's own certificate, as labs.certificates read it from the lab's certs folder. */

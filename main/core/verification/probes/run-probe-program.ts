@@ -5,7 +5,7 @@ import type { DockerEngine } from '../../docker/docker-engine.ts';
 import { emulatorBaseImageFrom, linuxNodeSourceFor } from '../../emulator-images/build-emulator-images.ts';
 import type { LinuxNodeSource } from '../../emulator-images/linux-node-source.ts';
 import { readHomeMemo, writeHomeMemo } from '../../files/home-memo.ts';
-import { labLockHolder } from '../../lab-store/lab-lock.ts';
+import { labBeingTakenDown } from '../../lab-store/lab-lock.ts';
 import { probeProgram } from './probe-bundle.ts';
 import { addressOn, PROBE_USER, probeContainerSpec, standingProbe, type StandingPlacement } from './standing-probe.ts';
 
@@ -84,7 +84,7 @@ export async function runProbeProgram<T>(engine: DockerEngine, entry: string, pl
  * beside the teardown's own leaves: none starts then. One in a node's stack has no endpoint of its own, and runs.
  */
 export async function refuseOneShotDuringTeardown(engine: DockerEngine, placement: ProbePlacement, home: string | undefined): Promise<void> {
-  if (!home || !('network' in placement.from) || labLockHolder(home, placement.lab)?.operation !== 'down') return;
+  if (!home || !('network' in placement.from) || !labBeingTakenDown(home, placement.lab)) return;
   if (!(await engine.concurrentNetworkLeavesMayDeadlock())) return;
   throw new SeclabError(
     'LAB_BUSY',

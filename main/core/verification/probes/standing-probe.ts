@@ -1,6 +1,6 @@
 import { LAB_LABEL } from '../../../../common/lab-plan.ts';
 import type { ContainerInspection, ContainerSpec, DockerEngine } from '../../docker/docker-engine.ts';
-import { labLockHolder } from '../../lab-store/lab-lock.ts';
+import { labBeingTakenDown } from '../../lab-store/lab-lock.ts';
 import { ROLE_LABEL, STANDING_LABEL } from '../../orchestrator/one-shot-helpers.ts';
 
 /**
@@ -38,7 +38,7 @@ const ensuring = new Map<string, Promise<ContainerInspection>>();
  * Undefined while `seclab down` works on the lab: a probe made then could outlive the teardown.
  */
 export async function standingProbe(engine: DockerEngine, spec: StandingProbeSpec, home?: string): Promise<ContainerInspection | undefined> {
-  if (home && labLockHolder(home, spec.lab)?.operation === 'down') return undefined;
+  if (home && labBeingTakenDown(home, spec.lab)) return undefined;
   let ready = ensuring.get(spec.name);
   if (!ready) {
     ready = readyProbe(engine, spec).finally(() => ensuring.delete(spec.name));
